@@ -1,0 +1,18 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import type { LanguageCode } from "~/i18n/languages";
+import type { Messages } from "~/i18n/i18n";
+
+export interface RootData {
+  lang: LanguageCode;
+  messages: Messages;
+  theme: "light" | "dark";
+  csrfToken: string;
+  siteName: string;
+  user: { username: string; isStaff: boolean; isSuperuser: boolean } | null;
+  flash: { level: "info" | "success" | "warning" | "danger"; key: string; params?: Record<string, string | number> }[];
+}
+
+/** Data of the root loader; undefined only when the root loader itself failed. */
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData("root") as RootData | undefined;
+}

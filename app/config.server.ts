@@ -1,0 +1,193 @@
+/**
+ * Every setting of the site, read from environment variables (and `.env` when present).
+ * Settings that exist in the original Alliance Auth keep their names.
+ * The README's configuration reference is generated from `settingsSchema` (`npm run config:docs`).
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      if (["1", "true", "yes", "on"].includes(value)) return true;
+      if (["0", "false", "no", "off"].includes(value)) return false;
+      ctx.addIssue({ code: "custom", message: `expected true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `expected a whole number from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const str = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? fallback : value));
+
+const optionalUrl = (protocols: string[], label: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `is not a valid URL (expected ${label})` });
+        return z.NEVER;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: "custom", message: `must start with ${protocols.map((p) => `${p}//`).join(" or ")} (expected ${label})` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+export const LANGUAGES = ["en", "de", "es", "zh-hans"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Each entry: [schema, one-line description]. The description feeds the README. */
+const definitions = {
+  NODE_ENV: [z.enum(["development", "production", "test"]).default("development"), "development, production or test. Production requires SECRET_KEY and forbids demo mode."],
+  SITE_NAME: [str("Alliance Auth"), "Name shown in the title and header."],
+  SITE_URL: [optionalUrl(["http:", "https:"], "http(s)://host[:port]"), "Public URL of the site, no trailing slash. Default http://localhost:PORT. https makes cookies Secure and __Host- prefixed."],
+  HOST: [str("0.0.0.0"), "Address the web server listens on."],
+  PORT: [int(3000, 1, 65535), "Port the web server listens on."],
+  SECRET_KEY: [z.string().optional(), "Secret for signing cookies and encrypting tokens (at least 32 characters). Required in production; in development one is generated once into DATA_DIR/secret_key."],
+  DATA_DIR: [str("./data"), "Folder for local state: the embedded PostgreSQL, the generated development secret."],
+  DATABASE_URL: [optionalUrl(["postgres:", "postgresql:", "mysql:", "mariadb:"], "postgres://… or mysql://…"), "Auth database. postgres://user:pass@host:5432/db or mysql://user:pass@host:3306/db (MariaDB >= 10.6, MySQL 8). Unset: an embedded PostgreSQL in DATA_DIR/postgres."],
+  QUEUE_DATABASE_URL: [optionalUrl(["postgres:", "postgresql:"], "postgres://…"), "PostgreSQL for the job queue. Default: DATABASE_URL when that is PostgreSQL, else the embedded PostgreSQL."],
+  EMBEDDED_POSTGRES_PORT: [int(0, 0, 65535), "Port for the embedded PostgreSQL; 0 picks 54329 or the next free one."],
+  EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
+  WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
+  CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],
+  CRONTAB_EXTRA: [str(""), "Extra periodic jobs in graphile-worker crontab syntax, lines separated by `;`."],
+  LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "Log level of the JSON logs on stdout."],
+  LANGUAGE_CODE: [z.enum(LANGUAGES).default("en"), "Default language when neither the user nor the browser picks one."],
+  REGISTRATION_VERIFY_EMAIL: [bool(true), "New users must confirm their email before their account is activated."],
+  ACCOUNT_ACTIVATION_DAYS: [int(1, 1, 365), "Days an email activation link stays valid."],
+  NOTIFICATIONS_MAX_PER_USER: [int(50, 1, 10000), "Notifications kept per user; the oldest are dropped."],
+  NOTIFICATIONS_REFRESH_TIME: [int(30, 0, 3600), "Seconds between unread-count refreshes in the browser (0 = off)."],
+  ALLIANCEAUTH_DASHBOARD_TASKS_MAX_HOURS: [int(24, 1, 720), "Hours of job statistics shown to superusers on the dashboard."],
+  SESSION_IDLE_MINUTES: [int(60 * 24 * 14, 5), "Members: minutes without a request before a session ends."],
+  SESSION_MAX_AGE_HOURS: [int(24 * 30, 1), "Members: hours after login when a session ends regardless of activity."],
+  STAFF_SESSION_IDLE_MINUTES: [int(120, 5), "Staff and superusers: idle timeout in minutes."],
+  STAFF_SESSION_MAX_AGE_HOURS: [int(12, 1), "Staff and superusers: absolute session lifetime in hours."],
+  LOGIN_FAILURE_THRESHOLD: [int(30, 1), "Failed password logins (per username or per address) before waits start."],
+  LOGIN_FAILURE_WAIT_SECONDS: [int(60, 1), "Wait added per failure beyond the threshold."],
+  LOGIN_FAILURE_MAX_WAIT_SECONDS: [int(900, 1), "Longest wait after failed password logins."],
+  LOGIN_FAILURE_RESET_HOURS: [int(12, 1), "Hours after the last failure when the failure count resets."],
+  SETUP_TOKEN_HOURS: [int(24, 1), "Hours the first-run setup URL stays valid."],
+} as const satisfies Record<string, readonly [z.ZodType, string]>;
+
+type Definitions = typeof definitions;
+const shape = Object.fromEntries(Object.entries(definitions).map(([key, [schema]]) => [key, schema])) as {
+  [K in keyof Definitions]: Definitions[K][0];
+};
+export const settingsSchema = z.object(shape);
+export const settingDescriptions: Record<string, string> = Object.fromEntries(
+  Object.entries(definitions).map(([key, [, description]]) => [key, description]),
+);
+
+export type RawSettings = z.infer<typeof settingsSchema>;
+export type Settings = Omit<RawSettings, "SECRET_KEY" | "SITE_URL"> & {
+  SECRET_KEY: string;
+  SITE_URL: string;
+  /** True when SITE_URL is https: cookies get Secure and the __Host- prefix. */
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` (if any) without overriding variables that are already set. */
+export function loadDotEnv(file = path.resolve(".env"), env: NodeJS.ProcessEnv = process.env) {
+  if (!fs.existsSync(file)) return;
+  for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!match) continue;
+    const [, key, rawValue] = match;
+    if (env[key] !== undefined) continue;
+    env[key] = rawValue.replace(/^(['"])(.*)\1$/, "$2");
+  }
+}
+
+function developmentSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, "secret_key");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/** Parses settings; every problem becomes one line naming the setting. */
+export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(definitions)) input[key] = env[key];
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? "settings");
+        const message = issue.code === "invalid_value" ? `must be one of ${issue.values.join(", ")}` : issue.message;
+        return `${key}: ${message}`;
+      }),
+    );
+  }
+  const raw = result.data;
+  const problems: string[] = [];
+  let secret = raw.SECRET_KEY;
+  if (!secret) {
+    if (raw.NODE_ENV === "production") problems.push("SECRET_KEY: is required in production (at least 32 random characters)");
+    else secret = developmentSecret(raw.DATA_DIR);
+  } else if (secret.length < 32) {
+    problems.push("SECRET_KEY: must be at least 32 characters long");
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const siteUrl = (raw.SITE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, "");
+  return { ...raw, SECRET_KEY: secret!, SITE_URL: siteUrl, secureCookies: siteUrl.startsWith("https:") };
+}
+
+const SETTINGS_KEY = Symbol.for("allianceauth.settings");
+type Holder = { [SETTINGS_KEY]?: Settings };
+
+/** The settings of this process, parsed once (shared by the server bundle and the CLI). */
+export function getSettings(): Settings {
+  const holder = globalThis as Holder;
+  if (!holder[SETTINGS_KEY]) {
+    loadDotEnv();
+    holder[SETTINGS_KEY] = parseSettings();
+  }
+  return holder[SETTINGS_KEY]!;
+}
+
+/** For tests and tools that build settings themselves. */
+export function setSettings(settings: Settings) {
+  (globalThis as Holder)[SETTINGS_KEY] = settings;
+}

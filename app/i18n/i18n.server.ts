@@ -1,0 +1,50 @@
+/** Catalogues and language choice: the user's setting, then the language cookie, then Accept-Language. */
+import { createCookie } from "@remix-run/node";
+import de from "./locales/de.json";
+import en from "./locales/en.json";
+import es from "./locales/es.json";
+import zhHans from "./locales/zh-hans.json";
+import { createI18n, type Messages } from "./i18n";
+import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
+
+export const catalogues: Record<LanguageCode, Messages> = { en, de, es, "zh-hans": zhHans };
+
+export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });
+
+/** Maps an Accept-Language tag to one of our languages (zh, zh-CN, zh-Hans → zh-hans). */
+export function matchLanguageTag(tag: string): LanguageCode | null {
+  const lower = tag.trim().toLowerCase();
+  if (!lower) return null;
+  if (lower.startsWith("zh")) return lower.includes("hant") || lower === "zh-tw" || lower === "zh-hk" ? null : "zh-hans";
+  const base = lower.split("-")[0];
+  return LANGUAGE_CODES.find((code) => code === base) ?? null;
+}
+
+export function parseAcceptLanguage(header: string | null): LanguageCode | null {
+  if (!header) return null;
+  const ranked = header
+    .split(",")
+    .map((part, index) => {
+      const [tag, ...params] = part.split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag, q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const entry of ranked) {
+    const match = matchLanguageTag(entry.tag);
+    if (match) return match;
+  }
+  return null;
+}
+
+export async function chooseLanguage(request: Request, userLanguage: string | null | undefined, fallback: LanguageCode): Promise<LanguageCode> {
+  if (isLanguage(userLanguage)) return userLanguage;
+  const cookie = await languageCookie.parse(request.headers.get("Cookie"));
+  if (isLanguage(cookie)) return cookie;
+  return parseAcceptLanguage(request.headers.get("Accept-Language")) ?? fallback;
+}
+
+export function serverT(lang: LanguageCode) {
+  return createI18n(lang, catalogues[lang], catalogues.en).t;
+}

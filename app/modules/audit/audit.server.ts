@@ -1,0 +1,65 @@
+/** The append-only audit trail. Written in the same transaction as the change it records. */
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Who acted and from where: a user, or a named system rule (e.g. "system:session-cleanup"). */
+export interface Actor {
+  userId: number | null;
+  label: string;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export const systemActor = (rule: string): Actor => ({ userId: null, label: `system:${rule}` });
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | number | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+const encode = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+export async function writeAudit(db: Executor, actor: Actor, entry: AuditEntry) {
+  await db
+    .insertInto("audit_log")
+    .values({
+      created_at: new Date(),
+      actor_user_id: actor.userId,
+      actor: actor.label.slice(0, 150),
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId),
+      before_data: encode(entry.before),
+      after_data: encode(entry.after),
+      reason: entry.reason?.slice(0, 500) ?? null,
+      request_id: actor.requestId ?? null,
+      ip: actor.ip ?? null,
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  targetType?: string;
+  targetId?: string;
+  action?: string;
+  limit?: number;
+}
+
+export async function listAudit(db: Executor, query: AuditQuery = {}) {
+  let q = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(query.limit ?? 100);
+  if (query.targetType) q = q.where("target_type", "=", query.targetType);
+  if (query.targetId) q = q.where("target_id", "=", query.targetId);
+  if (query.action) q = q.where("action", "=", query.action);
+  const rows = await q.execute();
+  return rows.map((row) => ({
+    ...row,
+    before: row.before_data ? JSON.parse(row.before_data) : null,
+    after: row.after_data ? JSON.parse(row.after_data) : null,
+  }));
+}

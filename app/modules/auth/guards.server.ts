@@ -1,0 +1,81 @@
+/** Server-side guards for loaders and actions. They throw responses; the UI only mirrors them. */
+import { redirect } from "@remix-run/node";
+import type { AppLoadContext } from "@remix-run/node";
+import { type Actor, writeAudit } from "../audit/audit.server";
+import { getRuntime } from "../runtime.server";
+import type { PermissionKey } from "./permission-types";
+import { getEffectivePermissions } from "./permissions.server";
+import { resolveSession, type SessionUser, sessionCookie } from "./sessions.server";
+
+export interface CurrentUser extends SessionUser {
+  sessionId: string;
+  permissions: Set<PermissionKey>;
+}
+
+export async function sessionToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie(getRuntime().settings).parse(request.headers.get("Cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+/** The logged-in user of this request (memoised per request), or null. */
+export function getCurrentUser(request: Request, context: AppLoadContext): Promise<CurrentUser | null> {
+  let pending = context.memo.get("currentUser") as Promise<CurrentUser | null> | undefined;
+  if (!pending) {
+    pending = (async () => {
+      const token = await sessionToken(request);
+      if (!token) return null;
+      const { db, settings } = getRuntime();
+      const resolved = await resolveSession(db, settings, token);
+      if (!resolved) return null;
+      const permissions = await getEffectivePermissions(db, resolved.user);
+      return { ...resolved.user, sessionId: resolved.sessionId, permissions };
+    })();
+    context.memo.set("currentUser", pending);
+  }
+  return pending;
+}
+
+export function actorFor(user: Pick<CurrentUser, "id" | "username"> | null, context: AppLoadContext): Actor {
+  return { userId: user?.id ?? null, label: user?.username ?? "anonymous", requestId: context.requestId, ip: context.ip };
+}
+
+export async function requireUser(request: Request, context: AppLoadContext): Promise<CurrentUser> {
+  const user = await getCurrentUser(request, context);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+async function deny(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
+  await writeAudit(getRuntime().db, actorFor(user, context), {
+    action: "authz.denied",
+    targetType: "route",
+    targetId: new URL(request.url).pathname.slice(0, 64),
+    after: { required, method: request.method },
+  });
+  throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+}
+
+export function hasPermission(user: Pick<CurrentUser, "permissions">, permission: PermissionKey) {
+  return user.permissions.has(permission);
+}
+
+export async function requirePermission(request: Request, context: AppLoadContext, permission: PermissionKey): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (!hasPermission(user, permission)) await deny(user, context, request, permission);
+  return user;
+}
+
+export async function requireStaff(request: Request, context: AppLoadContext): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (!user.is_staff && !user.is_superuser) await deny(user, context, request, "is_staff");
+  return user;
+}
+
+export async function requireSuperuser(request: Request, context: AppLoadContext): Promise<CurrentUser> {
+  const user = await requireUser(request, context);
+  if (!user.is_superuser) await deny(user, context, request, "is_superuser");
+  return user;
+}

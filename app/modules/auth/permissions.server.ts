@@ -1,0 +1,70 @@
+/** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
+import { permissionCatalogue } from "../permission-registry";
+import { type PermissionDeclaration, type PermissionKey, permissionKey } from "./permission-types";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Inserts declared permissions that are missing and refreshes descriptions. Never deletes grants. */
+export async function syncPermissionCatalogue(db: Executor, catalogue: PermissionDeclaration[] = permissionCatalogue) {
+  const existing = await db.selectFrom("permissions").select(["id", "app_label", "codename", "name"]).execute();
+  const byKey = new Map(existing.map((row) => [`${row.app_label}.${row.codename}`, row]));
+  const missing = catalogue.filter((p) => !byKey.has(permissionKey(p)));
+  if (missing.length) {
+    await db
+      .insertInto("permissions")
+      .values(missing.map((p) => ({ app_label: p.appLabel, codename: p.codename, name: p.name })))
+      .execute();
+  }
+  for (const p of catalogue) {
+    const row = byKey.get(permissionKey(p));
+    if (row && row.name !== p.name) await db.updateTable("permissions").set({ name: p.name }).where("id", "=", row.id).execute();
+  }
+  return { inserted: missing.length };
+}
+
+export interface PermissionSubject {
+  id: number;
+  is_active: boolean;
+  is_superuser: boolean;
+}
+
+/** The set of `app_label.codename` a user holds. One query; superusers hold every permission. */
+export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
+  if (!user.is_active) return new Set();
+  if (user.is_superuser) {
+    const all = await db.selectFrom("permissions").select(["app_label", "codename"]).execute();
+    return new Set(all.map((p) => `${p.app_label}.${p.codename}` as PermissionKey));
+  }
+  const rows = await db
+    .selectFrom("permissions as p")
+    .select(["p.app_label", "p.codename"])
+    .where((eb) =>
+      eb.or([
+        eb("p.id", "in", eb.selectFrom("user_permissions").select("permission_id").where("user_id", "=", user.id)),
+        eb(
+          "p.id",
+          "in",
+          eb
+            .selectFrom("group_permissions as gp")
+            .innerJoin("user_groups as ug", "ug.group_id", "gp.group_id")
+            .select("gp.permission_id")
+            .where("ug.user_id", "=", user.id),
+        ),
+      ]),
+    )
+    .execute();
+  return new Set(rows.map((p) => `${p.app_label}.${p.codename}` as PermissionKey));
+}
+
+export async function findPermissionId(db: Executor, key: PermissionKey): Promise<number | undefined> {
+  const [appLabel, codename] = key.split(".");
+  const row = await db
+    .selectFrom("permissions")
+    .select("id")
+    .where("app_label", "=", appLabel)
+    .where("codename", "=", codename)
+    .executeTakeFirst();
+  return row?.id;
+}

@@ -1,0 +1,128 @@
+/**
+ * Database-backed sessions. The cookie holds a signed random token; the table stores its sha256,
+ * so a database dump holds no usable session. Deleting rows ends access at once.
+ */
+import { createCookie } from "@remix-run/node";
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
+import type { Settings } from "~/config.server";
+import { deriveKey, randomToken, sha256 } from "./crypto.server";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function sessionCookie(settings: Settings) {
+  return createCookie(settings.secureCookies ? "__Host-aa_session" : "aa_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: settings.secureCookies,
+    path: "/",
+    secrets: [deriveKey(settings.SECRET_KEY, "session-cookie")],
+  });
+}
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  email: string | null;
+  is_active: boolean;
+  is_staff: boolean;
+  is_superuser: boolean;
+  language: string | null;
+  theme: string | null;
+}
+
+function lifetimes(settings: Settings, user: Pick<SessionUser, "is_staff" | "is_superuser">) {
+  const privileged = user.is_staff || user.is_superuser;
+  return {
+    idleMs: (privileged ? settings.STAFF_SESSION_IDLE_MINUTES : settings.SESSION_IDLE_MINUTES) * 60_000,
+    maxMs: (privileged ? settings.STAFF_SESSION_MAX_AGE_HOURS : settings.SESSION_MAX_AGE_HOURS) * 3_600_000,
+  };
+}
+
+/** Starts a session and returns the token for the cookie. */
+export async function createSession(
+  db: Executor,
+  settings: Settings,
+  user: Pick<SessionUser, "id" | "is_staff" | "is_superuser">,
+  client: { ip?: string | null; userAgent?: string | null },
+  now = new Date(),
+) {
+  const token = randomToken();
+  const { idleMs, maxMs } = lifetimes(settings, user);
+  await db
+    .insertInto("sessions")
+    .values({
+      id: sha256(token),
+      user_id: user.id,
+      created_at: now,
+      last_seen_at: now,
+      idle_expires_at: new Date(now.getTime() + idleMs),
+      expires_at: new Date(now.getTime() + maxMs),
+      ip: client.ip?.slice(0, 64) ?? null,
+      user_agent: client.userAgent?.slice(0, 512) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+/** The user behind a token, or null when the session is unknown, expired, or the user inactive. */
+export async function resolveSession(db: Executor, settings: Settings, token: string, now = new Date()) {
+  const row = await db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select([
+      "s.id as session_id",
+      "s.last_seen_at",
+      "s.idle_expires_at",
+      "s.expires_at",
+      "u.id",
+      "u.username",
+      "u.email",
+      "u.is_active",
+      "u.is_staff",
+      "u.is_superuser",
+      "u.language",
+      "u.theme",
+    ])
+    .where("s.id", "=", sha256(token))
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.expires_at <= now || row.idle_expires_at <= now || !row.is_active) {
+    await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
+    return null;
+  }
+  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    const { idleMs } = lifetimes(settings, row);
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: now, idle_expires_at: new Date(Math.min(now.getTime() + idleMs, row.expires_at.getTime())) })
+      .where("id", "=", row.session_id)
+      .execute();
+  }
+  const { session_id, last_seen_at, idle_expires_at, expires_at, ...user } = row;
+  return { sessionId: session_id, user: user satisfies SessionUser };
+}
+
+export async function deleteSession(db: Executor, token: string) {
+  await db.deleteFrom("sessions").where("id", "=", sha256(token)).execute();
+}
+
+/** "Log out everywhere", deactivation, lost ownership: every session of the user ends. */
+export async function deleteUserSessions(db: Executor, userId: number) {
+  const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteExpiredSessions(db: Executor, now = new Date()) {
+  const sessions = await db
+    .deleteFrom("sessions")
+    .where((eb) => eb.or([eb("expires_at", "<=", now), eb("idle_expires_at", "<=", now)]))
+    .executeTakeFirst();
+  const tokens = await db
+    .deleteFrom("one_time_tokens")
+    .where((eb) => eb.or([eb("expires_at", "<=", now), eb("used_at", "is not", null)]))
+    .executeTakeFirst();
+  return { sessions: Number(sessions.numDeletedRows), oneTimeTokens: Number(tokens.numDeletedRows) };
+}

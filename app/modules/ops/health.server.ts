@@ -1,0 +1,47 @@
+/** Liveness of the parts the site needs: auth database, queue, a recent worker heartbeat. */
+import { sql } from "kysely";
+import type { Runtime } from "../runtime.server";
+
+const WORKER_STALE_MS = 60_000;
+
+export interface HealthReport {
+  status: "ok" | "unavailable";
+  database: { ok: boolean; dialect: string; error?: string };
+  queue: { ok: boolean; error?: string };
+  worker: { ok: boolean; lastSeen: string | null; workers: number };
+}
+
+const timeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+export async function checkHealth(runtime: Runtime, now = new Date()): Promise<HealthReport> {
+  const database: HealthReport["database"] = { ok: false, dialect: runtime.dialect };
+  const queue: HealthReport["queue"] = { ok: false };
+  const worker: HealthReport["worker"] = { ok: false, lastSeen: null, workers: 0 };
+  await Promise.all([
+    timeout(sql`select 1`.execute(runtime.db), 3000)
+      .then(async () => {
+        database.ok = true;
+        const beats = await runtime.db
+          .selectFrom("worker_heartbeats")
+          .select("last_seen_at")
+          .where("last_seen_at", ">", new Date(now.getTime() - WORKER_STALE_MS))
+          .orderBy("last_seen_at", "desc")
+          .execute();
+        worker.workers = beats.length;
+        worker.ok = beats.length > 0;
+        worker.lastSeen = beats[0]?.last_seen_at.toISOString() ?? null;
+      })
+      .catch((error: Error) => {
+        database.error = error.message.split("\n")[0];
+      }),
+    timeout(runtime.queuePool.query("select 1 from graphile_worker.migrations limit 1"), 3000)
+      .then(() => {
+        queue.ok = true;
+      })
+      .catch((error: Error) => {
+        queue.error = error.message.split("\n")[0];
+      }),
+  ]);
+  return { status: database.ok && queue.ok && worker.ok ? "ok" : "unavailable", database, queue, worker };
+}

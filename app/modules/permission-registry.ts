@@ -1,0 +1,8 @@
+/**
+ * Every permission the site knows, declared by the modules that check them.
+ * A new module adds its list here; `npm run migrate` writes the catalogue to the database.
+ */
+import { auditPermissions, authPermissions } from "./auth/permissions";
+import type { PermissionDeclaration } from "./auth/permission-types";
+
+export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions];

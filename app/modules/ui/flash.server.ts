@@ -1,0 +1,31 @@
+/** One-shot messages shown as toasts on the next page (a signed cookie; works without JavaScript). */
+import { createCookie } from "@remix-run/node";
+import type { Settings } from "~/config.server";
+import { deriveKey } from "../auth/crypto.server";
+import { getRuntime } from "../runtime.server";
+
+export type FlashLevel = "info" | "success" | "warning" | "danger";
+/** `key` is an i18n key; `params` its interpolation values. */
+export interface Flash {
+  level: FlashLevel;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+function flashCookie(settings: Settings) {
+  return createCookie("aa_flash", { path: "/", httpOnly: true, sameSite: "lax", secure: settings.secureCookies, secrets: [deriveKey(settings.SECRET_KEY, "flash-cookie")], maxAge: 300 });
+}
+
+/** Set-Cookie value that carries the message to the next page. */
+export function flashHeader(flash: Flash): Promise<string> {
+  return flashCookie(getRuntime().settings).serialize([flash]);
+}
+
+/** Messages waiting for this request, and the Set-Cookie value that clears them. */
+export async function takeFlash(request: Request): Promise<{ messages: Flash[]; clear: string | null }> {
+  const cookie = flashCookie(getRuntime().settings);
+  const value = await cookie.parse(request.headers.get("Cookie"));
+  if (!Array.isArray(value) || value.length === 0) return { messages: [], clear: null };
+  const messages = value.filter((m): m is Flash => m && typeof m.key === "string" && ["info", "success", "warning", "danger"].includes(m.level));
+  return { messages, clear: await cookie.serialize([], { maxAge: 0 }) };
+}

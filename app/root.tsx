@@ -1,0 +1,105 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import stylesheet from "~/tailwind.css";
+import { useNonce } from "./components/nonce";
+import type { RootData } from "./components/root-data";
+import { useRootData } from "./components/root-data";
+import { Toasts } from "./components/toasts";
+import { TopBar } from "./components/top-bar";
+import { createI18n } from "./i18n/i18n";
+import { chooseLanguage, catalogues } from "./i18n/i18n.server";
+import { htmlLang } from "./i18n/languages";
+import en from "./i18n/locales/en.json";
+import { getCurrentUser } from "./modules/auth/guards.server";
+import { getRuntime } from "./modules/runtime.server";
+import { takeFlash } from "./modules/ui/flash.server";
+import { themeCookie } from "./modules/ui/theme.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { settings } = getRuntime();
+  const user = await getCurrentUser(request, context);
+  const lang = await chooseLanguage(request, user?.language, settings.LANGUAGE_CODE);
+  const cookieTheme = await themeCookie.parse(request.headers.get("Cookie"));
+  const theme = (user?.theme ?? cookieTheme) === "dark" ? "dark" : "light";
+  const flash = await takeFlash(request);
+  const data: RootData = {
+    lang,
+    messages: catalogues[lang],
+    theme,
+    csrfToken: context.csrfToken,
+    siteName: settings.SITE_NAME,
+    user: user ? { username: user.username, isStaff: user.is_staff, isSuperuser: user.is_superuser } : null,
+    flash: flash.messages,
+  };
+  return json(data, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
+}
+
+function Document({ data, title, children }: { data: RootData | undefined; title?: string; children: React.ReactNode }) {
+  const nonce = useNonce();
+  const lang = data?.lang ?? "en";
+  const i18n = createI18n(lang, data?.messages ?? en, en);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <html lang={htmlLang(lang)} className={data?.theme === "dark" ? "dark" : ""}>
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {title ? <title>{title}</title> : null}
+          <Meta />
+          <Links />
+        </head>
+        <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+          {data ? <TopBar data={data} /> : null}
+          {children}
+          {data ? <Toasts messages={data.flash} /> : null}
+          <ScrollRestoration nonce={nonce} />
+          <Scripts nonce={nonce} />
+        </body>
+      </html>
+    </I18nextProvider>
+  );
+}
+
+export default function App() {
+  const data = useLoaderData<typeof loader>() as unknown as RootData;
+  return (
+    <Document data={data}>
+      <Outlet />
+    </Document>
+  );
+}
+
+function ErrorContent() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const reason = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { reason?: string }).reason : undefined;
+  const known = [400, 403, 404, 405].includes(status) ? status : 500;
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <main className="mx-auto max-w-xl px-4 py-16 text-center" data-testid={`error-${known}`}>
+      <p className="text-5xl font-bold text-slate-400">{status}</p>
+      <h1 className="mt-4 text-2xl font-semibold">{t(`errors.page.${known}.title`)}</h1>
+      <p className="mt-2 text-slate-600 dark:text-slate-300">{reason ? t(`errors.reason.${reason}`) : t(`errors.page.${known}.text`)}</p>
+      <a href="/" className="btn-primary mt-6">
+        {t("errors.backHome")}
+      </a>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  const data = useRootData();
+  return (
+    <Document data={data}>
+      <ErrorContent />
+    </Document>
+  );
+}

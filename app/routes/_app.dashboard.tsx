@@ -1,0 +1,83 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/modules/auth/guards.server";
+import { getDashboard } from "~/modules/dashboard/dashboard.server";
+
+export const meta: MetaFunction = () => [{ title: "Dashboard" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return json(await getDashboard(user));
+}
+
+export default function Dashboard() {
+  const { t } = useTranslation();
+  const { account, groups, system } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold" data-testid="dashboard-title">
+        {t("dashboard.title")}
+      </h1>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section className="card" aria-labelledby="account-heading">
+          <h2 id="account-heading" className="text-lg font-semibold">
+            {t("dashboard.account")}
+          </h2>
+          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+            <dt className="text-slate-500">{t("dashboard.username")}</dt>
+            <dd data-testid="dashboard-username">{account.username}</dd>
+            <dt className="text-slate-500">{t("dashboard.email")}</dt>
+            <dd>{account.email ?? t("common.none")}</dd>
+            <dt className="text-slate-500">{t("dashboard.roles")}</dt>
+            <dd>
+              {[account.isSuperuser ? t("dashboard.superuser") : null, account.isStaff ? t("dashboard.staff") : null, t("dashboard.member")]
+                .filter(Boolean)
+                .join(", ")}
+            </dd>
+            <dt className="text-slate-500">{t("dashboard.permissions")}</dt>
+            <dd>{account.permissionCount}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="groups-heading">
+          <h2 id="groups-heading" className="text-lg font-semibold">
+            {t("dashboard.groups")}
+          </h2>
+          {groups.length ? (
+            <ul className="mt-3 list-inside list-disc text-sm">
+              {groups.map((g) => (
+                <li key={g.id}>{g.name}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-3 text-sm text-slate-500">{t("dashboard.noGroups")}</p>
+          )}
+        </section>
+        {system ? (
+          <section className="card lg:col-span-2" aria-labelledby="system-heading" data-testid="dashboard-system">
+            <h2 id="system-heading" className="text-lg font-semibold">
+              {t("dashboard.system")}
+            </h2>
+            <p className="mt-1 text-sm text-slate-500">{t("dashboard.version", { version: system.version })}</p>
+            {system.jobs ? (
+              <dl className="mt-3 grid grid-cols-2 gap-3 text-center sm:grid-cols-5">
+                {(["queued", "running", "retrying", "failed"] as const).map((state) => (
+                  <div key={state} className="rounded-md bg-slate-100 p-3 dark:bg-slate-900">
+                    <dt className="text-xs uppercase text-slate-500">{t(`dashboard.jobs.${state}`)}</dt>
+                    <dd className="text-xl font-semibold">{system.jobs![state]}</dd>
+                  </div>
+                ))}
+                <div className="rounded-md bg-slate-100 p-3 dark:bg-slate-900">
+                  <dt className="text-xs uppercase text-slate-500">{t("dashboard.workers")}</dt>
+                  <dd className="text-xl font-semibold">{system.workers}</dd>
+                </div>
+              </dl>
+            ) : (
+              <p className="mt-3 text-sm text-red-700">{t("dashboard.queueUnavailable")}</p>
+            )}
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { getCurrentUser } from "~/modules/auth/guards.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request, context);
+  return redirect(user ? "/dashboard" : "/login");
+}

@@ -1,0 +1,63 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PostForm, TextField } from "~/components/forms";
+import { getCurrentUser } from "~/modules/auth/guards.server";
+import { startSession } from "~/modules/auth/login.server";
+import { passwordLogin } from "~/modules/auth/users.server";
+import { getRuntime } from "~/modules/runtime.server";
+import { flashHeader } from "~/modules/ui/flash.server";
+import { safeReturnPath } from "~/modules/ui/redirects";
+
+export const meta: MetaFunction = () => [{ title: "Login" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const next = safeReturnPath(new URL(request.url).searchParams.get("next"), "/dashboard");
+  if (await getCurrentUser(request, context)) return redirect(next);
+  return json({ next });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const username = String(form.get("username") ?? "").slice(0, 200);
+  const password = String(form.get("password") ?? "").slice(0, 1024);
+  const next = safeReturnPath(form.get("next"), "/dashboard");
+  if (!username.trim() || !password) {
+    return json({ error: "login.missingFields", username }, { status: 400 });
+  }
+  const { db, settings } = getRuntime();
+  const result = await passwordLogin(db, settings, { username, password }, { ip: context.ip, requestId: context.requestId });
+  if (!result.ok) return json({ error: "login.invalid", username }, { status: 400 });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await startSession(request, context, result.user));
+  headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.loggedIn", params: { name: result.user.username } }));
+  return redirect(next, { headers });
+}
+
+export default function Login() {
+  const { t } = useTranslation();
+  const { next } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="mx-auto max-w-md px-4 py-12">
+      <div className="card">
+        <h1 className="text-xl font-semibold">{t("login.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("login.intro")}</p>
+        {actionData?.error ? (
+          <p className="mt-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" role="alert" data-testid="login-error">
+            {t(actionData.error)}
+          </p>
+        ) : null}
+        <PostForm className="mt-4 space-y-4" replace>
+          <input type="hidden" name="next" value={next} />
+          <TextField name="username" label={t("login.username")} autoComplete="username" defaultValue={actionData?.username} required autoFocus />
+          <TextField name="password" type="password" label={t("login.password")} autoComplete="current-password" required />
+          <button type="submit" className="btn-primary w-full" disabled={busy}>
+            {busy ? t("common.working") : t("login.submit")}
+          </button>
+        </PostForm>
+      </div>
+    </main>
+  );
+}

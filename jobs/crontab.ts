@@ -1,0 +1,84 @@
+/**
+ * The periodic schedule, in code, with stable identifiers (UTC). Operators change it with
+ * CRONTAB_OVERRIDES (`identifier=<pattern>` or `identifier=off`) and add to it with CRONTAB_EXTRA
+ * (`<cron pattern> <task> [<json payload>]` lines).
+ */
+import { type CronItem, parseCronItems } from "graphile-worker";
+
+export interface CronEntry {
+  identifier: string;
+  task: string;
+  /** minute hour day-of-month month day-of-week, UTC */
+  pattern: string;
+  priority: number;
+  description: string;
+}
+
+export const builtInCrontab: CronEntry[] = [
+  {
+    identifier: "cleanup_expired_sessions",
+    task: "authentication.cleanup_expired_sessions",
+    pattern: "17 * * * *",
+    priority: 7,
+    description: "Delete expired sessions and used or expired one-time tokens.",
+  },
+  {
+    identifier: "relay_outbox",
+    task: "core.relay_outbox",
+    pattern: "* * * * *",
+    priority: 1,
+    description: "Safety net for the outbox relay loop (MySQL, or a separate queue database).",
+  },
+];
+
+export class CrontabError extends Error {}
+
+const PATTERN = /^\S+ \S+ \S+ \S+ \S+$/;
+
+/**
+ * The effective schedule as graphile-worker cron items. Throws CrontabError naming the setting.
+ * `knownTasks` guards CRONTAB_EXTRA against typos.
+ */
+export function buildCrontab(overrides: string, extra: string, knownTasks?: string[], entries: CronEntry[] = builtInCrontab): CronItem[] {
+  const byId = new Map(entries.map((e) => [e.identifier, { ...e }]));
+  const disabled = new Set<string>();
+  for (const part of overrides.split(";").map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf("=");
+    if (eq < 0) throw new CrontabError(`CRONTAB_OVERRIDES: "${part}" is not identifier=pattern or identifier=off`);
+    const id = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim().replace(/\s+/g, " ");
+    const entry = byId.get(id);
+    if (!entry) throw new CrontabError(`CRONTAB_OVERRIDES: unknown schedule "${id}" (known: ${[...byId.keys()].join(", ")})`);
+    if (value === "off") disabled.add(id);
+    else if (PATTERN.test(value)) entry.pattern = value;
+    else throw new CrontabError(`CRONTAB_OVERRIDES: "${value}" for ${id} is not a five-field cron pattern`);
+  }
+  const items: CronItem[] = [...byId.values()]
+    .filter((e) => !disabled.has(e.identifier))
+    .map((e) => ({ task: e.task, match: e.pattern, identifier: e.identifier, options: { priority: e.priority, backfillPeriod: 0 } }));
+  extra
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((line, index) => {
+      const match = /^(\S+ \S+ \S+ \S+ \S+)\s+(\S+)(?:\s+(.+))?$/.exec(line);
+      if (!match) throw new CrontabError(`CRONTAB_EXTRA: "${line}" is not "<five-field cron pattern> <task> [<json payload>]"`);
+      const [, pattern, task, json] = match;
+      if (knownTasks && !knownTasks.includes(task)) throw new CrontabError(`CRONTAB_EXTRA: unknown task "${task}"`);
+      let payload: Record<string, unknown> | undefined;
+      if (json) {
+        try {
+          payload = JSON.parse(json);
+        } catch {
+          throw new CrontabError(`CRONTAB_EXTRA: payload of "${task}" is not valid JSON`);
+        }
+      }
+      items.push({ task, match: pattern, identifier: `extra_${index + 1}_${task}`, payload, options: { backfillPeriod: 0 } });
+    });
+  try {
+    parseCronItems(items);
+  } catch (error) {
+    throw new CrontabError(`CRONTAB_OVERRIDES/CRONTAB_EXTRA: ${(error as Error).message}`);
+  }
+  return items;
+}

@@ -1,0 +1,60 @@
+/**
+ * Every task the worker runs. Tasks are thin: check the payload, call the domain. Names follow the
+ * original's task names where one exists (`namespace.verb`).
+ */
+import type { JobHelpers } from "graphile-worker";
+import { z } from "zod";
+import { deleteExpiredSessions } from "~/modules/auth/sessions.server";
+import { relayOutbox } from "~/modules/jobs/enqueue.server";
+import { getRuntime } from "~/modules/runtime.server";
+
+export interface TaskDefinition<P = unknown> {
+  description: string;
+  payload: z.ZodType<P>;
+  run(payload: P, helpers: Pick<JobHelpers, "logger" | "job"> | null): Promise<unknown>;
+}
+
+const noPayload = z.object({}).strict().or(z.null()).or(z.undefined());
+
+export const tasks: Record<string, TaskDefinition<any>> = {
+  "authentication.cleanup_expired_sessions": {
+    description: "Delete expired sessions and used or expired one-time tokens.",
+    payload: noPayload,
+    run: async () => deleteExpiredSessions(getRuntime().db),
+  },
+  "core.relay_outbox": {
+    description: "Move committed outbox rows to the job queue.",
+    payload: noPayload,
+    run: async () => {
+      const { db, queuePool } = getRuntime();
+      let moved = 0;
+      for (let n = await relayOutbox(db, queuePool); n > 0; n = await relayOutbox(db, queuePool)) moved += n;
+      return { moved };
+    },
+  },
+};
+
+export class TaskPayloadError extends Error {}
+
+/** Runs a task by name in this process (the CLI's `task run`, and the worker). */
+export async function runTask(name: string, payload: unknown, helpers: Pick<JobHelpers, "logger" | "job"> | null = null) {
+  const task = tasks[name];
+  if (!task) throw new TaskPayloadError(`unknown task "${name}" (known: ${Object.keys(tasks).join(", ")})`);
+  const parsed = task.payload.safeParse(payload);
+  if (!parsed.success) throw new TaskPayloadError(`invalid payload for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`);
+  return task.run(parsed.data, helpers);
+}
+
+/** The graphile-worker task list built from `tasks`. */
+export function graphileTaskList() {
+  return Object.fromEntries(
+    Object.keys(tasks).map((name) => [
+      name,
+      async (payload: unknown, helpers: JobHelpers) => {
+        // graphile-worker adds `_cron` (schedule time) to cron jobs' payloads; tasks do not take it.
+        const { _cron, ...rest } = (payload ?? {}) as Record<string, unknown>;
+        await runTask(name, _cron ? rest : payload, helpers);
+      },
+    ]),
+  );
+}
