@@ -1,0 +1,83 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getEffectivePermissions, syncPermissionCatalogue } from "~/modules/auth/permissions.server";
+import { permissionCatalogue } from "~/modules/permission-registry";
+import { migrateToLatest } from "../../db/index.server";
+import { dialects, createTestRuntime, type TestRuntime } from "../support/db";
+import { makeGroup, makeUser, permissionId } from "../support/factories";
+
+describe.each(dialects)("schema and permissions on $dialect", ({ dialect, skip }) => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    if (!skip) rt = await createTestRuntime(dialect);
+  });
+  afterAll(async () => rt?.stop());
+
+  it.skipIf(skip)("migrations are applied once and re-running them changes nothing", async () => {
+    const before = await rt.db.selectFrom("kysely_migration" as never).selectAll().execute();
+    await migrateToLatest(rt.db);
+    const after = await rt.db.selectFrom("kysely_migration" as never).selectAll().execute();
+    expect(after).toHaveLength(before.length);
+    expect(before.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(skip)("the catalogue holds every declared permission with the original's codenames", async () => {
+    const rows = await rt.db.selectFrom("permissions").select(["app_label", "codename"]).execute();
+    const keys = new Set(rows.map((r) => `${r.app_label}.${r.codename}`));
+    for (const p of permissionCatalogue) expect(keys).toContain(`${p.appLabel}.${p.codename}`);
+    expect(keys).toContain("auth.group_management");
+    expect(keys).toContain("auth.timer_view");
+    expect(await syncPermissionCatalogue(rt.db)).toEqual({ inserted: 0 });
+  });
+
+  it.skipIf(skip)("sync adds a newly declared permission and keeps existing grants", async () => {
+    const user = await makeUser(rt.db);
+    await rt.db.insertInto("user_permissions").values({ user_id: user.id, permission_id: await permissionId(rt.db, "auth.member") }).execute();
+    const result = await syncPermissionCatalogue(rt.db, [...permissionCatalogue, { appLabel: "testapp", codename: "do_things", name: "Can do things" }]);
+    expect(result.inserted).toBe(1);
+    const perms = await getEffectivePermissions(rt.db, user);
+    expect([...perms].sort()).toEqual(["auth.member"]);
+  });
+
+  it.skipIf(skip)("booleans and timestamps round-trip as booleans and UTC dates", async () => {
+    const user = await makeUser(rt.db, { is_staff: true });
+    expect(user.is_staff).toBe(true);
+    expect(user.is_superuser).toBe(false);
+    expect(user.date_joined).toBeInstanceOf(Date);
+    expect(Math.abs(user.date_joined.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it.skipIf(skip)("effective permissions are the user's own plus their groups'", async () => {
+    const user = await makeUser(rt.db);
+    const other = await makeUser(rt.db);
+    const group = await makeGroup(rt.db);
+    const otherGroup = await makeGroup(rt.db);
+    await rt.db.insertInto("user_permissions").values({ user_id: user.id, permission_id: await permissionId(rt.db, "auth.timer_view") }).execute();
+    await rt.db.insertInto("group_permissions").values({ group_id: group.id, permission_id: await permissionId(rt.db, "auth.optimer_view") }).execute();
+    await rt.db.insertInto("group_permissions").values({ group_id: otherGroup.id, permission_id: await permissionId(rt.db, "auth.srp_management") }).execute();
+    await rt.db.insertInto("user_groups").values([{ user_id: user.id, group_id: group.id }, { user_id: other.id, group_id: otherGroup.id }]).execute();
+    expect([...(await getEffectivePermissions(rt.db, user))].sort()).toEqual(["auth.optimer_view", "auth.timer_view"]);
+    expect([...(await getEffectivePermissions(rt.db, other))]).toEqual(["auth.srp_management"]);
+  });
+
+  it.skipIf(skip)("superusers hold every permission; inactive users hold none", async () => {
+    const su = await makeUser(rt.db, { is_superuser: true });
+    const all = await rt.db.selectFrom("permissions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    expect((await getEffectivePermissions(rt.db, su)).size).toBe(Number(all.n));
+    const inactiveSu = await makeUser(rt.db, { is_superuser: true, is_active: false });
+    expect((await getEffectivePermissions(rt.db, inactiveSu)).size).toBe(0);
+    const inactive = await makeUser(rt.db, { is_active: false });
+    await rt.db.insertInto("user_permissions").values({ user_id: inactive.id, permission_id: await permissionId(rt.db, "auth.member") }).execute();
+    expect((await getEffectivePermissions(rt.db, inactive)).size).toBe(0);
+  });
+
+  it.skipIf(skip)("deleting a user removes their memberships and grants (cascade)", async () => {
+    const user = await makeUser(rt.db);
+    const group = await makeGroup(rt.db);
+    await rt.db.insertInto("user_groups").values({ user_id: user.id, group_id: group.id }).execute();
+    await rt.db.deleteFrom("users").where("id", "=", user.id).execute();
+    const left = await rt.db.selectFrom("user_groups").selectAll().where("user_id", "=", user.id).execute();
+    expect(left).toHaveLength(0);
+    await sql`select 1`.execute(rt.db);
+  });
+});
