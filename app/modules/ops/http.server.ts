@@ -55,11 +55,13 @@ function securityHeaders(res: express.Response, nonce: string, https: boolean) {
 }
 
 async function readBody(req: express.Request): Promise<Buffer> {
+  const tooLarge = () => Object.assign(new Error("request body too large"), { status: 413 });
+  if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw Object.assign(new Error("request body too large"), { status: 413 });
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -177,6 +179,8 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
       res.end();
       return;
     }
+    // The unread rest of a refused body makes the connection unusable: close it after answering.
+    if (status === 413) res.setHeader("Connection", "close");
     res.status(status).type("text/plain").send(status === 413 ? "Request body too large" : "Internal Server Error");
   });
 

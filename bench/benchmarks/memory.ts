@@ -1,0 +1,36 @@
+/**
+ * Memory of the server process. Registered last: VmHWM is the peak since the server started, so
+ * read after the load benchmarks it covers startup, migrations and every load run.
+ */
+import { ORIGINAL, TARGETS } from "../baseline";
+import type { Benchmark, Figure } from "../types";
+
+export const memory: Benchmark = {
+  name: "memory",
+  async run(ctx) {
+    const snapshot = ctx.memory();
+    const figures: Figure[] = [
+      {
+        name: "memory",
+        metrics: [
+          { key: "peak", value: snapshot.peakRssMb, unit: "MB" },
+          { key: "rss", value: snapshot.rssMb, unit: "MB" },
+        ],
+        baseline: `baseline: ~${ORIGINAL.memoryMb} MB for gunicorn with 3 workers; target ≤${TARGETS.memoryMb} MB`,
+        targets: [{ label: `server peak memory ≤ ${TARGETS.memoryMb} MB (half the original)`, met: snapshot.peakRssMb <= TARGETS.memoryMb }],
+      },
+    ];
+    // Not part of the target: the original's database is a separate server too. Absent with BENCH_DATABASE_URL.
+    if (snapshot.childCount > 0) {
+      figures.push({
+        name: "db memory",
+        metrics: [
+          { key: "pss", value: snapshot.childrenPssMb, unit: "MB" },
+          { key: "processes", value: snapshot.childCount, unit: "" },
+        ],
+        baseline: "embedded PostgreSQL children of the server; not counted in the target",
+      });
+    }
+    return figures;
+  },
+};

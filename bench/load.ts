@@ -1,0 +1,83 @@
+/** Load generation with autocannon, run in this process. */
+import autocannon from "autocannon";
+import { statusKb } from "./proc";
+import type { LoadOptions, LoadResult } from "./types";
+
+/** More than this share of failed requests makes the figures meaningless: the run fails. */
+const MAX_FAILURE_RATIO = 0.01;
+const RSS_SAMPLE_MS = 200;
+
+export interface LoadSettings {
+  baseUrl: string;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  serverPid: number;
+  progress(message: string): void;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+async function fire(url: string, options: LoadOptions, connections: number, seconds: number, onResponse?: (status: number, ms: number) => void) {
+  const instance = autocannon({ url, connections, duration: seconds, timeout: 10, headers: options.headers });
+  if (onResponse) instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
+  return await instance;
+}
+
+/**
+ * Warm-up (discarded), then the measured run. Latencies are taken from autocannon's per-response
+ * event rather than its histogram, which rounds to whole milliseconds — too coarse for fast routes.
+ */
+export async function runLoad(settings: LoadSettings, options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.path, settings.baseUrl).href;
+  const { connections } = settings;
+  if (settings.warmupSeconds > 0) {
+    settings.progress(`  warming up ${options.path} for ${settings.warmupSeconds} s…`);
+    await fire(url, options, connections, settings.warmupSeconds);
+  }
+
+  settings.progress(`  measuring ${options.path} for ${settings.durationSeconds} s at c=${connections}…`);
+  const latencies: number[] = [];
+  let rssMaxKb = statusKb(settings.serverPid, "VmRSS") ?? 0;
+  const sampler = setInterval(() => {
+    rssMaxKb = Math.max(rssMaxKb, statusKb(settings.serverPid, "VmRSS") ?? 0);
+  }, RSS_SAMPLE_MS);
+  let result: autocannon.Result;
+  try {
+    result = await fire(url, options, connections, settings.durationSeconds, (status, ms) => {
+      if (status >= 200 && status < 300) latencies.push(ms);
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+
+  const ok = latencies.length;
+  const failed = result.non2xx + result.errors;
+  const codes = Object.entries(result.statusCodeStats)
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(", ");
+  if (ok === 0 || failed > MAX_FAILURE_RATIO * (ok + failed)) {
+    throw new Error(`GET ${options.path}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts); status codes: ${codes || "none"}`);
+  }
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    path: options.path,
+    connections,
+    durationSeconds: result.duration,
+    requestsPerSecond: ok / result.duration,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    meanMs: latencies.reduce((sum, ms) => sum + ms, 0) / ok,
+    maxMs: sorted[sorted.length - 1]!,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    rssMaxMb: rssMaxKb / 1024,
+  };
+}

@@ -1,0 +1,69 @@
+/** Process memory and process trees from Linux /proc. */
+import fs from "node:fs";
+import type { MemorySnapshot } from "./types";
+
+const KB_PER_MB = 1024;
+
+/** A `Name:   1234 kB` field of /proc/<pid>/status or smaps_rollup, in kB; null when missing. */
+function readKbField(file: string, field: string): number | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return null; // the process has gone, or we may not read it
+  }
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+export function statusKb(pid: number, field: "VmHWM" | "VmRSS"): number | null {
+  return readKbField(`/proc/${pid}/status`, field);
+}
+
+/** Parent pid from /proc/<pid>/stat; the command name may contain spaces and parentheses. */
+function parentPid(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[1]); // fields[0] is the state, fields[1] the ppid
+  } catch {
+    return null;
+  }
+}
+
+/** Every process below `root` (children, grandchildren, …). */
+export function descendants(root: number): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const ppid = parentPid(pid);
+    if (ppid === null) continue;
+    const siblings = byParent.get(ppid) ?? [];
+    siblings.push(pid);
+    byParent.set(ppid, siblings);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    for (const child of byParent.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Memory of the server and of its children. Children are summed by PSS, not RSS: the PostgreSQL
+ * backends share their buffer pool, and adding up RSS would count it once per backend.
+ */
+export function memorySnapshot(pid: number): MemorySnapshot {
+  const peak = statusKb(pid, "VmHWM");
+  const rss = statusKb(pid, "VmRSS");
+  if (peak === null || rss === null) throw new Error(`cannot read /proc/${pid}/status (has the server exited?)`);
+  const children = descendants(pid);
+  let childrenKb = 0;
+  for (const child of children) childrenKb += readKbField(`/proc/${child}/smaps_rollup`, "Pss") ?? statusKb(child, "VmRSS") ?? 0;
+  return { peakRssMb: peak / KB_PER_MB, rssMb: rss / KB_PER_MB, childrenPssMb: childrenKb / KB_PER_MB, childCount: children.length };
+}

@@ -1,0 +1,190 @@
+/** Builds (if needed), starts and stops the production server as a child process. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { descendants } from "./proc";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const READY_TIMEOUT_MS = 90_000;
+/** The setup line is printed just after the server starts listening. */
+const SETUP_LINE_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 20_000;
+const TAIL_LINES = 40;
+
+type Progress = (message: string) => void;
+
+/** Runs `npx remix build` when there is no server build (or BENCH_BUILD=1 asks for a fresh one). */
+export async function ensureBuild(progress: Progress) {
+  const forced = process.env.BENCH_BUILD === "1";
+  if (!forced && fs.existsSync(path.join(ROOT, "build/index.js"))) return;
+  progress(forced ? "building (BENCH_BUILD=1): npx remix build…" : "no build/index.js: running npx remix build…");
+  // Build output goes to stderr so stdout carries only the figures.
+  const child = spawn("npx", ["remix", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`npx remix build failed (exit code ${code})`);
+}
+
+/** A port nobody listens on right now: the kernel picks one for a throwaway listener. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ServerProcess {
+  readonly baseUrl: string;
+  /** Resolves with the first-run setup URL the server prints on stdout. */
+  readonly setupUrl: Promise<string>;
+  private readonly tail: string[] = [];
+  private readonly exited: Promise<void>;
+  private resolveSetup!: (url: string) => void;
+  private rejectSetup!: (error: Error) => void;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly dataDir: string,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.setupUrl = new Promise((resolve, reject) => {
+      this.resolveSetup = resolve;
+      this.rejectSetup = reject;
+    });
+    this.setupUrl.catch(() => {}); // handled by whoever awaits it; avoid an unhandled rejection otherwise
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    child.once("exit", (code, signal) => this.rejectSetup(new Error(`server exited (${signal ?? `code ${code}`}) before printing the setup URL`)));
+    this.collect(child.stdout!, true);
+    this.collect(child.stderr!, false);
+  }
+
+  /** The pid of the server itself: node runs server.ts directly, with no `npx`/`tsx` wrapper in between. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Spawns `node --import tsx server.ts` with a fresh DATA_DIR, a random SECRET_KEY and a free port. */
+  static async start(progress: Progress): Promise<ServerProcess> {
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-"));
+    // The embedded PostgreSQL runs as user postgres and must be able to enter the folder.
+    fs.chmodSync(dataDir, 0o755);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SITE_URL: `http://127.0.0.1:${port}`,
+      SECRET_KEY: randomBytes(32).toString("hex"),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      // Set even when empty: the server's .env loader never overrides a variable that is set.
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
+      QUEUE_DATABASE_URL: "",
+    };
+    progress(`starting server on port ${port} (DATA_DIR ${dataDir})…`);
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    return new ServerProcess(child, port, dataDir);
+  }
+
+  private collect(stream: NodeJS.ReadableStream, isStdout: boolean) {
+    let pending = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        this.tail.push(line);
+        if (this.tail.length > TAIL_LINES) this.tail.shift();
+        if (process.env.BENCH_VERBOSE === "1") process.stderr.write(`  [server] ${line}\n`);
+        const setup = isStdout && /First run: create the first superuser at (\S+)/.exec(line);
+        if (setup) this.resolveSetup(setup[1]!);
+      }
+    });
+  }
+
+  /** The server's last output lines, for error messages. */
+  recentOutput(): string {
+    return this.tail.length ? this.tail.map((line) => `  | ${line}`).join("\n") : "  | (no output)";
+  }
+
+  /** Polls GET /healthz until it answers 200. */
+  async waitUntilHealthy() {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let last = "no answer yet";
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`server exited during startup; last output:\n${this.recentOutput()}`);
+      try {
+        const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        if (response.status === 200) return;
+        last = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await sleep(250);
+    }
+    throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${this.recentOutput()}`);
+  }
+
+  async waitForSetupUrl(): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              "the server printed no first-run setup URL: the database already has a superuser. " +
+                "The benchmark creates its own superuser and needs an empty database (unset BENCH_DATABASE_URL to use a fresh embedded one).",
+            ),
+          ),
+        SETUP_LINE_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([this.setupUrl, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * SIGTERM, then SIGKILL after 20 s. A killed server cannot stop its embedded PostgreSQL, so its
+   * children (noted before the signal) are killed with it.
+   */
+  async stop(progress: Progress) {
+    if (this.running) {
+      const children = descendants(this.pid);
+      progress("stopping server…");
+      this.child.kill("SIGTERM");
+      const stopped = await Promise.race([this.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+      if (!stopped) {
+        progress(`server did not stop within ${STOP_TIMEOUT_MS / 1000} s: killing it`);
+        for (const pid of [this.pid, ...children]) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {} // already gone
+        }
+        await this.exited;
+      }
+    }
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
