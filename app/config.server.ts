@@ -126,7 +126,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads `.env` (if any) without overriding variables that are already set. */
-export function loadDotEnv(file = path.resolve(".env"), env: NodeJS.ProcessEnv = process.env) {
+export function loadDotEnv(file = path.resolve(".env"), env: Record<string, string | undefined> = process.env) {
   if (!fs.existsSync(file)) return;
   for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
@@ -147,7 +147,7 @@ function developmentSecret(dataDir: string): string {
 }
 
 /** Parses settings; every problem becomes one line naming the setting. */
-export function parseSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function parseSettings(env: Record<string, string | undefined> = process.env): Settings {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(definitions)) input[key] = env[key];
   const result = settingsSchema.safeParse(input);

@@ -13,6 +13,8 @@ export interface Metric {
 export interface Target {
   label: string;
   met: boolean;
+  /** The measured value in words, e.g. `1234 req/s, 14.5× the original`. */
+  detail: string;
 }
 
 /** One printed line of results. */
@@ -22,6 +24,8 @@ export interface Figure {
   /** What the original Alliance Auth does, printed in parentheses after the metrics. */
   baseline?: string;
   targets?: Target[];
+  /** Further numbers for the JSON results only. */
+  details?: Record<string, number | string>;
 }
 
 /** Memory of one process tree at one moment, in MB (1024 × 1024 bytes). */

@@ -69,7 +69,7 @@ describe("settings", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-env-"));
     const file = path.join(dir, ".env");
     fs.writeFileSync(file, "SITE_NAME='My Alliance'\nexport PORT=4000\n# comment\nLOG_LEVEL=debug\n");
-    const env: NodeJS.ProcessEnv = { LOG_LEVEL: "warn" };
+    const env: Record<string, string | undefined> = { LOG_LEVEL: "warn" };
     loadDotEnv(file, env);
     expect(env).toEqual({ SITE_NAME: "My Alliance", PORT: "4000", LOG_LEVEL: "warn" });
   });

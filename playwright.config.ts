@@ -1,0 +1,40 @@
+/**
+ * End-to-end tests against the production build, in Debian's Chromium (CHROMIUM_PATH to override).
+ * tests/e2e/global-setup.ts starts one real server per database (embedded PostgreSQL, and MySQL when
+ * TEST_MYSQL_URL is set); each runs first-run setup without JavaScript, then the main flow with and
+ * without JavaScript.
+ */
+import { defineConfig, type Project } from "@playwright/test";
+
+export const E2E_SERVERS = [
+  { name: "pg", port: Number(process.env.E2E_PORT ?? 3391) },
+  ...(process.env.TEST_MYSQL_URL ? [{ name: "mysql", port: Number(process.env.E2E_PORT ?? 3391) + 1 }] : []),
+];
+
+const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
+  const baseURL = `http://127.0.0.1:${port}`;
+  return [
+    { name: `${name}-setup-nojs`, testMatch: /setup\.spec\.ts/, use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-chromium`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-chromium-nojs`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-chromium`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+  ];
+});
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  globalSetup: "./tests/e2e/global-setup.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"]],
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+    trace: "off",
+    screenshot: "only-on-failure",
+  },
+  projects,
+});
