@@ -69,7 +69,7 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** Each entry: [schema, one-line description]. The description feeds the README. */
 const definitions = {
-  NODE_ENV: [z.enum(["development", "production", "test"]).default("development"), "development, production or test. Production requires SECRET_KEY and forbids demo mode."],
+  NODE_ENV: [z.enum(["development", "production", "test"]).default("development"), "development, production or test. Production requires SECRET_KEY."],
   SITE_NAME: [str("Alliance Auth"), "Name shown in the title and header."],
   SITE_URL: [optionalUrl(["http:", "https:"], "http(s)://host[:port]"), "Public URL of the site, no trailing slash. Default http://localhost:PORT. https makes cookies Secure and __Host- prefixed."],
   HOST: [str("0.0.0.0"), "Address the web server listens on."],
@@ -82,7 +82,7 @@ const definitions = {
   EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],
-  CRONTAB_EXTRA: [str(""), "Extra periodic jobs in graphile-worker crontab syntax, lines separated by `;`."],
+  CRONTAB_EXTRA: [str(""), "Extra periodic jobs: `<cron pattern> <task> [<json payload>]`, separated by `;`."],
   LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "Log level of the JSON logs on stdout."],
   LANGUAGE_CODE: [z.enum(LANGUAGES).default("en"), "Default language when neither the user nor the browser picks one."],
   REGISTRATION_VERIFY_EMAIL: [bool(true), "New users must confirm their email before their account is activated."],
@@ -109,6 +109,18 @@ export const settingsSchema = z.object(shape);
 export const settingDescriptions: Record<string, string> = Object.fromEntries(
   Object.entries(definitions).map(([key, [, description]]) => [key, description]),
 );
+
+/** The configuration reference in the README (kept in sync by `npm run config:docs -- --write`). */
+export function renderSettingsTable(): string {
+  const defaults = settingsSchema.safeParse({});
+  const lines = ["| Setting | Default | Description |", "|---|---|---|"];
+  for (const [key, description] of Object.entries(settingDescriptions)) {
+    const value = defaults.success ? (defaults.data as Record<string, unknown>)[key] : undefined;
+    const shown = value === undefined || value === "" ? "—" : `\`${String(value)}\``;
+    lines.push(`| \`${key}\` | ${shown} | ${description.replace(/\|/g, "\\|")} |`);
+  }
+  return lines.join("\n");
+}
 
 export type RawSettings = z.infer<typeof settingsSchema>;
 export type Settings = Omit<RawSettings, "SECRET_KEY" | "SITE_URL"> & {

@@ -13,6 +13,8 @@ export interface LoadSettings {
   durationSeconds: number;
   warmupSeconds: number;
   serverPid: number;
+  /** Aborted on Ctrl-C: ends the running load at once. */
+  signal: AbortSignal;
   progress(message: string): void;
 }
 
@@ -23,10 +25,17 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-async function fire(url: string, options: LoadOptions, connections: number, seconds: number, onResponse?: (status: number, ms: number) => void) {
-  const instance = autocannon({ url, connections, duration: seconds, timeout: 10, headers: options.headers });
+async function fire(settings: LoadSettings, url: string, options: LoadOptions, seconds: number, onResponse?: (status: number, ms: number) => void) {
+  settings.signal.throwIfAborted();
+  const instance = autocannon({ url, connections: settings.connections, duration: seconds, timeout: 10, headers: options.headers });
   if (onResponse) instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
-  return await instance;
+  const stop = () => instance.stop();
+  settings.signal.addEventListener("abort", stop, { once: true });
+  try {
+    return await instance;
+  } finally {
+    settings.signal.removeEventListener("abort", stop);
+  }
 }
 
 /**
@@ -38,7 +47,7 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
   const { connections } = settings;
   if (settings.warmupSeconds > 0) {
     settings.progress(`  warming up ${options.path} for ${settings.warmupSeconds} s…`);
-    await fire(url, options, connections, settings.warmupSeconds);
+    await fire(settings, url, options, settings.warmupSeconds);
   }
 
   settings.progress(`  measuring ${options.path} for ${settings.durationSeconds} s at c=${connections}…`);
@@ -49,12 +58,13 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
   }, RSS_SAMPLE_MS);
   let result: autocannon.Result;
   try {
-    result = await fire(url, options, connections, settings.durationSeconds, (status, ms) => {
+    result = await fire(settings, url, options, settings.durationSeconds, (status, ms) => {
       if (status >= 200 && status < 300) latencies.push(ms);
     });
   } finally {
     clearInterval(sampler);
   }
+  settings.signal.throwIfAborted();
 
   const ok = latencies.length;
   const failed = result.non2xx + result.errors;

