@@ -5,13 +5,12 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { descendants } from "./proc";
+import { teardown } from "./teardown";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 90_000;
 /** The setup line is printed just after the server starts listening. */
 const SETUP_LINE_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 20_000;
 const TAIL_LINES = 40;
 
 type Progress = (message: string) => void;
@@ -49,7 +48,6 @@ export class ServerProcess {
   /** Resolves with the first-run setup URL the server prints on stdout. */
   readonly setupUrl: Promise<string>;
   private readonly tail: string[] = [];
-  private readonly exited: Promise<void>;
   private resolveSetup!: (url: string) => void;
   private rejectSetup!: (error: Error) => void;
 
@@ -64,7 +62,6 @@ export class ServerProcess {
       this.rejectSetup = reject;
     });
     this.setupUrl.catch(() => {}); // handled by whoever awaits it; avoid an unhandled rejection otherwise
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     child.once("exit", (code, signal) => this.rejectSetup(new Error(`server exited (${signal ?? `code ${code}`}) before printing the setup URL`)));
     this.collect(child.stdout!, true);
     this.collect(child.stderr!, false);
@@ -83,7 +80,8 @@ export class ServerProcess {
   static async start(progress: Progress): Promise<ServerProcess> {
     const port = await freePort();
     // Its own free port rather than the default 54329-and-up scan, which races with dev and e2e servers starting at the same time.
-    const postgresPort = await freePort();
+    let postgresPort = await freePort();
+    while (postgresPort === port) postgresPort = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-"));
     // The embedded PostgreSQL runs as user postgres and must be able to enter the folder.
     fs.chmodSync(dataDir, 0o755);
@@ -105,6 +103,17 @@ export class ServerProcess {
     // A process group of its own: Ctrl-C in the terminal then reaches only the harness, which stops
     // the server in order, instead of hitting the server and its PostgreSQL all at once.
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (child.pid === undefined) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`cannot start ${process.execPath} server.ts`);
+    }
+    // Cleans up should this process die without doing it (e.g. SIGKILLed); exits on its own afterwards.
+    const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    });
+    reaper.unref();
     return new ServerProcess(child, port, dataDir);
   }
 
@@ -170,26 +179,8 @@ export class ServerProcess {
     }
   }
 
-  /**
-   * SIGTERM, then SIGKILL after 20 s. A killed server cannot stop its embedded PostgreSQL, so its
-   * children (noted before the signal) are killed with it.
-   */
-  async stop(progress: Progress) {
-    if (this.running) {
-      const children = descendants(this.pid);
-      progress("stopping server…");
-      this.child.kill("SIGTERM");
-      const stopped = await Promise.race([this.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-      if (!stopped) {
-        progress(`server did not stop within ${STOP_TIMEOUT_MS / 1000} s: killing it`);
-        for (const pid of [this.pid, ...children]) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {} // already gone
-        }
-        await this.exited;
-      }
-    }
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  /** Stops the server and its PostgreSQL and removes DATA_DIR (see `teardown.ts`). */
+  async stop(say: Progress) {
+    await teardown({ serverPid: this.pid, dataDir: this.dataDir }, say);
   }
 }

@@ -80,7 +80,7 @@ async function check() {
   try {
     const runtime = await bootRuntime(settings, { migrate: false });
     const health = await checkHealth(runtime);
-    if (!health.database.ok) problems.push(`DATABASE_URL: ${health.database.error ?? "unreachable"}`);
+    if (!health.database.ok) problems.push(`DATABASE_URL: cannot reach the database: ${health.database.error ?? "no answer"}`);
     if (!health.queue.ok) problems.push(`QUEUE_DATABASE_URL: queue not ready (${health.queue.error ?? "unreachable"}); run \`npm run migrate\``);
     else if (!health.worker.ok) console.log("note: no worker heartbeat in the last minute (start the site or `npm run worker`)");
     await runtime.stop();

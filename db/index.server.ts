@@ -18,6 +18,17 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export type Database = Kysely<DB>;
 
+/** One readable line for a connection or query error. */
+export function describeDbError(error: unknown): string {
+  const e = error as { code?: string; message?: string; errno?: number };
+  if (e.code === "ECONNREFUSED") return "connection refused (is the database server running?)";
+  if (e.code === "ENOTFOUND") return "host not found";
+  if (e.code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) return "connection timed out";
+  if (e.code === "28P01" || e.code === "ER_ACCESS_DENIED_ERROR") return "access denied (check user and password)";
+  if (e.code === "3D000" || e.code === "ER_BAD_DB_ERROR") return "the database does not exist (`npm run migrate` creates it)";
+  return (e.message ?? String(error)).split("\n")[0];
+}
+
 export function dialectOfUrl(url: string): Dialect {
   const protocol = new URL(url).protocol;
   if (protocol === "mysql:" || protocol === "mariadb:") return "mysql";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
 import pg from "pg";
 import type { Settings } from "~/config.server";
-import { createDb, type Database, dialectOfUrl, type EmbeddedPostgresHandle, ensureDatabaseExists, migrateToLatest, startEmbeddedPostgres } from "../../db/index.server";
+import { createDb, type Database, describeDbError, dialectOfUrl, type EmbeddedPostgresHandle, ensureDatabaseExists, migrateToLatest, startEmbeddedPostgres } from "../../db/index.server";
 import type { Dialect } from "../../db/dialect";
 import { syncPermissionCatalogue } from "./auth/permissions.server";
 import { getLogger } from "./ops/logger.server";
@@ -49,15 +49,6 @@ export class StartupError extends Error {
   }
 }
 
-function describeConnectionError(error: unknown): string {
-  const e = error as { code?: string; message?: string; errno?: number };
-  if (e.code === "ECONNREFUSED") return "connection refused (is the database server running?)";
-  if (e.code === "ENOTFOUND") return "host not found";
-  if (e.code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) return "connection timed out";
-  if (e.code === "28P01" || e.code === "ER_ACCESS_DENIED_ERROR") return "access denied (check user and password)";
-  return (e.message ?? String(error)).split("\n")[0];
-}
-
 export interface BootOptions {
   /** Apply pending migrations and sync the permission catalogue. */
   migrate: boolean;
@@ -74,7 +65,7 @@ export async function bootRuntime(settings: Settings, options: BootOptions): Pro
     try {
       embedded = await startEmbeddedPostgres(dir, settings.EMBEDDED_POSTGRES_PORT, (line) => log.warn(line));
     } catch (error) {
-      throw new StartupError("DATA_DIR", `could not start the embedded PostgreSQL in ${dir}: ${describeConnectionError(error)}`);
+      throw new StartupError("DATA_DIR", `could not start the embedded PostgreSQL in ${dir}: ${describeDbError(error)}`);
     }
   }
   const authUrl = settings.DATABASE_URL ?? embedded!.url;
@@ -82,18 +73,21 @@ export async function bootRuntime(settings: Settings, options: BootOptions): Pro
   const authSetting = settings.DATABASE_URL ? "DATABASE_URL" : "DATA_DIR";
   const queueSetting = settings.QUEUE_DATABASE_URL ? "QUEUE_DATABASE_URL" : settings.DATABASE_URL && dialectOfUrl(authUrl) === "postgres" ? "DATABASE_URL" : "DATA_DIR";
 
-  try {
-    await ensureDatabaseExists(authUrl);
-  } catch (error) {
-    await embedded?.stop();
-    throw new StartupError(authSetting, `cannot reach the database: ${describeConnectionError(error)}`);
-  }
-  if (queueUrl !== authUrl) {
+  // Only commands that migrate create missing databases; `check` just reports.
+  if (options.migrate) {
     try {
-      await ensureDatabaseExists(queueUrl);
+      await ensureDatabaseExists(authUrl);
     } catch (error) {
       await embedded?.stop();
-      throw new StartupError(queueSetting, `cannot reach the queue database: ${describeConnectionError(error)}`);
+      throw new StartupError(authSetting, `cannot reach the database: ${describeDbError(error)}`);
+    }
+    if (queueUrl !== authUrl) {
+      try {
+        await ensureDatabaseExists(queueUrl);
+      } catch (error) {
+        await embedded?.stop();
+        throw new StartupError(queueSetting, `cannot reach the queue database: ${describeDbError(error)}`);
+      }
     }
   }
 
@@ -112,7 +106,7 @@ export async function bootRuntime(settings: Settings, options: BootOptions): Pro
       await runQueueMigrations({ pgPool: queuePool, logger: graphileLogger() });
     } catch (error) {
       await stop();
-      throw new StartupError(authSetting, `migration failed: ${describeConnectionError(error)}`);
+      throw new StartupError(authSetting, `migration failed: ${describeDbError(error)}`);
     }
   }
 

@@ -1,6 +1,7 @@
 /** Liveness of the parts the site needs: auth database, queue, a recent worker heartbeat. */
 import { sql } from "kysely";
 import type { Runtime } from "../runtime.server";
+import { describeDbError } from "../../../db/index.server";
 
 const WORKER_STALE_MS = 60_000;
 
@@ -32,15 +33,15 @@ export async function checkHealth(runtime: Runtime, now = new Date()): Promise<H
         worker.ok = beats.length > 0;
         worker.lastSeen = beats[0]?.last_seen_at.toISOString() ?? null;
       })
-      .catch((error: Error) => {
-        database.error = error.message.split("\n")[0];
+      .catch((error: unknown) => {
+        database.error = describeDbError(error);
       }),
     timeout(runtime.queuePool.query("select 1 from graphile_worker.migrations limit 1"), 3000)
       .then(() => {
         queue.ok = true;
       })
-      .catch((error: Error) => {
-        queue.error = error.message.split("\n")[0];
+      .catch((error: unknown) => {
+        queue.error = describeDbError(error);
       }),
   ]);
   return { status: database.ok && queue.ok && worker.ok ? "ok" : "unavailable", database, queue, worker };
