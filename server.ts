@@ -11,6 +11,13 @@ import { announceSetupIfNeeded } from "./app/modules/auth/setup-announce.server"
 import { getLogger } from "./app/modules/ops/logger.server";
 
 const log = getLogger();
+// A signal during start-up must still stop the embedded PostgreSQL: hold it until boot is done.
+let bootSignal: string | null = null;
+const onEarlySignal = (signal: string) => {
+  bootSignal = signal;
+};
+process.once("SIGINT", onEarlySignal);
+process.once("SIGTERM", onEarlySignal);
 const runtime = await bootOrExit({ migrate: true });
 const { settings } = runtime;
 
@@ -49,7 +56,10 @@ async function shutdown(signal: string) {
   await runtime.stop();
   process.exit(0);
 }
+process.off("SIGINT", onEarlySignal);
+process.off("SIGTERM", onEarlySignal);
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
+if (bootSignal) void shutdown(bootSignal);
 process.on("unhandledRejection", (reason) => log.error({ err: String(reason) }, "unhandled rejection"));
 process.on("uncaughtException", (error) => log.error({ err: error.message, stack: error.stack }, "uncaught exception"));

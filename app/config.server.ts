@@ -99,6 +99,23 @@ const definitions = {
   LOGIN_FAILURE_MAX_WAIT_SECONDS: [int(900, 1), "Longest wait after failed password logins."],
   LOGIN_FAILURE_RESET_HOURS: [int(12, 1), "Hours after the last failure when the failure count resets."],
   SETUP_TOKEN_HOURS: [int(24, 1), "Hours the first-run setup URL stays valid."],
+  SECRET_KEY_FALLBACKS: [str(""), "Earlier SECRET_KEYs, comma-separated: still accepted for decrypting stored tokens until `npm run task -- run core.reencrypt_secrets` has moved them to the current key."],
+  ESI_SSO_CLIENT_ID: [str(""), "Client ID of your EVE SSO application (developers.eveonline.com). Unset outside production: demo mode with a local fake EVE."],
+  ESI_SSO_CLIENT_SECRET: [str(""), "Secret key of your EVE SSO application."],
+  ESI_SSO_CALLBACK_URL: [optionalUrl(["http:", "https:"], "http(s)://…/sso/callback"), "Callback URL registered on the EVE SSO application. Default SITE_URL/sso/callback."],
+  ESI_SSO_BASE_URL: [str("https://login.eveonline.com"), "EVE SSO base URL (its metadata document is read from here)."],
+  ESI_API_URL: [str("https://esi.evetech.net/"), "ESI base URL."],
+  ESI_USER_CONTACT_EMAIL: [str(""), "Contact address sent in the ESI User-Agent, as CCP asks of every application."],
+  ESI_TOKEN_VALID_DURATION: [int(1170, 60, 1200), "Seconds after which a stored access token is refreshed before use."],
+  ESI_TIMEOUT_SECONDS: [int(15, 1, 120), "Timeout of one ESI or SSO request."],
+  LOGIN_TOKEN_SCOPES: [str("publicData"), "Scopes requested at login, space-separated. Must not be empty (the login token must be refreshable)."],
+  DEFAULT_FROM_EMAIL: [str("Alliance Auth <noreply@localhost>"), "Sender of activation emails."],
+  EMAIL_HOST: [str(""), "SMTP server. Unset outside production: emails go to the outbox page (/account/outbox) instead."],
+  EMAIL_PORT: [int(587, 1, 65535), "SMTP port."],
+  EMAIL_HOST_USER: [str(""), "SMTP user name."],
+  EMAIL_HOST_PASSWORD: [str(""), "SMTP password."],
+  EMAIL_USE_TLS: [bool(true), "Use STARTTLS (port 587) or TLS."],
+  EMAIL_TIMEOUT: [int(15, 1, 300), "Seconds before an SMTP connection gives up."],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Definitions = typeof definitions;
@@ -123,9 +140,12 @@ export function renderSettingsTable(): string {
 }
 
 export type RawSettings = z.infer<typeof settingsSchema>;
-export type Settings = Omit<RawSettings, "SECRET_KEY" | "SITE_URL"> & {
+export type Settings = Omit<RawSettings, "SECRET_KEY" | "SITE_URL" | "ESI_SSO_CALLBACK_URL"> & {
   SECRET_KEY: string;
   SITE_URL: string;
+  ESI_SSO_CALLBACK_URL: string;
+  /** No EVE SSO application configured (never in production): a local fake EVE stands in. */
+  demoMode: boolean;
   /** True when SITE_URL is https: cookies get Secure and the __Host- prefix. */
   secureCookies: boolean;
 };
@@ -181,9 +201,19 @@ export function parseSettings(env: Record<string, string | undefined> = process.
   } else if (secret.length < 32) {
     problems.push("SECRET_KEY: must be at least 32 characters long");
   }
+  if (raw.NODE_ENV === "production" && !raw.ESI_SSO_CLIENT_ID) problems.push("ESI_SSO_CLIENT_ID: is required in production (demo mode is for development only)");
+  if (raw.ESI_SSO_CLIENT_ID && !raw.ESI_SSO_CLIENT_SECRET) problems.push("ESI_SSO_CLIENT_SECRET: is required when ESI_SSO_CLIENT_ID is set");
+  if (!raw.LOGIN_TOKEN_SCOPES.trim()) problems.push("LOGIN_TOKEN_SCOPES: must not be empty");
   if (problems.length) throw new ConfigError(problems);
   const siteUrl = (raw.SITE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, "");
-  return { ...raw, SECRET_KEY: secret!, SITE_URL: siteUrl, secureCookies: siteUrl.startsWith("https:") };
+  return {
+    ...raw,
+    SECRET_KEY: secret!,
+    SITE_URL: siteUrl,
+    ESI_SSO_CALLBACK_URL: raw.ESI_SSO_CALLBACK_URL ?? `${siteUrl}/sso/callback`,
+    secureCookies: siteUrl.startsWith("https:"),
+    demoMode: !raw.ESI_SSO_CLIENT_ID,
+  };
 }
 
 const SETTINGS_KEY = Symbol.for("allianceauth.settings");

@@ -11,9 +11,12 @@ function formatMetric(metric: Metric): string {
   return `${metric.key}=${metric.value.toFixed(digits)}${metric.unit}`;
 }
 
-/** `healthz    req/s=5234  p50=1.20ms  p99=3.10ms  (baseline: …)`; names padded to `width`. */
-export function formatFigure(figure: Figure, width: number): string {
-  const parts = [figure.name.padEnd(width), ...figure.metrics.map(formatMetric)];
+/** Figures print as they come, so the name column has a fixed width. */
+const NAME_WIDTH = 14;
+
+/** `healthz         req/s=5234  p50=1.20ms  p99=3.10ms  rss=180.0MB  (baseline: …)` */
+export function formatFigure(figure: Figure): string {
+  const parts = [figure.name.padEnd(NAME_WIDTH), ...figure.metrics.map(formatMetric)];
   if (figure.baseline) parts.push(`(${figure.baseline})`);
   return parts.join("  ");
 }
@@ -34,6 +37,8 @@ export interface ResultsFile {
   startedAt: string;
   finishedAt: string;
   settings: { durationSeconds: number; warmupSeconds: number; connections: number; database: "embedded" | "BENCH_DATABASE_URL" };
+  /** os.loadavg() before and after: a busy machine explains low figures. */
+  loadAverage: { start: number[]; end: number[] };
   figures: Figure[];
 }
 

@@ -4,12 +4,14 @@
  * Starts the production server on a fresh embedded PostgreSQL, creates a superuser through the
  * first-run setup page, runs every benchmark in `index.ts`, prints one line per figure to stdout
  * (progress goes to stderr), and writes `bench/results/latest.json`. The server is always stopped
- * and its temporary DATA_DIR removed, also on errors and Ctrl-C.
+ * and its temporary DATA_DIR removed, also on errors and Ctrl-C (and by `reaper.ts` should this
+ * process be killed outright).
  *
  * Environment: BENCH_DURATION (seconds per load, default 10), BENCH_CONNECTIONS (default 8),
  * BENCH_WARMUP (seconds, default min(3, duration)), BENCH_DATABASE_URL (an empty external database
  * instead of the embedded one), BENCH_BUILD=1 (rebuild first), BENCH_VERBOSE=1 (echo server output).
  */
+import os from "node:os";
 import path from "node:path";
 import { benchmarks } from "./index";
 import { runLoad } from "./load";
@@ -67,6 +69,10 @@ async function main(): Promise<void> {
   const durationSeconds = numberFromEnv("BENCH_DURATION", 10, { min: 1 });
   const connections = numberFromEnv("BENCH_CONNECTIONS", 8, { integer: true, min: 1 });
   const warmupSeconds = numberFromEnv("BENCH_WARMUP", Math.min(3, durationSeconds));
+  // Load and server share the machine; anything else running skews the figures, so say so.
+  const loadAtStart = os.loadavg();
+  const cpuCount = os.availableParallelism();
+  if (loadAtStart[0]! > cpuCount / 2) progress(`note: the machine is busy (load average ${loadAtStart[0]!.toFixed(1)} on ${cpuCount} CPUs); figures will be lower than on an idle machine`);
 
   await ensureBuild(progress);
   server = await ServerProcess.start(progress);
@@ -88,12 +94,11 @@ async function main(): Promise<void> {
   };
 
   const figures: Figure[] = [];
-  const width = 14;
   for (const benchmark of benchmarks) {
     progress(`[${benchmark.name}]`);
     const produced = await benchmark.run(ctx);
     // Print as soon as each benchmark is done, so a long run shows results early.
-    for (const figure of produced) console.log(formatFigure(figure, width));
+    for (const figure of produced) console.log(formatFigure(figure));
     figures.push(...produced);
   }
 
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date().toISOString(),
     settings: { durationSeconds, warmupSeconds, connections, database: process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "embedded" },
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
     figures,
   });
   progress(`results written to ${path.relative(process.cwd(), file)}`);

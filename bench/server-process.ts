@@ -12,6 +12,8 @@ const READY_TIMEOUT_MS = 90_000;
 /** The setup line is printed just after the server starts listening. */
 const SETUP_LINE_TIMEOUT_MS = 15_000;
 const TAIL_LINES = 40;
+/** Port 9 (discard) is not served here: connections are refused immediately. */
+const CLOSED_LOCAL_URL = "http://127.0.0.1:9";
 
 type Progress = (message: string) => void;
 
@@ -98,6 +100,12 @@ export class ServerProcess {
       DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
       QUEUE_DATABASE_URL: "",
       EMBEDDED_POSTGRES_PORT: String(postgresPort),
+      // Production needs an EVE SSO application. Placeholders pointing at a closed local port keep
+      // the run independent of CCP's servers: any ESI/SSO call fails at once instead of going out.
+      ESI_SSO_CLIENT_ID: "bench-placeholder",
+      ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+      ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
+      ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
     };
     progress(`starting server on port ${port} (DATA_DIR ${dataDir})…`);
     // A process group of its own: Ctrl-C in the terminal then reaches only the harness, which stops

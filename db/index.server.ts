@@ -20,6 +20,8 @@ export type Database = Kysely<DB>;
 
 /** One readable line for a connection or query error. */
 export function describeDbError(error: unknown): string {
+  if (error === undefined || error === null) return "unknown error";
+  if (typeof error !== "object") return String(error);
   const e = error as { code?: string; message?: string; errno?: number };
   if (e.code === "ECONNREFUSED") return "connection refused (is the database server running?)";
   if (e.code === "ENOTFOUND") return "host not found";

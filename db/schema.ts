@@ -15,6 +15,7 @@ export interface UsersTable {
   theme: string | null;
   date_joined: Timestamp;
   last_login: Timestamp | null;
+  main_character_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -108,7 +109,128 @@ export interface WorkerHeartbeatsTable {
   last_seen_at: Timestamp;
 }
 
+export interface EveFactionsTable {
+  faction_id: number;
+  faction_name: string;
+}
+
+export interface EveAlliancesTable {
+  alliance_id: number;
+  alliance_name: string;
+  alliance_ticker: string;
+  executor_corp_id: number | null;
+  updated_at: Timestamp;
+}
+
+export interface EveCorporationsTable {
+  corporation_id: number;
+  corporation_name: string;
+  corporation_ticker: string;
+  member_count: number;
+  ceo_id: number | null;
+  alliance_id: number | null;
+  faction_id: number | null;
+  updated_at: Timestamp;
+}
+
+/** The original's EveCharacter: corporation, alliance and faction denormalised onto the row. */
+export interface EveCharactersTable {
+  id: Generated<number>;
+  character_id: number;
+  character_name: string;
+  corporation_id: number;
+  corporation_name: string;
+  corporation_ticker: string;
+  alliance_id: number | null;
+  alliance_name: string | null;
+  alliance_ticker: string | null;
+  faction_id: number | null;
+  faction_name: string | null;
+  updated_at: Timestamp;
+}
+
+export interface CharacterOwnershipsTable {
+  id: Generated<number>;
+  /** eve_characters.id */
+  character_id: number;
+  owner_hash: string;
+  user_id: number;
+}
+
+export interface OwnershipRecordsTable {
+  id: Generated<number>;
+  character_id: number;
+  owner_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+}
+
+export interface EsiTokensTable {
+  id: Generated<number>;
+  user_id: number | null;
+  /** The EVE character id (not eve_characters.id). */
+  character_id: number;
+  character_name: string;
+  character_owner_hash: string;
+  token_type: string;
+  /** Space-separated, sorted. */
+  scopes: string;
+  /** Encrypted (AES-256-GCM). */
+  access_token: string;
+  /** Encrypted (AES-256-GCM). */
+  refresh_token: string | null;
+  key_id: string;
+  created_at: Timestamp;
+  /** When the access token was issued; it is refreshed ESI_TOKEN_VALID_DURATION seconds later. */
+  refreshed_at: Timestamp;
+}
+
+export interface SsoStatesTable {
+  state_hash: string;
+  purpose: string;
+  next_path: string;
+  user_id: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: Timestamp;
+}
+
+export interface EsiCacheTable {
+  cache_key: string;
+  url: string;
+  etag: string | null;
+  expires_at: Timestamp;
+  body: string;
+  updated_at: Timestamp;
+}
+
+export interface EsiErrorBudgetTable {
+  id: number;
+  remain: number;
+  reset_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  eve_factions: EveFactionsTable;
+  eve_alliances: EveAlliancesTable;
+  eve_corporations: EveCorporationsTable;
+  eve_characters: EveCharactersTable;
+  character_ownerships: CharacterOwnershipsTable;
+  ownership_records: OwnershipRecordsTable;
+  esi_tokens: EsiTokensTable;
+  sso_states: SsoStatesTable;
+  email_outbox: EmailOutboxTable;
+  esi_cache: EsiCacheTable;
+  esi_error_budget: EsiErrorBudgetTable;
   users: UsersTable;
   sessions: SessionsTable;
   permissions: PermissionsTable;
@@ -127,3 +249,5 @@ export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type EveCharacter = Selectable<EveCharactersTable>;
+export type EsiToken = Selectable<EsiTokensTable>;

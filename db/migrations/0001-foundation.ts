@@ -25,13 +25,14 @@ export async function up(db: Kysely<any>) {
   await db.schema
     .createTable("sessions")
     .addColumn("id", "varchar(64)", (c) => c.primaryKey())
-    .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", (c) => c.notNull())
     .addColumn("created_at", ts, (c) => c.notNull())
     .addColumn("last_seen_at", ts, (c) => c.notNull())
     .addColumn("idle_expires_at", ts, (c) => c.notNull())
     .addColumn("expires_at", ts, (c) => c.notNull())
     .addColumn("ip", "varchar(64)")
     .addColumn("user_agent", "varchar(512)")
+    .addForeignKeyConstraint("sessions_user_id_fk", ["user_id"], "users", ["id"], (fk) => fk.onDelete("cascade"))
     .execute();
   await db.schema.createIndex("sessions_user_id_idx").on("sessions").column("user_id").execute();
   await db.schema.createIndex("sessions_expires_idx").on("sessions").columns(["expires_at", "idle_expires_at"]).execute();
@@ -53,24 +54,30 @@ export async function up(db: Kysely<any>) {
 
   await db.schema
     .createTable("user_groups")
-    .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("group_id", "integer", (c) => c.notNull().references("auth_groups.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", (c) => c.notNull())
+    .addColumn("group_id", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("user_groups_pkey", ["user_id", "group_id"])
+    .addForeignKeyConstraint("user_groups_user_id_fk", ["user_id"], "users", ["id"], (fk) => fk.onDelete("cascade"))
+    .addForeignKeyConstraint("user_groups_group_id_fk", ["group_id"], "auth_groups", ["id"], (fk) => fk.onDelete("cascade"))
     .execute();
   await db.schema.createIndex("user_groups_group_idx").on("user_groups").column("group_id").execute();
 
   await db.schema
     .createTable("user_permissions")
-    .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("permission_id", "integer", (c) => c.notNull().references("permissions.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", (c) => c.notNull())
+    .addColumn("permission_id", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("user_permissions_pkey", ["user_id", "permission_id"])
+    .addForeignKeyConstraint("user_permissions_user_id_fk", ["user_id"], "users", ["id"], (fk) => fk.onDelete("cascade"))
+    .addForeignKeyConstraint("user_permissions_permission_id_fk", ["permission_id"], "permissions", ["id"], (fk) => fk.onDelete("cascade"))
     .execute();
 
   await db.schema
     .createTable("group_permissions")
-    .addColumn("group_id", "integer", (c) => c.notNull().references("auth_groups.id").onDelete("cascade"))
-    .addColumn("permission_id", "integer", (c) => c.notNull().references("permissions.id").onDelete("cascade"))
+    .addColumn("group_id", "integer", (c) => c.notNull())
+    .addColumn("permission_id", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("group_permissions_pkey", ["group_id", "permission_id"])
+    .addForeignKeyConstraint("group_permissions_group_id_fk", ["group_id"], "auth_groups", ["id"], (fk) => fk.onDelete("cascade"))
+    .addForeignKeyConstraint("group_permissions_permission_id_fk", ["permission_id"], "permissions", ["id"], (fk) => fk.onDelete("cascade"))
     .execute();
 
   await db.schema
@@ -117,10 +124,11 @@ export async function up(db: Kysely<any>) {
     .addColumn("id", "integer", id)
     .addColumn("purpose", "varchar(32)", (c) => c.notNull())
     .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
-    .addColumn("user_id", "integer", (c) => c.references("users.id").onDelete("cascade"))
+    .addColumn("user_id", "integer")
     .addColumn("created_at", ts, (c) => c.notNull())
     .addColumn("expires_at", ts, (c) => c.notNull())
     .addColumn("used_at", ts)
+    .addForeignKeyConstraint("one_time_tokens_user_id_fk", ["user_id"], "users", ["id"], (fk) => fk.onDelete("cascade"))
     .execute();
 
   await db.schema

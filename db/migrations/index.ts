@@ -1,7 +1,9 @@
 /** The ordered list of migrations. Static imports keep them inside bundles and Docker images. */
 import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation";
+import * as m0002 from "./0002-eve-identity";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
+  "0002-eve-identity": m0002,
 };

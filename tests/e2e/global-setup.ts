@@ -40,7 +40,7 @@ export default async function globalSetup() {
     const siteUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      NODE_ENV: "production",
+      NODE_ENV: "development", // demo mode (local fake EVE) is what a newcomer gets from `npm start`
       PORT: String(port),
       HOST: "127.0.0.1",
       SITE_URL: siteUrl,

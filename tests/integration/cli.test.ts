@@ -11,7 +11,7 @@ const SECRET = "cli-test-secret-that-is-long-enough-for-sure";
 function cli(args: string[], env: Record<string, string>, input?: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-cli-"));
   const result = spawnSync(process.execPath, ["--import", "tsx", "bin/allianceauth.ts", ...args], {
-    env: { PATH: process.env.PATH!, HOME: os.tmpdir(), LOG_LEVEL: "silent", DATA_DIR: dataDir, SECRET_KEY: SECRET, ...env },
+    env: { NODE_ENV: "development", PATH: process.env.PATH!, HOME: os.tmpdir(), LOG_LEVEL: "silent", DATA_DIR: dataDir, SECRET_KEY: SECRET, ...env },
     input,
     encoding: "utf8",
     timeout: 60_000,
@@ -35,7 +35,7 @@ describe("configuration errors: one line naming the setting, exit 1, no stack tr
 
   it("the server refuses to start with a bad setting, in one line", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
-      env: { PATH: process.env.PATH!, DATABASE_URL: "mysql://root@127.0.0.1:1/aa", SECRET_KEY: SECRET, LOG_LEVEL: "silent", DATA_DIR: "/tmp/aa-cli-bad" },
+      env: { NODE_ENV: "development", PATH: process.env.PATH!, DATABASE_URL: "mysql://root@127.0.0.1:1/aa", SECRET_KEY: SECRET, LOG_LEVEL: "silent", DATA_DIR: "/tmp/aa-cli-bad" },
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -1,0 +1,167 @@
+/**
+ * ESI tokens (the original's django-esi Token): stored encrypted, de-duplicated, refreshed on use
+ * with the rotated refresh token saved every time, removed when the SSO says they are gone.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { DB, EsiToken, EveCharacter } from "../../../db/schema";
+import type { Settings } from "~/config.server";
+import type { Actor } from "../audit/audit.server";
+import { SecretBox } from "../auth/secrets.server";
+import { deleteOwnership, recordCharacterOwnership } from "./ownership.server";
+import { type EveTokenClaims, refreshAccessToken, revokeRefreshToken, TokenInvalidError, verifyAccessToken } from "./sso.server";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+const scopeText = (scopes: string[]) => [...new Set(scopes)].sort().join(" ");
+
+/**
+ * Stores a token for `userId` (or none). An equivalent token (same character, exactly the same
+ * scopes, same or no user) takes the new secrets instead of a second row. Ownership follows (§3.2).
+ */
+export async function saveToken(db: Executor, box: SecretBox, tokens: IssuedTokens, claims: EveTokenClaims, character: EveCharacter, userId: number | null, actor: Actor): Promise<EsiToken> {
+  const scopes = scopeText(claims.scopes);
+  const now = new Date();
+  const secrets = {
+    access_token: box.encrypt(tokens.accessToken),
+    refresh_token: tokens.refreshToken ? box.encrypt(tokens.refreshToken) : null,
+    key_id: box.keyId,
+    refreshed_at: now,
+    character_name: claims.characterName,
+    character_owner_hash: claims.ownerHash,
+  };
+  const candidates = await db
+    .selectFrom("esi_tokens")
+    .selectAll()
+    .where("character_id", "=", claims.characterId)
+    .where("scopes", "=", scopes)
+    .where((eb) => (userId === null ? eb("user_id", "is", null) : eb.or([eb("user_id", "=", userId), eb("user_id", "is", null)])))
+    .orderBy("id")
+    .execute();
+  // Prefer the user's own token over an unattached one.
+  const equivalent = candidates.find((t) => t.user_id === userId) ?? candidates[0];
+  let id: number;
+  if (equivalent) {
+    await db.updateTable("esi_tokens").set({ ...secrets, user_id: userId ?? equivalent.user_id }).where("id", "=", equivalent.id).execute();
+    id = equivalent.id;
+  } else {
+    await db.insertInto("esi_tokens").values({ ...secrets, user_id: userId, character_id: claims.characterId, token_type: "character", scopes, created_at: now }).execute();
+    const row = await db.selectFrom("esi_tokens").select("id").where("character_id", "=", claims.characterId).where("scopes", "=", scopes).orderBy("id", "desc").executeTakeFirstOrThrow();
+    id = row.id;
+  }
+  const token = await db.selectFrom("esi_tokens").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  await recordCharacterOwnership(db, token, character, actor);
+  return token;
+}
+
+/**
+ * Deletes a token. When no token with a refresh token remains for its owner hash, the ownerships
+ * with that hash go too: deleting your last token for a character removes it from your account.
+ */
+export async function deleteToken(db: Executor, tokenId: number, actor: Actor, reason: string) {
+  const token = await db.selectFrom("esi_tokens").selectAll().where("id", "=", tokenId).executeTakeFirst();
+  if (!token) return false;
+  await db.deleteFrom("esi_tokens").where("id", "=", tokenId).execute();
+  const remaining = await db
+    .selectFrom("esi_tokens")
+    .select("id")
+    .where("character_owner_hash", "=", token.character_owner_hash)
+    .where("refresh_token", "is not", null)
+    .executeTakeFirst();
+  if (!remaining) {
+    const ownerships = await db.selectFrom("character_ownerships").selectAll().where("owner_hash", "=", token.character_owner_hash).execute();
+    for (const ownership of ownerships) await deleteOwnership(db, ownership, actor, reason);
+  }
+  return true;
+}
+
+export function tokenExpired(token: Pick<EsiToken, "refreshed_at">, settings: Pick<Settings, "ESI_TOKEN_VALID_DURATION">, now = new Date()) {
+  return token.refreshed_at.getTime() + settings.ESI_TOKEN_VALID_DURATION * 1000 <= now.getTime();
+}
+
+export function decryptAccessToken(box: SecretBox, token: Pick<EsiToken, "access_token">) {
+  return box.decrypt(token.access_token);
+}
+
+/**
+ * A usable access token, refreshed first when it is old. A refusal from the SSO (revoked, or the
+ * character changed owner) deletes the token and throws TokenInvalidError; an unreachable SSO throws
+ * SsoUnavailableError and changes nothing.
+ */
+export async function validAccessToken(db: Kysely<DB>, settings: Settings, tokenId: number, actor: Actor): Promise<{ accessToken: string; token: EsiToken }> {
+  const box = SecretBox.fromSettings(settings);
+  const token = await db.selectFrom("esi_tokens").selectAll().where("id", "=", tokenId).executeTakeFirstOrThrow();
+  if (!tokenExpired(token, settings)) return { accessToken: box.decrypt(token.access_token), token };
+  if (!token.refresh_token) {
+    await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, "expired token without refresh token"));
+    throw new TokenInvalidError("the token has expired and cannot be refreshed");
+  }
+  let refreshed;
+  let claims;
+  try {
+    refreshed = await refreshAccessToken(settings, box.decrypt(token.refresh_token));
+    claims = await verifyAccessToken(settings, refreshed.accessToken);
+    if (claims.ownerHash !== token.character_owner_hash) throw new TokenInvalidError("the character changed owner");
+  } catch (error) {
+    if (error instanceof TokenInvalidError) {
+      await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, error.message));
+    }
+    throw error;
+  }
+  const now = new Date();
+  await db
+    .updateTable("esi_tokens")
+    .set({
+      access_token: box.encrypt(refreshed.accessToken),
+      refresh_token: refreshed.refreshToken ? box.encrypt(refreshed.refreshToken) : token.refresh_token,
+      key_id: box.keyId,
+      refreshed_at: now,
+      character_name: claims.characterName,
+    })
+    .where("id", "=", token.id)
+    .execute();
+  const updated = await db.selectFrom("esi_tokens").selectAll().where("id", "=", token.id).executeTakeFirstOrThrow();
+  return { accessToken: refreshed.accessToken, token: updated };
+}
+
+/** The member deletes a token: revoked at the SSO (best effort) and removed here. */
+export async function revokeAndDeleteToken(db: Kysely<DB>, settings: Settings, token: EsiToken, actor: Actor) {
+  const box = SecretBox.fromSettings(settings);
+  if (token.refresh_token) {
+    try {
+      await revokeRefreshToken(settings, box.decrypt(token.refresh_token));
+    } catch {}
+  }
+  await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, "deleted by the member"));
+}
+
+export async function listUserTokens(db: Executor, userId: number) {
+  return db
+    .selectFrom("esi_tokens")
+    .select(["id", "character_id", "character_name", "scopes", "created_at", "refreshed_at", "refresh_token"])
+    .where("user_id", "=", userId)
+    .orderBy("character_name")
+    .orderBy("id")
+    .execute();
+}
+
+/** Rewrites every token sealed under an older key with the current SECRET_KEY. */
+export async function reencryptTokens(db: Kysely<DB>, box: SecretBox) {
+  const rows = await db.selectFrom("esi_tokens").select(["id", "access_token", "refresh_token"]).where("key_id", "!=", box.keyId).execute();
+  for (const row of rows) {
+    await db
+      .updateTable("esi_tokens")
+      .set({
+        access_token: box.encrypt(box.decrypt(row.access_token)),
+        refresh_token: row.refresh_token ? box.encrypt(box.decrypt(row.refresh_token)) : null,
+        key_id: box.keyId,
+      })
+      .where("id", "=", row.id)
+      .execute();
+  }
+  return { reencrypted: rows.length };
+}

@@ -1,0 +1,43 @@
+/**
+ * Outgoing email: SMTP through nodemailer when EMAIL_HOST is set; otherwise (development and demo
+ * mode only) messages are kept in the email_outbox table and shown on /account/outbox.
+ */
+import nodemailer from "nodemailer";
+import type { Kysely } from "kysely";
+import type { DB } from "../../../db/schema";
+import type { Settings } from "~/config.server";
+import { getLogger } from "../ops/logger.server";
+
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function usesOutbox(settings: Settings) {
+  return !settings.EMAIL_HOST && settings.NODE_ENV !== "production";
+}
+
+export async function sendEmail(db: Kysely<DB>, settings: Settings, email: Email) {
+  if (usesOutbox(settings)) {
+    await db.insertInto("email_outbox").values({ to_address: email.to, subject: email.subject, text_body: email.text, html_body: email.html, created_at: new Date() }).execute();
+    getLogger().info({ to: email.to, subject: email.subject }, "email kept in the outbox (no EMAIL_HOST)");
+    return;
+  }
+  if (!settings.EMAIL_HOST) throw new Error("EMAIL_HOST: is not set, so email cannot be sent");
+  const transport = nodemailer.createTransport({
+    host: settings.EMAIL_HOST,
+    port: settings.EMAIL_PORT,
+    secure: settings.EMAIL_USE_TLS && settings.EMAIL_PORT === 465,
+    requireTLS: settings.EMAIL_USE_TLS && settings.EMAIL_PORT !== 465,
+    auth: settings.EMAIL_HOST_USER ? { user: settings.EMAIL_HOST_USER, pass: settings.EMAIL_HOST_PASSWORD } : undefined,
+    connectionTimeout: settings.EMAIL_TIMEOUT * 1000,
+    socketTimeout: settings.EMAIL_TIMEOUT * 1000,
+  });
+  await transport.sendMail({ from: settings.DEFAULT_FROM_EMAIL, to: email.to, subject: email.subject, text: email.text, html: email.html });
+}
+
+export async function listOutbox(db: Kysely<DB>, limit = 50) {
+  return db.selectFrom("email_outbox").selectAll().orderBy("id", "desc").limit(limit).execute();
+}

@@ -1,0 +1,457 @@
+/**
+ * The fake ESI (spec section C, checklist E.3): the routes Alliance Auth and its usual apps call, with ESI's
+ * caching headers and 304s, the legacy error limit (420), bearer-token checks and fault injection.
+ *
+ * Documented choices where real ESI is vague:
+ * - A missing, malformed, badly signed (for example after a key rotation) or expired token gets
+ *   403 `{"error": ..., "sso_status": 401}`; 401 is never used.
+ * - Authenticated routes answer `Cache-Control: private, max-age=N`, public ones `public, max-age=N`.
+ * - World changes are visible at once (real ESI would keep serving its cached copy until Expires).
+ * - One error-limit window for the whole fake (real ESI keys it by client IP; tests all come from one address).
+ * - Only the format of X-Compatibility-Date (or ?compatibility_date=) is checked: YYYY-MM-DD, else 400.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { httpDate, json, type FakeRequest, type Reply } from "./http";
+import type { SigningKeys } from "./keys";
+import { STATIONS, SYSTEMS, TYPES, type World } from "./world";
+
+export const ERROR_LIMIT_MESSAGE =
+  "This software has exceeded the error limit for ESI. If you are a user, please contact the maintainer of this software. If you are a developer/maintainer, please make a greater effort in the future to receive valid responses. For tips on how, come have a chat with us in ##3rd-party-dev-and-esi on the EVE Online Discord. https://www.eveonline.com/discord";
+
+export interface EsiFault {
+  status: 502 | 503 | 504;
+  times?: number;
+  path?: RegExp;
+}
+
+const FAULT_BODIES: Record<EsiFault["status"], object> = {
+  502: { error: "Bad gateway" },
+  503: { error: "Service unavailable" },
+  504: { error: "Timeout contacting tranquility", timeout: 10 },
+};
+
+const MAX_IDS = 1000;
+const MAX_NAMES = 500;
+
+interface Auth {
+  characterId: number;
+  scopes: string[];
+}
+
+interface RouteContext {
+  params: number[];
+  body: unknown;
+  auth: Auth | null;
+}
+
+/** A handler answers either a value (200, JSON) or a complete Reply (errors). */
+type Outcome = { value: unknown } | Reply;
+
+interface Route {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  /** GET only: x-cached-seconds from the ESI spec. */
+  cacheSeconds?: number;
+  scope?: string;
+  /** Authenticated character routes: the token must belong to the character in the path (first parameter). */
+  characterInPath?: boolean;
+  handle(ctx: RouteContext): Outcome;
+}
+
+const err = (status: number, error: string, extra: object = {}): Reply => json(status, { error, ...extra });
+
+/** Drops keys whose value is null or undefined: ESI omits optional fields instead of sending null. */
+function compact<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+function isIntArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v) && v > 0);
+}
+
+/** Deterministic character details, so that repeated answers (and their ETags) stay stable. */
+function characterDetails(id: number) {
+  const races = [
+    { race_id: 1, bloodlines: [1, 2, 11] },
+    { race_id: 2, bloodlines: [3, 4, 14] },
+    { race_id: 4, bloodlines: [5, 6, 13] },
+    { race_id: 8, bloodlines: [7, 8, 12] },
+  ];
+  const race = races[id % races.length];
+  const birthday = new Date(Date.UTC(2015, 0, 1, 12, 0, 0) + (id % 3000) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { race_id: race.race_id, bloodline_id: race.bloodlines[id % 3], gender: id % 2 ? "male" : "female", birthday };
+}
+
+export class FakeEsi {
+  fault: (EsiFault & { remaining: number }) | null = null;
+  private errorsLeft: number;
+  private windowEnd: number | null = null;
+  private readonly cacheState = new Map<string, { etag: string; lastModified: number }>();
+  private readonly startTime: string;
+  private readonly routes: Route[];
+
+  constructor(
+    private readonly deps: {
+      world: World;
+      keys: SigningKeys;
+      clock: () => number;
+      errorLimit: number;
+      errorWindowSeconds: number;
+    },
+  ) {
+    this.errorsLeft = deps.errorLimit;
+    this.startTime = new Date(deps.clock()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    this.routes = this.buildRoutes();
+  }
+
+  resetErrorLimit(): void {
+    this.errorsLeft = this.deps.errorLimit;
+    this.windowEnd = null;
+  }
+
+  async handle(req: FakeRequest): Promise<Reply> {
+    const now = this.deps.clock();
+    if (this.windowEnd === null || now >= this.windowEnd) {
+      this.windowEnd = now + this.deps.errorWindowSeconds * 1000;
+      this.errorsLeft = this.deps.errorLimit;
+    }
+    let reply: Reply;
+    if (this.errorsLeft <= 0) {
+      reply = err(420, ERROR_LIMIT_MESSAGE);
+    } else {
+      reply = await this.dispatch(req, now);
+      if (reply.status >= 400 && reply.status !== 420) this.errorsLeft -= 1;
+    }
+    reply.headers = {
+      ...reply.headers,
+      "access-control-allow-origin": "*",
+      "x-esi-request-id": randomUUID(),
+      "x-esi-error-limit-remain": String(Math.max(0, this.errorsLeft)),
+      "x-esi-error-limit-reset": String(Math.max(0, Math.ceil((this.windowEnd - now) / 1000))),
+    };
+    return reply;
+  }
+
+  private async dispatch(req: FakeRequest, now: number): Promise<Reply> {
+    const path = normalise(req.url.pathname);
+    const compat = req.headers["x-compatibility-date"] ?? req.url.searchParams.get("compatibility_date");
+    if (compat != null && (!/^\d{4}-\d{2}-\d{2}$/.test(compat) || Number.isNaN(Date.parse(compat)))) {
+      return err(400, `Invalid compatibility date: ${compat}`);
+    }
+
+    const fault = this.fault;
+    if (fault && (!fault.path || fault.path.test(path) || fault.path.test(req.url.pathname))) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.fault = null;
+      return json(fault.status, FAULT_BODIES[fault.status]);
+    }
+
+    const method = req.method === "HEAD" ? "GET" : req.method;
+    let matched: { route: Route; params: number[] } | null = null;
+    let pathExists = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      pathExists = true;
+      if (route.method === method) {
+        matched = { route, params: m.slice(1).map(Number) };
+        break;
+      }
+    }
+    if (!matched) return pathExists ? err(405, "Method not allowed") : err(404, "Not found");
+    const { route, params } = matched;
+
+    let auth: Auth | null = null;
+    if (route.scope) {
+      const result = await this.authenticate(req, route.scope, route.characterInPath ? params[0] : null, now);
+      if ("status" in result) return result;
+      auth = result;
+    }
+
+    let body: unknown = undefined;
+    if (route.method === "POST") {
+      try {
+        body = JSON.parse(req.body);
+      } catch {
+        return err(400, "Invalid JSON body");
+      }
+    }
+
+    const outcome = route.handle({ params, body, auth });
+    if ("status" in outcome) return outcome;
+    const text = JSON.stringify(outcome.value);
+    const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+    if (route.method === "POST") return { status: 200, headers, body: text };
+    return this.cached(req, path, text, route, now, headers);
+  }
+
+  /** ESI's cache headers on a 200, or a bodiless 304 when If-None-Match carries the current ETag. */
+  private cached(req: FakeRequest, path: string, text: string, route: Route, now: number, headers: Record<string, string>): Reply {
+    const etag = `"${createHash("sha256").update(text).digest("hex").slice(0, 40)}"`;
+    let state = this.cacheState.get(path);
+    if (!state || state.etag !== etag) {
+      state = { etag, lastModified: now };
+      this.cacheState.set(path, state);
+    }
+    const seconds = route.cacheSeconds ?? 0;
+    const cacheHeaders = {
+      etag,
+      "last-modified": httpDate(state.lastModified),
+      expires: httpDate(now + seconds * 1000),
+      "cache-control": `${route.scope ? "private" : "public"}, max-age=${seconds}`,
+    };
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (ifNoneMatch) {
+      const tags = ifNoneMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
+      if (tags.includes(etag) || tags.includes("*")) return { status: 304, headers: cacheHeaders };
+    }
+    return { status: 200, headers: { ...headers, ...cacheHeaders }, body: text };
+  }
+
+  private async authenticate(req: FakeRequest, scope: string, pathCharacterId: number | null, now: number): Promise<Auth | Reply> {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers["authorization"] ?? "");
+    if (!match) return err(403, "authorization not provided", { sso_status: 401 });
+    const result = await this.deps.keys.verify(match[1], now);
+    if (!result.ok) return err(403, result.reason === "expired" ? "token is expired" : "invalid token", { sso_status: 401 });
+    const sub = /^CHARACTER:EVE:(\d+)$/.exec(String(result.payload.sub ?? ""));
+    if (!sub) return err(403, "invalid token", { sso_status: 401 });
+    const characterId = Number(sub[1]);
+    const scp = result.payload.scp;
+    const scopes = scp === undefined ? [] : Array.isArray(scp) ? scp.map(String) : [String(scp)];
+    if (pathCharacterId !== null && pathCharacterId !== characterId) return err(403, "token not valid for character");
+    if (!scopes.includes(scope)) return err(403, "token not valid for scope");
+    return { characterId, scopes };
+  }
+
+  private buildRoutes(): Route[] {
+    const w = this.deps.world;
+    const ifCharacter = (id: number, value: () => unknown): Outcome => (w.characters.has(id) ? { value: value() } : err(404, "Character not found"));
+    return [
+      {
+        method: "GET",
+        pattern: /^\/characters\/(\d+)\/$/,
+        cacheSeconds: 86400,
+        handle: ({ params: [id] }) => {
+          const c = w.characters.get(id);
+          if (!c) return err(404, "Character not found");
+          const aff = w.affiliation(id)!;
+          const details = characterDetails(id);
+          return {
+            value: compact({
+              alliance_id: aff.allianceId,
+              birthday: details.birthday,
+              bloodline_id: details.bloodline_id,
+              corporation_id: aff.corporationId,
+              description: "",
+              faction_id: aff.factionId,
+              gender: details.gender,
+              name: c.name,
+              race_id: details.race_id,
+              security_status: 0,
+            }),
+          };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/characters\/affiliation\/$/,
+        handle: ({ body }) => {
+          if (!isIntArray(body) || body.length === 0) return err(400, "Body must be a non-empty JSON array of character IDs");
+          if (body.length > MAX_IDS) return err(400, `Too many IDs: at most ${MAX_IDS} are allowed`);
+          const rows = [...new Set(body)].flatMap((id) => {
+            const aff = w.affiliation(id);
+            return aff ? [compact({ character_id: id, corporation_id: aff.corporationId, alliance_id: aff.allianceId, faction_id: aff.factionId })] : [];
+          });
+          return rows.length ? { value: rows } : err(404, "No characters found");
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/characters\/(\d+)\/location\/$/,
+        cacheSeconds: 5,
+        scope: "esi-location.read_location.v1",
+        characterInPath: true,
+        handle: ({ params: [id] }) => ifCharacter(id, () => w.location(id)),
+      },
+      {
+        method: "GET",
+        pattern: /^\/characters\/(\d+)\/ship\/$/,
+        cacheSeconds: 5,
+        scope: "esi-location.read_ship_type.v1",
+        characterInPath: true,
+        handle: ({ params: [id] }) => ifCharacter(id, () => w.ship(id)),
+      },
+      {
+        method: "GET",
+        pattern: /^\/characters\/(\d+)\/online\/$/,
+        cacheSeconds: 60,
+        scope: "esi-location.read_online.v1",
+        characterInPath: true,
+        handle: ({ params: [id] }) => ifCharacter(id, () => w.onlineStatus(id)),
+      },
+      {
+        method: "GET",
+        pattern: /^\/corporations\/(\d+)\/$/,
+        cacheSeconds: 3600,
+        handle: ({ params: [id] }) => {
+          const c = w.corporations.get(id);
+          if (!c) return err(404, "Corporation not found");
+          const members = w.corporationMembers(id);
+          const ceo = c.ceoId ?? members[0] ?? 1;
+          return {
+            value: compact({
+              alliance_id: c.allianceId,
+              ceo_id: ceo,
+              creator_id: ceo,
+              date_founded: "2016-05-10T09:00:00Z",
+              description: "",
+              faction_id: c.factionId,
+              member_count: c.memberCount ?? members.length,
+              name: c.name,
+              tax_rate: 0.1,
+              ticker: c.ticker,
+              url: "",
+              war_eligible: true,
+            }),
+          };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/corporations\/(\d+)\/members\/$/,
+        cacheSeconds: 3600,
+        scope: "esi-corporations.read_corporation_membership.v1",
+        handle: ({ params: [id], auth }) => {
+          if (!w.corporations.has(id)) return err(404, "Corporation not found");
+          if (w.characters.get(auth!.characterId)?.corporationId !== id) return err(403, "Character is not in the corporation");
+          return { value: w.corporationMembers(id) };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/alliances\/(\d+)\/$/,
+        cacheSeconds: 3600,
+        handle: ({ params: [id] }) => {
+          const a = w.alliances.get(id);
+          if (!a) return err(404, "Alliance not found");
+          const corps = w.allianceCorporations(id);
+          // A closed alliance (no corporations left) has no executor, as on the real ESI.
+          const executor = corps.length ? (a.executorCorporationId ?? corps[0]) : undefined;
+          const creatorCorp = a.executorCorporationId ?? corps[0] ?? 0;
+          const creator = w.corporations.get(creatorCorp)?.ceoId ?? w.corporationMembers(creatorCorp)[0] ?? 1;
+          return {
+            value: compact({
+              creator_corporation_id: creatorCorp,
+              creator_id: creator,
+              date_founded: "2017-02-20T18:00:00Z",
+              executor_corporation_id: executor,
+              faction_id: a.factionId,
+              name: a.name,
+              ticker: a.ticker,
+            }),
+          };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/alliances\/(\d+)\/corporations\/$/,
+        cacheSeconds: 3600,
+        handle: ({ params: [id] }) => (w.alliances.has(id) ? { value: w.allianceCorporations(id) } : err(404, "Alliance not found")),
+      },
+      {
+        method: "POST",
+        pattern: /^\/universe\/names\/$/,
+        handle: ({ body }) => {
+          if (!isIntArray(body) || body.length === 0) return err(400, "Body must be a non-empty JSON array of IDs");
+          if (body.length > MAX_IDS) return err(400, `Too many IDs: at most ${MAX_IDS} are allowed`);
+          const resolved = [...new Set(body)].map((id) => w.resolveId(id));
+          if (resolved.some((r) => r === null)) return err(404, "Ensure all IDs are valid before resolving.");
+          return { value: resolved };
+        },
+      },
+      {
+        method: "POST",
+        pattern: /^\/universe\/ids\/$/,
+        handle: ({ body }) => {
+          if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === "string" && n.length > 0)) {
+            return err(400, "Body must be a non-empty JSON array of names");
+          }
+          if (body.length > MAX_NAMES) return err(400, `Too many names: at most ${MAX_NAMES} are allowed`);
+          return { value: w.lookupNames(body as string[]) };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/universe\/factions\/$/,
+        cacheSeconds: 86400,
+        handle: () => ({
+          value: [...w.factions.values()].map((f) =>
+            compact({
+              corporation_id: f.corporationId,
+              description: `${f.name}.`,
+              faction_id: f.id,
+              is_unique: true,
+              militia_corporation_id: f.militiaCorporationId,
+              name: f.name,
+              size_factor: 5,
+              station_count: 0,
+              station_system_count: 0,
+            }),
+          ),
+        }),
+      },
+      {
+        method: "GET",
+        pattern: /^\/universe\/structures\/(\d+)\/$/,
+        cacheSeconds: 3600,
+        scope: "esi-universe.read_structures.v1",
+        handle: ({ params: [id] }) => {
+          const s = w.structures.get(id);
+          if (!s) return err(404, "Structure not found");
+          if (s.dockingDenied) return err(403, "Forbidden");
+          return { value: compact({ name: s.name, owner_id: s.ownerId, solar_system_id: s.solarSystemId, type_id: s.typeId }) };
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/universe\/systems\/(\d+)\/$/,
+        cacheSeconds: 86400,
+        handle: ({ params: [id] }) => {
+          const s = SYSTEMS.get(id);
+          return s ? { value: { system_id: id, ...s } } : err(404, "Solar system not found");
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/universe\/stations\/(\d+)\/$/,
+        cacheSeconds: 86400,
+        handle: ({ params: [id] }) => {
+          const s = STATIONS.get(id);
+          return s ? { value: { station_id: id, ...s } } : err(404, "Station not found");
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/universe\/types\/(\d+)\/$/,
+        cacheSeconds: 86400,
+        handle: ({ params: [id] }) => {
+          const t = TYPES.get(id);
+          return t ? { value: { type_id: id, name: t.name, group_id: t.group_id, published: true, description: "" } } : err(404, "Type not found");
+        },
+      },
+      {
+        method: "GET",
+        pattern: /^\/status\/$/,
+        cacheSeconds: 30,
+        handle: () => ({ value: { players: 20000 + w.characters.size, server_version: "2796521", start_time: this.startTime } }),
+      },
+    ];
+  }
+}
+
+/** `/latest/x`, `/legacy/x`, `/v4/x` and `/x` are the same route; the trailing slash is optional. */
+function normalise(pathname: string): string {
+  let path = pathname.replace(/^\/(?:latest|legacy|dev|v\d+)(?=\/)/, "");
+  if (!path.endsWith("/")) path += "/";
+  return path;
+}
