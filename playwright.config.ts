@@ -17,6 +17,8 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-setup-nojs`, testMatch: /setup\.spec\.ts/, use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     { name: `${name}-chromium`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-chromium-nojs`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-chromium`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // EVE SSO against the in-process fake EVE (demo mode); its own server state, so it runs once per server.
+    { name: `${name}-sso`, testMatch: /sso\.spec\.ts/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

@@ -9,6 +9,7 @@ import { bootOrExit } from "./bin/boot";
 import { startWorker, type WorkerHandle } from "./jobs/worker";
 import { announceSetupIfNeeded } from "./app/modules/auth/setup-announce.server";
 import { getLogger } from "./app/modules/ops/logger.server";
+import { startDemoEve } from "./app/modules/eve/demo.server";
 
 const log = getLogger();
 // A signal during start-up must still stop the embedded PostgreSQL: hold it until boot is done.
@@ -20,6 +21,7 @@ process.once("SIGINT", onEarlySignal);
 process.once("SIGTERM", onEarlySignal);
 const runtime = await bootOrExit({ migrate: true });
 const { settings } = runtime;
+const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
 
 const buildPath = path.resolve("build/index.js");
 let build;
@@ -53,6 +55,7 @@ async function shutdown(signal: string) {
   force.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await worker?.stop().catch(() => {});
+  await demoEve?.stop();
   await runtime.stop();
   process.exit(0);
 }

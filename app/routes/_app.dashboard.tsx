@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/modules/auth/guards.server";
 import { getDashboard } from "~/modules/dashboard/dashboard.server";
+import { CharacterSummary } from "~/components/eve";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard" }];
 
@@ -13,13 +14,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { t } = useTranslation();
-  const { account, groups, system } = useLoaderData<typeof loader>();
+  const { account, groups, system, characters } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold" data-testid="dashboard-title">
         {t("dashboard.title")}
       </h1>
       <div className="grid gap-6 lg:grid-cols-2">
+        <section className="card lg:col-span-2" aria-labelledby="characters-heading">
+          <h2 id="characters-heading" className="text-lg font-semibold">
+            {t("dashboard.characters")}
+          </h2>
+          {characters.length ? (
+            <ul className="mt-3 grid gap-4 md:grid-cols-2" data-testid="dashboard-characters">
+              {characters.map((c) => (
+                <li key={c.character_id} className="flex items-start justify-between gap-2">
+                  <CharacterSummary character={c} />
+                  {c.isMain ? <span className="rounded bg-sky-100 px-2 py-1 text-xs font-semibold text-sky-800 dark:bg-sky-900 dark:text-sky-100">{t("characters.main")}</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-3 text-sm text-slate-500">{t("dashboard.noCharacters")}</p>
+          )}
+        </section>
         <section className="card" aria-labelledby="account-heading">
           <h2 id="account-heading" className="text-lg font-semibold">
             {t("dashboard.account")}

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Login" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const next = safeReturnPath(new URL(request.url).searchParams.get("next"), "/dashboard");
   if (await getCurrentUser(request, context)) return redirect(next);
-  return json({ next });
+  return json({ next, demoMode: getRuntime().settings.demoMode });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -36,13 +36,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const { t } = useTranslation();
-  const { next } = useLoaderData<typeof loader>();
+  const { next, demoMode } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <main className="mx-auto max-w-md px-4 py-12">
+      {demoMode ? (
+        <p className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="demo-banner">
+          {t("login.demo")}{" "}
+          <a href="/account/outbox" className="underline">
+            {t("login.demoOutbox")}
+          </a>
+        </p>
+      ) : null}
+      <div className="card mb-6">
+        <h1 className="text-xl font-semibold">{t("login.ssoTitle")}</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("login.ssoIntro")}</p>
+        <PostForm action="/sso/login" className="mt-4" reloadDocument>
+          <input type="hidden" name="next" value={next} />
+          <button type="submit" className="btn-primary w-full" data-testid="sso-login">
+            {t("login.ssoSubmit")}
+          </button>
+        </PostForm>
+      </div>
       <div className="card">
-        <h1 className="text-xl font-semibold">{t("login.title")}</h1>
+        <h2 className="text-lg font-semibold">{t("login.title")}</h2>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("login.intro")}</p>
         {actionData?.error ? (
           <p className="mt-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" role="alert" data-testid="login-error">

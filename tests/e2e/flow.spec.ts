@@ -8,11 +8,11 @@ test("superuser login → dashboard shell → language switch → logout", async
 
   await page.getByLabel("Username").fill(ADMIN.username);
   await page.getByLabel("Password").fill("not the password at all");
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(page.getByTestId("login-error")).toBeVisible();
 
   await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId("dashboard-username")).toHaveText(ADMIN.username);
   await expect(page.getByTestId("dashboard-system")).toBeVisible();

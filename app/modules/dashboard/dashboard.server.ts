@@ -4,6 +4,7 @@ import type { CurrentUser } from "../auth/guards.server";
 import { checkHealth } from "../ops/health.server";
 import { countJobsByState, type JobCounts } from "../ops/metrics.server";
 import { APP_VERSION } from "../ops/version.server";
+import { accountCharacters } from "../eve/account.server";
 
 export async function getDashboard(user: CurrentUser) {
   const runtime = getRuntime();
@@ -19,7 +20,9 @@ export async function getDashboard(user: CurrentUser) {
     const [jobs, health] = await Promise.all([countJobsByState(runtime).catch(() => null), checkHealth(runtime)]);
     system = { version: APP_VERSION, jobs, workers: health.worker.workers };
   }
+  const characters = await accountCharacters(runtime.db, user.id);
   return {
+    characters: [...characters].sort((a, b) => Number(b.isMain) - Number(a.isMain)),
     account: { username: user.username, email: user.email, isStaff: user.is_staff, isSuperuser: user.is_superuser, permissionCount: user.permissions.size },
     groups,
     system,

@@ -27,7 +27,13 @@ async function findUser(db: Executor, id: number) {
 }
 
 /** Deletes an ownership: the user's sessions end, and they lose their main if it was this character. */
-export async function deleteOwnership(db: Executor, ownership: { id: number; character_id: number; user_id: number; owner_hash: string }, actor: Actor, reason: string) {
+export async function deleteOwnership(
+  db: Executor,
+  ownership: { id: number; character_id: number; user_id: number; owner_hash: string },
+  actor: Actor,
+  reason: string,
+  options: { endSessions?: boolean } = {},
+) {
   await db.deleteFrom("character_ownerships").where("id", "=", ownership.id).execute();
   const user = await findUser(db, ownership.user_id);
   await writeAudit(db, actor, {
@@ -37,8 +43,9 @@ export async function deleteOwnership(db: Executor, ownership: { id: number; cha
     before: { user_id: ownership.user_id, owner_hash: ownership.owner_hash },
     reason,
   });
-  // Losing a character ends the account's sessions at once (security requirement).
-  await deleteUserSessions(db, user.id);
+  // Losing a character ends the account's sessions at once (security requirement), unless the
+  // member removed it themselves.
+  if (options.endSessions !== false) await deleteUserSessions(db, user.id);
   if (user.main_character_id === ownership.character_id) {
     await db.updateTable("users").set({ main_character_id: null }).where("id", "=", user.id).execute();
     await mainCharacterChanged(db, [user.id], actor, "main character lost");

@@ -62,7 +62,7 @@ export async function saveToken(db: Executor, box: SecretBox, tokens: IssuedToke
  * Deletes a token. When no token with a refresh token remains for its owner hash, the ownerships
  * with that hash go too: deleting your last token for a character removes it from your account.
  */
-export async function deleteToken(db: Executor, tokenId: number, actor: Actor, reason: string) {
+export async function deleteToken(db: Executor, tokenId: number, actor: Actor, reason: string, options: { endSessions?: boolean } = {}) {
   const token = await db.selectFrom("esi_tokens").selectAll().where("id", "=", tokenId).executeTakeFirst();
   if (!token) return false;
   await db.deleteFrom("esi_tokens").where("id", "=", tokenId).execute();
@@ -74,7 +74,7 @@ export async function deleteToken(db: Executor, tokenId: number, actor: Actor, r
     .executeTakeFirst();
   if (!remaining) {
     const ownerships = await db.selectFrom("character_ownerships").selectAll().where("owner_hash", "=", token.character_owner_hash).execute();
-    for (const ownership of ownerships) await deleteOwnership(db, ownership, actor, reason);
+    for (const ownership of ownerships) await deleteOwnership(db, ownership, actor, reason, options);
   }
   return true;
 }
@@ -136,7 +136,7 @@ export async function revokeAndDeleteToken(db: Kysely<DB>, settings: Settings, t
       await revokeRefreshToken(settings, box.decrypt(token.refresh_token));
     } catch {}
   }
-  await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, "deleted by the member"));
+  await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, "deleted by the member", { endSessions: false }));
 }
 
 export async function listUserTokens(db: Executor, userId: number) {

@@ -16,6 +16,8 @@ export interface MenuItem {
 
 export const menuItems: MenuItem[] = [
   { id: "dashboard", label: "nav.dashboard", to: "/dashboard", order: 10 },
+  { id: "characters", label: "nav.characters", to: "/account/characters", order: 20 },
+  { id: "tokens", label: "nav.tokens", to: "/account/tokens", order: 30 },
   { id: "audit", label: "nav.audit", to: "/audit", order: 900, permission: "audit.view_auditentry" },
 ];
 

@@ -16,6 +16,14 @@ import { getMetrics, renderMetrics } from "./metrics.server";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+function originOf(url: string) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
+
 /** Maps a path to the id of the Remix route that serves it (the metrics label). */
 export function createRouteLabeler(build: ServerBuild) {
   const ids = Object.keys(build.routes);
@@ -33,7 +41,7 @@ export function createRouteLabeler(build: ServerBuild) {
   };
 }
 
-function securityHeaders(res: express.Response, nonce: string, https: boolean) {
+function securityHeaders(res: express.Response, nonce: string, https: boolean, formTargets: string[]) {
   res.setHeader(
     "Content-Security-Policy",
     [
@@ -44,7 +52,8 @@ function securityHeaders(res: express.Response, nonce: string, https: boolean) {
       "connect-src 'self'",
       "object-src 'none'",
       "base-uri 'self'",
-      "form-action 'self'",
+      // The login form posts here, and we redirect to EVE SSO: browsers check the redirect against form-action.
+      `form-action 'self' ${formTargets.join(" ")}`.trim(),
       "frame-ancestors 'none'",
     ].join("; "),
   );
@@ -129,7 +138,7 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   app.all("*", async (req, res, next) => {
     try {
       const nonce = randomBytes(16).toString("base64");
-      securityHeaders(res, nonce, settings.secureCookies);
+      securityHeaders(res, nonce, settings.secureCookies, [originOf(settings.ESI_SSO_BASE_URL)]);
       const csrf = await readOrIssueCsrfToken(settings, req.get("cookie") ?? null);
       if (csrf.setCookie) res.append("Set-Cookie", csrf.setCookie);
 

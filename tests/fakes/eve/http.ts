@@ -83,6 +83,8 @@ export async function serve(options: {
   host: string;
   port: number;
   log: RequestRecord[];
+  /** Oldest entries are dropped beyond this, so long demo or benchmark runs don't grow without bound. */
+  maxLog: number;
   clock: () => number;
   handle: (request: FakeRequest) => Promise<Reply>;
 }): Promise<RunningServer> {
@@ -107,6 +109,7 @@ export async function serve(options: {
       reply = json(500, { error: `Internal error in fake ${service}: ${error instanceof Error ? error.message : String(error)}` });
     }
     // Recorded before sending, so a test that awaited the response always finds the entry.
+    if (log.length >= options.maxLog) log.splice(0, log.length - options.maxLog + 1);
     log.push({ service, method, path: req.url ?? "/", status: reply.status, headers, ...(body ? { body } : {}) });
     if (res.destroyed) return;
     // Date follows the fake clock so that Expires/Last-Modified are consistent with it after advanceClock().

@@ -23,6 +23,8 @@ export interface FakeEveOptions {
   now?: () => number;
   /** Extension: salt of the owner hashes. The default is fixed, so hashes survive a restart of the fake. */
   ownerHashSalt?: string;
+  /** Extension: how many entries `requests` keeps (oldest dropped first); default 10000. */
+  maxRecordedRequests?: number;
 }
 
 export interface FakeEve {
@@ -70,6 +72,7 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
   const world = new World(options.ownerHashSalt);
   const keys = new SigningKeys();
   const requests: RequestRecord[] = [];
+  const maxLog = Math.max(1, options.maxRecordedRequests ?? 10_000);
   const clients = options.clients.map((c) => ({ ...c }));
   const sso = new FakeSso({
     world,
@@ -81,10 +84,10 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
   });
   const esi = new FakeEsi({ world, keys, clock, errorLimit: options.errorLimit ?? 100, errorWindowSeconds: options.errorWindowSeconds ?? 60 });
 
-  const ssoServer = await serve({ service: "sso", host, port: options.ssoPort ?? 0, log: requests, clock, handle: (r) => sso.handle(r) });
+  const ssoServer = await serve({ service: "sso", host, port: options.ssoPort ?? 0, log: requests, maxLog, clock, handle: (r) => sso.handle(r) });
   let esiServer: RunningServer;
   try {
-    esiServer = await serve({ service: "esi", host, port: options.esiPort ?? 0, log: requests, clock, handle: (r) => esi.handle(r) });
+    esiServer = await serve({ service: "esi", host, port: options.esiPort ?? 0, log: requests, maxLog, clock, handle: (r) => esi.handle(r) });
   } catch (error) {
     await ssoServer.stop();
     throw error;
@@ -126,7 +129,9 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
       sso.down = down;
     },
     setEsiFault: (fault) => {
-      esi.fault = fault ? { ...fault, remaining: fault.times ?? Infinity } : null;
+      // A /g or /y pattern would keep lastIndex between requests and match only every other time.
+      const path = fault?.path ? new RegExp(fault.path.source, fault.path.flags.replace(/[gy]/g, "")) : undefined;
+      esi.fault = fault ? { ...fault, path, remaining: fault.times ?? Infinity } : null;
     },
     resetErrorLimit: () => esi.resetErrorLimit(),
     requests,

@@ -170,11 +170,27 @@ export class FakeSso {
     const request = this.parseAuthorize(form);
     if ("status" in request) return request;
     if (form.get("action") === "cancel") return this.redirectWithError(request);
+    if (form.get("action") === "transfer") return this.transferScenario(request, path, form);
     const characterId = Number(form.get("character"));
     if (!Number.isInteger(characterId) || !this.deps.world.characters.has(characterId)) {
       return this.playerPage(request, path, "Pick a character to log in with.", 400);
     }
     return this.redirectWithCode(request, characterId, request.scopes);
+  }
+
+  /**
+   * Demo and end-to-end scenario: sell a character to another account (its owner hash changes), as a
+   * player can in EVE. Shown on the player page; the world hook `transferCharacter` does the same.
+   */
+  private transferScenario(request: AuthorizeRequest, path: string, form: URLSearchParams): Reply {
+    const characterId = Number(form.get("transfer_character"));
+    const to = form.get("transfer_to") ?? "";
+    const known = this.deps.world.listAccounts().some((a) => a.accountId === to);
+    if (!Number.isInteger(characterId) || !this.deps.world.characters.has(characterId) || !known) {
+      return this.playerPage(request, path, "Pick a character and the account that buys it.", 400);
+    }
+    this.deps.world.transferCharacter(characterId, to);
+    return this.playerPage(request, path, null, 200, `Character ${characterId} now belongs to ${to}.`);
   }
 
   private redirectWithCode(request: AuthorizeRequest, characterId: number, scopes: string[]): Reply {
@@ -201,7 +217,7 @@ export class FakeSso {
     return redirect(target.toString());
   }
 
-  private playerPage(request: AuthorizeRequest, action: string, error: string | null, status: number): Reply {
+  private playerPage(request: AuthorizeRequest, action: string, error: string | null, status: number, notice: string | null = null): Reply {
     const hidden = [...request.params]
       .filter(([name]) => name !== "action" && name !== "character")
       .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
@@ -231,6 +247,15 @@ ${accountList}
 ${scopes}
 <button type="submit" name="action" value="authorize" data-testid="authorize">Authorize</button>
 <button type="submit" name="action" value="cancel" formnovalidate data-testid="cancel">Cancel</button>
+</form>
+<h2>Scenario: sell a character</h2>
+${notice ? `<p data-testid="transfer-notice" style="color:#363">${escapeHtml(notice)}</p>` : ""}
+<form method="post" action="${escapeHtml(action)}">
+${hidden}
+<select name="transfer_character" data-testid="transfer-character">${accounts.flatMap((a) => a.characters).map((c) => `<option value="${c.id}">${escapeHtml(c.name)}</option>`).join("")}</select>
+to
+<select name="transfer_to" data-testid="transfer-to">${accounts.map((a) => `<option value="${escapeHtml(a.accountId)}">${escapeHtml(a.label)}</option>`).join("")}</select>
+<button type="submit" name="action" value="transfer" formnovalidate data-testid="transfer">Transfer</button>
 </form>`;
     return html(status, page("Log in to EVE Online (fake SSO)", body));
   }

@@ -1,0 +1,52 @@
+import { useTranslation } from "react-i18next";
+import { allianceLogoUrl, characterPortraitUrl, corporationLogoUrl, dotlanAllianceUrl, dotlanCorporationUrl, evewhoUrl, zkillboardUrl } from "~/modules/eve/evelinks";
+
+export interface CharacterCardData {
+  character_id: number;
+  character_name: string;
+  corporation_id: number;
+  corporation_name: string;
+  corporation_ticker: string;
+  alliance_id: number | null;
+  alliance_name: string | null;
+  alliance_ticker: string | null;
+}
+
+function ExternalLink({ href, children }: { href: string; children: React.ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className="text-sky-700 hover:underline dark:text-sky-400">
+      {children}
+    </a>
+  );
+}
+
+/** A character with portrait, corporation and alliance logos and the usual external links. */
+export function CharacterSummary({ character, size = 64 }: { character: CharacterCardData; size?: 32 | 64 | 128 }) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex items-start gap-3">
+      <img src={characterPortraitUrl(character.character_id, size)} alt="" width={size} height={size} className="rounded" />
+      <div className="min-w-0 text-sm">
+        <p className="font-semibold" data-testid={`character-name-${character.character_id}`}>
+          {character.character_name}
+        </p>
+        <p className="flex items-center gap-1 text-slate-600 dark:text-slate-300">
+          <img src={corporationLogoUrl(character.corporation_id, 32)} alt="" width={16} height={16} />
+          {character.corporation_name} [{character.corporation_ticker}]
+        </p>
+        {character.alliance_id ? (
+          <p className="flex items-center gap-1 text-slate-600 dark:text-slate-300">
+            <img src={allianceLogoUrl(character.alliance_id, 32)} alt="" width={16} height={16} />
+            {character.alliance_name} [{character.alliance_ticker}]
+          </p>
+        ) : null}
+        <p className="mt-1 flex flex-wrap gap-2 text-xs">
+          <ExternalLink href={evewhoUrl("character", character.character_id)}>{t("characters.links.evewho")}</ExternalLink>
+          <ExternalLink href={zkillboardUrl("character", character.character_id)}>{t("characters.links.zkillboard")}</ExternalLink>
+          <ExternalLink href={dotlanCorporationUrl(character.corporation_name)}>{t("characters.links.dotlanCorp")}</ExternalLink>
+          {character.alliance_name ? <ExternalLink href={dotlanAllianceUrl(character.alliance_name)}>{t("characters.links.dotlanAlliance")}</ExternalLink> : null}
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+/** The SSO callback, by purpose: the HTTP glue around sso-flow and sso-actions. */
+import { type AppLoadContext, json, redirect } from "@remix-run/node";
+import { actorFor, getCurrentUser } from "../auth/guards.server";
+import { startSession } from "../auth/login.server";
+import { registrationCookie } from "../auth/registration.server";
+import { getRuntime } from "../runtime.server";
+import { flashHeader } from "../ui/flash.server";
+import { EsiError, EsiUnavailableError } from "./esi-client.server";
+import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "./sso-actions.server";
+import { finishSso, SsoFlowError } from "./sso-flow.server";
+
+export async function handleSsoCallback(request: Request, context: AppLoadContext): Promise<Response> {
+  const { db, settings } = getRuntime();
+  let sso;
+  try {
+    sso = await finishSso(db, settings, request);
+  } catch (error) {
+    if (error instanceof SsoFlowError) {
+      if (error.code === "denied") return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "sso.denied" }) } });
+      throw json({ reason: `sso_${error.code}` }, { status: error.code === "unavailable" ? 503 : 400 });
+    }
+    throw error;
+  }
+  const load = characterLoader(db, settings);
+  try {
+    if (sso.purpose === "login") {
+      const outcome = await loginWithSso(db, settings, sso, actorFor(null, context), load);
+      if (outcome.kind === "refused") {
+        return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "danger", key: "sso.altRefused" }) } });
+      }
+      if (outcome.kind === "register") {
+        return redirect("/account/register", { headers: { "Set-Cookie": await registrationCookie(settings).serialize(outcome.user.id) } });
+      }
+      const headers = new Headers();
+      headers.append("Set-Cookie", await startSession(request, context, outcome.user));
+      headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.loggedIn", params: { name: outcome.user.username } }));
+      return redirect(sso.next, { headers });
+    }
+    // Adding a character and changing the main need the user who started the round trip.
+    const user = await getCurrentUser(request, context);
+    if (!user || user.id !== sso.userId) throw json({ reason: "sso_unknown_state" }, { status: 400 });
+    const actor = actorFor(user, context);
+    if (sso.purpose === "add_character") {
+      const result = await addCharacterWithSso(db, settings, sso, user.id, actor, load);
+      const flash = result.added
+        ? { level: "success" as const, key: "characters.added", params: { name: result.characterName } }
+        : { level: "danger" as const, key: "characters.addFailed", params: { name: result.characterName } };
+      return redirect(sso.next, { headers: { "Set-Cookie": await flashHeader(flash) } });
+    }
+    const result = await changeMainWithSso(db, settings, sso, user.id, actor, load);
+    const flash =
+      result.result === "changed"
+        ? { level: "success" as const, key: "characters.mainChanged", params: { name: result.characterName } }
+        : { level: "danger" as const, key: "characters.mainOwnedByOther", params: { name: result.characterName } };
+    return redirect(sso.next, { headers: { "Set-Cookie": await flashHeader(flash) } });
+  } catch (error) {
+    if (error instanceof EsiUnavailableError || (error instanceof EsiError && error.transient)) throw json({ reason: "esi_unavailable" }, { status: 503 });
+    throw error;
+  }
+}

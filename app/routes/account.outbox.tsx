@@ -1,0 +1,46 @@
+import { json, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { listOutbox, usesOutbox } from "~/modules/mail/mailer.server";
+import { getRuntime } from "~/modules/runtime.server";
+
+export const meta: MetaFunction = () => [{ title: "Outbox" }];
+
+/** Development and demo mode only: the emails the site would have sent. */
+export async function loader() {
+  const { db, settings } = getRuntime();
+  if (!usesOutbox(settings)) throw new Response("Not Found", { status: 404 });
+  const emails = await listOutbox(db);
+  return json({ emails: emails.map((e) => ({ id: e.id, to: e.to_address, subject: e.subject, text: e.text_body, created: e.created_at.toISOString() })) });
+}
+
+export default function Outbox() {
+  const { t } = useTranslation();
+  const { emails } = useLoaderData<typeof loader>();
+  const linkify = (text: string) =>
+    text.split(/(https?:\/\/\S+)/).map((part, i) =>
+      /^https?:\/\//.test(part) ? (
+        <a key={i} href={part} className="text-sky-700 underline dark:text-sky-400" data-testid="outbox-link">
+          {part}
+        </a>
+      ) : (
+        part
+      ),
+    );
+  return (
+    <main className="mx-auto max-w-3xl space-y-4 px-4 py-8">
+      <h1 className="text-2xl font-semibold">{t("outbox.title")}</h1>
+      <p className="text-sm text-slate-600 dark:text-slate-300">{t("outbox.intro")}</p>
+      {emails.length === 0 ? <p className="text-slate-500">{t("outbox.empty")}</p> : null}
+      {emails.map((email) => (
+        <article key={email.id} className="card" data-testid="outbox-email">
+          <p className="text-xs text-slate-500">
+            {email.created.replace("T", " ").slice(0, 19)} · {t("outbox.to")} {email.to}
+          </p>
+          <h2 className="mt-1 font-semibold">{email.subject}</h2>
+          <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">{linkify(email.text)}</pre>
+        </article>
+      ))}
+    </main>
+  );
+}

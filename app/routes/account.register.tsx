@@ -1,0 +1,64 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PostForm, TextField } from "~/components/forms";
+import { chooseLanguage, serverT } from "~/i18n/i18n.server";
+import { actorFor } from "~/modules/auth/guards.server";
+import { startSession } from "~/modules/auth/login.server";
+import { emailSchema, pendingRegistration, registrationCookie, submitRegistrationEmail } from "~/modules/auth/registration.server";
+import { getRuntime } from "~/modules/runtime.server";
+import { flashHeader } from "~/modules/ui/flash.server";
+
+export const meta: MetaFunction = () => [{ title: "Register" }];
+
+async function expired() {
+  return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "register.expired" }) } });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { db, settings } = getRuntime();
+  const user = await pendingRegistration(db, settings, request);
+  if (!user) return expired();
+  return json({ username: user.username, verify: settings.REGISTRATION_VERIFY_EMAIL });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { db, settings } = getRuntime();
+  const user = await pendingRegistration(db, settings, request);
+  if (!user) return expired();
+  const form = await request.formData();
+  const parsed = emailSchema.safeParse({ email: String(form.get("email") ?? "") });
+  if (!parsed.success) return json({ error: parsed.error.issues[0].message, email: String(form.get("email") ?? "").slice(0, 254) }, { status: 400 });
+  const lang = await chooseLanguage(request, user.language, settings.LANGUAGE_CODE);
+  const outcome = await submitRegistrationEmail(db, settings, user.id, parsed.data.email, { ...actorFor(null, context), userId: user.id, label: user.username }, serverT(lang));
+  const headers = new Headers();
+  headers.append("Set-Cookie", await registrationCookie(settings).serialize("", { maxAge: 0 }));
+  if (outcome.kind === "activated") {
+    headers.append("Set-Cookie", await startSession(request, context, user));
+    headers.append("Set-Cookie", await flashHeader({ level: "success", key: "register.welcome", params: { name: user.username } }));
+    return redirect("/dashboard", { headers });
+  }
+  headers.append("Set-Cookie", await flashHeader({ level: "info", key: "register.emailSent", params: { email: parsed.data.email } }));
+  return redirect("/login", { headers });
+}
+
+export default function Register() {
+  const { t } = useTranslation();
+  const { username, verify } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="mx-auto max-w-md px-4 py-12">
+      <div className="card">
+        <h1 className="text-xl font-semibold">{t("register.title")}</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t(verify ? "register.introVerify" : "register.intro", { name: username })}</p>
+        <PostForm className="mt-4 space-y-4">
+          <TextField name="email" type="email" label={t("register.email")} autoComplete="email" defaultValue={data && "email" in data ? data.email : ""} error={data && "error" in data ? data.error : undefined} required autoFocus />
+          <button type="submit" className="btn-primary w-full" disabled={busy}>
+            {busy ? t("common.working") : t("register.submit")}
+          </button>
+        </PostForm>
+      </div>
+    </main>
+  );
+}
