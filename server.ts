@@ -2,6 +2,7 @@
  * The web process: settings → database (embedded PostgreSQL when none is configured) → migrations →
  * HTTP server (Remix, /healthz, /metrics) → the embedded worker unless EMBEDDED_WORKER=false.
  */
+import "./app/modules/ops/undici.server"; // first: one undici for fetch and its dispatcher
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startHttpServer } from "./app/modules/ops/http.server";

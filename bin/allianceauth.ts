@@ -3,6 +3,7 @@
  * The command line: migrate, worker, check, createsuperuser, task, config-docs.
  * Run as `npm run <command> -- [options]` or `npx allianceauth <command> [options]`.
  */
+import "../app/modules/ops/undici.server"; // first: one undici for fetch and its dispatcher
 import fs from "node:fs";
 import { stdin, stdout } from "node:process";
 import { createInterface } from "node:readline/promises";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { request } from "undici";
+import { request } from "../ops/undici.server";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { APP_VERSION } from "../ops/version.server";

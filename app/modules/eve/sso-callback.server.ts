@@ -4,6 +4,7 @@ import { actorFor, getCurrentUser } from "../auth/guards.server";
 import { startSession } from "../auth/login.server";
 import { registrationCookie } from "../auth/registration.server";
 import { getRuntime } from "../runtime.server";
+import { getLogger } from "../ops/logger.server";
 import { flashHeader } from "../ui/flash.server";
 import { EsiError, EsiUnavailableError } from "./esi-client.server";
 import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "./sso-actions.server";
@@ -16,6 +17,7 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
     sso = await finishSso(db, settings, request);
   } catch (error) {
     if (error instanceof SsoFlowError) {
+      getLogger().warn({ requestId: context.requestId, ip: context.ip, err: error.message }, "EVE SSO callback refused");
       if (error.code === "denied") return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "sso.denied" }) } });
       throw json({ reason: `sso_${error.code}` }, { status: error.code === "unavailable" ? 503 : 400 });
     }

@@ -89,7 +89,8 @@ export async function finishSso(db: Kysely<DB>, settings: Settings, request: Req
     if (error instanceof OAuth2RequestError) throw new SsoFlowError("code_rejected", error.code);
     if (error instanceof RangeError || error instanceof ReferenceError) throw new SsoFlowError("state_mismatch", error.message);
     if (error instanceof SsoUnavailableError) throw new SsoFlowError("unavailable", error.message);
-    const message = (error as Error).message ?? "";
+    const cause = (error as { cause?: { message?: string; cause?: { message?: string } } }).cause;
+    const message = [(error as Error).message, cause?.message, cause?.cause?.message].filter(Boolean).join(": ");
     if (/fetch failed|ECONNREFUSED|timeout|Unexpected/i.test(message)) throw new SsoFlowError("unavailable", message);
     throw new SsoFlowError("code_rejected", message);
   }

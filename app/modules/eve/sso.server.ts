@@ -3,7 +3,7 @@
  * Knows the protocol only; what a login means is in ownership.server.ts.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
-import { request } from "undici";
+import { request } from "../ops/undici.server";
 import type { Settings } from "~/config.server";
 
 export type SsoSettings = Pick<Settings, "ESI_SSO_BASE_URL" | "ESI_SSO_CLIENT_ID" | "ESI_SSO_CLIENT_SECRET" | "ESI_TIMEOUT_SECONDS">;
