@@ -29,6 +29,20 @@ export const builtInCrontab: CronEntry[] = [
     priority: 1,
     description: "Safety net for the outbox relay loop (MySQL, or a separate queue database).",
   },
+  {
+    identifier: "run_model_update",
+    task: "eveonline.run_model_update",
+    pattern: "0 */6 * * *",
+    priority: 7,
+    description: "Refresh every character's corporation, alliance, faction and name from ESI (bulk calls).",
+  },
+  {
+    identifier: "check_all_character_ownership",
+    task: "authentication.check_all_character_ownership",
+    pattern: "0 */4 * * *",
+    priority: 7,
+    description: "Check at the EVE SSO that every owned character still belongs to the same EVE account.",
+  },
 ];
 
 export class CrontabError extends Error {}

@@ -4,7 +4,12 @@
  */
 import type { JobHelpers } from "graphile-worker";
 import { z } from "zod";
+import { SecretBox } from "~/modules/auth/secrets.server";
 import { deleteExpiredSessions } from "~/modules/auth/sessions.server";
+import { EsiClient } from "~/modules/eve/esi-client.server";
+import { runModelUpdate } from "~/modules/eve/model-update.server";
+import { checkAllCharacterOwnership, checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
+import { reencryptTokens } from "~/modules/eve/tokens.server";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { getRuntime } from "~/modules/runtime.server";
 
@@ -30,6 +35,35 @@ export const tasks: Record<string, TaskDefinition<any>> = {
       let moved = 0;
       for (let n = await relayOutbox(db, queuePool); n > 0; n = await relayOutbox(db, queuePool)) moved += n;
       return { moved };
+    },
+  },
+  "core.reencrypt_secrets": {
+    description: "Re-encrypt stored ESI tokens sealed under an older SECRET_KEY (from SECRET_KEY_FALLBACKS) with the current one.",
+    payload: noPayload,
+    run: async () => {
+      const { db, settings } = getRuntime();
+      return reencryptTokens(db, SecretBox.fromSettings(settings));
+    },
+  },
+  "eveonline.run_model_update": {
+    description: "Refresh corporation, alliance, faction and name of every known character from ESI in bulk.",
+    payload: noPayload,
+    run: async () => {
+      const { db, settings } = getRuntime();
+      return runModelUpdate(db, new EsiClient(db, settings));
+    },
+  },
+  "authentication.check_all_character_ownership": {
+    description: "Queue an ownership check for every character ownership hash.",
+    payload: noPayload,
+    run: async () => checkAllCharacterOwnership(getRuntime().db),
+  },
+  "authentication.check_character_ownership": {
+    description: "Verify the tokens of one owner hash at the EVE SSO; drop tokens and ownerships the SSO no longer confirms.",
+    payload: z.object({ ownerHash: z.string().min(1).max(254) }).strict(),
+    run: async (payload: { ownerHash: string }) => {
+      const { db, settings } = getRuntime();
+      return checkCharacterOwnership(db, settings, payload.ownerHash);
     },
   },
 };

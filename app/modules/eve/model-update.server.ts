@@ -255,9 +255,9 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
   const corporationsToRead = new Set<number>();
   const alliancesToRead = new Set<number>();
   for (const t of tracked.values()) {
-    if (!t.affiliationChanged) continue;
     if (t.next.corporation_id !== t.row.corporation_id) corporationsToRead.add(t.next.corporation_id);
-    if (t.next.alliance_id !== null && t.next.alliance_id !== orNull(t.row.alliance_id)) alliancesToRead.add(t.next.alliance_id);
+    // Also when the stored name is missing (a row written before its alliance was known).
+    if (t.next.alliance_id !== null && (t.next.alliance_id !== orNull(t.row.alliance_id) || t.row.alliance_name === null)) alliancesToRead.add(t.next.alliance_id);
   }
   for (const c of storedCorporations) {
     const name = currentName(c.corporation_id, "corporation");
@@ -290,7 +290,7 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
   const factionNames = new Map<number, string | null>();
   for (const t of tracked.values()) {
     const id = t.next.faction_id;
-    if (id !== null && id !== orNull(t.row.faction_id) && !factionNames.has(id)) factionNames.set(id, await provider.factionName(id));
+    if (id !== null && (id !== orNull(t.row.faction_id) || t.row.faction_name === null) && !factionNames.has(id)) factionNames.set(id, await provider.factionName(id));
   }
 
   // Corporations and alliances whose denormalised name or ticker is stale on some character: sweep their members.
@@ -336,12 +336,11 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
       continue;
     }
     const alliance = next.alliance_id === null ? null : alliances.get(next.alliance_id);
-    const sameAlliance = next.alliance_id !== null && next.alliance_id === orNull(row.alliance_id) && row.alliance_name !== null;
-    if (next.alliance_id !== null && !alliance && !sameAlliance) {
+    if (next.alliance_id !== null && !alliance && next.alliance_id !== orNull(row.alliance_id)) {
       result.skipped++;
       continue;
     }
-    const sameFaction = next.faction_id === orNull(row.faction_id) && (next.faction_id === null || row.faction_name !== null);
+    const knownFaction = factionNames.get(next.faction_id ?? 0);
     const values = {
       corporation_id: next.corporation_id,
       corporation_name: corporation ? corporation.corporation_name : row.corporation_name,
@@ -350,7 +349,7 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
       alliance_name: next.alliance_id === null ? null : alliance ? alliance.alliance_name : row.alliance_name,
       alliance_ticker: next.alliance_id === null ? null : alliance ? alliance.alliance_ticker.slice(0, 5) : row.alliance_ticker,
       faction_id: next.faction_id,
-      faction_name: next.faction_id === null ? null : sameFaction ? row.faction_name : (factionNames.get(next.faction_id) ?? null),
+      faction_name: next.faction_id === null ? null : knownFaction !== undefined ? knownFaction : row.faction_name,
     };
     const affiliationDiffers =
       values.corporation_id !== row.corporation_id ||
