@@ -11,6 +11,7 @@ export async function syncPermissionCatalogue(db: Executor, catalogue: Permissio
   const existing = await db.selectFrom("permissions").select(["id", "app_label", "codename", "name"]).execute();
   const byKey = new Map(existing.map((row) => [`${row.app_label}.${row.codename}`, row]));
   const missing = catalogue.filter((p) => !byKey.has(permissionKey(p)));
+  catalogueCache.delete(db);
   if (missing.length) {
     await db
       .insertInto("permissions")
@@ -30,13 +31,23 @@ export interface PermissionSubject {
   is_superuser: boolean;
 }
 
+const CATALOGUE_TTL_MS = 30_000;
+const catalogueCache = new WeakMap<object, { until: number; keys: PermissionKey[] }>();
+
+/** Every permission key (what a superuser holds); cached briefly, it changes only at migrate time. */
+async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
+  const cached = catalogueCache.get(db);
+  if (cached && cached.until > Date.now()) return cached.keys;
+  const all = await db.selectFrom("permissions").select(["app_label", "codename"]).execute();
+  const keys = all.map((p) => `${p.app_label}.${p.codename}` as PermissionKey);
+  catalogueCache.set(db, { until: Date.now() + CATALOGUE_TTL_MS, keys });
+  return keys;
+}
+
 /** The set of `app_label.codename` a user holds. One query; superusers hold every permission. */
 export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
   if (!user.is_active) return new Set();
-  if (user.is_superuser) {
-    const all = await db.selectFrom("permissions").select(["app_label", "codename"]).execute();
-    return new Set(all.map((p) => `${p.app_label}.${p.codename}` as PermissionKey));
-  }
+  if (user.is_superuser) return new Set(await allPermissionKeys(db));
   const rows = await db
     .selectFrom("permissions as p")
     .select(["p.app_label", "p.codename"])
