@@ -2,8 +2,9 @@
  * Every benchmark the harness runs, in order. Add a module here to have `npm run bench` run it;
  * keep `memory` last so its peak covers all load before it.
  */
+import { affiliation } from "./benchmarks/affiliation";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, memory];

@@ -1,11 +1,13 @@
 /** EVE entities, characters and their ownership, ESI tokens, SSO states, email outbox, ESI cache and error budget. */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { dialectOf, idColumn, timestampType } from "../dialect";
 
 export async function up(db: Kysely<any>) {
   const dialect = dialectOf(db);
   const ts = timestampType(dialect);
   const id = idColumn(dialect);
+  // Owner hashes are base64: case matters, so MySQL must compare them in binary.
+  const hashType = (length: number) => (dialect === "mysql" ? sql.raw(`varchar(${length}) character set utf8mb4 collate utf8mb4_bin`) : sql.raw(`varchar(${length})`));
 
   await db.schema
     .createTable("eve_factions")
@@ -69,7 +71,7 @@ export async function up(db: Kysely<any>) {
     .createTable("character_ownerships")
     .addColumn("id", "integer", id)
     .addColumn("character_id", "integer", (c) => c.notNull().unique())
-    .addColumn("owner_hash", "varchar(28)", (c) => c.notNull().unique())
+    .addColumn("owner_hash", hashType(28), (c) => c.notNull().unique())
     .addColumn("user_id", "integer", (c) => c.notNull())
     .addForeignKeyConstraint("character_ownerships_character_id_fk", ["character_id"], "eve_characters", ["id"], (fk) => fk.onDelete("cascade"))
     .addForeignKeyConstraint("character_ownerships_user_id_fk", ["user_id"], "users", ["id"], (fk) => fk.onDelete("cascade"))
@@ -80,7 +82,7 @@ export async function up(db: Kysely<any>) {
     .createTable("ownership_records")
     .addColumn("id", "integer", id)
     .addColumn("character_id", "integer", (c) => c.notNull())
-    .addColumn("owner_hash", "varchar(28)", (c) => c.notNull())
+    .addColumn("owner_hash", hashType(28), (c) => c.notNull())
     .addColumn("user_id", "integer", (c) => c.notNull())
     .addColumn("created_at", ts, (c) => c.notNull())
     .addForeignKeyConstraint("ownership_records_character_id_fk", ["character_id"], "eve_characters", ["id"], (fk) => fk.onDelete("cascade"))
@@ -94,7 +96,7 @@ export async function up(db: Kysely<any>) {
     .addColumn("user_id", "integer")
     .addColumn("character_id", "bigint", (c) => c.notNull())
     .addColumn("character_name", "varchar(254)", (c) => c.notNull())
-    .addColumn("character_owner_hash", "varchar(254)", (c) => c.notNull())
+    .addColumn("character_owner_hash", hashType(254), (c) => c.notNull())
     .addColumn("token_type", "varchar(16)", (c) => c.notNull())
     .addColumn("scopes", "text", (c) => c.notNull())
     .addColumn("access_token", "text", (c) => c.notNull())

@@ -7,6 +7,7 @@
 import { Logger, runOnce } from "graphile-worker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
+import { SecretBox } from "~/modules/auth/secrets.server";
 import { EsiClient, EsiError } from "~/modules/eve/esi-client.server";
 import { type CharacterData, EveProvider } from "~/modules/eve/entities.server";
 import { NAME_ROTATION, nameRotationSlot, runModelUpdate } from "~/modules/eve/model-update.server";
@@ -365,6 +366,28 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
       expect(await checkCharacterOwnership(rt.db, rt.settings, hash)).toMatchObject({ tokens: 0, deletedOwnerships: 1 });
       expect(await ownershipOf(C.bobAlt)).toBeUndefined();
       expect(await ownershipOf(C.bobMain)).toBeDefined();
+    });
+  });
+
+  describe("core.reencrypt_secrets", () => {
+    it.skipIf(skip)("moves tokens sealed under a previous SECRET_KEY to the current one", async () => {
+      await member(C.aliceMain, [C.aliceAlt]);
+      const { SECRET_KEY, SECRET_KEY_FALLBACKS } = rt.settings;
+      const oldKeyId = SecretBox.fromSettings(rt.settings).keyId;
+      Object.assign(rt.settings, { SECRET_KEY: "a-brand-new-secret-key-that-is-long-enough-0123", SECRET_KEY_FALLBACKS: SECRET_KEY });
+      try {
+        const box = SecretBox.fromSettings(rt.settings);
+        expect(box.keyId).not.toBe(oldKeyId);
+        expect(await runTask("core.reencrypt_secrets", {})).toEqual({ reencrypted: 2 });
+        const tokens = await rt.db.selectFrom("esi_tokens").selectAll().execute();
+        expect(tokens.map((t) => t.key_id)).toEqual([box.keyId, box.keyId]);
+        // Readable with the new key alone, and the task is idempotent.
+        const fresh = new SecretBox(rt.settings.SECRET_KEY);
+        for (const t of tokens) expect(fresh.decrypt(t.refresh_token!)).toBeTruthy();
+        expect(await runTask("core.reencrypt_secrets", {})).toEqual({ reencrypted: 0 });
+      } finally {
+        Object.assign(rt.settings, { SECRET_KEY, SECRET_KEY_FALLBACKS });
+      }
     });
   });
 

@@ -20,8 +20,9 @@
  *    tasks. Per run that is about N/1000 + N/4000 calls instead of the original's 2 × N/500.
  * 3. Corporations and alliances that characters moved to, or that were renamed, are read once
  *    each (`GET`, served from the shared ETag/Expires cache when fresh) and stored, so that the
- *    names and tickers denormalised onto `eve_characters` are right. The fresher name from the
- *    names route wins over a cached `GET`.
+ *    names and tickers denormalised onto `eve_characters` are right; one stored in the last day
+ *    whose name the names route confirms is not read again. The fresher name from the names
+ *    route wins over a cached `GET`.
  * 4. Only characters with a difference are written, grouped by their new values (one UPDATE per
  *    group of up to 1,000 characters, not one per character), in one transaction per 1,000
  *    characters. Users whose main character changed in a batch go to `mainCharacterChanged` in
@@ -46,6 +47,8 @@ export const NAME_ROTATION = 4;
 const NAME_SLOT_MS = 6 * 3_600_000;
 /** 4xx answers we accept while bisecting in one run before skipping the rest (ESI allows 100 errors a minute). */
 const MAX_BISECT_ERRORS = 20;
+/** A corporation or alliance stored this recently, and not renamed since, is not read from ESI again. */
+const ENTITY_MAX_AGE_MS = 24 * 3_600_000;
 /** Entity GETs in flight at once. */
 const ENTITY_CONCURRENCY = 4;
 
@@ -268,24 +271,57 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
     if (name !== null && name !== a.alliance_name) alliancesToRead.add(a.alliance_id!);
   }
 
+  // Rows stored in the last day under the name the names route reports now are used as they are;
+  // the others are read from ESI (served from the ETag/Expires cache when fresh) and stored.
+  const cutoff = new Date(Date.now() - ENTITY_MAX_AGE_MS);
   const corporations = new Map<number, CorporationData>();
-  for (const data of await mapLimit([...corporationsToRead], ENTITY_CONCURRENCY, (id) => orNotFound(() => provider.corporation(id)))) {
-    if (!data) continue;
-    corporations.set(data.corporation_id, { ...data, corporation_name: currentName(data.corporation_id, "corporation") ?? data.corporation_name });
-  }
-  // A stored corporation points at its alliance (foreign key): read the alliances we do not have yet.
-  const corporationAlliances = [...new Set([...corporations.values()].map((c) => c.alliance_id).filter((id): id is number => id !== null && !alliancesToRead.has(id)))];
-  if (corporationAlliances.length) {
-    const known = new Set<number>();
-    for (const batch of chunks(corporationAlliances)) {
-      for (const row of await db.selectFrom("eve_alliances").select("alliance_id").where("alliance_id", "in", batch).execute()) known.add(row.alliance_id);
+  const fetchedCorporations: CorporationData[] = [];
+  for (const batch of chunks([...corporationsToRead])) {
+    const rows = await db
+      .selectFrom("eve_corporations")
+      .select(["corporation_id", "corporation_name", "corporation_ticker", "member_count", "ceo_id", "alliance_id", "faction_id"])
+      .where("corporation_id", "in", batch)
+      .where("updated_at", ">=", cutoff)
+      .execute();
+    for (const row of rows) {
+      const name = currentName(row.corporation_id, "corporation");
+      if (name === null || name === row.corporation_name) corporations.set(row.corporation_id, row);
     }
-    for (const id of corporationAlliances) if (!known.has(id)) alliancesToRead.add(id);
   }
-  const alliances = new Map<number, AllianceData>();
-  for (const data of await mapLimit([...alliancesToRead], ENTITY_CONCURRENCY, (id) => orNotFound(() => provider.alliance(id)))) {
+  const corporationReads = [...corporationsToRead].filter((id) => !corporations.has(id));
+  for (const data of await mapLimit(corporationReads, ENTITY_CONCURRENCY, (id) => orNotFound(() => provider.corporation(id)))) {
     if (!data) continue;
-    alliances.set(data.alliance_id, { ...data, alliance_name: currentName(data.alliance_id, "alliance") ?? data.alliance_name });
+    const fresh = { ...data, corporation_name: currentName(data.corporation_id, "corporation") ?? data.corporation_name };
+    corporations.set(data.corporation_id, fresh);
+    fetchedCorporations.push(fresh);
+  }
+  // A stored corporation points at its alliance (foreign key): also read the alliances we do not have.
+  const corporationAlliances = [...new Set(fetchedCorporations.map((c) => c.alliance_id).filter((id): id is number => id !== null))];
+  const alliancesInDb = new Set<number>();
+  for (const batch of chunks(corporationAlliances)) {
+    for (const row of await db.selectFrom("eve_alliances").select("alliance_id").where("alliance_id", "in", batch).execute()) alliancesInDb.add(row.alliance_id);
+  }
+  for (const id of corporationAlliances) if (!alliancesInDb.has(id)) alliancesToRead.add(id);
+  const alliances = new Map<number, AllianceData>();
+  const fetchedAlliances: AllianceData[] = [];
+  for (const batch of chunks([...alliancesToRead])) {
+    const rows = await db
+      .selectFrom("eve_alliances")
+      .select(["alliance_id", "alliance_name", "alliance_ticker", "executor_corp_id"])
+      .where("alliance_id", "in", batch)
+      .where("updated_at", ">=", cutoff)
+      .execute();
+    for (const row of rows) {
+      const name = currentName(row.alliance_id, "alliance");
+      if (name === null || name === row.alliance_name) alliances.set(row.alliance_id, row);
+    }
+  }
+  const allianceReads = [...alliancesToRead].filter((id) => !alliances.has(id));
+  for (const data of await mapLimit(allianceReads, ENTITY_CONCURRENCY, (id) => orNotFound(() => provider.alliance(id)))) {
+    if (!data) continue;
+    const fresh = { ...data, alliance_name: currentName(data.alliance_id, "alliance") ?? data.alliance_name };
+    alliances.set(data.alliance_id, fresh);
+    fetchedAlliances.push(fresh);
   }
   const factionNames = new Map<number, string | null>();
   for (const t of tracked.values()) {
@@ -366,12 +402,13 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
 
   // 5. Write: entities first (characters' names come from them), then characters batch by batch.
   const now = new Date();
-  if (alliances.size || corporations.size) {
+  if (fetchedAlliances.length || fetchedCorporations.length) {
     await db.transaction().execute(async (trx) => {
-      for (const alliance of alliances.values()) await upsertAlliance(trx, alliance, now);
-      for (const corporation of corporations.values()) {
-        const allianceKnown = corporation.alliance_id === null || alliances.has(corporation.alliance_id) || !alliancesToRead.has(corporation.alliance_id);
-        await upsertCorporation(trx, allianceKnown ? corporation : { ...corporation, alliance_id: null }, now);
+      for (const alliance of fetchedAlliances) await upsertAlliance(trx, alliance, now);
+      for (const corporation of fetchedCorporations) {
+        // An alliance ESI could not describe is not stored; the corporation then points at none.
+        const allianceStored = corporation.alliance_id === null || alliances.has(corporation.alliance_id) || alliancesInDb.has(corporation.alliance_id);
+        await upsertCorporation(trx, allianceStored ? corporation : { ...corporation, alliance_id: null }, now);
       }
     });
   }

@@ -13,14 +13,11 @@ import type { DB } from "../../../db/schema";
 import { type Actor, systemActor } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
 import { deleteOwnership } from "./ownership.server";
-import { TokenInvalidError } from "./sso.server";
+import { OwnerChangedError, TokenInvalidError } from "./sso.server";
 import { deleteToken, validAccessToken } from "./tokens.server";
 
 export const CHECK_OWNERSHIP_TASK = "authentication.check_character_ownership";
 export const CHECK_ALL_OWNERSHIP_TASK = "authentication.check_all_character_ownership";
-
-/** `validAccessToken` says so when the refreshed token names another owner (tokens.server.ts). */
-const OWNER_CHANGED = /changed owner/i;
 
 /**
  * Fans out one check per ownership hash, in one transaction. The job key merges a check that is
@@ -81,7 +78,7 @@ export async function checkCharacterOwnership(
       if (!(error instanceof TokenInvalidError)) throw error;
       // validAccessToken has deleted this token.
       result.deletedTokens++;
-      if (OWNER_CHANGED.test(error.message)) {
+      if (error instanceof OwnerChangedError) {
         // Sold: every token with the old hash belongs to the previous owner.
         const rest = await db.selectFrom("esi_tokens").select("id").where("character_owner_hash", "=", ownerHash).orderBy("id").execute();
         await db.transaction().execute(async (trx) => {

@@ -20,6 +20,8 @@ export interface SsoMetadata {
 export class SsoUnavailableError extends Error {}
 /** The refresh token is gone (revoked, rotated away, or belongs to another app): drop the token. */
 export class TokenInvalidError extends Error {}
+/** The refreshed token names another owner hash: the character was sold. */
+export class OwnerChangedError extends TokenInvalidError {}
 /** Our client id or secret is wrong. */
 export class SsoConfigError extends Error {}
 /** The JWT failed verification. `reason` is an i18n key suffix. */

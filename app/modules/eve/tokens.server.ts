@@ -8,7 +8,7 @@ import type { Settings } from "~/config.server";
 import type { Actor } from "../audit/audit.server";
 import { SecretBox } from "../auth/secrets.server";
 import { deleteOwnership, recordCharacterOwnership } from "./ownership.server";
-import { type EveTokenClaims, refreshAccessToken, revokeRefreshToken, TokenInvalidError, verifyAccessToken } from "./sso.server";
+import { type EveTokenClaims, OwnerChangedError, refreshAccessToken, revokeRefreshToken, TokenInvalidError, verifyAccessToken } from "./sso.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -105,7 +105,7 @@ export async function validAccessToken(db: Kysely<DB>, settings: Settings, token
   try {
     refreshed = await refreshAccessToken(settings, box.decrypt(token.refresh_token));
     claims = await verifyAccessToken(settings, refreshed.accessToken);
-    if (claims.ownerHash !== token.character_owner_hash) throw new TokenInvalidError("the character changed owner");
+    if (claims.ownerHash !== token.character_owner_hash) throw new OwnerChangedError("the character changed owner");
   } catch (error) {
     if (error instanceof TokenInvalidError) {
       await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, error.message));
