@@ -1,16 +1,8 @@
+import type { EveCharacter } from "../../db/schema";
 import { useTranslation } from "react-i18next";
 import { allianceLogoUrl, characterPortraitUrl, corporationLogoUrl, dotlanAllianceUrl, dotlanCorporationUrl, evewhoUrl, zkillboardUrl } from "~/modules/eve/evelinks";
 
-export interface CharacterCardData {
-  character_id: number;
-  character_name: string;
-  corporation_id: number;
-  corporation_name: string;
-  corporation_ticker: string;
-  alliance_id: number | null;
-  alliance_name: string | null;
-  alliance_ticker: string | null;
-}
+export type CharacterCardData = Omit<EveCharacter, "id" | "updated_at" | "faction_id" | "faction_name">;
 
 function ExternalLink({ href, children }: { href: string; children: React.ReactNode }) {
   return (

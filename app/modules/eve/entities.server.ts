@@ -39,18 +39,8 @@ export interface Affiliation {
   faction_id?: number;
 }
 
-export interface CharacterData {
-  character_id: number;
-  character_name: string;
-  corporation_id: number;
-  corporation_name: string;
-  corporation_ticker: string;
-  alliance_id: number | null;
-  alliance_name: string | null;
-  alliance_ticker: string | null;
-  faction_id: number | null;
-  faction_name: string | null;
-}
+/** A character row without the keys we manage (id, updated_at). */
+export type CharacterData = Omit<EveCharacter, "id" | "updated_at">;
 
 export interface CorporationData {
   corporation_id: number;
