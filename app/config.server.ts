@@ -90,6 +90,8 @@ const definitions = {
   NOTIFICATIONS_MAX_PER_USER: [int(50, 1, 10000), "Notifications kept per user; the oldest are dropped."],
   NOTIFICATIONS_REFRESH_TIME: [int(30, 0, 3600), "Seconds between unread-count refreshes in the browser (0 = off)."],
   ALLIANCEAUTH_DASHBOARD_TASKS_MAX_HOURS: [int(24, 1, 720), "Hours of job statistics shown to superusers on the dashboard."],
+  GROUPMANAGEMENT_AUTO_LEAVE: [bool(false), "Leaving a group needs no approval."],
+  GROUPMANAGEMENT_REQUESTS_NOTIFICATION: [bool(false), "Notify group leaders of new join and leave requests."],
   SESSION_IDLE_MINUTES: [int(60 * 24 * 14, 5), "Members: minutes without a request before a session ends."],
   SESSION_MAX_AGE_HOURS: [int(24 * 30, 1), "Members: hours after login when a session ends regardless of activity."],
   STAFF_SESSION_IDLE_MINUTES: [int(120, 5), "Staff and superusers: idle timeout in minutes."],

@@ -16,6 +16,7 @@ export interface UsersTable {
   date_joined: Timestamp;
   last_login: Timestamp | null;
   main_character_id: ColumnType<number | null, number | null | undefined, number | null>;
+  state_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -219,7 +220,111 @@ export interface EsiErrorBudgetTable {
   updated_at: Timestamp;
 }
 
+export interface StatesTable {
+  id: Generated<number>;
+  name: string;
+  priority: number;
+  public: boolean;
+}
+export interface StatePermissionsTable {
+  state_id: number;
+  permission_id: number;
+}
+export interface StateMemberCharactersTable {
+  state_id: number;
+  /** eve_characters.id */
+  character_id: number;
+}
+export interface StateMemberCorporationsTable {
+  state_id: number;
+  corporation_id: number;
+}
+export interface StateMemberAlliancesTable {
+  state_id: number;
+  alliance_id: number;
+}
+export interface StateMemberFactionsTable {
+  state_id: number;
+  faction_id: number;
+}
+/** The original's AuthGroup. */
+export interface GroupSettingsTable {
+  group_id: number;
+  internal: boolean;
+  hidden: boolean;
+  open: boolean;
+  public: boolean;
+  restricted: boolean;
+  description: string;
+}
+export interface GroupLeadersTable {
+  group_id: number;
+  user_id: number;
+}
+export interface GroupLeaderGroupsTable {
+  group_id: number;
+  leader_group_id: number;
+}
+export interface GroupStatesTable {
+  group_id: number;
+  state_id: number;
+}
+export interface GroupRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  group_id: number;
+  leave_request: boolean;
+  created_at: Timestamp;
+}
+export interface GroupRequestLogsTable {
+  id: Generated<number>;
+  group_id: number;
+  request_type: "join" | "leave" | "removed";
+  request_info: string;
+  requestor_id: number | null;
+  action: boolean;
+  request_actor_id: number | null;
+  created_at: Timestamp;
+}
+export interface ReservedGroupNamesTable {
+  id: Generated<number>;
+  name: string;
+  reason: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  level: "info" | "success" | "warning" | "danger";
+  title: string;
+  message: string;
+  viewed: boolean;
+  created_at: Timestamp;
+}
+export interface JobEventsTable {
+  id: Generated<number>;
+  task: string;
+  outcome: "succeeded" | "retried" | "failed";
+  created_at: Timestamp;
+}
+
 export interface DB {
+  states: StatesTable;
+  state_permissions: StatePermissionsTable;
+  state_member_characters: StateMemberCharactersTable;
+  state_member_corporations: StateMemberCorporationsTable;
+  state_member_alliances: StateMemberAlliancesTable;
+  state_member_factions: StateMemberFactionsTable;
+  group_settings: GroupSettingsTable;
+  group_leaders: GroupLeadersTable;
+  group_leader_groups: GroupLeaderGroupsTable;
+  group_states: GroupStatesTable;
+  group_requests: GroupRequestsTable;
+  group_request_logs: GroupRequestLogsTable;
+  reserved_group_names: ReservedGroupNamesTable;
+  notifications: NotificationsTable;
+  job_events: JobEventsTable;
   eve_factions: EveFactionsTable;
   eve_alliances: EveAlliancesTable;
   eve_corporations: EveCorporationsTable;

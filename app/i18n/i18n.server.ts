@@ -4,10 +4,44 @@ import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
 import zhHans from "./locales/zh-hans.json";
+import groupsDe from "./locales/groups/de.json";
+import groupsEn from "./locales/groups/en.json";
+import groupsEs from "./locales/groups/es.json";
+import groupsZh from "./locales/groups/zh-hans.json";
+import notificationsDe from "./locales/notifications/de.json";
+import notificationsEn from "./locales/notifications/en.json";
+import notificationsEs from "./locales/notifications/es.json";
+import notificationsZh from "./locales/notifications/zh-hans.json";
+import permissionsDe from "./locales/permissions/de.json";
+import permissionsEn from "./locales/permissions/en.json";
+import permissionsEs from "./locales/permissions/es.json";
+import permissionsZh from "./locales/permissions/zh-hans.json";
+import statesDe from "./locales/states/de.json";
+import statesEn from "./locales/states/en.json";
+import statesEs from "./locales/states/es.json";
+import statesZh from "./locales/states/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
-export const catalogues: Record<LanguageCode, Messages> = { en, de, es, "zh-hans": zhHans };
+/** Deep merge: each feature keeps its strings in its own file (locales/<feature>/<lang>.json). */
+function merge(...parts: Messages[]): Messages {
+  const out: Messages = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) {
+      const existing = out[key];
+      out[key] =
+        existing && typeof existing === "object" && value && typeof value === "object" ? merge(existing as Messages, value as Messages) : value;
+    }
+  }
+  return out;
+}
+
+export const catalogues: Record<LanguageCode, Messages> = {
+  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn),
+  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe),
+  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs),
+  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh),
+};
 
 export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });
 

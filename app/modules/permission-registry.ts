@@ -2,7 +2,7 @@
  * Every permission the site knows, declared by the modules that check them.
  * A new module adds its list here; `npm run migrate` writes the catalogue to the database.
  */
-import { auditPermissions, authPermissions } from "./auth/permissions";
+import { auditPermissions, authPermissions, groupPermissions, permissionsToolPermissions, statePermissions } from "./auth/permissions";
 import type { PermissionDeclaration } from "./auth/permission-types";
 
-export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions];
+export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions];

@@ -7,7 +7,7 @@ import { visibleMenu } from "~/modules/menu/registry";
 /** Layout of every member page: requires a logged-in user (secure by default). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return json({ menu: visibleMenu(user) });
+  return json({ menu: await visibleMenu(user) });
 }
 
 export default function AppLayout() {
@@ -26,6 +26,11 @@ export default function AppLayout() {
                 }
               >
                 {t(item.label)}
+                {item.badge > 0 ? (
+                  <span className="ml-2 rounded-full bg-amber-500 px-2 py-0.5 text-xs font-semibold text-white" data-testid={`badge-${item.id}`}>
+                    {item.badge}
+                  </span>
+                ) : null}
               </NavLink>
             </li>
           ))}

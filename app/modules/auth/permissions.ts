@@ -33,3 +33,18 @@ export const authPermissions: PermissionDeclaration[] = [
 export const auditPermissions: PermissionDeclaration[] = [
   { appLabel: "audit", codename: "view_auditentry", name: "Can view the audit trail" },
 ];
+
+export const statePermissions: PermissionDeclaration[] = [
+  { appLabel: "authentication", codename: "view_state", name: "Can view states" },
+  { appLabel: "authentication", codename: "add_state", name: "Can add states" },
+  { appLabel: "authentication", codename: "change_state", name: "Can change states" },
+  { appLabel: "authentication", codename: "delete_state", name: "Can delete states" },
+];
+
+export const groupPermissions: PermissionDeclaration[] = [
+  { appLabel: "groupmanagement", codename: "request_groups", name: "Can request non-public groups" },
+];
+
+export const permissionsToolPermissions: PermissionDeclaration[] = [
+  { appLabel: "permissions_tool", codename: "audit_permissions", name: "Can audit permissions" },
+];

@@ -1,8 +1,16 @@
 /**
  * The sidebar menu. Modules and apps add their entries here; each entry names the permission it
- * needs (the server filters; the page that the entry links to checks again).
+ * needs, or a server-side check (the server filters; the page the entry links to checks again).
+ * `badge` puts a number next to the entry (e.g. pending group requests).
  */
 import type { PermissionKey } from "../auth/permission-types";
+
+export interface MenuUser {
+  id: number;
+  permissions: Set<string>;
+  is_staff: boolean;
+  is_superuser: boolean;
+}
 
 export interface MenuItem {
   id: string;
@@ -12,6 +20,9 @@ export interface MenuItem {
   order: number;
   permission?: PermissionKey;
   staffOnly?: boolean;
+  /** Extra server-side visibility check (may query the database). */
+  visible?: (user: MenuUser) => Promise<boolean>;
+  badge?: (user: MenuUser) => Promise<number>;
 }
 
 export const menuItems: MenuItem[] = [
@@ -21,9 +32,14 @@ export const menuItems: MenuItem[] = [
   { id: "audit", label: "nav.audit", to: "/audit", order: 900, permission: "audit.view_auditentry" },
 ];
 
-export function visibleMenu(user: { permissions: Set<string>; is_staff: boolean; is_superuser: boolean }) {
-  return menuItems
-    .filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser))
-    .sort((a, b) => a.order - b.order)
-    .map(({ id, label, to }) => ({ id, label, to }));
+/** Adds entries (called by feature modules at import time). */
+export function registerMenuItems(...items: MenuItem[]) {
+  for (const item of items) if (!menuItems.some((m) => m.id === item.id)) menuItems.push(item);
+}
+
+export async function visibleMenu(user: MenuUser) {
+  const allowed = menuItems.filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser));
+  const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user) : true) ? item : null)));
+  const items = checked.filter((item): item is MenuItem => item !== null).sort((a, b) => a.order - b.order);
+  return Promise.all(items.map(async ({ id, label, to, badge }) => ({ id, label, to, badge: badge ? await badge(user) : 0 })));
 }
