@@ -44,7 +44,7 @@ async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
   return keys;
 }
 
-/** The set of `app_label.codename` a user holds. One query; superusers hold every permission. */
+/** The set of `app_label.codename` a user holds: own ∪ groups' ∪ state's, in one query; superusers hold all. */
 export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
   if (!user.is_active) return new Set();
   if (user.is_superuser) return new Set(await allPermissionKeys(db));
@@ -62,6 +62,15 @@ export async function getEffectivePermissions(db: Executor, user: PermissionSubj
             .innerJoin("user_groups as ug", "ug.group_id", "gp.group_id")
             .select("gp.permission_id")
             .where("ug.user_id", "=", user.id),
+        ),
+        eb(
+          "p.id",
+          "in",
+          eb
+            .selectFrom("state_permissions as sp")
+            .innerJoin("users as u", "u.state_id", "sp.state_id")
+            .select("sp.permission_id")
+            .where("u.id", "=", user.id),
         ),
       ]),
     )

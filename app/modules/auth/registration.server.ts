@@ -11,6 +11,7 @@ import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { type Email, sendEmail } from "../mail/mailer.server";
+import { reevaluateStates } from "../states/evaluate.server";
 import { deriveKey, safeEqual } from "./crypto.server";
 
 export function registrationCookie(settings: Settings) {
@@ -80,6 +81,7 @@ export async function submitRegistrationEmail(
     await db.transaction().execute(async (trx) => {
       await trx.updateTable("users").set({ email, is_active: true }).where("id", "=", userId).execute();
       await writeAudit(trx, actor, { action: "user.register", targetType: "user", targetId: userId, after: { email, verified: false } });
+      await reevaluateStates(trx, { userIds: [userId], actor, reason: "account activated", settings });
     });
     return { kind: "activated" };
   }
@@ -103,6 +105,7 @@ export async function activateAccount(db: Kysely<DB>, settings: Settings, key: s
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return null;
     await writeAudit(trx, actor, { action: "user.activate", targetType: "user", targetId: data.userId, after: { email: data.email } });
+    await reevaluateStates(trx, { userIds: [data.userId], actor, reason: "account activated", settings });
     return trx.selectFrom("users").selectAll().where("id", "=", data.userId).executeTakeFirstOrThrow();
   });
 }

@@ -7,19 +7,21 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, EveCharacter, User } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { deleteUserSessions } from "../auth/sessions.server";
+import { reevaluateStates } from "../states/evaluate.server";
 import type { EveTokenClaims } from "./sso.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
- * The one place where a change of main character (or of its affiliation) leaves this module.
- * States, autogroups and services hook in here (explicit call, no hidden listeners).
+ * The one place where a change of main character (or of its affiliation) leaves this module:
+ * states are re-evaluated for exactly these users (and through them groups and services).
  */
 export async function mainCharacterChanged(db: Executor, userIds: number[], actor: Actor, reason: string) {
   if (userIds.length === 0) return;
   for (const userId of userIds) {
     await writeAudit(db, actor, { action: "user.main_character_changed", targetType: "user", targetId: userId, reason });
   }
+  await reevaluateStates(db, { userIds, actor, reason });
 }
 
 async function findUser(db: Executor, id: number) {

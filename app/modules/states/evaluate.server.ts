@@ -1,0 +1,113 @@
+/**
+ * State resolution (behaviour reference §3.1), set-based: one query finds every user whose state
+ * must change, then one UPDATE per target state applies it. A state is available to a main character
+ * that is listed, or whose corporation, alliance or faction is listed, or when the state is public;
+ * the highest priority wins; no main, or an inactive account, means Guest.
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
+import { getSettings, type Settings } from "~/config.server";
+import { type Actor } from "../audit/audit.server";
+import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
+import { notifyUsers } from "../notifications/notify.server";
+import { servicesNeedSync } from "../services/sync.server";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export const GUEST = "Guest";
+
+/** The Guest state's id, created (priority 0, public) if it is missing, as the original does. */
+export async function guestStateId(db: Executor): Promise<number> {
+  const found = await db.selectFrom("states").select("id").where("name", "=", GUEST).executeTakeFirst();
+  if (found) return found.id;
+  await db.insertInto("states").values({ name: GUEST, priority: 0, public: true }).execute();
+  return (await db.selectFrom("states").select("id").where("name", "=", GUEST).executeTakeFirstOrThrow()).id;
+}
+
+export interface StateChange {
+  userId: number;
+  username: string;
+  from: number | null;
+  to: number;
+}
+
+/** The best state of each active user with a main, as a SQL expression over `u` and `c`. */
+const bestState = sql<number | null>`(
+  select s.id from states s
+  where s.public = ${true}
+     or exists (select 1 from state_member_characters m where m.state_id = s.id and m.character_id = c.id)
+     or exists (select 1 from state_member_corporations m where m.state_id = s.id and m.corporation_id = c.corporation_id)
+     or (c.alliance_id is not null and exists (select 1 from state_member_alliances m where m.state_id = s.id and m.alliance_id = c.alliance_id))
+     or (c.faction_id is not null and exists (select 1 from state_member_factions m where m.state_id = s.id and m.faction_id = c.faction_id))
+  order by s.priority desc
+  limit 1
+)`;
+
+/** Who would change state, without changing anything. `userIds` limits it; otherwise every user. */
+export async function computeStateChanges(db: Executor, userIds?: number[]): Promise<StateChange[]> {
+  if (userIds && userIds.length === 0) return [];
+  const guest = await guestStateId(db);
+  let query = db
+    .selectFrom("users as u")
+    .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
+    .select(["u.id as userId", "u.username", "u.state_id as from"])
+    .select(sql<number>`case when u.is_active = ${true} and c.id is not null then coalesce(${bestState}, ${guest}) else ${guest} end`.as("to"));
+  if (userIds) query = query.where("u.id", "in", userIds);
+  const rows = await query.execute();
+  return rows.filter((r) => r.from !== Number(r.to)).map((r) => ({ userId: r.userId, username: r.username, from: r.from, to: Number(r.to) }));
+}
+
+export interface ReevaluateOptions {
+  userIds?: number[];
+  actor: Actor;
+  reason: string;
+  /** Defaults to this process's settings. */
+  settings?: Pick<Settings, "NOTIFICATIONS_MAX_PER_USER">;
+}
+
+/**
+ * Re-evaluates states and applies every change, with its consequences, in the caller's transaction:
+ * an audit row per user, a notification, removal from groups limited to states the user no longer
+ * holds, and the services call site.
+ */
+export async function reevaluateStates(db: Executor, options: ReevaluateOptions): Promise<StateChange[]> {
+  const changes = await computeStateChanges(db, options.userIds);
+  if (changes.length === 0) return changes;
+  const byTarget = new Map<number, number[]>();
+  for (const change of changes) byTarget.set(change.to, [...(byTarget.get(change.to) ?? []), change.userId]);
+  for (const [stateId, ids] of byTarget) {
+    for (let i = 0; i < ids.length; i += 5000) await db.updateTable("users").set({ state_id: stateId }).where("id", "in", ids.slice(i, i + 5000)).execute();
+  }
+  const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
+  const now = new Date();
+  for (let i = 0; i < changes.length; i += 1000) {
+    await db
+      .insertInto("audit_log")
+      .values(
+        changes.slice(i, i + 1000).map((c) => ({
+          created_at: now,
+          actor_user_id: options.actor.userId,
+          actor: options.actor.label.slice(0, 150),
+          action: "user.state_changed",
+          target_type: "user",
+          target_id: String(c.userId),
+          before_data: JSON.stringify({ state: c.from === null ? null : (names.get(c.from) ?? c.from) }),
+          after_data: JSON.stringify({ state: names.get(c.to) ?? c.to }),
+          reason: options.reason.slice(0, 500),
+          request_id: options.actor.requestId ?? null,
+          ip: options.actor.ip ?? null,
+        })),
+      )
+      .execute();
+  }
+  // A first assignment (a new account) is not news to the member; a change is.
+  const notifyByTarget = new Map<number, number[]>();
+  for (const change of changes) if (change.from !== null) notifyByTarget.set(change.to, [...(notifyByTarget.get(change.to) ?? []), change.userId]);
+  for (const [stateId, ids] of notifyByTarget) {
+    await notifyUsers(db, ids, { title: `State changed to: ${names.get(stateId) ?? stateId}`, level: "info" }, (options.settings ?? getSettings()).NOTIFICATIONS_MAX_PER_USER);
+  }
+  const userIds = changes.map((c) => c.userId);
+  await removeFromStateLimitedGroups(db, userIds, options.actor);
+  await servicesNeedSync(db, userIds, "state changed");
+  return changes;
+}

@@ -1,0 +1,208 @@
+/** State resolution (behaviour reference §3.1) on both dialects: rules, triggers, set-based cost. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listAudit, systemActor } from "~/modules/audit/audit.server";
+import { getEffectivePermissions } from "~/modules/auth/permissions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { upsertAlliance, upsertCharacter, upsertCorporation, upsertFaction } from "~/modules/eve/entities.server";
+import { mainCharacterChanged } from "~/modules/eve/ownership.server";
+import { computeStateChanges, reevaluateStates } from "~/modules/states/evaluate.server";
+import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, setUserActive, StateRuleError, type StateDefinition } from "~/modules/states/states.server";
+import { createDb } from "../../db/index.server";
+import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
+import { makeGroup, makeUser, permissionId } from "../support/factories";
+
+const actor = systemActor("test");
+const CORP_A = 98100001;
+const CORP_B = 98100002;
+const ALLIANCE = 99100001;
+const FACTION = 500002;
+
+describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
+  let rt: TestRuntime;
+  let states: Record<string, number>;
+  let n = 0;
+
+  beforeAll(async () => {
+    if (skip) return;
+    rt = await createTestRuntime(dialect);
+    await upsertFaction(rt.db, { faction_id: FACTION, name: "Minmatar Republic" });
+    await upsertAlliance(rt.db, { alliance_id: ALLIANCE, alliance_name: "Test Alliance", alliance_ticker: "TEST", executor_corp_id: CORP_A });
+    await upsertCorporation(rt.db, { corporation_id: CORP_A, corporation_name: "Alpha Corp", corporation_ticker: "ALPHA", member_count: 10, ceo_id: null, alliance_id: ALLIANCE, faction_id: null });
+    await upsertCorporation(rt.db, { corporation_id: CORP_B, corporation_name: "Beta Corp", corporation_ticker: "BETA", member_count: 10, ceo_id: null, alliance_id: null, faction_id: null });
+  });
+  afterAll(async () => rt?.stop());
+  beforeEach(async () => {
+    if (skip) return;
+    await rt.db.deleteFrom("user_groups").execute();
+    await rt.db.deleteFrom("users").execute();
+    await rt.db.deleteFrom("states").where("name", "not in", ["Member", "Blue", "Guest"]).execute();
+    for (const table of ["state_member_characters", "state_member_corporations", "state_member_alliances", "state_member_factions", "state_permissions"] as const) await rt.db.deleteFrom(table).execute();
+    await rt.db.updateTable("states").set({ public: false }).where("name", "!=", "Guest").execute();
+    states = Object.fromEntries((await rt.db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.name, s.id]));
+  });
+
+  /** An active user whose main is in `corp` (and its alliance), optionally in a faction. */
+  async function member(corp: number, options: { faction?: number; active?: boolean } = {}) {
+    const id = 91000000 + ++n;
+    const character = await upsertCharacter(rt.db, {
+      character_id: id,
+      character_name: `Pilot ${id}`,
+      corporation_id: corp,
+      corporation_name: corp === CORP_A ? "Alpha Corp" : "Beta Corp",
+      corporation_ticker: corp === CORP_A ? "ALPHA" : "BETA",
+      alliance_id: corp === CORP_A ? ALLIANCE : null,
+      alliance_name: corp === CORP_A ? "Test Alliance" : null,
+      alliance_ticker: corp === CORP_A ? "TEST" : null,
+      faction_id: options.faction ?? null,
+      faction_name: options.faction ? "Minmatar Republic" : null,
+    });
+    const user = await makeUser(rt.db, { is_active: options.active ?? true });
+    await rt.db.updateTable("users").set({ main_character_id: character.id }).where("id", "=", user.id).execute();
+    return { ...user, characterId: id, characterPk: character.id };
+  }
+  const stateOf = async (userId: number) => (await rt.db.selectFrom("users").select("state_id").where("id", "=", userId).executeTakeFirstOrThrow()).state_id;
+  const def = (name: string, priority: number, extra: Partial<StateDefinition> = {}): StateDefinition => ({ name, priority, public: false, permissionIds: [], characterIds: [], corporationIds: [], allianceIds: [], factionIds: [], ...extra });
+
+  it.skipIf(skip)("membership by corporation, alliance, faction or character; highest priority wins; otherwise Guest", async () => {
+    const a = await member(CORP_A);
+    const b = await member(CORP_B);
+    const f = await member(CORP_B, { faction: FACTION });
+    const nobody = await makeUser(rt.db);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { allianceIds: [ALLIANCE], factionIds: [FACTION] }), actor);
+    expect(await stateOf(a.id)).toBe(states.Blue);
+    expect(await stateOf(f.id)).toBe(states.Blue);
+    expect(await stateOf(b.id)).toBe(states.Guest);
+    expect(await stateOf(nobody.id)).toBe(states.Guest);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], characterIds: [b.characterId] }), actor);
+    expect(await stateOf(a.id)).toBe(states.Member);
+    expect(await stateOf(b.id)).toBe(states.Member);
+    expect(await stateOf(f.id)).toBe(states.Blue);
+  });
+
+  it.skipIf(skip)("a public state is available to every main; no main stays Guest", async () => {
+    const b = await member(CORP_B);
+    const nobody = await makeUser(rt.db);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { public: true }), actor);
+    expect(await stateOf(b.id)).toBe(states.Blue);
+    expect(await stateOf(nobody.id)).toBe(states.Guest);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { public: false }), actor);
+    expect(await stateOf(b.id)).toBe(states.Guest);
+  });
+
+  it.skipIf(skip)("deactivation → Guest (sessions end) → reactivation restores the state", async () => {
+    const a = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    await createSession(rt.db, rt.settings, a, {});
+    await setUserActive(rt.db, a.id, false, actor);
+    expect(await stateOf(a.id)).toBe(states.Guest);
+    expect(await rt.db.selectFrom("sessions").selectAll().where("user_id", "=", a.id).execute()).toHaveLength(0);
+    // Inactive users stay Guest through any re-evaluation.
+    await reevaluateStates(rt.db, { actor, reason: "test" });
+    expect(await stateOf(a.id)).toBe(states.Guest);
+    await setUserActive(rt.db, a.id, true, actor);
+    expect(await stateOf(a.id)).toBe(states.Member);
+  });
+
+  it.skipIf(skip)("deleting a state moves its holders to the best other state; Guest cannot be deleted or renamed", async () => {
+    const a = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { allianceIds: [ALLIANCE] }), actor);
+    const corp = await saveStateDefinition(rt.db, null, def("Corp", 200, { corporationIds: [CORP_A] }), actor);
+    expect(await stateOf(a.id)).toBe(corp.id);
+    expect(await deleteState(rt.db, corp.id, actor)).toEqual({ moved: 1 });
+    expect(await stateOf(a.id)).toBe(states.Blue);
+    await expect(deleteState(rt.db, states.Guest, actor)).rejects.toThrow("states.errors.guestDelete");
+    await expect(saveStateDefinition(rt.db, states.Guest, def("Visitors", 0, { public: true }), actor)).rejects.toThrow("states.errors.guestRename");
+    expect(await listAudit(rt.db, { action: "state.delete" })).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("bad definitions are refused with the reason, changing nothing", async () => {
+    await expect(saveStateDefinition(rt.db, null, def("Member", 10), actor)).rejects.toThrow("states.errors.nameTaken");
+    await expect(saveStateDefinition(rt.db, null, def("Other", 100), actor)).rejects.toThrow("states.errors.priorityTaken");
+    await expect(saveStateDefinition(rt.db, null, def("Other", 10, { corporationIds: [12345] }), actor)).rejects.toThrow(/unknown\.eve_corporations:12345/);
+    await expect(saveStateDefinition(rt.db, 999999, def("Other", 10), actor)).rejects.toBeInstanceOf(StateRuleError);
+    expect(await rt.db.selectFrom("states").select("name").where("name", "=", "Other").execute()).toHaveLength(0);
+  });
+
+  it.skipIf(skip)("the dry run reports exactly what saving then applies, and changes nothing itself", async () => {
+    const members = await Promise.all([member(CORP_A), member(CORP_A), member(CORP_B)]);
+    const definition = def("Member", 100, { corporationIds: [CORP_A] });
+    const preview = await previewStateDefinition(rt.db, states.Member, definition);
+    expect(preview.gaining).toBe(2);
+    expect(preview.losing).toBe(0);
+    expect(preview.sampleGaining.sort()).toEqual([members[0].username, members[1].username].sort());
+    expect((await getStateDefinition(rt.db, states.Member))!.corporationIds).toEqual([]);
+    expect(await stateOf(members[0].id)).toBeNull();
+    const saved = await saveStateDefinition(rt.db, states.Member, definition, actor);
+    expect(saved.gaining).toBe(preview.gaining);
+    const next = def("Member", 100, { corporationIds: [CORP_B] });
+    const second = await previewStateDefinition(rt.db, states.Member, next);
+    expect([second.gaining, second.losing]).toEqual([1, 2]);
+  });
+
+  it.skipIf(skip)("state changes notify the member, are audited, and remove them from groups limited to other states", async () => {
+    const a = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    const memberOnly = await makeGroup(rt.db);
+    const open = await makeGroup(rt.db);
+    await rt.db.insertInto("group_states").values({ group_id: memberOnly.id, state_id: states.Member }).execute();
+    await rt.db.insertInto("user_groups").values([{ user_id: a.id, group_id: memberOnly.id }, { user_id: a.id, group_id: open.id }]).execute();
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, {}), actor);
+    expect(await stateOf(a.id)).toBe(states.Guest);
+    const groups = (await rt.db.selectFrom("user_groups").select("group_id").where("user_id", "=", a.id).execute()).map((g) => g.group_id);
+    expect(groups).toEqual([open.id]);
+    const notes = await rt.db.selectFrom("notifications").select(["title", "level"]).where("user_id", "=", a.id).orderBy("id").execute();
+    expect(notes.map((x) => x.title)).toEqual(["State changed to: Guest"]);
+    const audit = await listAudit(rt.db, { action: "user.state_changed", targetId: String(a.id) });
+    expect(audit[0]).toMatchObject({ before: { state: "Member" }, after: { state: "Guest" } });
+    expect(await listAudit(rt.db, { action: "group.member_removed", targetId: String(a.id) })).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("a main's affiliation change reaches the state through mainCharacterChanged", async () => {
+    const a = await member(CORP_B);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    expect(await stateOf(a.id)).toBe(states.Guest);
+    await rt.db.updateTable("eve_characters").set({ corporation_id: CORP_A }).where("id", "=", a.characterPk).execute();
+    await mainCharacterChanged(rt.db, [a.id], actor, "corporation changed");
+    expect(await stateOf(a.id)).toBe(states.Member);
+  });
+
+  it.skipIf(skip)("state permissions are part of the effective permissions", async () => {
+    const a = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [await permissionId(rt.db, "auth.timer_view")] }), actor);
+    const user = await rt.db.selectFrom("users").selectAll().where("id", "=", a.id).executeTakeFirstOrThrow();
+    expect([...(await getEffectivePermissions(rt.db, user))]).toEqual(["auth.timer_view"]);
+  });
+
+  it.skipIf(skip)("re-evaluating every user is a fixed number of statements, whatever the number of users", async () => {
+    const queries: string[] = [];
+    const countFor = async (users: number) => {
+      await rt.db.deleteFrom("users").execute();
+      for (let i = 0; i < users; i++) await member(i % 2 ? CORP_A : CORP_B);
+      const db = createLoggedDb(rt.url, queries);
+      queries.length = 0;
+      const changes = await computeStateChanges(db);
+      await db.destroy();
+      return { queries: queries.length, changes: changes.length };
+    };
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    const small = await countFor(10);
+    const large = await countFor(60);
+    expect(small.changes).toBe(10);
+    expect(large.changes).toBe(60);
+    expect(large.queries).toBe(small.queries);
+    expect(large.queries).toBeLessThanOrEqual(2);
+  });
+});
+
+function createLoggedDb(url: string, log: string[]) {
+  const db = createDb(url, { poolSize: 2 });
+  return db.withPlugin({
+    transformQuery(args) {
+      log.push(args.node.kind);
+      return args.node;
+    },
+    async transformResult(args) {
+      return args.result;
+    },
+  });
+}
