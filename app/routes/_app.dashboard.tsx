@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { t } = useTranslation();
-  const { account, groups, system, characters } = useLoaderData<typeof loader>();
+  const { account, groups, system, characters, state } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold" data-testid="dashboard-title">
@@ -53,6 +53,8 @@ export default function Dashboard() {
                 .filter(Boolean)
                 .join(", ")}
             </dd>
+            <dt className="text-slate-500">{t("dashboard.state")}</dt>
+            <dd data-testid="dashboard-state">{state ?? t("common.none")}</dd>
             <dt className="text-slate-500">{t("dashboard.permissions")}</dt>
             <dd>{account.permissionCount}</dd>
           </dl>
@@ -93,9 +95,42 @@ export default function Dashboard() {
             ) : (
               <p className="mt-3 text-sm text-red-700">{t("dashboard.queueUnavailable")}</p>
             )}
+            <JobChart statistics={system.statistics} />
           </section>
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** A bar per outcome, drawn with CSS (no script, so it works with JavaScript off). */
+function JobChart({ statistics }: { statistics: { hours: number; succeeded: number; retried: number; failed: number; queued: number } }) {
+  const { t } = useTranslation();
+  const bars = [
+    { key: "succeeded", value: statistics.succeeded, color: "bg-emerald-500" },
+    { key: "retried", value: statistics.retried, color: "bg-amber-500" },
+    { key: "failed", value: statistics.failed, color: "bg-red-500" },
+    { key: "queued", value: statistics.queued, color: "bg-sky-500" },
+  ] as const;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  return (
+    <figure className="mt-4" data-testid="job-chart">
+      <figcaption className="text-sm font-medium">{t("dashboard.jobChart", { hours: statistics.hours })}</figcaption>
+      <div className="mt-2 space-y-1">
+        {bars.map((bar) => (
+          <div key={bar.key} className="flex items-center gap-2 text-xs">
+            <span className="w-24 text-slate-500">{t(`dashboard.jobs.${bar.key}`)}</span>
+            <progress className="sr-only" max={max} value={bar.value} aria-label={t(`dashboard.jobs.${bar.key}`)} />
+            <svg className="h-3 flex-1" viewBox="0 0 100 3" preserveAspectRatio="none" aria-hidden="true">
+              <rect width="100" height="3" className="fill-slate-200 dark:fill-slate-700" />
+              <rect width={(bar.value / max) * 100} height="3" className={bar.color.replace("bg-", "fill-")} />
+            </svg>
+            <span className="w-12 text-right tabular-nums" data-testid={`job-stat-${bar.key}`}>
+              {bar.value}
+            </span>
+          </div>
+        ))}
+      </div>
+    </figure>
   );
 }

@@ -7,13 +7,46 @@ import { APP_VERSION } from "../ops/version.server";
 import { accountCharacters } from "../eve/account.server";
 
 const SYSTEM_PANEL_TTL_MS = 5_000;
-let systemPanel: { until: number; value: Promise<{ version: string; jobs: JobCounts | null; workers: number }> } | null = null;
+
+export interface JobStatistics {
+  hours: number;
+  succeeded: number;
+  retried: number;
+  failed: number;
+  queued: number;
+}
+
+interface SystemStatus {
+  version: string;
+  jobs: JobCounts | null;
+  workers: number;
+  statistics: JobStatistics;
+}
+let systemPanel: { until: number; value: Promise<SystemStatus> } | null = null;
+
+/** Jobs finished in the last `hours` (recorded by the workers) and jobs waiting now. */
+export async function jobStatistics(runtime: ReturnType<typeof getRuntime>, hours: number, queued: number): Promise<JobStatistics> {
+  const since = new Date(Date.now() - hours * 3_600_000);
+  const rows = await runtime.db
+    .selectFrom("job_events")
+    .select(["outcome", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("created_at", ">=", since)
+    .groupBy("outcome")
+    .execute();
+  const count = (outcome: string) => Number(rows.find((r) => r.outcome === outcome)?.n ?? 0);
+  return { hours, succeeded: count("succeeded"), retried: count("retried"), failed: count("failed"), queued };
+}
 
 /** Queue figures for superusers, shared by all requests of this process for a few seconds. */
 function systemStatus(runtime: ReturnType<typeof getRuntime>) {
   const now = Date.now();
   if (!systemPanel || systemPanel.until < now) {
-    const value = Promise.all([countJobsByState(runtime).catch(() => null), checkHealth(runtime)]).then(([jobs, health]) => ({ version: APP_VERSION, jobs, workers: health.worker.workers }));
+    const value = Promise.all([countJobsByState(runtime).catch(() => null), checkHealth(runtime)]).then(async ([jobs, health]) => ({
+      version: APP_VERSION,
+      jobs,
+      workers: health.worker.workers,
+      statistics: await jobStatistics(runtime, runtime.settings.ALLIANCEAUTH_DASHBOARD_TASKS_MAX_HOURS, jobs ? jobs.queued : 0),
+    }));
     systemPanel = { until: now + SYSTEM_PANEL_TTL_MS, value };
     value.catch(() => {
       systemPanel = null;
@@ -33,7 +66,14 @@ export async function getDashboard(user: CurrentUser) {
     .execute();
   const system = user.is_superuser ? await systemStatus(runtime) : null;
   const characters = await accountCharacters(runtime.db, user.id);
+  const state = await runtime.db
+    .selectFrom("users as u")
+    .leftJoin("states as s", "s.id", "u.state_id")
+    .select("s.name")
+    .where("u.id", "=", user.id)
+    .executeTakeFirst();
   return {
+    state: state?.name ?? null,
     characters: [...characters].sort((a, b) => Number(b.isMain) - Number(a.isMain)),
     account: { username: user.username, email: user.email, isStaff: user.is_staff, isSuperuser: user.is_superuser, permissionCount: user.permissions.size },
     groups,
