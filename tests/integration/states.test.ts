@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
 import { getEffectivePermissions } from "~/modules/auth/permissions.server";
-import { createSession } from "~/modules/auth/sessions.server";
+import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
 import { upsertAlliance, upsertCharacter, upsertCorporation, upsertFaction } from "~/modules/eve/entities.server";
 import { mainCharacterChanged } from "~/modules/eve/ownership.server";
 import { computeStateChanges, reevaluateStates } from "~/modules/states/evaluate.server";
@@ -10,6 +10,7 @@ import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefin
 import { createDb } from "../../db/index.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
+import { Browser, startTestServer } from "../support/http";
 
 const actor = systemActor("test");
 const CORP_A = 98100001;
@@ -206,3 +207,64 @@ function createLoggedDb(url: string, log: string[]) {
     },
   });
 }
+
+describe.each(dialects)("state editor over HTTP on $dialect", ({ dialect, skip }) => {
+  let rt: TestRuntime;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    if (skip) return;
+    rt = await createTestRuntime(dialect);
+    server = await startTestServer(rt);
+    await upsertAlliance(rt.db, { alliance_id: ALLIANCE, alliance_name: "Test Alliance", alliance_ticker: "TEST", executor_corp_id: CORP_A });
+    await upsertCorporation(rt.db, { corporation_id: CORP_A, corporation_name: "Alpha Corp", corporation_ticker: "ALPHA", member_count: 10, ceo_id: null, alliance_id: ALLIANCE, faction_id: null });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rt?.stop();
+  });
+
+  async function browserFor(user: { id: number; is_staff: boolean; is_superuser: boolean }) {
+    const token = await createSession(rt.db, rt.settings, user, {});
+    const browser = new Browser(server.origin);
+    browser.cookies.set("aa_session", (await sessionCookie(rt.settings).serialize(token)).split(";")[0].split("=").slice(1).join("="));
+    return browser;
+  }
+
+  it.skipIf(skip)("preview shows who gains the state and saves nothing; save applies it; rights are checked on the server", async () => {
+    const character = await upsertCharacter(rt.db, { character_id: 92000001, character_name: "Editor Test", corporation_id: CORP_A, corporation_name: "Alpha Corp", corporation_ticker: "ALPHA", alliance_id: ALLIANCE, alliance_name: "Test Alliance", alliance_ticker: "TEST", faction_id: null, faction_name: null });
+    const pilot = await makeUser(rt.db, { username: "pilot_editor" });
+    await rt.db.updateTable("users").set({ main_character_id: character.id }).where("id", "=", pilot.id).execute();
+    const member = (await rt.db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
+
+    const nobody = await browserFor(await makeUser(rt.db));
+    expect((await nobody.get("/states")).status).toBe(403);
+
+    const admin = await browserFor(await makeUser(rt.db, { is_superuser: true, is_staff: true }));
+    const csrf = await admin.csrfFrom(`/states/${member}`);
+    const preview = await admin.post(`/states/${member}`, { csrf, intent: "preview", name: "Member", priority: "100", corporationIds: String(CORP_A) });
+    expect(preview.status).toBe(200);
+    const html = await preview.text();
+    expect(html).toContain('data-testid="state-preview"');
+    expect(html).toContain("pilot_editor");
+    expect((await rt.db.selectFrom("users").select("state_id").where("id", "=", pilot.id).executeTakeFirstOrThrow()).state_id).toBeNull();
+
+    const bad = await admin.post(`/states/${member}`, { csrf, intent: "save", name: "Member", priority: "high" });
+    expect(bad.status).toBe(400);
+
+    const saved = await admin.post(`/states/${member}`, { csrf, intent: "save", name: "Member", priority: "100", corporationIds: String(CORP_A) });
+    expect(saved.status).toBe(302);
+    expect((await rt.db.selectFrom("users").select("state_id").where("id", "=", pilot.id).executeTakeFirstOrThrow()).state_id).toBe(member);
+
+    // A non-superuser editor cannot grant permissions through a state, even with a crafted form.
+    const editor = await makeUser(rt.db, { is_staff: true });
+    for (const key of ["authentication.view_state", "authentication.change_state"]) {
+      await rt.db.insertInto("user_permissions").values({ user_id: editor.id, permission_id: await permissionId(rt.db, key) }).execute();
+    }
+    const staff = await browserFor(editor);
+    const staffCsrf = await staff.csrfFrom(`/states/${member}`);
+    const crafted = await staff.post(`/states/${member}`, { csrf: staffCsrf, intent: "save", name: "Member", priority: "100", corporationIds: String(CORP_A), permissionIds: String(await permissionId(rt.db, "auth.group_management")) });
+    expect(crafted.status).toBe(302);
+    expect((await getStateDefinition(rt.db, member))!.permissionIds).toEqual([]);
+    expect((await staff.post(`/states/${member}`, { csrf: staffCsrf, intent: "delete", confirm: "on" })).status).toBe(403);
+  });
+});
