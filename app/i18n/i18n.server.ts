@@ -20,6 +20,10 @@ import statesDe from "./locales/states/de.json";
 import statesEn from "./locales/states/en.json";
 import statesEs from "./locales/states/es.json";
 import statesZh from "./locales/states/zh-hans.json";
+import adminDe from "./locales/admin/de.json";
+import adminEn from "./locales/admin/en.json";
+import adminEs from "./locales/admin/es.json";
+import adminZh from "./locales/admin/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -37,10 +41,10 @@ function merge(...parts: Messages[]): Messages {
 }
 
 export const catalogues: Record<LanguageCode, Messages> = {
-  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn),
-  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe),
-  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs),
-  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh),
+  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn),
+  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe),
+  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs),
+  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh),
 };
 
 export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });
