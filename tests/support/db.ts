@@ -81,6 +81,7 @@ export async function createTestRuntime(dialect: Dialect, options: { queue?: "sh
     dialect,
     queuePool,
     queueShared: shared,
+    authUrl: url,
     url,
     queueUrl,
     async stop() {
