@@ -63,7 +63,23 @@ export function memorySnapshot(pid: number): MemorySnapshot {
   const rss = statusKb(pid, "VmRSS");
   if (peak === null || rss === null) throw new Error(`cannot read /proc/${pid}/status (has the server exited?)`);
   const children = descendants(pid);
+  // With WEB_CONCURRENCY > 1 the HTTP processes are node children of the server: count them as server.
+  const isNode = (child: number) => {
+    try {
+      return fs.readFileSync(`/proc/${child}/comm`, "utf8").trim() === "node";
+    } catch {
+      return false;
+    }
+  };
+  const httpChildren = children.filter(isNode);
+  const others = children.filter((c) => !httpChildren.includes(c));
   let childrenKb = 0;
-  for (const child of children) childrenKb += readKbField(`/proc/${child}/smaps_rollup`, "Pss") ?? statusKb(child, "VmRSS") ?? 0;
-  return { peakRssMb: peak / KB_PER_MB, rssMb: rss / KB_PER_MB, childrenPssMb: childrenKb / KB_PER_MB, childCount: children.length };
+  for (const child of others) childrenKb += readKbField(`/proc/${child}/smaps_rollup`, "Pss") ?? statusKb(child, "VmRSS") ?? 0;
+  let httpPeakKb = 0;
+  let httpRssKb = 0;
+  for (const child of httpChildren) {
+    httpPeakKb += statusKb(child, "VmHWM") ?? 0;
+    httpRssKb += statusKb(child, "VmRSS") ?? 0;
+  }
+  return { peakRssMb: (peak + httpPeakKb) / KB_PER_MB, rssMb: (rss + httpRssKb) / KB_PER_MB, childrenPssMb: childrenKb / KB_PER_MB, childCount: others.length };
 }
