@@ -3,8 +3,10 @@
  * keep `memory` last so its peak covers all load before it.
  */
 import { affiliation } from "./benchmarks/affiliation";
+import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
+import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, memory];

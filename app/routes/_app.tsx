@@ -3,6 +3,8 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/modules/auth/guards.server";
 import { visibleMenu } from "~/modules/menu/registry";
+import "~/modules/states/menu.server";
+import "~/modules/permissions-audit/menu.server";
 
 /** Layout of every member page: requires a logged-in user (secure by default). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

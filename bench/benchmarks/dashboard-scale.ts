@@ -1,0 +1,330 @@
+/**
+ * The logged-in dashboard at scale: 1,000 users, 50 groups with permissions and 5,000 memberships,
+ * a Member state, measured as a member (not a superuser) who is in 10 groups and owns 3 characters.
+ *
+ * The harness's own server keeps its embedded database to itself (its URL is not exposed), so this
+ * benchmark runs a second production server the same way the harness does (`node --import tsx
+ * server.ts`, NODE_ENV=production, fresh DATA_DIR and SECRET_KEY) but with DATABASE_URL set to a
+ * database it created and seeded first (an embedded PostgreSQL in a temporary folder, or a new
+ * database on BENCH_DATABASE_URL's server). Knowing that server's SECRET_KEY, it signs the session
+ * cookie of a session row it inserted — members log in through EVE SSO, which the benchmark does
+ * not reach. The server is stopped and everything removed afterwards; reapers clean up should the
+ * harness be killed.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ORIGINAL, TARGETS } from "../baseline";
+import { parseSettings, type Settings } from "../../app/config.server";
+import { systemActor } from "../../app/modules/audit/audit.server";
+import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
+import { createSession, sessionCookie } from "../../app/modules/auth/sessions.server";
+import { saveStateDefinition } from "../../app/modules/states/states.server";
+import { createDb, type Database, migrateToLatest } from "../../db/index.server";
+import { runLoad } from "../load";
+import { memorySnapshot } from "../proc";
+import { freePort } from "../server-process";
+import { DASHBOARD_MARKER } from "../session";
+import { teardown } from "../teardown";
+import type { Benchmark, Figure } from "../types";
+import { insertChunked, ownDatabase, useBenchSettings } from "./states";
+
+const USERS = 1_000;
+const GROUPS = 50;
+const GROUPS_PER_USER = 5;
+const MEMBER_GROUPS = 10;
+const MEMBER_CHARACTERS = 3;
+const CORPORATIONS = 20;
+const CORPORATION_BASE = 98_400_000;
+const READY_TIMEOUT_MS = 90_000;
+const CLOSED_LOCAL_URL = "http://127.0.0.1:9";
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Users with mains (and ownerships), groups with settings, permissions and memberships, a Member state. */
+export async function seedScale(db: Database) {
+  const now = new Date();
+  await insertChunked(
+    db,
+    "eve_corporations",
+    Array.from({ length: CORPORATIONS }, (_, c) => ({
+      corporation_id: CORPORATION_BASE + c,
+      corporation_name: `Scale Corp ${c}`,
+      corporation_ticker: `SC${c}`,
+      member_count: USERS / CORPORATIONS,
+      ceo_id: null,
+      alliance_id: null,
+      faction_id: null,
+      updated_at: now,
+    })),
+  );
+  // Character k belongs to user k for k < USERS (their main); the member (user 0) owns the extra ones.
+  const characterCount = USERS + MEMBER_CHARACTERS - 1;
+  await insertChunked(
+    db,
+    "eve_characters",
+    Array.from({ length: characterCount }, (_, k) => {
+      const c = k % CORPORATIONS;
+      return {
+        character_id: 94_000_000 + k,
+        character_name: `Scale Pilot ${k}`,
+        corporation_id: CORPORATION_BASE + c,
+        corporation_name: `Scale Corp ${c}`,
+        corporation_ticker: `SC${c}`,
+        alliance_id: null,
+        alliance_name: null,
+        alliance_ticker: null,
+        faction_id: null,
+        faction_name: null,
+        updated_at: now,
+      };
+    }),
+  );
+  const characters = await db.selectFrom("eve_characters").select(["id", "character_id"]).orderBy("character_id").execute();
+  await insertChunked(
+    db,
+    "users",
+    characters.slice(0, USERS).map((c, i) => ({
+      username: i === 0 ? "scale_member" : `scale_${c.character_id}`,
+      email: null,
+      password_hash: null,
+      is_active: true,
+      is_staff: false,
+      is_superuser: false,
+      language: null,
+      theme: null,
+      date_joined: now,
+      last_login: null,
+      main_character_id: c.id,
+    })),
+  );
+  const users = await db.selectFrom("users").select(["id", "main_character_id"]).orderBy("id").execute();
+  const member = users[0]!;
+  await insertChunked(
+    db,
+    "character_ownerships",
+    characters.map((c, k) => ({ character_id: c.id, owner_hash: `scale-${String(k).padStart(22, "0")}`, user_id: k < USERS ? users[k]!.id : member.id })),
+  );
+  const permissions = (await db.selectFrom("permissions").select("id").orderBy("id").execute()).map((p) => p.id);
+  await insertChunked(db, "auth_groups", Array.from({ length: GROUPS }, (_, g) => ({ name: `Scale Group ${String(g).padStart(2, "0")}` })));
+  const groups = (await db.selectFrom("auth_groups").select("id").orderBy("id").execute()).map((g) => g.id);
+  await insertChunked(
+    db,
+    "group_settings",
+    groups.map((group_id, g) => ({ group_id, internal: false, hidden: false, open: g % 3 === 0, public: g % 5 === 0, restricted: false, description: `Scale group ${g}` })),
+  );
+  await insertChunked(
+    db,
+    "group_permissions",
+    groups.flatMap((group_id, g) => [...new Set([permissions[g % permissions.length]!, permissions[(g * 7 + 3) % permissions.length]!])].map((permission_id) => ({ group_id, permission_id }))),
+  );
+  await insertChunked(
+    db,
+    "user_groups",
+    users.flatMap((u, i) => {
+      const count = i === 0 ? MEMBER_GROUPS : GROUPS_PER_USER;
+      return Array.from({ length: count }, (_, k) => ({ user_id: u.id, group_id: groups[(i + k * 7) % GROUPS]! }));
+    }),
+  );
+  // Member: half of the corporations, with three permissions of its own.
+  const state = (await db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
+  await saveStateDefinition(
+    db,
+    state,
+    {
+      name: "Member",
+      priority: 100,
+      public: false,
+      permissionIds: permissions.slice(0, 3),
+      characterIds: [],
+      corporationIds: Array.from({ length: CORPORATIONS / 2 }, (_, c) => CORPORATION_BASE + c),
+      allianceIds: [],
+      factionIds: [],
+    },
+    systemActor("bench"),
+  );
+  return { memberId: member.id };
+}
+
+/** A production server on `databaseUrl`, started like the harness starts its own. */
+export async function startServer(databaseUrl: string, progress: (message: string) => void) {
+  const port = await freePort();
+  let postgresPort = await freePort();
+  while (postgresPort === port) postgresPort = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-scale-"));
+  fs.chmodSync(dataDir, 0o755);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SITE_URL: `http://127.0.0.1:${port}`,
+    SECRET_KEY: randomBytes(32).toString("hex"),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    // The queue shares a PostgreSQL auth database; with MySQL it gets an embedded one in DATA_DIR.
+    QUEUE_DATABASE_URL: "",
+    EMBEDDED_POSTGRES_PORT: String(postgresPort),
+    ESI_SSO_CLIENT_ID: "bench-placeholder",
+    ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+    ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
+    ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
+  };
+  const settings: Settings = parseSettings(env);
+  progress(`  starting a second server on port ${port} (DATA_DIR ${dataDir}) on the seeded database…`);
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  if (child.pid === undefined) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`cannot start ${process.execPath} server.ts`);
+  }
+  const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  reaper.unref();
+  const tail: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      for (const line of chunk.split("\n")) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        if (process.env.BENCH_VERBOSE === "1") process.stderr.write(`  [scale server] ${line}\n`);
+      }
+    });
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const pid = child.pid;
+  return {
+    baseUrl,
+    pid,
+    settings,
+    recentOutput: () => (tail.length ? tail.map((l) => `  | ${l}`).join("\n") : "  | (no output)"),
+    async waitUntilHealthy() {
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      let last = "no answer yet";
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${this.recentOutput()}`);
+        try {
+          const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+          if (response.status === 200) return;
+          last = `HTTP ${response.status}`;
+        } catch (error) {
+          last = (error as Error).message;
+        }
+        await sleep(250);
+      }
+      throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${this.recentOutput()}`);
+    },
+    stop: (say: (message: string) => void) => teardown({ serverPid: pid, dataDir }, say),
+  };
+}
+
+export const dashboardScale: Benchmark = {
+  name: "dashboard-scale",
+  async run(ctx) {
+    const database = await ownDatabase("dashboard", ctx.progress);
+    let db: Database | undefined;
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      useBenchSettings();
+      db = createDb(database.url, { poolSize: 5 });
+      await migrateToLatest(db);
+      await syncPermissionCatalogue(db);
+      ctx.progress(`  seeding ${USERS} users, ${GROUPS} groups, ${USERS * GROUPS_PER_USER} memberships…`);
+      const { memberId } = await seedScale(db);
+
+      server = await startServer(database.url, ctx.progress);
+      await server.waitUntilHealthy();
+      const member = await db.selectFrom("users").select(["id", "username", "is_staff", "is_superuser"]).where("id", "=", memberId).executeTakeFirstOrThrow();
+      const token = await createSession(db, server.settings, member, { ip: "127.0.0.1", userAgent: "bench" });
+      const cookie = (await sessionCookie(server.settings).serialize(token)).split(";")[0]!;
+
+      // The page must be the member's dashboard with their groups, not a redirect or an error.
+      const check = await fetch(new URL("/dashboard", server.baseUrl), { redirect: "manual", headers: { Cookie: cookie } });
+      const body = await check.text();
+      const shownGroups = (body.match(/Scale Group \d\d/g) ?? []).length;
+      if (check.status !== 200 || !body.includes(DASHBOARD_MARKER) || !body.includes("scale_member") || shownGroups < MEMBER_GROUPS) {
+        throw new Error(`GET /dashboard as the member: expected 200 with ${MEMBER_GROUPS} groups, got ${check.status} ${check.headers.get("location") ?? ""} (${shownGroups} groups)`);
+      }
+
+      const running = server;
+      const result = await runLoad(
+        {
+          baseUrl: running.baseUrl,
+          connections: ctx.connections,
+          durationSeconds: ctx.durationSeconds,
+          warmupSeconds: ctx.warmupSeconds,
+          serverPid: running.pid,
+          signal: interrupt.signal,
+          progress: ctx.progress,
+        },
+        { path: "/dashboard", headers: { Cookie: cookie } },
+      );
+      const memory = memorySnapshot(running.pid);
+      const factor = result.requestsPerSecond / ORIGINAL.dashboardRequestsPerSecond;
+      const metrics: Figure["metrics"] = [
+        { key: "req/s", value: result.requestsPerSecond, unit: "" },
+        { key: "p50", value: result.p50Ms, unit: "ms", digits: 2 },
+        { key: "p99", value: result.p99Ms, unit: "ms", digits: 2 },
+        { key: "rss", value: result.rssMaxMb, unit: "MB" },
+        { key: "peak", value: memory.peakRssMb, unit: "MB" },
+      ];
+      if (result.non2xx) metrics.push({ key: "non2xx", value: result.non2xx, unit: "" });
+      if (result.errors) metrics.push({ key: "errors", value: result.errors, unit: "" });
+      return [
+        {
+          name: "dashboard 1k",
+          metrics,
+          baseline: `${USERS} users, ${GROUPS} groups, member in ${MEMBER_GROUPS} groups with ${MEMBER_CHARACTERS} characters, c=${ctx.connections}; baseline: ~${ORIGINAL.dashboardRequestsPerSecond} req/s, p99 ~${ORIGINAL.dashboardP99Ms} ms, ~${ORIGINAL.memoryMb} MB; target ≥${TARGETS.dashboardRequestsPerSecond} req/s, p99 <${TARGETS.dashboardP99Ms} ms, ≤${TARGETS.memoryMb} MB`,
+          targets: [
+            {
+              label: `dashboard at ${USERS} users/${GROUPS} groups ≥ ${TARGETS.dashboardRequestsPerSecond} req/s`,
+              met: result.requestsPerSecond >= TARGETS.dashboardRequestsPerSecond,
+              detail: `${result.requestsPerSecond.toFixed(0)} req/s, ${factor.toFixed(1)}× the original`,
+            },
+            {
+              label: `dashboard at ${USERS} users/${GROUPS} groups p99 < ${TARGETS.dashboardP99Ms} ms`,
+              met: result.p99Ms < TARGETS.dashboardP99Ms,
+              detail: `${result.p99Ms.toFixed(2)} ms`,
+            },
+            {
+              label: `server memory at ${USERS} users ≤ ${TARGETS.memoryMb} MB (half the original's ~${ORIGINAL.memoryMb} MB)`,
+              met: memory.peakRssMb <= TARGETS.memoryMb,
+              detail: `peak RSS ${memory.peakRssMb.toFixed(1)} MB (database separate)`,
+            },
+          ],
+          details: {
+            path: result.path,
+            users: USERS,
+            groups: GROUPS,
+            memberships: USERS * GROUPS_PER_USER + MEMBER_GROUPS - GROUPS_PER_USER,
+            connections: result.connections,
+            durationSeconds: result.durationSeconds,
+            meanMs: result.meanMs,
+            maxMs: result.maxMs,
+            ok: result.ok,
+            timeouts: result.timeouts,
+            peakRssMb: memory.peakRssMb,
+          },
+        },
+      ];
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await server?.stop(ctx.progress).catch((error: Error) => ctx.progress(`  stopping the second server: ${error.message}`));
+      await db?.destroy().catch(() => {});
+      await database.cleanup().catch((error: Error) => ctx.progress(`  cleanup: ${error.message}`));
+    }
+  },
+};
