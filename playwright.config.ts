@@ -19,6 +19,7 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-chromium-nojs`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-chromium`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // EVE SSO against the in-process fake EVE (demo mode); its own server state, so it runs once per server.
     { name: `${name}-sso`, testMatch: /sso\.spec\.ts/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

@@ -13,6 +13,7 @@ import { chooseLanguage, catalogues } from "./i18n/i18n.server";
 import { htmlLang } from "./i18n/languages";
 import en from "./i18n/locales/en.json";
 import { getCurrentUser } from "./modules/auth/guards.server";
+import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
 import { takeFlash } from "./modules/ui/flash.server";
 import { themeCookie } from "./modules/ui/theme.server";
@@ -23,12 +24,13 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { settings } = getRuntime();
+  const { db, settings } = getRuntime();
   const user = await getCurrentUser(request, context);
   const lang = await chooseLanguage(request, user?.language, settings.LANGUAGE_CODE);
   const cookieTheme = await themeCookie.parse(request.headers.get("Cookie"));
   const theme = (user?.theme ?? cookieTheme) === "dark" ? "dark" : "light";
   const flash = await takeFlash(request);
+  const unreadNotifications = user ? await unreadCount(db, user.id) : 0;
   const data: RootData = {
     lang,
     messages: catalogues[lang],
@@ -36,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     csrfToken: context.csrfToken,
     siteName: settings.SITE_NAME,
     user: user ? { username: user.username, isStaff: user.is_staff, isSuperuser: user.is_superuser } : null,
+    unreadNotifications,
+    notificationsRefreshTime: settings.NOTIFICATIONS_REFRESH_TIME,
     flash: flash.messages,
   };
   return json(data, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);

@@ -4,11 +4,12 @@
  */
 import os from "node:os";
 import { randomUUID } from "node:crypto";
-import { parseCronItems, run, type Runner } from "graphile-worker";
+import { parseCronItems, run, type Runner, type TaskList } from "graphile-worker";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { graphileLogger, type Runtime } from "~/modules/runtime.server";
 import { getLogger } from "~/modules/ops/logger.server";
 import { recordJobOutcome } from "~/modules/ops/metrics.server";
+import { notifyAdminsOfFailedJob, recordJobEvent } from "~/modules/notifications/job-alerts.server";
 import { buildCrontab } from "./crontab";
 import { graphileTaskList, tasks } from "./task-list";
 
@@ -30,7 +31,12 @@ async function beat(runtime: Runtime, id: string, startedAt: Date) {
   await runtime.db.deleteFrom("worker_heartbeats").where("last_seen_at", "<", new Date(now.getTime() - 86_400_000)).execute();
 }
 
-export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
+export interface WorkerOptions {
+  /** Extra tasks next to the task list (tests register tasks here, e.g. one that always fails). */
+  extraTasks?: TaskList;
+}
+
+export async function startWorker(runtime: Runtime, options: WorkerOptions = {}): Promise<WorkerHandle> {
   const log = getLogger().child({ component: "worker" });
   const id = randomUUID();
   const startedAt = new Date();
@@ -40,16 +46,36 @@ export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
     concurrency: runtime.settings.WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2000,
-    taskList: graphileTaskList(),
+    taskList: { ...graphileTaskList(), ...options.extraTasks },
     parsedCronItems: parseCronItems(crontab),
     logger: graphileLogger(),
   });
-  runner.events.on("job:success", ({ job }) => recordJobOutcome(job.task_identifier, "succeeded"));
-  runner.events.on("job:error", ({ job }) => recordJobOutcome(job.task_identifier, job.attempts >= job.max_attempts ? "failed" : "retried"));
-
   const safely = (what: string, fn: () => Promise<unknown>) => () => {
     fn().catch((error) => log.warn({ err: (error as Error).message }, `${what} failed`));
   };
+  // Event handlers' writes, awaited by stop() so none is cut off by a closing pool.
+  const pending = new Set<Promise<unknown>>();
+  const track = (what: string, fn: () => Promise<unknown>) => {
+    const p = fn()
+      .catch((error) => log.warn({ err: (error as Error).message }, `${what} failed`))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  // Outcomes go to the metrics and to job_events (dashboard statistics); a job whose last attempt
+  // failed is also reported to the admins as a notification.
+  runner.events.on("job:success", ({ job }) => {
+    recordJobOutcome(job.task_identifier, "succeeded");
+    track("recording a job event", () => recordJobEvent(runtime.db, job.task_identifier, "succeeded"));
+  });
+  runner.events.on("job:error", ({ job }) => {
+    const last = job.attempts >= job.max_attempts;
+    recordJobOutcome(job.task_identifier, last ? "failed" : "retried");
+    if (!last) track("recording a job event", () => recordJobEvent(runtime.db, job.task_identifier, "retried"));
+  });
+  runner.events.on("job:failed", ({ job, error }) => {
+    track("recording a job event", () => recordJobEvent(runtime.db, job.task_identifier, "failed"));
+    track("notifying admins of a failed job", () => notifyAdminsOfFailedJob(runtime.db, runtime.settings, job, error));
+  });
   await beat(runtime, id, startedAt).catch(() => {});
   const heartbeat = setInterval(safely("heartbeat", () => beat(runtime, id, startedAt)), HEARTBEAT_MS);
   const needsRelay = !runtime.queueShared || runtime.dialect !== "postgres";
@@ -76,6 +102,7 @@ export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
       clearInterval(heartbeat);
       if (relay) clearInterval(relay);
       await runner.stop();
+      await Promise.allSettled([...pending]);
       await runtime.db.deleteFrom("worker_heartbeats").where("worker_id", "=", id).execute().catch(() => {});
     },
   };

@@ -9,6 +9,10 @@ export interface RootData {
   csrfToken: string;
   siteName: string;
   user: { username: string; isStaff: boolean; isSuperuser: boolean } | null;
+  /** Unread notifications of the logged-in user (0 when logged out). */
+  unreadNotifications: number;
+  /** Seconds between unread-count refreshes in the browser (NOTIFICATIONS_REFRESH_TIME); 0 = off. */
+  notificationsRefreshTime: number;
   flash: { level: "info" | "success" | "warning" | "danger"; key: string; params?: Record<string, string | number> }[];
 }
 

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGE_NAMES } from "~/i18n/languages";
 import { PostForm, ReturnToInput } from "./forms";
+import { NotificationBell } from "./notification-bell";
 import type { RootData } from "./root-data";
 
 function autoSubmit(event: React.ChangeEvent<HTMLSelectElement>) {
@@ -56,6 +57,7 @@ export function TopBar({ data }: { data: RootData }) {
         <ThemeToggle theme={data.theme} />
         {data.user ? (
           <div className="flex items-center gap-2" data-testid="user-menu">
+            <NotificationBell unread={data.unreadNotifications} refreshSeconds={data.notificationsRefreshTime} />
             <span className="text-sm text-slate-700 dark:text-slate-200">{data.user.username}</span>
             <PostForm action="/logout">
               <button type="submit" className="btn-secondary py-1" data-testid="logout">

@@ -5,6 +5,7 @@ import { requireUser } from "~/modules/auth/guards.server";
 import { visibleMenu } from "~/modules/menu/registry";
 import "~/modules/states/menu.server";
 import "~/modules/permissions-audit/menu.server";
+import "~/modules/notifications/menu.server";
 
 /** Layout of every member page: requires a logged-in user (secure by default). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,6 +1,9 @@
 /**
  * `notifyUser`: the one way every module tells a member something (the original's `notify`).
  * Keeps at most NOTIFICATIONS_MAX_PER_USER per user: the oldest go first.
+ *
+ * Everything a member does with their own notifications (list, view, delete, mark read) is here
+ * too; every function takes the owner's id, so another user's notification is simply not found.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
@@ -10,18 +13,22 @@ type Executor = Kysely<DB> | Transaction<DB>;
 const CHUNK = 1000;
 
 export type NotificationLevel = "info" | "success" | "warning" | "danger";
+export const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ["danger", "warning", "info", "success"];
 
 const LEGACY_LEVELS: Record<string, NotificationLevel> = { CRITICAL: "danger", ERROR: "danger", WARN: "warning", WARNING: "warning", INFO: "info", DEBUG: "success" };
 
 /** Unknown levels fall back to info; the original's legacy names map as it maps them. */
 export function normaliseLevel(level: string | undefined): NotificationLevel {
   if (level === "info" || level === "success" || level === "warning" || level === "danger") return level;
-  return (level && LEGACY_LEVELS[level.toUpperCase()]) || "info";
+  if (!level) return "info";
+  const lower = level.trim().toLowerCase();
+  if ((NOTIFICATION_LEVELS as readonly string[]).includes(lower)) return lower as NotificationLevel;
+  return LEGACY_LEVELS[lower.toUpperCase()] ?? "info";
 }
 
 export interface NewNotification {
   title: string;
-  /** Defaults to the title. */
+  /** Defaults to the title (as does an empty message, as in the original). */
   message?: string;
   level?: NotificationLevel | string;
 }
@@ -31,12 +38,15 @@ export async function notifyUsers(db: Executor, userIds: number[], notification:
   if (userIds.length === 0) return;
   const now = new Date();
   const title = notification.title.slice(0, 254);
+  const message = notification.message || notification.title;
+  const level = normaliseLevel(notification.level);
+  const unique = [...new Set(userIds)];
   // Chunks keep each statement under the drivers' bound-parameter limits.
-  for (let i = 0; i < userIds.length; i += CHUNK) {
-    const chunk = userIds.slice(i, i + CHUNK);
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
     await db
       .insertInto("notifications")
-      .values(chunk.map((user_id) => ({ user_id, level: normaliseLevel(notification.level), title, message: notification.message ?? notification.title, viewed: false, created_at: now })))
+      .values(chunk.map((user_id) => ({ user_id, level, title, message, viewed: false, created_at: now })))
       .execute();
     await trimNotifications(db, chunk, maxPerUser);
   }
@@ -61,4 +71,81 @@ export async function trimNotifications(db: Executor, userIds: number[], max: nu
 export async function unreadCount(db: Executor, userId: number) {
   const row = await db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).where("viewed", "=", false).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export interface NotificationRow {
+  id: number;
+  level: NotificationLevel;
+  title: string;
+  message: string;
+  viewed: boolean;
+  created_at: Date;
+}
+
+const COLUMNS = ["id", "level", "title", "message", "viewed", "created_at"] as const;
+
+function toRow(row: { id: number; level: string; title: string; message: string; viewed: boolean | number; created_at: Date }): NotificationRow {
+  return { ...row, level: normaliseLevel(row.level), viewed: Boolean(row.viewed) };
+}
+
+/** How many read and unread notifications the user has (one query). */
+export async function notificationCounts(db: Executor, userId: number): Promise<{ unread: number; read: number }> {
+  const rows = await db
+    .selectFrom("notifications")
+    .select((eb) => ["viewed", eb.fn.countAll<number>().as("n")])
+    .where("user_id", "=", userId)
+    .groupBy("viewed")
+    .execute();
+  const counts = { unread: 0, read: 0 };
+  for (const row of rows) counts[row.viewed ? "read" : "unread"] += Number(row.n);
+  return counts;
+}
+
+/** The user's read or unread notifications, newest first. */
+export async function listNotifications(db: Executor, userId: number, options: { viewed: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
+  const rows = await db
+    .selectFrom("notifications")
+    .select(COLUMNS)
+    .where("user_id", "=", userId)
+    .where("viewed", "=", options.viewed)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(options.limit)
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(toRow);
+}
+
+/** The user's own notification, marked read (viewing it reads it); undefined for anyone else's. */
+export async function viewNotification(db: Executor, userId: number, id: number): Promise<NotificationRow | undefined> {
+  const row = await db.selectFrom("notifications").select(COLUMNS).where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  if (!row) return undefined;
+  if (!row.viewed) await db.updateTable("notifications").set({ viewed: true }).where("id", "=", id).where("user_id", "=", userId).execute();
+  return { ...toRow(row), viewed: true };
+}
+
+/** Marks one of the user's notifications read; false when it is not theirs (or does not exist). */
+export async function markNotificationRead(db: Executor, userId: number, id: number): Promise<boolean> {
+  const exists = await db.selectFrom("notifications").select("id").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  if (!exists) return false;
+  await db.updateTable("notifications").set({ viewed: true }).where("id", "=", id).where("user_id", "=", userId).execute();
+  return true;
+}
+
+/** Deletes one of the user's notifications; false when it is not theirs (or does not exist). */
+export async function deleteNotification(db: Executor, userId: number, id: number): Promise<boolean> {
+  const result = await db.deleteFrom("notifications").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Marks every unread notification of the user read; returns how many. */
+export async function markAllRead(db: Executor, userId: number): Promise<number> {
+  const result = await db.updateTable("notifications").set({ viewed: true }).where("user_id", "=", userId).where("viewed", "=", false).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Deletes every read notification of the user; returns how many. */
+export async function deleteAllRead(db: Executor, userId: number): Promise<number> {
+  const result = await db.deleteFrom("notifications").where("user_id", "=", userId).where("viewed", "=", true).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,0 +1,200 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PostForm } from "~/components/forms";
+import { requireUser } from "~/modules/auth/guards.server";
+import {
+  deleteAllRead,
+  deleteNotification,
+  listNotifications,
+  markAllRead,
+  markNotificationRead,
+  notificationCounts,
+} from "~/modules/notifications/notify.server";
+import { getRuntime } from "~/modules/runtime.server";
+import { type Flash, flashHeader } from "~/modules/ui/flash.server";
+import { LevelBadge } from "~/modules/notifications/level-badge";
+
+export const meta: MetaFunction = () => [{ title: "Notifications" }];
+
+const PAGE_SIZE = 50;
+const MAX_PAGE = 10_000;
+
+type Tab = "unread" | "read";
+
+function parseTab(value: unknown): Tab {
+  return value === "read" ? "read" : "unread";
+}
+
+function parsePage(value: unknown): number {
+  const n = typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  return Math.min(Math.max(n, 1), MAX_PAGE);
+}
+
+function parseId(value: unknown): number | null {
+  return typeof value === "string" && /^\d{1,12}$/.test(value) ? Number(value) : null;
+}
+
+function listPath(tab: Tab, page = 1) {
+  const params = new URLSearchParams();
+  if (tab === "read") params.set("tab", "read");
+  if (page > 1) params.set("page", String(page));
+  const query = params.toString();
+  return query ? `/notifications?${query}` : "/notifications";
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = getRuntime();
+  const url = new URL(request.url);
+  const tab = parseTab(url.searchParams.get("tab"));
+  const page = parsePage(url.searchParams.get("page"));
+  const [counts, rows] = await Promise.all([
+    notificationCounts(db, user.id),
+    listNotifications(db, user.id, { viewed: tab === "read", limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+  ]);
+  return json({
+    tab,
+    page,
+    hasMore: rows.length > PAGE_SIZE,
+    counts,
+    // Fresher than the root's count after client-side navigation (see the notification bell).
+    unreadNotifications: counts.unread,
+    items: rows.slice(0, PAGE_SIZE).map((row) => ({ ...row, created_at: row.created_at.toISOString() })),
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = getRuntime();
+  const form = await request.formData();
+  const tab = parseTab(form.get("tab"));
+  const page = parsePage(form.get("page"));
+  let flash: Flash;
+  switch (form.get("intent")) {
+    case "mark_all_read":
+      flash = { level: "success", key: "notifications.flash.allRead", params: { n: await markAllRead(db, user.id) } };
+      break;
+    case "delete_all_read":
+      flash = { level: "success", key: "notifications.flash.readDeleted", params: { n: await deleteAllRead(db, user.id) } };
+      break;
+    case "read":
+    case "delete": {
+      const id = parseId(form.get("id"));
+      if (id === null) throw json({ reason: "badRequest" }, { status: 400 });
+      // Only the owner may change a notification: someone else's id is simply not found.
+      const done = form.get("intent") === "read" ? await markNotificationRead(db, user.id, id) : await deleteNotification(db, user.id, id);
+      if (!done) throw new Response("Not Found", { status: 404 });
+      flash = form.get("intent") === "read" ? { level: "success", key: "notifications.flash.markedRead" } : { level: "success", key: "notifications.flash.deleted" };
+      break;
+    }
+    default:
+      throw json({ reason: "badRequest" }, { status: 400 });
+  }
+  return redirect(listPath(tab, page), { headers: { "Set-Cookie": await flashHeader(flash) } });
+}
+
+function TabLink({ tab, current, count }: { tab: Tab; current: Tab; count: number }) {
+  const { t } = useTranslation();
+  const active = tab === current;
+  return (
+    <Link
+      to={listPath(tab)}
+      aria-current={active ? "page" : undefined}
+      className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${active ? "border-sky-700 text-sky-800 dark:border-sky-400 dark:text-sky-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"}`}
+      data-testid={`tab-${tab}`}
+    >
+      {t(`notifications.tabs.${tab}`, { n: count })}
+    </Link>
+  );
+}
+
+export default function Notifications() {
+  const { t } = useTranslation();
+  const { tab, page, hasMore, counts, items } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{t("notifications.title")}</h1>
+        <div className="flex flex-wrap gap-2">
+          <PostForm>
+            <input type="hidden" name="tab" value={tab} />
+            <button type="submit" name="intent" value="mark_all_read" className="btn-secondary py-1" data-testid="mark-all-read">
+              {t("notifications.actions.markAllRead")}
+            </button>
+          </PostForm>
+          <PostForm>
+            <input type="hidden" name="tab" value={tab} />
+            <button type="submit" name="intent" value="delete_all_read" className="btn-secondary py-1" data-testid="delete-all-read">
+              {t("notifications.actions.deleteAllRead")}
+            </button>
+          </PostForm>
+        </div>
+      </div>
+      <nav aria-label={t("notifications.tabs.label")} className="flex gap-1 border-b border-slate-200 dark:border-slate-700">
+        <TabLink tab="unread" current={tab} count={counts.unread} />
+        <TabLink tab="read" current={tab} count={counts.read} />
+      </nav>
+      {items.length === 0 ? (
+        <p className="py-4 text-sm text-slate-500 dark:text-slate-400" data-testid="notifications-empty">
+          {t(tab === "read" ? "notifications.empty.read" : "notifications.empty.unread")}
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800" data-testid="notification-list">
+          {items.map((item) => (
+            <li key={item.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid={`notification-${item.id}`}>
+              <div className="min-w-0 flex-1">
+                <div className="flex flex-wrap items-center gap-2">
+                  <LevelBadge level={item.level} />
+                  {/* No prefetch: loading a notification marks it read. */}
+                  <Link to={`/notifications/${item.id}`} className={`break-words text-sm text-sky-800 hover:underline dark:text-sky-300 ${item.viewed ? "" : "font-semibold"}`} data-testid="notification-link">
+                    {item.title}
+                  </Link>
+                </div>
+                <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                  <time dateTime={item.created_at}>{item.created_at.replace("T", " ").slice(0, 16)}</time>
+                </p>
+              </div>
+              <div className="flex gap-2">
+                {item.viewed ? null : (
+                  <PostForm>
+                    <input type="hidden" name="tab" value={tab} />
+                    <input type="hidden" name="page" value={page} />
+                    <input type="hidden" name="id" value={item.id} />
+                    <button type="submit" name="intent" value="read" className="btn-secondary py-1 text-xs" data-testid="notification-mark-read">
+                      {t("notifications.actions.markRead")}
+                    </button>
+                  </PostForm>
+                )}
+                <PostForm>
+                  <input type="hidden" name="tab" value={tab} />
+                  <input type="hidden" name="page" value={page} />
+                  <input type="hidden" name="id" value={item.id} />
+                  <button type="submit" name="intent" value="delete" className="btn-secondary py-1 text-xs" data-testid="notification-delete">
+                    {t("notifications.actions.delete")}
+                  </button>
+                </PostForm>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {page > 1 || hasMore ? (
+        <div className="flex justify-between text-sm">
+          {page > 1 ? (
+            <Link to={listPath(tab, page - 1)} className="btn-secondary py-1" data-testid="page-newer">
+              {t("notifications.pager.newer")}
+            </Link>
+          ) : (
+            <span />
+          )}
+          {hasMore ? (
+            <Link to={listPath(tab, page + 1)} className="btn-secondary py-1" data-testid="page-older">
+              {t("notifications.pager.older")}
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
