@@ -10,7 +10,7 @@ import type { DB } from "../../../db/schema";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-const CHUNK = 1000;
+const CHUNK = 5000;
 
 export type NotificationLevel = "info" | "success" | "warning" | "danger";
 export const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ["danger", "warning", "info", "success"];
@@ -59,11 +59,20 @@ export async function notifyUser(db: Executor, userId: number, notification: New
 /** Deletes all but the newest `max` notifications of each user: one statement for any number of users. */
 export async function trimNotifications(db: Executor, userIds: number[], max: number) {
   if (userIds.length === 0) return;
+  // Most users are under the cap: find the few that are not (one grouped query), trim only those.
+  const over = await db
+    .selectFrom("notifications")
+    .select("user_id")
+    .where("user_id", "in", userIds)
+    .groupBy("user_id")
+    .having((eb) => eb.fn.countAll(), ">", max)
+    .execute();
+  if (over.length === 0) return;
   // The derived table is materialised first, which MySQL needs to delete from the table it reads.
   await sql`delete from notifications where id in (
     select id from (
       select id, row_number() over (partition by user_id order by created_at desc, id desc) as position
-      from notifications where user_id in (${sql.join(userIds)})
+      from notifications where user_id in (${sql.join(over.map((o) => o.user_id))})
     ) ranked where position > ${max}
   )`.execute(db);
 }

@@ -80,11 +80,12 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   }
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
   const now = new Date();
-  for (let i = 0; i < changes.length; i += 1000) {
+  // 4,000 rows × 11 values stays under PostgreSQL's 65,535 bound parameters.
+  for (let i = 0; i < changes.length; i += 4000) {
     await db
       .insertInto("audit_log")
       .values(
-        changes.slice(i, i + 1000).map((c) => ({
+        changes.slice(i, i + 4000).map((c) => ({
           created_at: now,
           actor_user_id: options.actor.userId,
           actor: options.actor.label.slice(0, 150),
