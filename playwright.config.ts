@@ -20,6 +20,7 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // EVE SSO against the in-process fake EVE (demo mode); its own server state, so it runs once per server.
     { name: `${name}-sso`, testMatch: /sso\.spec\.ts/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-groups`, testMatch: /groups\.spec\.ts/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

@@ -6,6 +6,7 @@ import { visibleMenu } from "~/modules/menu/registry";
 import "~/modules/states/menu.server";
 import "~/modules/permissions-audit/menu.server";
 import "~/modules/notifications/menu.server";
+import "~/modules/groups/menu.server";
 
 /** Layout of every member page: requires a logged-in user (secure by default). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,0 +1,16 @@
+/** The sidebar entries of group management ("Groups" 25, "Group Management" 50 with the pending-request badge). */
+import { registerMenuItems } from "../menu/registry";
+import { getRuntime } from "../runtime.server";
+import { canManageGroups, pendingRequestsCount } from "./queries.server";
+
+registerMenuItems(
+  { id: "groups", label: "groups.menu.groups", to: "/groups", order: 25 },
+  {
+    id: "group-management",
+    label: "groups.menu.management",
+    to: "/group/management",
+    order: 50,
+    visible: (user) => canManageGroups(getRuntime().db, user),
+    badge: (user) => pendingRequestsCount(getRuntime().db, user),
+  },
+);

@@ -1,0 +1,74 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/modules/auth/guards.server";
+import { canManageGroups, groupsForListing, pendingRequestsCount } from "~/modules/groups/queries.server";
+import { joinOrLeave } from "~/modules/groups/routes.server";
+import { EmptyRow, FlagBadges, MembershipButton, rowClass, tableClass, theadClass } from "~/modules/groups/ui";
+import { getRuntime } from "~/modules/runtime.server";
+
+export const meta: MetaFunction = () => [{ title: "Groups" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { db } = getRuntime();
+  const groups = await groupsForListing(db, user);
+  const manager = await canManageGroups(db, user);
+  return json({ groups, pendingCount: manager ? await pendingRequestsCount(db, user) : null });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  return joinOrLeave(request, context, () => "/groups");
+}
+
+export default function Groups() {
+  const { t } = useTranslation();
+  const { groups, pendingCount } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{t("groups.list.title")}</h1>
+        {pendingCount !== null ? (
+          <Link to="/group/management" className="btn-secondary" data-testid="management-link">
+            {t("groups.list.pendingRequests", { n: pendingCount })}
+          </Link>
+        ) : null}
+      </div>
+      <p className="text-sm text-slate-600 dark:text-slate-300">{t("groups.list.intro")}</p>
+      <div className="overflow-x-auto">
+        <table className={tableClass} data-testid="groups-table">
+          <thead className={theadClass}>
+            <tr>
+              <th className="px-2 py-2">{t("groups.col.name")}</th>
+              <th className="px-2 py-2">{t("groups.col.description")}</th>
+              <th className="px-2 py-2">{t("groups.col.leaders")}</th>
+              <th className="px-2 py-2">{t("groups.col.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.length === 0 ? (
+              <EmptyRow colSpan={4} text={t("groups.list.empty")} />
+            ) : (
+              groups.map((g) => (
+                <tr key={g.id} className={rowClass} data-testid={`group-row-${g.id}`}>
+                  <td className="px-2 py-2">
+                    <Link to={`/groups/${g.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+                      {g.name}
+                    </Link>{" "}
+                    <FlagBadges group={g} />
+                    {g.member ? <span className="ml-1 text-xs text-emerald-700 dark:text-emerald-400">{t("groups.list.member")}</span> : null}
+                  </td>
+                  <td className="max-w-md whitespace-pre-line px-2 py-2">{g.description}</td>
+                  <td className="px-2 py-2">{[...g.leaders, ...g.leaderGroups].join(", ") || t("common.none")}</td>
+                  <td className="px-2 py-2">
+                    <MembershipButton group={g} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
