@@ -167,6 +167,23 @@ describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
     expect(await stateOf(a.id)).toBe(states.Member);
   });
 
+  it.skipIf(skip)("losing groupmanagement.request_groups through the state removes the member from non-public groups", async () => {
+    const a = await member(CORP_A);
+    const requestGroups = await permissionId(rt.db, "groupmanagement.request_groups");
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [requestGroups] }), actor);
+    const privateGroup = await makeGroup(rt.db);
+    const publicGroup = await makeGroup(rt.db);
+    await rt.db.insertInto("group_settings").values([
+      { group_id: privateGroup.id, internal: false, hidden: false, open: false, public: false, restricted: false, description: "" },
+      { group_id: publicGroup.id, internal: false, hidden: false, open: false, public: true, restricted: false, description: "" },
+    ]).execute();
+    await rt.db.insertInto("user_groups").values([{ user_id: a.id, group_id: privateGroup.id }, { user_id: a.id, group_id: publicGroup.id }]).execute();
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [] }), actor);
+    expect(await stateOf(a.id)).toBe(states.Member);
+    const groups = (await rt.db.selectFrom("user_groups").select("group_id").where("user_id", "=", a.id).execute()).map((g) => g.group_id);
+    expect(groups).toEqual([publicGroup.id]);
+  });
+
   it.skipIf(skip)("state permissions are part of the effective permissions", async () => {
     const a = await member(CORP_A);
     await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [await permissionId(rt.db, "auth.timer_view")] }), actor);

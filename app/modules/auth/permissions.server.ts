@@ -88,3 +88,37 @@ export async function findPermissionId(db: Executor, key: PermissionKey): Promis
     .executeTakeFirst();
   return row?.id;
 }
+
+/** Of `userIds`, those who do not hold `key` by any path (own, group, state); superusers hold everything. */
+export async function usersWithoutPermission(db: Executor, userIds: number[], key: PermissionKey): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const permissionId = await findPermissionId(db, key);
+  if (permissionId === undefined) return [];
+  const out: number[] = [];
+  for (let i = 0; i < userIds.length; i += 5000) {
+    const rows = await db
+      .selectFrom("users as u")
+      .select("u.id")
+      .where("u.id", "in", userIds.slice(i, i + 5000))
+      .where("u.is_superuser", "=", false)
+      .where((eb) =>
+        eb.not(
+          eb.or([
+            eb.exists(eb.selectFrom("user_permissions as up").select("up.user_id").whereRef("up.user_id", "=", "u.id").where("up.permission_id", "=", permissionId)),
+            eb.exists(
+              eb
+                .selectFrom("user_groups as ug")
+                .innerJoin("group_permissions as gp", "gp.group_id", "ug.group_id")
+                .select("ug.user_id")
+                .whereRef("ug.user_id", "=", "u.id")
+                .where("gp.permission_id", "=", permissionId),
+            ),
+            eb.exists(eb.selectFrom("state_permissions as sp").select("sp.state_id").whereRef("sp.state_id", "=", "u.state_id").where("sp.permission_id", "=", permissionId)),
+          ]),
+        ),
+      )
+      .execute();
+    out.push(...rows.map((r) => r.id));
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { getSettings, type Settings } from "~/config.server";
 import { type Actor } from "../audit/audit.server";
+import { usersWithoutPermission } from "../auth/permissions.server";
+import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
 import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
 import { notifyUsers } from "../notifications/notify.server";
 import { servicesNeedSync } from "../services/sync.server";
@@ -73,6 +75,10 @@ export interface ReevaluateOptions {
 export async function reevaluateStates(db: Executor, options: ReevaluateOptions): Promise<StateChange[]> {
   const changes = await computeStateChanges(db, options.userIds);
   if (changes.length === 0) return changes;
+  // Who holds groupmanagement.request_groups now: losing it with the state means leaving non-public groups.
+  const changedIds = changes.map((c) => c.userId);
+  const lacking = new Set(await usersWithoutPermission(db, changedIds, "groupmanagement.request_groups"));
+  const holdersBefore = changedIds.filter((id) => !lacking.has(id));
   const byTarget = new Map<number, number[]>();
   for (const change of changes) byTarget.set(change.to, [...(byTarget.get(change.to) ?? []), change.userId]);
   for (const [stateId, ids] of byTarget) {
@@ -109,6 +115,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   }
   const userIds = changes.map((c) => c.userId);
   await removeFromStateLimitedGroups(db, userIds, options.actor);
+  await removeUsersWithoutRequestGroupsPermission(db, await usersWithoutPermission(db, holdersBefore, "groupmanagement.request_groups"), options.actor);
   await servicesNeedSync(db, userIds, "state changed");
   return changes;
 }

@@ -6,7 +6,9 @@ import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
+import { usersWithoutPermission } from "../auth/permissions.server";
 import { deleteUserSessions } from "../auth/sessions.server";
+import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
 import { servicesNeedSync } from "../services/sync.server";
 import { computeStateChanges, GUEST, guestStateId, reevaluateStates, type StateChange } from "./evaluate.server";
 
@@ -148,6 +150,11 @@ export async function saveStateDefinition(db: Kysely<DB>, stateId: number | null
     const id = await writeDefinition(trx, stateId, def);
     await writeAudit(trx, actor, { action: stateId ? "state.change" : "state.create", targetType: "state", targetId: id, before, after: def });
     const changes = await reevaluateStates(trx, { actor, reason: `state "${def.name}" ${stateId ? "changed" : "created"}` });
+    // Holders who kept the state but lost groupmanagement.request_groups with it leave non-public groups.
+    if (before && before.permissionIds.some((p) => !def.permissionIds.includes(p))) {
+      const holders = (await trx.selectFrom("users").select("id").where("state_id", "=", id).execute()).map((u) => u.id);
+      await removeUsersWithoutRequestGroupsPermission(trx, await usersWithoutPermission(trx, holders, "groupmanagement.request_groups"), actor);
+    }
     return { id, ...summarise(id, changes) };
   });
 }
