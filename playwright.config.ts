@@ -21,6 +21,7 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-sso`, testMatch: /sso\.spec\.ts/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-groups`, testMatch: /groups\.spec\.ts/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

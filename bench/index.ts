@@ -2,6 +2,7 @@
  * Every benchmark the harness runs, in order. Add a module here to have `npm run bench` run it;
  * keep `memory` last so its peak covers all load before it.
  */
+import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { dashboard, healthz } from "./benchmarks/http";
@@ -9,4 +10,4 @@ import { memory } from "./benchmarks/memory";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, memory];

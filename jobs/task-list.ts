@@ -11,6 +11,7 @@ import { runModelUpdate } from "~/modules/eve/model-update.server";
 import { checkAllCharacterOwnership, checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
 import { reencryptTokens } from "~/modules/eve/tokens.server";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
+import { runBulkAction } from "~/modules/admin/bulk.server";
 import { getRuntime } from "~/modules/runtime.server";
 
 export interface TaskDefinition<P = unknown> {
@@ -65,6 +66,11 @@ export const tasks: Record<string, TaskDefinition<any>> = {
       const { db, settings } = getRuntime();
       return checkCharacterOwnership(db, settings, payload.ownerHash);
     },
+  },
+  "admin.bulk_action": {
+    description: "Run an admin bulk action (e.g. activate or deactivate many users), updating its progress row.",
+    payload: z.object({ jobKey: z.string().min(1).max(100) }).strict(),
+    run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
   },
 };
 

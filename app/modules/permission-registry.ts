@@ -4,5 +4,6 @@
  */
 import { auditPermissions, authPermissions, groupPermissions, permissionsToolPermissions, statePermissions } from "./auth/permissions";
 import type { PermissionDeclaration } from "./auth/permission-types";
+import { adminPermissions } from "./admin/permissions";
 
-export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions];
+export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions];

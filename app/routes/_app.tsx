@@ -4,8 +4,8 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/modules/auth/guards.server";
 import { visibleMenu } from "~/modules/menu/registry";
 import "~/modules/states/menu.server";
-import "~/modules/permissions-audit/menu.server";
 import "~/modules/notifications/menu.server";
+import "~/modules/permissions-audit/menu.server";
 import "~/modules/groups/menu.server";
 
 /** Layout of every member page: requires a logged-in user (secure by default). */

@@ -30,6 +30,7 @@ export const menuItems: MenuItem[] = [
   { id: "characters", label: "nav.characters", to: "/account/characters", order: 20 },
   { id: "tokens", label: "nav.tokens", to: "/account/tokens", order: 30 },
   { id: "audit", label: "nav.audit", to: "/audit", order: 900, permission: "audit.view_auditentry" },
+  { id: "admin", label: "nav.admin", to: "/admin", order: 1000, staffOnly: true },
 ];
 
 /** Adds entries (called by feature modules at import time). */

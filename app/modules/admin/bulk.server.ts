@@ -1,0 +1,87 @@
+/**
+ * Bulk actions that touch many users run as jobs. Each run has a progress row addressed by its job
+ * key (table admin_job_progress); the job page shows it, with and without JavaScript.
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import type { DB } from "../../../db/schema";
+import { type Actor, writeAudit } from "../audit/audit.server";
+import { enqueue, PRIORITY } from "../jobs/enqueue.server";
+import { setUserActive } from "../states/states.server";
+import { type AdminCtx, type AdminResource, type BulkAction } from "./registry.server";
+
+export const BULK_TASK = "admin.bulk_action";
+
+interface ProgressTable {
+  job_key: string;
+  resource: string;
+  action: string;
+  ids: string;
+  total: number;
+  done: number;
+  failed: number;
+  status: "queued" | "running" | "done" | "failed";
+  actor_user_id: number | null;
+  actor: string;
+  created_at: Date;
+  updated_at: Date;
+}
+type AdminDB = DB & { admin_job_progress: ProgressTable };
+const withProgress = (db: Kysely<DB> | Transaction<DB>) => db as unknown as Kysely<AdminDB>;
+
+/** What a bulk action does to one object; each step writes its own audit row. */
+const handlers: Record<string, (db: Kysely<DB>, id: string, actor: Actor) => Promise<void>> = {
+  "users:activate": (db, id, actor) => setUserActive(db, Number(id), true, actor),
+  "users:deactivate": (db, id, actor) => setUserActive(db, Number(id), false, actor),
+};
+
+export function bulkHandlerExists(resource: string, action: string) {
+  return Boolean(handlers[`${resource}:${action}`]);
+}
+
+/** Records the request (audited) and enqueues the job in the same transaction; returns the job key. */
+export async function startBulkAction(ctx: AdminCtx, resource: AdminResource, action: BulkAction, ids: string[]) {
+  const jobKey = `admin-bulk-${resource.key}-${action.name}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+  const now = new Date();
+  await ctx.db.transaction().execute(async (trx) => {
+    await withProgress(trx)
+      .insertInto("admin_job_progress")
+      .values({ job_key: jobKey, resource: resource.key, action: action.name, ids: JSON.stringify(ids), total: ids.length, done: 0, failed: 0, status: "queued", actor_user_id: ctx.actor.userId, actor: ctx.actor.label.slice(0, 150), created_at: now, updated_at: now })
+      .execute();
+    await writeAudit(trx, ctx.actor, { action: `admin.bulk.${action.name}`, targetType: resource.auditType, targetId: null, after: { ids, jobKey } });
+    for (const id of ids) await writeAudit(trx, ctx.actor, { action: `admin.bulk.${action.name}.requested`, targetType: resource.auditType, targetId: id, reason: jobKey });
+    await enqueue(trx, BULK_TASK, { jobKey }, { jobKey, priority: PRIORITY.bulk });
+  });
+  return jobKey;
+}
+
+export async function getBulkProgress(db: Kysely<DB>, jobKey: string) {
+  return (await withProgress(db).selectFrom("admin_job_progress").selectAll().where("job_key", "=", jobKey).executeTakeFirst()) ?? null;
+}
+
+/** The job: resumes where it stopped (idempotent), updating the progress row as it goes. */
+export async function runBulkAction(db: Kysely<DB>, jobKey: string) {
+  const progress = await getBulkProgress(db, jobKey);
+  if (!progress || progress.status === "done") return { skipped: true };
+  const handler = handlers[`${progress.resource}:${progress.action}`];
+  const pdb = withProgress(db);
+  if (!handler) {
+    await pdb.updateTable("admin_job_progress").set({ status: "failed", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
+    return { failed: true };
+  }
+  const ids = JSON.parse(progress.ids) as string[];
+  const actor: Actor = { userId: progress.actor_user_id, label: progress.actor };
+  let { done, failed } = progress;
+  await pdb.updateTable("admin_job_progress").set({ status: "running", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
+  for (let i = done; i < ids.length; i++) {
+    try {
+      await handler(db, ids[i], actor);
+    } catch {
+      failed++;
+    }
+    done = i + 1;
+    await pdb.updateTable("admin_job_progress").set({ done, failed, updated_at: new Date() }).where("job_key", "=", jobKey).execute();
+  }
+  await pdb.updateTable("admin_job_progress").set({ status: "done", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
+  return { done, failed };
+}

@@ -1,0 +1,272 @@
+/** The generic machinery behind the /admin pages: access, form parsing, lists, CSV, history. */
+import type { AppLoadContext } from "@remix-run/node";
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import type { DB } from "../../../db/schema";
+import { writeAudit } from "../audit/audit.server";
+import { actorFor, type CurrentUser, requireStaff } from "../auth/guards.server";
+import { getRuntime } from "../runtime.server";
+import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, adminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "./registry.server";
+import "./resources.server";
+
+export const PAGE_SIZE = 50;
+
+export function notFound(): never {
+  throw new Response("Not Found", { status: 404, statusText: "Not Found" });
+}
+
+/** Writes the `authz.denied` row (outside any rolled-back transaction) and throws a 403. */
+export async function denyAdmin(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}): Promise<never> {
+  await writeAudit(getRuntime().db, actorFor(user, context), {
+    action: "authz.denied",
+    targetType: "route",
+    targetId: new URL(request.url).pathname.slice(0, 64),
+    after: { required, method: request.method, ...detail },
+  });
+  throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+}
+
+/** Staff (or superuser), the resource exists, and the user holds `verb` on it. */
+export async function requireAdmin(request: Request, context: AppLoadContext, key: string | undefined, verb: Verb) {
+  const user = await requireStaff(request, context);
+  const resource = adminResource(key);
+  if (!resource) notFound();
+  if (!can(user, resource, verb)) await denyAdmin(user, context, request, permissionFor(resource, verb));
+  const ctx: AdminCtx = { db: getRuntime().db, user, actor: actorFor(user, context) };
+  return { user, resource, ctx };
+}
+
+/** Runs an operation; staff-limit refusals become 403 with an audit row, validation errors are returned. */
+export async function runGuarded<T>(request: Request, context: AppLoadContext, user: CurrentUser, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string> }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    if (error instanceof AdminForbidden) return denyAdmin(user, context, request, error.required, error.detail);
+    if (error instanceof AdminInvalid) return { ok: false, errors: error.errors };
+    throw error;
+  }
+}
+
+export function parseId(resource: AdminResource, raw: string | undefined): string {
+  if (!raw) notFound();
+  if (resource.pk.kind === "number" && !/^[1-9][0-9]{0,15}$/.test(raw)) notFound();
+  if (raw.length > 200) notFound();
+  return raw;
+}
+
+function toNumberList(values: FormDataEntryValue[]): { ids: number[]; bad: boolean } {
+  const parts = values.flatMap((v) => String(v).split(/[\s,;]+/)).filter(Boolean);
+  const ids: number[] = [];
+  let bad = false;
+  for (const p of parts) {
+    const n = Number(p);
+    if (Number.isSafeInteger(n) && n > 0) ids.push(n);
+    else bad = true;
+  }
+  return { ids: [...new Set(ids)], bad };
+}
+
+export function editableFields(resource: AdminResource, user: CurrentUser, mode: "create" | "change") {
+  return (resource.fields ?? []).filter((f) => !f.readOnly && (mode === "create" || !f.createOnly)).map((f) => ({ ...f, locked: Boolean(f.superuserOnly && !user.is_superuser) }));
+}
+
+/**
+ * Reads the submitted form over the current values. A field counts as submitted when the form
+ * lists it in `_fields` (rendered editable) or carries it at all (a crafted request). A locked
+ * (superuser-only) field submitted with a different value is an escalation attempt: 403.
+ */
+export function readForm(resource: AdminResource, user: CurrentUser, form: FormData, current: Values, mode: "create" | "change"): Values {
+  const shown = new Set(form.getAll("_fields").map(String));
+  const values: Values = { ...current };
+  const errors: Record<string, string> = {};
+  for (const field of editableFields(resource, user, mode)) {
+    const submitted = shown.has(field.name) || form.has(field.name);
+    if (!submitted) continue;
+    let value: unknown;
+    switch (field.kind) {
+      case "checkbox":
+        value = form.has(field.name) && form.get(field.name) !== "" && form.get(field.name) !== "off";
+        break;
+      case "number": {
+        const text = String(form.get(field.name) ?? "").trim();
+        value = text === "" ? null : Number(text);
+        if (text !== "" && !Number.isInteger(value)) errors[field.name] = "admin.errors.number";
+        break;
+      }
+      case "select": {
+        const text = String(form.get(field.name) ?? "").trim();
+        value = text === "" ? null : Number(text);
+        if (text !== "" && !Number.isSafeInteger(value)) errors[field.name] = "admin.errors.choice";
+        break;
+      }
+      case "multiselect":
+      case "idlist": {
+        const list = toNumberList(form.getAll(field.name));
+        if (list.bad) errors[field.name] = "admin.errors.idList";
+        value = list.ids;
+        break;
+      }
+      default:
+        value = String(form.get(field.name) ?? "").trim();
+    }
+    if (field.superuserOnly && !user.is_superuser && !sameValue(value, current[field.name])) {
+      throw new AdminForbidden(`is_superuser:${resource.key}.${field.name}`, { field: field.name });
+    }
+    values[field.name] = value;
+  }
+  if (Object.keys(errors).length) throw new AdminInvalid(errors);
+  if (resource.schema) {
+    const parsed = resource.schema.safeParse(values);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const name = String(issue.path[0] ?? "_form");
+        errors[name] ??= /^[a-z]+\.errors\./.test(issue.message) ? issue.message : "admin.errors.invalid";
+      }
+      throw new AdminInvalid(errors);
+    }
+    return { ...values, ...(parsed.data as Values) };
+  }
+  return values;
+}
+
+export function sameValue(a: unknown, b: unknown) {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = [...((a as unknown[]) ?? [])].map(String).sort();
+    const y = [...((b as unknown[]) ?? [])].map(String).sort();
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  if (typeof a === "boolean" || typeof b === "boolean") return Boolean(a) === Boolean(b);
+  return (a ?? null) === (b ?? null) || String(a ?? "") === String(b ?? "");
+}
+
+export async function fieldOptions(ctx: AdminCtx, resource: AdminResource, id: string | null) {
+  const out: Record<string, { value: string; label: string }[]> = {};
+  for (const field of resource.fields ?? []) if (field.options) out[field.name] = await field.options(ctx, id);
+  return out;
+}
+
+// ---- Lists -----------------------------------------------------------------------------------
+
+export interface ListParams {
+  q: string;
+  sort: string;
+  dir: "asc" | "desc";
+  after: string | null;
+  filters: Record<string, string>;
+}
+
+export function listParams(resource: AdminResource, url: URL): ListParams {
+  const sp = url.searchParams;
+  const sortable = new Set(["id", ...resource.columns.filter((c) => c.sortable).map((c) => c.name)]);
+  const sortRaw = sp.get("sort") ?? resource.defaultSort ?? "id";
+  const filters: Record<string, string> = {};
+  for (const f of resource.filters ?? []) {
+    const v = sp.get(f.name);
+    if (v) filters[f.name] = v.slice(0, 64);
+  }
+  return {
+    q: (sp.get("q") ?? "").trim().slice(0, 100),
+    sort: sortable.has(sortRaw) ? sortRaw : "id",
+    dir: sp.get("dir") === "desc" ? "desc" : "asc",
+    after: sp.get("after"),
+    filters,
+  };
+}
+
+function sortExpr(resource: AdminResource, sort: string) {
+  if (sort === "id") return { expr: resource.pk.expr, kind: resource.pk.kind as string };
+  const column = resource.columns.find((c) => c.name === sort)!;
+  return { expr: column.expr, kind: column.kind ?? "text" };
+}
+
+function decodeCursor(raw: string | null, kind: string): [unknown, string] | null {
+  if (!raw) return null;
+  try {
+    const [v, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as [unknown, string];
+    if (typeof id !== "string" && typeof id !== "number") return null;
+    const value = kind === "date" && typeof v === "string" ? new Date(v) : kind === "bool" ? Boolean(v) : v;
+    if (value instanceof Date && Number.isNaN(value.getTime())) return null;
+    return [value, String(id)];
+  } catch {
+    return null;
+  }
+}
+
+function encodeCursor(value: unknown, id: unknown) {
+  const v = value instanceof Date ? value.toISOString() : typeof value === "boolean" ? (value ? 1 : 0) : value;
+  return Buffer.from(JSON.stringify([v, String(id)]), "utf8").toString("base64url");
+}
+
+function filtered(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
+  let query = resource.listQuery(ctx.db);
+  if (params.q && resource.search.length) {
+    const pattern = `%${params.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb: any) => eb.or(resource.search.map((expr) => eb(sql`lower(${sql.ref(expr)})`, "like", pattern))));
+  }
+  for (const f of resource.filters ?? []) {
+    const v = params.filters[f.name];
+    if (v) query = f.apply(query, v);
+  }
+  return query;
+}
+
+/** One page, keyset-paged on (sort column, primary key): the cost does not grow with the page number. */
+export async function listPage(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
+  const { expr, kind } = sortExpr(resource, params.sort);
+  let query = filtered(ctx, resource, params);
+  const cursor = decodeCursor(params.after, kind);
+  const pk = resource.pk.expr;
+  const op = params.dir === "asc" ? ">" : "<";
+  if (cursor) {
+    const [value, id] = cursor;
+    const idValue = resource.pk.kind === "number" ? Number(id) : id;
+    query =
+      expr === pk
+        ? query.where(sql.ref(pk), op, idValue)
+        : query.where((eb: any) => eb.or([eb(sql.ref(expr), op, value), eb.and([eb(sql.ref(expr), "=", value), eb(sql.ref(pk), op, idValue)])]));
+  }
+  query = query.orderBy(sql.ref(expr), params.dir);
+  if (expr !== pk) query = query.orderBy(sql.ref(pk), params.dir);
+  const rows: Values[] = await query.limit(PAGE_SIZE + 1).execute();
+  const more = rows.length > PAGE_SIZE;
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page[page.length - 1];
+  const sortName = params.sort === "id" ? "id" : params.sort;
+  return { rows: page, next: more && last ? encodeCursor(last[sortName], last.id) : null };
+}
+
+export async function listAll(ctx: AdminCtx, resource: AdminResource, params: ListParams, limit = 100_000): Promise<Values[]> {
+  const { expr } = sortExpr(resource, params.sort);
+  return filtered(ctx, resource, params).orderBy(sql.ref(expr), params.dir).orderBy(sql.ref(resource.pk.expr), params.dir).limit(limit).execute();
+}
+
+export function csvCell(value: unknown) {
+  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : typeof value === "boolean" ? (value ? "true" : "false") : String(value);
+  // Neutralise spreadsheet formulas, quote always.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** Display form of a cell value (booleans stay booleans). */
+export function cell(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
+  return String(value);
+}
+
+export async function objectHistory(db: Kysely<DB>, resource: AdminResource, id: string, current: Values | null) {
+  const ids = resource.auditIds && current ? resource.auditIds(id, current) : [id];
+  const rows = await db.selectFrom("audit_log").selectAll().where("target_type", "=", resource.auditType).where("target_id", "in", ids).orderBy("id", "desc").limit(500).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    created_at: r.created_at.toISOString(),
+    actor: r.actor,
+    action: r.action,
+    before: r.before_data,
+    after: r.after_data,
+    reason: r.reason,
+  }));
+}
+
+export type { FieldDef };

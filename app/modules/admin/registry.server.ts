@@ -1,0 +1,146 @@
+/**
+ * The admin registry: a module declares a resource once (table, list columns, search, filters,
+ * form fields with a zod schema, read-only fields, operations) and gets the generic /admin pages.
+ * Operations run their own transactions and write their audit rows inside them.
+ */
+import type { Kysely } from "kysely";
+import type { ZodType } from "zod";
+import type { DB } from "../../../db/schema";
+import type { Actor } from "../audit/audit.server";
+import type { CurrentUser } from "../auth/guards.server";
+import type { PermissionKey } from "../auth/permission-types";
+
+export type Verb = "view" | "add" | "change" | "delete";
+
+export interface AdminCtx {
+  db: Kysely<DB>;
+  user: CurrentUser;
+  actor: Actor;
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export type FieldKind = "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  /** Choices for select/multiselect (small tables only; large tables use idlist). */
+  options?: (ctx: AdminCtx, id: string | null) => Promise<Option[]>;
+  /** Read-only for this user (e.g. staff limits). Submitting a different value is refused with 403. */
+  superuserOnly?: boolean;
+  /** Never editable through the form. */
+  readOnly?: boolean;
+  /** Only on the create form. */
+  createOnly?: boolean;
+}
+
+export interface ColumnDef {
+  name: string;
+  label: string;
+  /** SQL expression (qualified column) used for sorting, keyset paging and search. */
+  expr: string;
+  sortable?: boolean;
+  kind?: "text" | "number" | "bool" | "date";
+}
+
+export interface FilterDef {
+  name: string;
+  label: string;
+  options: (ctx: AdminCtx) => Promise<Option[]>;
+  apply: (query: any, value: string) => any;
+}
+
+export interface RelatedCount {
+  label: string;
+  count: number;
+}
+
+export interface BulkAction {
+  name: string;
+  label: string;
+  permission: Verb;
+  /** Runs as a background job when true (touches many users). */
+  job?: boolean;
+}
+
+/** Refusals the routes turn into responses. */
+export class AdminForbidden extends Error {
+  constructor(
+    readonly required: string,
+    readonly detail: Record<string, unknown> = {},
+  ) {
+    super(`forbidden: ${required}`);
+  }
+}
+export class AdminInvalid extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super("invalid");
+  }
+}
+export class AdminNotFound extends Error {}
+
+export type Values = Record<string, unknown>;
+
+export interface AdminResource {
+  key: string;
+  label: string;
+  appLabel: string;
+  model: string;
+  /** Staff may always view it without permissions (the original's permission list). */
+  staffVisible?: boolean;
+  auditType: string;
+  pk: { expr: string; kind: "number" | "text" };
+  columns: ColumnDef[];
+  search: string[];
+  filters?: FilterDef[];
+  defaultSort?: string;
+  /** The list's base query; selects `id` plus every column name. */
+  listQuery: (db: Kysely<DB>) => any;
+  fields?: FieldDef[];
+  schema?: ZodType;
+  /** Current values (form values for editable resources; never secrets). */
+  get: (db: Kysely<DB>, id: string) => Promise<Values | null>;
+  title: (row: Values) => string;
+  /** Extra read-only facts shown on the detail page. */
+  details?: (db: Kysely<DB>, id: string) => Promise<{ label: string; value: string }[]>;
+  create?: (ctx: AdminCtx, values: Values) => Promise<string | number>;
+  update?: (ctx: AdminCtx, id: string, values: Values, current: Values) => Promise<void>;
+  remove?: (ctx: AdminCtx, id: string, current: Values) => Promise<void>;
+  /** Why it cannot be deleted (an i18n key), or null. */
+  undeletable?: (current: Values) => string | null;
+  related?: (db: Kysely<DB>, id: string) => Promise<RelatedCount[]>;
+  /** The audit target ids that belong to this object (its history). */
+  auditIds?: (id: string, current: Values) => string[];
+  preview?: (ctx: AdminCtx, id: string | null, values: Values) => Promise<{ summary: string; params: Record<string, string | number> }>;
+  bulkActions?: BulkAction[];
+}
+
+export function permissionFor(resource: Pick<AdminResource, "appLabel" | "model">, verb: Verb): PermissionKey {
+  return `${resource.appLabel}.${verb}_${resource.model}`;
+}
+
+export function can(user: Pick<CurrentUser, "permissions" | "is_superuser" | "is_staff">, resource: AdminResource, verb: Verb) {
+  if (user.is_superuser) return true;
+  if (!user.is_staff) return false;
+  if (verb === "view" && resource.staffVisible) return true;
+  // Django: change implies view in the admin.
+  if (verb === "view" && user.permissions.has(permissionFor(resource, "change"))) return true;
+  return user.permissions.has(permissionFor(resource, verb));
+}
+
+const registry = new Map<string, AdminResource>();
+
+export function registerAdminResource(resource: AdminResource) {
+  registry.set(resource.key, resource);
+}
+export function adminResources() {
+  return [...registry.values()];
+}
+export function adminResource(key: string | undefined) {
+  return key ? registry.get(key) : undefined;
+}

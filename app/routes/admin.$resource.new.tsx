@@ -1,0 +1,76 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { AdminFields } from "~/components/admin/AdminForm";
+import { PostForm } from "~/components/forms";
+import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded } from "~/modules/admin/engine.server";
+import type { AdminResource, Values } from "~/modules/admin/registry.server";
+import { flashHeader } from "~/modules/ui/flash.server";
+
+/** The values a new object starts from (what the form shows, and what locked fields stay at). */
+function initialValues(resource: AdminResource): Values {
+  const values: Values = {};
+  for (const f of resource.fields ?? []) values[f.name] = f.kind === "checkbox" ? f.name === "is_active" : f.kind === "multiselect" || f.kind === "idlist" ? [] : f.kind === "number" || f.kind === "select" ? null : "";
+  return values;
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "add");
+  if (!resource.create) throw new Response("Not Found", { status: 404 });
+  return json({
+    key: resource.key,
+    label: resource.label,
+    fields: editableFields(resource, user, "create").map(({ name, label, kind, locked }) => ({ name, label, kind, locked })),
+    values: initialValues(resource),
+    options: await fieldOptions(ctx, resource, null),
+    hasPreview: Boolean(resource.preview),
+  });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "add");
+  const create = resource.create;
+  if (!create) throw new Response("Not Found", { status: 404 });
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  let submitted: Values = initialValues(resource);
+  const result = await runGuarded(request, context, user, async () => {
+    const values = readForm(resource, user, form, initialValues(resource), "create");
+    submitted = values;
+    if (intent === "preview" && resource.preview) return { preview: await resource.preview(ctx, null, values) };
+    return { id: await create(ctx, values) };
+  });
+  if (!result.ok) return json({ errors: result.errors, preview: null, values: submitted }, { status: 400 });
+  if ("preview" in result.value) return json({ errors: {} as Record<string, string>, preview: result.value.preview, values: submitted });
+  return redirect(`/admin/${resource.key}/${encodeURIComponent(String(result.value.id))}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.created", params: {} }) } });
+}
+
+export default function AdminNew() {
+  const { key, label, fields, values, options, hasPreview } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const shown = (data?.values as Values | undefined) ?? values;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t("admin.addTitle", { resource: t(label) })}</h1>
+      {data?.preview ? (
+        <section className="card" data-testid="admin-preview" aria-live="polite">
+          <p className="text-sm">{t(data.preview.summary, data.preview.params)}</p>
+        </section>
+      ) : null}
+      <PostForm key={JSON.stringify(shown)} className="card space-y-4" action={`/admin/${key}/new`}>
+        <AdminFields fields={fields} values={shown} options={options} errors={(data?.errors as Record<string, string>) ?? {}} />
+        <div className="flex gap-2">
+          {hasPreview ? (
+            <button type="submit" name="intent" value="preview" className="btn-secondary" data-testid="admin-preview-button">
+              {t("admin.preview.button")}
+            </button>
+          ) : null}
+          <button type="submit" name="intent" value="save" className="btn-primary" data-testid="admin-save">
+            {t("admin.save")}
+          </button>
+        </div>
+      </PostForm>
+    </div>
+  );
+}
