@@ -8,19 +8,12 @@
  * (spread over all corporations, none of them stored yet, so each is read from ESI once); and a
  * run after another 2 % moved, when the corporations and alliances are stored.
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { sql } from "kysely";
-import pg from "pg";
-import { createDb, type Database, dialectOfUrl, ensureDatabaseExists, migrateToLatest, startEmbeddedPostgres } from "../../db/index.server";
+import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { EsiClient } from "../../app/modules/eve/esi-client.server";
 import { BULK_SIZE, runModelUpdate, type ModelUpdateResult } from "../../app/modules/eve/model-update.server";
 import { type FakeEve, startFakeEve } from "../../tests/fakes/eve/index";
-import { freePort } from "../server-process";
+import { ownDatabase } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const CHARACTERS = 10_000;
@@ -28,7 +21,6 @@ const CORPORATIONS = 50;
 const ALLIANCES = 10;
 const CHARACTERS_PER_ACCOUNT = 3;
 const MOVED_SHARE = 0.02;
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /**
  * The original, for the same universe: run_model_update queues one update_character_chunk task per
@@ -43,67 +35,6 @@ function original(changed: number) {
   return { calls, tasks, text: `original: ${tasks} tasks, ≈${calls} ESI calls — one task per 500 characters with 2 bulk calls each, one per corporation/alliance${changed ? `, one update_character (≈2 calls) per changed character` : ""}` };
 }
 
-interface BenchDatabase {
-  url: string;
-  cleanup(): Promise<void>;
-}
-
-/** A database of our own: a new one on BENCH_DATABASE_URL's server, else an embedded PostgreSQL in a temporary folder. */
-async function benchDatabase(progress: (message: string) => void): Promise<BenchDatabase> {
-  const external = process.env.BENCH_DATABASE_URL;
-  if (external) {
-    const name = `aa_bench_affiliation_${randomBytes(4).toString("hex")}`;
-    const u = new URL(external);
-    u.pathname = `/${name}`;
-    const url = u.toString();
-    progress(`  creating database ${name} on ${u.host}…`);
-    await ensureDatabaseExists(url);
-    return {
-      url,
-      async cleanup() {
-        if (dialectOfUrl(url) === "mysql") {
-          // MySQL lets a connection drop its own database.
-          const admin = createDb(url, { poolSize: 1 });
-          await sql`drop database if exists ${sql.id(name)}`.execute(admin).finally(() => admin.destroy());
-        } else {
-          const adminUrl = new URL(external);
-          adminUrl.pathname = "/postgres";
-          const admin = new pg.Client({ connectionString: adminUrl.toString() });
-          await admin.connect();
-          await admin.query(`drop database if exists "${name}" with (force)`).finally(() => admin.end());
-        }
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-bench-affiliation-"));
-  // The embedded PostgreSQL runs as user postgres and must be able to enter the folder.
-  fs.chmodSync(dir, 0o755);
-  // Should this process be killed, the reaper stops the PostgreSQL started under `dir` and removes it.
-  const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(process.pid), dir], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  reaper.unref();
-  progress(`  starting an embedded PostgreSQL in ${dir}…`);
-  let server;
-  try {
-    server = await startEmbeddedPostgres(path.join(dir, "postgres"), await freePort());
-    await ensureDatabaseExists(server.url);
-  } catch (error) {
-    await server?.stop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const running = server;
-  return {
-    url: running.url,
-    async cleanup() {
-      await running.stop().catch(() => {});
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The universe in the fake, and the same characters stored as the application would have them. */
 async function seed(db: Database, fake: FakeEve) {
@@ -170,7 +101,7 @@ async function measure(db: Database, fake: FakeEve): Promise<{ ms: number; resul
 export const affiliation: Benchmark = {
   name: "affiliation",
   async run(ctx) {
-    const database = await benchDatabase(ctx.progress);
+    const database = await ownDatabase("affiliation", ctx.progress);
     let db: Database | undefined;
     let fake: FakeEve | undefined;
     try {
