@@ -72,64 +72,8 @@ export default function PermissionAudit() {
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <section className="card" aria-labelledby="permission-groups-heading">
-          <h2 id="permission-groups-heading" className="text-lg font-semibold">
-            {t("permissions.detail.groups")}
-          </h2>
-          {groups.length ? (
-            <table className="mt-3 min-w-full text-left text-sm" data-testid="permission-groups">
-              <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
-                <tr>
-                  <th scope="col" className="px-2 py-1">
-                    {t("permissions.detail.col.group")}
-                  </th>
-                  <th scope="col" className="px-2 py-1 text-right">
-                    {t("permissions.detail.col.members")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {groups.map((g) => (
-                  <tr key={g.id} className="border-b border-slate-200 dark:border-slate-700">
-                    <td className="px-2 py-1">{g.name}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{g.members}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="mt-3 text-sm text-slate-500">{t("permissions.detail.none")}</p>
-          )}
-        </section>
-        <section className="card" aria-labelledby="permission-states-heading">
-          <h2 id="permission-states-heading" className="text-lg font-semibold">
-            {t("permissions.detail.states")}
-          </h2>
-          {states.length ? (
-            <table className="mt-3 min-w-full text-left text-sm" data-testid="permission-states">
-              <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
-                <tr>
-                  <th scope="col" className="px-2 py-1">
-                    {t("permissions.detail.col.state")}
-                  </th>
-                  <th scope="col" className="px-2 py-1 text-right">
-                    {t("permissions.detail.col.members")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {states.map((s) => (
-                  <tr key={s.id} className="border-b border-slate-200 dark:border-slate-700">
-                    <td className="px-2 py-1">{s.name}</td>
-                    <td className="px-2 py-1 text-right tabular-nums">{s.members}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="mt-3 text-sm text-slate-500">{t("permissions.detail.none")}</p>
-          )}
-        </section>
+        <SourceTable id="groups" title={t("permissions.detail.groups")} column={t("permissions.detail.col.group")} rows={groups} />
+        <SourceTable id="states" title={t("permissions.detail.states")} column={t("permissions.detail.col.state")} rows={states} />
       </div>
 
       <section aria-labelledby="permission-holders-heading" className="space-y-3">
@@ -201,5 +145,41 @@ export default function PermissionAudit() {
         )}
       </section>
     </div>
+  );
+}
+
+/** Groups or states holding the permission, with their member counts. */
+function SourceTable({ id, title, column, rows }: { id: "groups" | "states"; title: string; column: string; rows: { id: number; name: string; members: number }[] }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card" aria-labelledby={`permission-${id}-heading`}>
+      <h2 id={`permission-${id}-heading`} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {rows.length ? (
+        <table className="mt-3 min-w-full text-left text-sm" data-testid={`permission-${id}`}>
+          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
+            <tr>
+              <th scope="col" className="px-2 py-1">
+                {column}
+              </th>
+              <th scope="col" className="px-2 py-1 text-right">
+                {t("permissions.detail.col.members")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} className="border-b border-slate-200 dark:border-slate-700">
+                <td className="px-2 py-1">{row.name}</td>
+                <td className="px-2 py-1 text-right tabular-nums">{row.members}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="mt-3 text-sm text-slate-500">{t("permissions.detail.none")}</p>
+      )}
+    </section>
   );
 }

@@ -47,7 +47,7 @@ export async function createSuperuser(db: Kysely<DB>, input: SuperuserInput, act
   return db.transaction().execute(async (trx) => {
     if (await findUserByUsername(trx, data.username)) throw new DuplicateUsernameError(data.username);
     const now = new Date();
-    const result = await trx
+    await trx
       .insertInto("users")
       .values({
         username: data.username,
@@ -61,7 +61,7 @@ export async function createSuperuser(db: Kysely<DB>, input: SuperuserInput, act
         date_joined: now,
         last_login: null,
       })
-      .executeTakeFirstOrThrow();
+      .execute();
     const user = await findUserByUsername(trx, data.username);
     await writeAudit(trx, actor, {
       action: "user.create_superuser",
@@ -69,7 +69,6 @@ export async function createSuperuser(db: Kysely<DB>, input: SuperuserInput, act
       targetId: user!.id,
       after: { username: data.username, email: data.email || null, is_superuser: true, is_staff: true },
     });
-    void result;
     return user!;
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
-import type { Actor } from "../audit/audit.server";
+import { type Actor, writeAuditMany } from "../audit/audit.server";
 import { servicesNeedSync } from "../services/sync.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -31,28 +31,17 @@ export async function removeFromStateLimitedGroups(db: Executor, userIds: number
   if (userIds && userIds.length === 0) return 0;
   const rows = await mismatched(db, userIds);
   if (rows.length === 0) return 0;
-  const now = new Date();
-  for (const row of rows) {
-    await db.deleteFrom("user_groups").where("user_id", "=", row.user_id).where("group_id", "=", row.group_id).execute();
+  // One DELETE per group, not per membership.
+  const byGroup = new Map<number, number[]>();
+  for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
+  for (const [groupId, userIdsInGroup] of byGroup) {
+    await db.deleteFrom("user_groups").where("group_id", "=", groupId).where("user_id", "in", userIdsInGroup).execute();
   }
-  await db
-    .insertInto("audit_log")
-    .values(
-      rows.map((row) => ({
-        created_at: now,
-        actor_user_id: actor.userId,
-        actor: actor.label.slice(0, 150),
-        action: "group.member_removed",
-        target_type: "user",
-        target_id: String(row.user_id),
-        before_data: JSON.stringify({ group: row.group_name }),
-        after_data: null,
-        reason: "state no longer allowed in the group",
-        request_id: actor.requestId ?? null,
-        ip: actor.ip ?? null,
-      })),
-    )
-    .execute();
+  await writeAuditMany(
+    db,
+    actor,
+    rows.map((row) => ({ action: "group.member_removed", targetType: "user", targetId: row.user_id, before: { group: row.group_name }, reason: "state no longer allowed in the group" })),
+  );
   await servicesNeedSync(db, [...new Set(rows.map((r) => r.user_id))], "groups changed");
   return rows.length;
 }

@@ -7,7 +7,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { getSettings, type Settings } from "~/config.server";
-import { type Actor } from "../audit/audit.server";
+import { type Actor, writeAuditMany } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
 import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
@@ -85,28 +85,18 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
     for (let i = 0; i < ids.length; i += 5000) await db.updateTable("users").set({ state_id: stateId }).where("id", "in", ids.slice(i, i + 5000)).execute();
   }
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
-  const now = new Date();
-  // 4,000 rows × 11 values stays under PostgreSQL's 65,535 bound parameters.
-  for (let i = 0; i < changes.length; i += 4000) {
-    await db
-      .insertInto("audit_log")
-      .values(
-        changes.slice(i, i + 4000).map((c) => ({
-          created_at: now,
-          actor_user_id: options.actor.userId,
-          actor: options.actor.label.slice(0, 150),
-          action: "user.state_changed",
-          target_type: "user",
-          target_id: String(c.userId),
-          before_data: JSON.stringify({ state: c.from === null ? null : (names.get(c.from) ?? c.from) }),
-          after_data: JSON.stringify({ state: names.get(c.to) ?? c.to }),
-          reason: options.reason.slice(0, 500),
-          request_id: options.actor.requestId ?? null,
-          ip: options.actor.ip ?? null,
-        })),
-      )
-      .execute();
-  }
+  await writeAuditMany(
+    db,
+    options.actor,
+    changes.map((c) => ({
+      action: "user.state_changed",
+      targetType: "user",
+      targetId: c.userId,
+      before: { state: c.from === null ? null : (names.get(c.from) ?? c.from) },
+      after: { state: names.get(c.to) ?? c.to },
+      reason: options.reason,
+    })),
+  );
   // A first assignment (a new account) is not news to the member; a change is.
   const notifyByTarget = new Map<number, number[]>();
   for (const change of changes) if (change.from !== null) notifyByTarget.set(change.to, [...(notifyByTarget.get(change.to) ?? []), change.userId]);
