@@ -35,7 +35,7 @@ function isExecutable(file: string) {
   }
 }
 
-function systemChromium(env: NodeJS.ProcessEnv): string | undefined {
+function systemChromium(env: Record<string, string | undefined>): string | undefined {
   const dirs = [...(env.PATH ?? "").split(path.delimiter).filter(Boolean), "/usr/bin"];
   for (const name of SYSTEM_NAMES) {
     for (const dir of dirs) {
@@ -82,7 +82,7 @@ function packagedChromium(): string | undefined {
 }
 
 /** Finds a Chromium, or throws an Error whose message is NO_CHROMIUM_HELP (or names a bad CHROMIUM_PATH). */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): FoundChromium {
+export function findChromium(env: Record<string, string | undefined> = process.env): FoundChromium {
   if (env.CHROMIUM_PATH) {
     if (!isExecutable(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file. ${NO_CHROMIUM_HELP}`);
     return { path: env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
