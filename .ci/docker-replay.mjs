@@ -28,10 +28,12 @@ import { randomBytes } from "node:crypto";
 const context = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const started = Date.now();
 const say = (line) => console.log(`[docker-replay ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+process.removeAllListeners("warning"); // path.matchesGlob is "experimental" on Node 20
 let scratch;
+const removeScratch = () => spawnSync("rm", ["-rf", scratch]);
 const fail = (line) => {
   console.error(`[docker-replay] FAILED: ${line}`);
-  if (scratch && process.env.KEEP_REPLAY !== "1") fs.rmSync(scratch, { recursive: true, force: true });
+  if (scratch && process.env.KEEP_REPLAY !== "1") removeScratch();
   process.exit(1);
 };
 
@@ -309,7 +311,7 @@ async function cleanUp() {
     if (!stopped) server.kill("SIGKILL");
   }
   spawnSync("psql", [serverUrl, "-q", "-c", `drop database if exists ${database} with (force)`], { stdio: "inherit" });
-  if (process.env.KEEP_REPLAY !== "1") fs.rmSync(scratch, { recursive: true, force: true });
+  if (process.env.KEEP_REPLAY !== "1") removeScratch();
   else say(`kept ${scratch}`);
 }
 
