@@ -15,11 +15,13 @@ import {
   DiscordUnavailableError,
   KyselyRateLimitStore,
   MemoryRateLimitStore,
+  createDiscordStrategy,
   cutNickname,
   discordAuthorizeUrl,
   discordBotInviteUrl,
   exchangeDiscordCode,
   refreshDiscordToken,
+  revokeDiscordToken,
   type DiscordClientOptions,
   type RateLimitStore,
 } from "~/connectors/discord/index.server";
@@ -219,12 +221,34 @@ describe("Discord client", () => {
     expect(reused).toBeInstanceOf(DiscordOAuthError);
     expect(reused.invalidGrant).toBe(true);
     expect((await client().addMember(g.guildId, alice, { accessToken: refreshed.accessToken })).added).toBe(true);
+    await revokeDiscordToken(config, refreshed.refreshToken);
+    expect((await client().getCurrentUser(refreshed.accessToken).catch((e) => e)).unauthorized).toBe(true);
     const denied = await exchangeDiscordCode({ ...config, clientSecret: "bad" }, "x").catch((e) => e);
     expect([denied.status, denied.error]).toEqual([401, "invalid_client"]);
     const invite = new URL(discordBotInviteUrl({ clientId: APP.clientId, guildId: g.guildId }));
     expect(Object.fromEntries(invite.searchParams)).toEqual({ client_id: APP.clientId, scope: "bot", permissions: "402653187", guild_id: g.guildId, disable_guild_select: "true" });
     expect(cutNickname("   ")).toBeNull();
     expect(cutNickname("😀".repeat(40))).toBe("😀".repeat(32));
+  });
+
+  it("gives a remix-auth-oauth2 strategy that completes the round trip with state and PKCE", async () => {
+    const config = { clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUri: APP.redirectUris[0], authorizeUrl: fake.authorizeUrl, tokenUrl: fake.tokenUrl };
+    const strategy = createDiscordStrategy({ ...config, cookie: { name: "dc", path: "/" } }, async (tokens) => tokens);
+    const redirect = await strategy.authenticate(new Request("http://127.0.0.1:9/discord/activate")).catch((r) => r as Response);
+    expect(redirect).toBeInstanceOf(Response);
+    const location = new URL((redirect as Response).headers.get("location")!);
+    expect(location.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(location.searchParams.get("scope")).toBe("identify guilds.join");
+    const cookie = (redirect as Response).headers.get("set-cookie")!.split(";")[0];
+    fake.setNextAuthorization({ userId: alice });
+    const callback = (await fetch(location, { redirect: "manual" })).headers.get("location")!;
+    // A callback without the strategy's cookie (forged or replayed elsewhere) is refused.
+    await expect(strategy.authenticate(new Request(callback))).rejects.toThrow();
+    fake.setNextAuthorization({ userId: alice });
+    const callback2 = (await fetch(location, { redirect: "manual" })).headers.get("location")!;
+    const tokens = await strategy.authenticate(new Request(callback2, { headers: { cookie } }));
+    expect(tokens.scopes).toEqual(["identify", "guilds.join"]);
+    expect((await client().getCurrentUser(tokens.accessToken)).id).toBe(alice);
   });
 });
 
