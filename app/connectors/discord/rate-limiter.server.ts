@@ -60,10 +60,12 @@ export class RateLimiter {
   async acquire(key: string): Promise<number> {
     const invalid = await this.store.invalidCount(this.now());
     if (invalid.count >= this.invalidBudget) return -Math.max(1, invalid.resetAt - this.now());
-    const bucketWait = await this.store.acquire(key, this.now());
-    if (bucketWait > 0) return bucketWait + MARGIN_MS;
+    // Global first: a slot it wastes when the bucket then says "wait" is back within 250 ms, whereas
+    // a wasted bucket slot can cost a whole bucket window.
     const globalWait = await this.store.acquireFixed("global", GLOBAL_PER_WINDOW, GLOBAL_WINDOW_MS, this.now());
-    return globalWait > 0 ? globalWait + 1 : 0;
+    if (globalWait > 0) return globalWait + 1;
+    const bucketWait = await this.store.acquire(key, this.now());
+    return bucketWait > 0 ? bucketWait + MARGIN_MS : 0;
   }
 
   /** Learns from a response's headers (any status). */
