@@ -4,9 +4,8 @@
  * long waits refused), retries on 5xx and timeouts, the invalid-request budget, OAuth2 helpers, the
  * rate-limit store on memory/PostgreSQL/MySQL, and two worker processes sharing one bucket.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   DiscordApiError,
@@ -317,10 +316,17 @@ describe.each(backends)("rate-limit store on $name", ({ name, skip, make }) => {
       fake.setBucketLimit("member", { limit: 4, windowMs: 800 });
       const script = path.resolve("tests/support/discord-hammer.ts");
       const tsx = path.resolve("node_modules/.bin/tsx");
-      const startAt = String(Date.now() + 6000);
-      const run = () => promisify(execFile)(tsx, [script, storeUrl, fake.apiBase, APP.botToken, g.guildId, g.ownerId, "10", startAt], { timeout: 80_000 });
-      const outputs = await Promise.all([run(), run()]);
-      const results = outputs.map((o) => JSON.parse(o.stdout) as { calls: number; errors: string[]; first: number; last: number });
+      const children = [0, 1].map(() => spawn(tsx, [script, storeUrl, fake.apiBase, APP.botToken, g.guildId, g.ownerId, "10"], { stdio: ["pipe", "pipe", "inherit"] }));
+      const outputs = children.map((child) => {
+        let out = "";
+        const ready = new Promise<void>((resolve) => child.stdout.on("data", (chunk: Buffer) => ((out += chunk.toString()), out.startsWith("ready\n") && resolve())));
+        const done = new Promise<string>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`hammer exited ${code}: ${out}`)))));
+        return { ready, done };
+      });
+      // Both loaded and connected: start them together.
+      await Promise.all(outputs.map((o) => o.ready));
+      for (const child of children) child.stdin.end("go\n");
+      const results = (await Promise.all(outputs.map((o) => o.done))).map((o) => JSON.parse(o.trim().split("\n").pop()!) as { calls: number; errors: string[]; first: number; last: number });
       // The two runs overlapped in time (otherwise nothing was shared).
       expect(Math.max(results[0].first, results[1].first)).toBeLessThan(Math.min(results[0].last, results[1].last));
       return { results, calls: fake.callCount(MEMBER_ROUTE), limited: fake.rateLimitedCount() };
