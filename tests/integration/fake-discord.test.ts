@@ -259,6 +259,8 @@ describe("guild, roles and members", () => {
     const ids = fake.seedMembers(g.guildId, 50_000);
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await api("GET", `/guilds/${g.guildId}/members`)).json).toHaveLength(1);
+    expect((await api("GET", `/guilds/${g.guildId}?with_counts=true`)).json.approximate_member_count).toBe(50_002);
+    expect((await api("GET", `/guilds/${g.guildId}`)).json.approximate_member_count).toBeUndefined();
     expect((await api("GET", `/guilds/${g.guildId}/members?limit=1001`)).json.code).toBe(50035);
     const page = (await api("GET", `/guilds/${g.guildId}/members?limit=1000&after=${ids[999]}`)).json;
     expect(page).toHaveLength(1000);
