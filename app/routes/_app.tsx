@@ -2,11 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/web/guards.server";
-import { visibleMenu } from "~/modules/menu/registry";
-import "~/modules/states/menu.server";
-import "~/modules/notifications/menu.server";
-import "~/modules/permissions-audit/menu.server";
-import "~/modules/groups/menu.server";
+import { visibleMenu } from "~/modules/menu/registry.server";
 
 /** Layout of every member page: requires a logged-in user (secure by default). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
