@@ -66,4 +66,18 @@ describe("layering", () => {
       .filter((line) => !pending.has(line));
     expect(bad).toEqual([]);
   });
+
+  it("file names under app/ are kebab-case (route files follow Remix's flat-route names)", () => {
+    const root = path.resolve(__dirname, "../../app");
+    const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
+    const bad = filesUnder(root)
+      .map((file) => path.relative(root, file))
+      .filter((file) => !file.startsWith(`routes${path.sep}`))
+      .filter((file) => !file.split(path.sep).every((part) => kebab.test(part.replace(/\.(ts|tsx|js|jsx)$/, ""))));
+    expect(bad).toEqual([]);
+    expect(kebab.test("AdminForm")).toBe(false);
+    expect(kebab.test("admin-form")).toBe(true);
+    expect(kebab.test("registry.server")).toBe(true);
+  });
 });
+

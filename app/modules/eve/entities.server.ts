@@ -2,8 +2,8 @@
  * Characters, corporations, alliances and factions: read from ESI, stored with the denormalised
  * fields the original keeps on EveCharacter. ESI is read before the transaction that writes.
  */
-import type { Kysely, Transaction } from "kysely";
-import type { DB, EveCharacter } from "../../../db/schema";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { DB, EveAlliancesTable, EveCharacter, EveCorporationsTable } from "../../../db/schema";
 import { EsiClient } from "./esi-client.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -42,22 +42,11 @@ export interface Affiliation {
 /** A character row without the keys we manage (id, updated_at). */
 export type CharacterData = Omit<EveCharacter, "id" | "updated_at">;
 
-export interface CorporationData {
-  corporation_id: number;
-  corporation_name: string;
-  corporation_ticker: string;
-  member_count: number;
-  ceo_id: number | null;
-  alliance_id: number | null;
-  faction_id: number | null;
-}
+/** A corporation row without the key we manage (updated_at). */
+export type CorporationData = Omit<Selectable<EveCorporationsTable>, "updated_at">;
 
-export interface AllianceData {
-  alliance_id: number;
-  alliance_name: string;
-  alliance_ticker: string;
-  executor_corp_id: number | null;
-}
+/** An alliance row without the key we manage (updated_at). */
+export type AllianceData = Omit<Selectable<EveAlliancesTable>, "updated_at">;
 
 /** ESI reads for entities; every call goes through the shared client (cache, budget). */
 export class EveProvider {
