@@ -320,6 +320,22 @@ export interface JobEventsTable {
   created_at: Timestamp;
 }
 
+/** Progress of an admin bulk action (one row per job key). */
+export interface AdminJobProgressTable {
+  job_key: string;
+  resource: string;
+  action: string;
+  ids: string;
+  total: number;
+  done: number;
+  failed: number;
+  status: "queued" | "running" | "done" | "failed";
+  actor_user_id: number | null;
+  actor: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   states: StatesTable;
   state_permissions: StatePermissionsTable;
@@ -360,6 +376,7 @@ export interface DB {
   login_failures: LoginFailuresTable;
   one_time_tokens: OneTimeTokensTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  admin_job_progress: AdminJobProgressTable;
 }
 
 export type User = Selectable<UsersTable>;
