@@ -156,7 +156,7 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
       f().clearRequests();
       const again = (await runTask("eveonline.run_model_update", {})) as ModelUpdateCounts;
       expect(again).toMatchObject({ characters: 8, changed: 0, affiliationCalls: 1, nameCalls: 1, esiCalls: 2, mainsChanged: 0 });
-      expect(esiRequests().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /characters/affiliation/", "POST /universe/names/"]);
+      expect(esiRequests().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /characters/affiliation", "POST /universe/names"]);
       expect(await mainChangedUsers()).toHaveLength(1);
     });
 

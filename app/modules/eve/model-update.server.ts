@@ -204,7 +204,7 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
       rows.map((r) => r.character_id),
       (ids) => {
         result.affiliationCalls++;
-        return esi.post<Affiliation[]>("/characters/affiliation/", ids);
+        return esi.post<Affiliation[]>("/characters/affiliation", ids);
       },
       bisect,
     );
@@ -239,7 +239,7 @@ export async function runModelUpdate(db: Kysely<DB>, esi: EsiClient, options: Mo
       batch,
       (ids) => {
         result.nameCalls++;
-        return esi.post<{ id: number; name: string; category: string }[]>("/universe/names/", ids);
+        return esi.post<{ id: number; name: string; category: string }[]>("/universe/names", ids);
       },
       bisect,
     );
