@@ -20,7 +20,7 @@ export type EsiSettings = Pick<Settings, "ESI_API_URL" | "ESI_USER_CONTACT_EMAIL
 export const ESI_COMPATIBILITY_DATE = "2025-09-30";
 
 /** One User-Agent for ESI and the SSO: app, version and the operator's contact, as CCP asks. */
-export function eveUserAgent(settings: Pick<Settings, "ESI_USER_CONTACT_EMAIL">) {
+export function eveUserAgent(settings: { ESI_USER_CONTACT_EMAIL?: string }) {
   const contact = settings.ESI_USER_CONTACT_EMAIL || "no contact configured";
   return `AllianceAuthTS/${APP_VERSION} (${contact})`;
 }

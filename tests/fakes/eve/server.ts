@@ -14,8 +14,8 @@ export interface FakeEveOptions {
   ssoPort?: number;
   esiPort?: number;
   clients: RegisteredClient[];
-  /** iss claim: "https://login.eveonline.com" (default) or the older bare "login.eveonline.com". */
-  issuerStyle?: "https" | "bare";
+  /** iss claim: "https://login.eveonline.com" (default), the older bare "login.eveonline.com", or "https://login.eveonline.com/" as CCP's docs write it. */
+  issuerStyle?: "https" | "bare" | "slash";
   /** Default true: every refresh returns a new refresh token and the old one becomes invalid_grant. */
   rotateRefreshTokens?: boolean;
   errorLimit?: number;
@@ -94,7 +94,7 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
     keys,
     clock,
     clients,
-    issuer: options.issuerStyle === "bare" ? ISSUERS[1] : ISSUERS[0],
+    issuer: ISSUERS[{ https: 0, bare: 1, slash: 2 }[options.issuerStyle ?? "https"]],
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds,
   });
