@@ -101,9 +101,14 @@ export class EveProvider {
     return (await this.esi.get<EsiFaction[]>("/universe/factions")).data;
   }
 
+  /** The public character record (cached a day): name and affiliation ids. */
+  async publicCharacter(id: number): Promise<EsiCharacter> {
+    return (await this.esi.get<EsiCharacter>(`/characters/${id}`)).data;
+  }
+
   /** A character with its corporation, alliance and faction names, as the original stores them. */
   async character(id: number): Promise<CharacterData> {
-    const { data } = await this.esi.get<EsiCharacter>(`/characters/${id}`);
+    const data = await this.publicCharacter(id);
     // The affiliation route is fresher than the cached public character record.
     const [affiliation] = await this.affiliations([id]);
     return this.describe(id, data.name, affiliation ?? { character_id: id, corporation_id: data.corporation_id, alliance_id: data.alliance_id, faction_id: data.faction_id });
