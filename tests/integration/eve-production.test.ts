@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
+import { EsiClient } from "~/modules/eve/esi-client.server";
+import { runModelUpdate } from "~/modules/eve/model-update.server";
 import { checkAllCharacterOwnership, checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
 import { addCharacterWithSso, characterLoader, loginWithSso } from "~/modules/eve/sso-actions.server";
 import { JwtVerificationError, resetSsoCaches, SsoUnavailableError, verifyAccessToken } from "~/modules/eve/sso.server";
@@ -36,7 +38,7 @@ describe.each(dialects)("EVE in production on $dialect", ({ dialect, skip }) => 
   beforeEach(async () => {
     if (skip) return;
     await fake?.stop();
-    for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "eve_sso_throttle"] as const) {
+    for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "eve_sso_throttle", "esi_cache", "esi_error_budget"] as const) {
       await rt.db.deleteFrom(table).execute();
     }
     await rt.db.updateTable("users").set({ main_character_id: null }).execute();
@@ -199,5 +201,68 @@ describe.each(dialects)("EVE in production on $dialect", ({ dialect, skip }) => 
       await slash.stop();
       resetSsoCaches();
     }
+  });
+  describe("model update against ESI's bulk quirks", () => {
+    const esi = () => new EsiClient(rt.db, rt.settings);
+    /** A day later: the character records cached at login (`GET /characters/{id}`, a day) have expired. */
+    const dayLater = () => rt.db.deleteFrom("esi_cache").execute();
+    const character = (id: number) => rt.db.selectFrom("eve_characters").selectAll().where("character_id", "=", id).executeTakeFirstOrThrow();
+
+    it.skipIf(skip)("reads characters the affiliation route leaves out one by one, and notices their moves", async () => {
+      await member(C.aliceMain, [C.aliceHauler]);
+      f().addCharacter({ id: C.aliceHauler, name: "Hauler Prime", corporationId: DEMO.corporations.mining, accountId: DEMO.accounts.alice, missingFromAffiliation: true });
+      f().clearRequests();
+      await dayLater();
+      const result = await runModelUpdate(rt.db, esi(), { settings: rt.settings });
+      expect(result).toMatchObject({ characters: 2, missing: 0, skipped: 0, biomassed: 0 });
+      expect(await character(C.aliceHauler)).toMatchObject({ character_name: "Hauler Prime", corporation_id: DEMO.corporations.mining, corporation_name: "Deep Core Extraction", alliance_id: DEMO.alliances.meridian });
+      expect(f().requests.some((r) => r.path === `/characters/${C.aliceHauler}`)).toBe(true);
+    });
+
+    it.skipIf(skip)("names a character younger than an hour from its own record when the names route 404s the batch", async () => {
+      await member(C.bobMain, [C.bobAlt]);
+      f().addCharacter({ id: C.bobAlt, name: "Renamed Newbie", corporationId: DEMO.corporations.mining, accountId: DEMO.accounts.bob, createdAt: f().now() });
+      await dayLater();
+      const result = await runModelUpdate(rt.db, esi(), { names: "all", settings: rt.settings });
+      expect(result).toMatchObject({ missing: 0, skipped: 0 });
+      expect(await character(C.bobAlt)).toMatchObject({ character_name: "Renamed Newbie" });
+      expect(await character(C.bobMain)).toMatchObject({ character_name: expect.any(String) });
+    });
+
+    it.skipIf(skip)("removes the tokens and ownership of a biomassed character, tells the owner and moves the main out", async () => {
+      const alice = await member(C.aliceMain, [C.aliceAlt]);
+      f().biomassCharacter(C.aliceAlt);
+      f().biomassCharacter(C.aliceMain);
+      await dayLater();
+      const result = await runModelUpdate(rt.db, esi(), { settings: rt.settings });
+      expect(result).toMatchObject({ biomassed: 2, missing: 0 });
+      expect(await character(C.aliceAlt)).toMatchObject({ corporation_id: 1000001, corporation_name: "Doomheim" });
+      expect(await tokensOf(C.aliceAlt)).toHaveLength(0);
+      expect(await tokensOf(C.aliceMain)).toHaveLength(0);
+      expect(await ownershipOf(C.aliceAlt)).toBeUndefined();
+      expect(await ownershipOf(C.aliceMain)).toBeUndefined();
+      const user = await rt.db.selectFrom("users").select("main_character_id").where("id", "=", alice).executeTakeFirstOrThrow();
+      expect(user.main_character_id).toBeNull();
+      const titles = (await notificationsOf(alice)).map((n) => n.title).sort();
+      expect(titles.filter((t) => t.endsWith("biomassed"))).toHaveLength(2);
+      // Nothing left to clean up on the next run.
+      expect(await runModelUpdate(rt.db, esi(), { settings: rt.settings })).toMatchObject({ biomassed: 0 });
+    });
+
+    it.skipIf(skip)("refreshes every stored corporation, alliance and faction, also those no character points at", async () => {
+      await member(C.carolMain);
+      const old = new Date(Date.now() - 2 * 86_400_000);
+      await rt.db.insertInto("eve_alliances").values({ alliance_id: DEMO.alliances.meridian, alliance_name: "Old Meridian", alliance_ticker: "OLD", executor_corp_id: null, updated_at: old }).execute().catch(() => rt.db.updateTable("eve_alliances").set({ alliance_name: "Old Meridian", updated_at: old }).where("alliance_id", "=", DEMO.alliances.meridian).execute());
+      await rt.db.insertInto("eve_corporations").values({ corporation_id: DEMO.corporations.mining, corporation_name: "Old Mining", corporation_ticker: "OLD", member_count: 1, ceo_id: null, alliance_id: null, faction_id: null, updated_at: old }).execute().catch(() => rt.db.updateTable("eve_corporations").set({ corporation_name: "Old Mining", updated_at: old }).where("corporation_id", "=", DEMO.corporations.mining).execute());
+      await rt.db.updateTable("eve_factions").set({ faction_name: "Old Faction Name" }).execute();
+      await runModelUpdate(rt.db, esi(), { settings: rt.settings });
+      const corp = await rt.db.selectFrom("eve_corporations").select(["corporation_name", "alliance_id", "updated_at"]).where("corporation_id", "=", DEMO.corporations.mining).executeTakeFirstOrThrow();
+      expect(corp.corporation_name).toBe("Deep Core Extraction");
+      expect(corp.updated_at.getTime()).toBeGreaterThan(old.getTime());
+      const alliance = await rt.db.selectFrom("eve_alliances").select(["alliance_name"]).where("alliance_id", "=", DEMO.alliances.meridian).executeTakeFirstOrThrow();
+      expect(alliance.alliance_name).toBe("Silent Meridian");
+      const factions = await rt.db.selectFrom("eve_factions").select("faction_name").execute();
+      expect(factions.map((x) => x.faction_name)).not.toContain("Old Faction Name");
+    });
   });
 });
