@@ -18,7 +18,7 @@ import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { graphileTaskList, runTask } from "../../jobs/task-list";
 import { DEMO, type FakeEve } from "../fakes/eve/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
-import { attachFakeEve, completedSso } from "../support/eve";
+import { attachFakeEve, clearEveWorld, completedSso } from "../support/eve";
 
 const C = DEMO.characters;
 const CORP = DEMO.corporations;
@@ -53,11 +53,7 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
   beforeEach(async () => {
     if (skip) return;
     await fake?.stop();
-    for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "esi_cache", "esi_error_budget", "eve_sso_throttle"] as const) {
-      await rt.db.deleteFrom(table).execute();
-    }
-    await rt.db.updateTable("users").set({ main_character_id: null }).execute();
-    await rt.db.deleteFrom("users").execute();
+    await clearEveWorld(rt);
     await rt.db.deleteFrom("eve_characters").execute();
     await rt.db.deleteFrom("eve_corporations").execute();
     await rt.db.deleteFrom("eve_alliances").execute();

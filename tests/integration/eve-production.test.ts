@@ -5,18 +5,22 @@
  * throttled and paused, final refusals that keep the ownership, the User-Agent on SSO calls, and
  * the issuer spellings. Both dialects.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { connectToDemoEve, demoEveFile, startDemoEve } from "~/modules/eve/demo.server";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
 import { EsiClient } from "~/modules/eve/esi-client.server";
 import { runModelUpdate } from "~/modules/eve/model-update.server";
 import { checkAllCharacterOwnership, checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
 import { addCharacterWithSso, characterLoader, loginWithSso } from "~/modules/eve/sso-actions.server";
-import { JwtVerificationError, resetSsoCaches, SsoUnavailableError, verifyAccessToken } from "~/modules/eve/sso.server";
+import { JwtVerificationError, refreshAccessToken, resetSsoCaches, SsoUnavailableError, verifyAccessToken } from "~/modules/eve/sso.server";
 import { acquireRefreshSlot, refreshPause } from "~/modules/eve/sso-throttle.server";
 import { revokeAndDeleteToken, validAccessToken } from "~/modules/eve/tokens.server";
 import { DEMO, type FakeEve, startFakeEve, seedDemoWorld } from "../fakes/eve/index";
-import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
-import { attachFakeEve, CLIENT, completedSso, obtainTokens } from "../support/eve";
+import { createTestRuntime, dialects, testSettings, type TestRuntime } from "../support/db";
+import { attachFakeEve, CLIENT, clearEveWorld, completedSso, obtainTokens } from "../support/eve";
 import { makeUser } from "../support/factories";
 
 const C = DEMO.characters;
@@ -38,11 +42,7 @@ describe.each(dialects)("EVE in production on $dialect", ({ dialect, skip }) => 
   beforeEach(async () => {
     if (skip) return;
     await fake?.stop();
-    for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "eve_sso_throttle", "esi_cache", "esi_error_budget"] as const) {
-      await rt.db.deleteFrom(table).execute();
-    }
-    await rt.db.updateTable("users").set({ main_character_id: null }).execute();
-    await rt.db.deleteFrom("users").execute();
+    await clearEveWorld(rt);
     fake = await attachFakeEve(rt);
     Object.assign(rt.settings, { ESI_USER_CONTACT_EMAIL: CONTACT, ESI_SSO_REFRESH_PER_MINUTE: 300, ESI_TIMEOUT_SECONDS: 5 });
   });
@@ -264,5 +264,29 @@ describe.each(dialects)("EVE in production on $dialect", ({ dialect, skip }) => 
       const factions = await rt.db.selectFrom("eve_factions").select("faction_name").execute();
       expect(factions.map((x) => x.faction_name)).not.toContain("Old Faction Name");
     });
+  });
+});
+
+describe("demo mode with a separate worker process", () => {
+  it("lets a worker reach the fake EVE the web process started, through DATA_DIR/demo-eve.json", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-demo-eve-"));
+    const web = testSettings({ DATA_DIR: dataDir });
+    const worker = testSettings({ DATA_DIR: dataDir });
+    expect(worker.demoMode).toBe(true);
+    const stopPolling = connectToDemoEve(worker, 50); // the worker may start first
+    const fake = await startDemoEve(web);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(worker).toMatchObject({ ESI_SSO_BASE_URL: fake.ssoUrl, ESI_SSO_CLIENT_ID: web.ESI_SSO_CLIENT_ID, ESI_SSO_CLIENT_SECRET: web.ESI_SSO_CLIENT_SECRET });
+      // A refresh from the worker is accepted by the web process's fake (same client, same secret).
+      const { refreshToken } = await obtainTokens(fake, DEMO.characters.aliceMain, ["publicData"], web.ESI_SSO_CALLBACK_URL, { clientId: web.ESI_SSO_CLIENT_ID, clientSecret: web.ESI_SSO_CLIENT_SECRET });
+      const refreshed = await refreshAccessToken(worker, refreshToken);
+      expect((await verifyAccessToken(worker, refreshed.accessToken)).characterId).toBe(DEMO.characters.aliceMain);
+      expect(fs.statSync(demoEveFile(web)).mode & 0o777).toBe(0o600);
+    } finally {
+      stopPolling();
+      await fake.stop();
+      resetSsoCaches();
+    }
   });
 });
