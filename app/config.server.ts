@@ -111,6 +111,22 @@ const definitions = {
   ESI_USER_CONTACT_EMAIL: [str(""), "Contact address sent in the ESI User-Agent, as CCP asks of every application."],
   ESI_TOKEN_VALID_DURATION: [int(1170, 60, 1200), "Seconds after which a stored access token is refreshed before use."],
   ESI_TIMEOUT_SECONDS: [int(15, 1, 120), "Timeout of one ESI or SSO request."],
+  ESI_COMPATIBILITY_DATE: [
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value === "") return "2025-09-30";
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+          ctx.addIssue({ code: "custom", message: `expected a date YYYY-MM-DD, got "${value}"` });
+          return z.NEVER;
+        }
+        return value;
+      }),
+    "ESI behaviour the app speaks (header X-Compatibility-Date). Move it only with the tests (see the README's EVE section).",
+  ],
+  ESI_SSO_REFRESH_PER_MINUTE: [int(300, 1, 100000), "Token refreshes at the EVE SSO per minute, across all processes (CCP blocks clients with many failed token requests)."],
   DISCORD_GUILD_ID: [str(""), "ID of your Discord server (guild). Unset outside production with no bot token: demo mode with a local fake Discord."],
   DISCORD_APP_ID: [str(""), "OAuth client ID of the Discord application."],
   DISCORD_APP_SECRET: [str(""), "OAuth client secret of the Discord application."],
@@ -219,6 +235,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     problems.push("SECRET_KEY: must be at least 32 characters long");
   }
   if (raw.NODE_ENV === "production" && !raw.ESI_SSO_CLIENT_ID) problems.push("ESI_SSO_CLIENT_ID: is required in production (demo mode is for development only)");
+  if (raw.NODE_ENV === "production" && !raw.ESI_USER_CONTACT_EMAIL) problems.push("ESI_USER_CONTACT_EMAIL: is required in production (CCP asks every ESI application for a contact and can ban one without)");
   if (raw.ESI_SSO_CLIENT_ID && !raw.ESI_SSO_CLIENT_SECRET) problems.push("ESI_SSO_CLIENT_SECRET: is required when ESI_SSO_CLIENT_ID is set");
   if (!raw.LOGIN_TOKEN_SCOPES.trim()) problems.push("LOGIN_TOKEN_SCOPES: must not be empty");
   if (raw.DISCORD_GUILD_ID && !/^\d{1,20}$/.test(raw.DISCORD_GUILD_ID)) problems.push("DISCORD_GUILD_ID: must be the server's numeric ID");

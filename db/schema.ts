@@ -231,6 +231,15 @@ export interface DiscordRateLimitsTable {
   updated_at: Timestamp | null;
 }
 
+/** Shared pacing of EVE SSO token refreshes (one row, id 1). */
+export interface EveSsoThrottleTable {
+  id: number;
+  window_start: Timestamp;
+  attempts: number;
+  blocked_until: Timestamp | null;
+  blocked_reason: string | null;
+}
+
 export interface StatesTable {
   id: Generated<number>;
   name: string;
@@ -364,6 +373,7 @@ export interface DB {
   esi_cache: EsiCacheTable;
   esi_error_budget: EsiErrorBudgetTable;
   discord_ratelimits: DiscordRateLimitsTable;
+  eve_sso_throttle: EveSsoThrottleTable;
   users: UsersTable;
   sessions: SessionsTable;
   permissions: PermissionsTable;
