@@ -7,9 +7,8 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 export async function loader({ context }: LoaderFunctionArgs) {
   const refusal = context.refusal;
   if (!refusal) throw new Response("Not Found", { status: 404 });
-  const headers: Record<string, string> = { "Cache-Control": "no-store" };
-  if (refusal.retryAfterSeconds) headers["Retry-After"] = String(refusal.retryAfterSeconds);
-  throw json({ reason: refusal.reason, retryAfterSeconds: refusal.retryAfterSeconds ?? null }, { status: refusal.status, headers });
+  // The HTTP layer sets Retry-After on the response itself.
+  throw json({ reason: refusal.reason, retryAfterSeconds: refusal.retryAfterSeconds ?? null }, { status: refusal.status });
 }
 
 export default function RequestRefused() {

@@ -59,8 +59,7 @@ export type CsrfFailure = "origin" | "missing-token" | "bad-token";
 /** A non-GET request must name its origin (Origin, else Referer), and it must be ours. */
 export function checkOrigin(headers: Headers, allowedOrigins: string[]): boolean {
   const origin = headers.get("origin");
-  if (origin && origin !== "null") return allowedOrigins.includes(origin);
-  if (origin === "null") return false;
+  if (origin !== null) return allowedOrigins.includes(origin);
   const referer = headers.get("referer");
   if (!referer) return false;
   try {

@@ -219,6 +219,7 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
         headers.delete("content-length");
       }
       res.locals.route = refusal ? "routes/request-refused" : routeId;
+      if (refusal?.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
 
       const controller = new AbortController();
       res.on("close", () => controller.abort());

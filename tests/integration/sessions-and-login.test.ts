@@ -58,6 +58,36 @@ describe.each(dialects)("sessions, password login and first-run setup on $dialec
     expect(await resolveSession(rt.db, rt.settings, token, new Date(start.getTime() + rt.settings.SESSION_MAX_AGE_HOURS * 60 * MINUTE + 1))).toBeNull();
   });
 
+  it.skipIf(skip)("a member promoted to staff gets the staff lifetimes at once", async () => {
+    const member = await makeUser(rt.db);
+    const start = new Date();
+    const token = await createSession(rt.db, rt.settings, member, {}, start);
+    const later = new Date(start.getTime() + (rt.settings.STAFF_SESSION_MAX_AGE_HOURS + 1) * 60 * MINUTE);
+    // Busy all along, so only the absolute lifetime can end it.
+    await rt.db.updateTable("sessions").set({ last_seen_at: new Date(later.getTime() - MINUTE) }).where("id", "=", sha256(token)).execute();
+    expect(await resolveSession(rt.db, rt.settings, token, later)).not.toBeNull();
+    await rt.db.updateTable("users").set({ is_staff: true }).where("id", "=", member.id).execute();
+    expect(await resolveSession(rt.db, rt.settings, token, later)).toBeNull();
+    // And the staff idle timeout applies to a session that was idle for longer than staff may be.
+    const other = await makeUser(rt.db);
+    const t2 = await createSession(rt.db, rt.settings, other, {}, start);
+    await rt.db.updateTable("users").set({ is_superuser: true }).where("id", "=", other.id).execute();
+    expect(await resolveSession(rt.db, rt.settings, t2, new Date(start.getTime() + (rt.settings.STAFF_SESSION_IDLE_MINUTES + 1) * MINUTE))).toBeNull();
+  });
+
+  it.skipIf(skip)("a background read does not extend the idle timeout", async () => {
+    const member = await makeUser(rt.db);
+    const start = new Date();
+    const token = await createSession(rt.db, rt.settings, member, {}, start);
+    const idle = rt.settings.SESSION_IDLE_MINUTES * MINUTE;
+    let now = start;
+    for (let i = 0; i < 3; i++) {
+      now = new Date(now.getTime() + idle / 2);
+      if (now.getTime() < start.getTime() + idle) expect(await resolveSession(rt.db, rt.settings, token, now, { activity: false })).not.toBeNull();
+    }
+    expect(await resolveSession(rt.db, rt.settings, token, new Date(start.getTime() + idle + 1), { activity: false })).toBeNull();
+  });
+
   it.skipIf(skip)("deactivating a user and 'log out everywhere' end every session", async () => {
     const user = await makeUser(rt.db);
     const a = await createSession(rt.db, rt.settings, user, {});
