@@ -3,7 +3,7 @@
  * first-run setup form), starting an EVE SSO login, registration. Page views are never limited.
  * Counters live in the queue PostgreSQL (always PostgreSQL, reachable from every web process and
  * host), through rate-limiter-flexible's PostgreSQL store; when that store fails, a per-process
- * memory limiter with the same limits takes over. See docs/decisions/0007-rate-limits.md.
+ * memory limiter with the same limits takes over. See docs/decisions/0013-rate-limits.md.
  */
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { Settings } from "~/config.server";
