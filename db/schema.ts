@@ -202,6 +202,8 @@ export interface EmailOutboxTable {
   text_body: string;
   html_body: string;
   created_at: Timestamp;
+  /** The user the email was sent for (0008); null for older rows. */
+  user_id: number | null;
 }
 
 export interface EsiCacheTable {
