@@ -7,6 +7,7 @@ import type { InsertQueryBuilder, InsertResult, Kysely, Transaction } from "kyse
 import { dialectOf } from "../../../db/dialect";
 import type { DB, GroupRequestLogsTable } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
+import { groupBy } from "../group-by";
 import { servicesNeedSync } from "../services/sync.server";
 import { type Executor, type GroupsSubject, managedGroup } from "./queries.server";
 
@@ -113,8 +114,7 @@ export async function removeUsersWithoutRequestGroupsPermission(trx: Executor, u
     removed.push(...rows);
   }
   if (removed.length) await servicesNeedSync(trx, [...new Set(removed.map((r) => r.user_id))], "groups changed");
-  const byGroup = new Map<number, number[]>();
-  for (const row of removed) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
+  const byGroup = groupBy(removed, (r) => r.group_id, (r) => r.user_id);
   for (const [groupId, users] of byGroup) {
     await writeAudit(trx, actor, {
       action: "group.members_removed",

@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { type Actor, writeAuditMany } from "../audit/audit.server";
+import { groupBy } from "../group-by";
 import { servicesNeedSync } from "../services/sync.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -32,8 +33,7 @@ export async function removeFromStateLimitedGroups(db: Executor, userIds: number
   const rows = await mismatched(db, userIds);
   if (rows.length === 0) return 0;
   // One DELETE per group, not per membership.
-  const byGroup = new Map<number, number[]>();
-  for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
+  const byGroup = groupBy(rows, (r) => r.group_id, (r) => r.user_id);
   for (const [groupId, userIdsInGroup] of byGroup) {
     await db.deleteFrom("user_groups").where("group_id", "=", groupId).where("user_id", "in", userIdsInGroup).execute();
   }

@@ -11,6 +11,7 @@ import { type Actor, writeAuditMany } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
 import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
+import { groupBy } from "../group-by";
 import { notifyUsers } from "../notifications/notify.server";
 import { servicesNeedSync } from "../services/sync.server";
 
@@ -79,8 +80,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   const changedIds = changes.map((c) => c.userId);
   const lacking = new Set(await usersWithoutPermission(db, changedIds, "groupmanagement.request_groups"));
   const holdersBefore = changedIds.filter((id) => !lacking.has(id));
-  const byTarget = new Map<number, number[]>();
-  for (const change of changes) byTarget.set(change.to, [...(byTarget.get(change.to) ?? []), change.userId]);
+  const byTarget = groupBy(changes, (c) => c.to, (c) => c.userId);
   for (const [stateId, ids] of byTarget) {
     for (let i = 0; i < ids.length; i += 5000) await db.updateTable("users").set({ state_id: stateId }).where("id", "in", ids.slice(i, i + 5000)).execute();
   }
@@ -98,8 +98,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
     })),
   );
   // A first assignment (a new account) is not news to the member; a change is.
-  const notifyByTarget = new Map<number, number[]>();
-  for (const change of changes) if (change.from !== null) notifyByTarget.set(change.to, [...(notifyByTarget.get(change.to) ?? []), change.userId]);
+  const notifyByTarget = groupBy(changes.filter((c) => c.from !== null), (c) => c.to, (c) => c.userId);
   for (const [stateId, ids] of notifyByTarget) {
     await notifyUsers(db, ids, { title: `State changed to: ${names.get(stateId) ?? stateId}`, level: "info" }, (options.settings ?? getSettings()).NOTIFICATIONS_MAX_PER_USER);
   }
