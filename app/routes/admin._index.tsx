@@ -2,8 +2,8 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireStaff } from "~/web/guards.server";
-import { adminResources, can } from "~/modules/admin/registry.server";
-import "~/modules/admin/resources.server";
+import { can } from "~/modules/admin/registry.server";
+import { adminResources } from "~/modules/admin/resources/index.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaff(request, context);

@@ -3,8 +3,8 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SideNav, SidebarLayout } from "~/components/side-nav";
 import { requireStaff } from "~/web/guards.server";
-import { adminResources, can } from "~/modules/admin/registry.server";
-import "~/modules/admin/resources.server";
+import { can } from "~/modules/admin/registry.server";
+import { adminResources } from "~/modules/admin/resources/index.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration" }];
 

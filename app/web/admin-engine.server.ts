@@ -6,8 +6,8 @@ import type { DB } from "../../db/schema";
 import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, type CurrentUser, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
-import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, adminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
-import "../modules/admin/resources.server";
+import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
+import { adminResource } from "../modules/admin/resources/index.server";
 
 export const PAGE_SIZE = 50;
 

@@ -9,7 +9,8 @@ import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.serv
 import type { CurrentUser } from "../../app/web/guards.server";
 import type { PermissionKey } from "../../app/modules/auth/permission-types";
 import { listPage, listParams } from "../../app/web/admin-engine.server";
-import { adminResource, type AdminCtx } from "../../app/modules/admin/registry.server";
+import type { AdminCtx } from "../../app/modules/admin/registry.server";
+import { adminResource } from "../../app/modules/admin/resources/index.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import type { Benchmark, Figure } from "../types";
 import { insertChunked, ownDatabase, useBenchSettings } from "./states";

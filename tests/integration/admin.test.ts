@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBulkAction } from "~/modules/admin/bulk.server";
-import { adminResources, permissionFor, type Verb } from "~/modules/admin/registry.server";
-import "~/modules/admin/resources.server";
+import { permissionFor, type Verb } from "~/modules/admin/registry.server";
+import { adminResources } from "~/modules/admin/resources/index.server";
 import { createSession } from "~/modules/auth/sessions.server";
 import { sessionCookie } from "~/web/cookies.server";
 import { upsertAlliance, upsertCharacter, upsertCorporation, upsertFaction } from "~/modules/eve/entities.server";

@@ -132,15 +132,3 @@ export function can(user: Pick<CurrentUser, "permissions" | "is_superuser" | "is
   if (verb === "view" && user.permissions.has(permissionFor(resource, "change"))) return true;
   return user.permissions.has(permissionFor(resource, verb));
 }
-
-const registry = new Map<string, AdminResource>();
-
-export function registerAdminResource(resource: AdminResource) {
-  registry.set(resource.key, resource);
-}
-export function adminResources() {
-  return [...registry.values()];
-}
-export function adminResource(key: string | undefined) {
-  return key ? registry.get(key) : undefined;
-}

@@ -1,0 +1,67 @@
+/** What the resource declarations share: id lists, option loaders, counts, domain errors → form errors, permission sets. */
+import type { Kysely, Transaction } from "kysely";
+import { z } from "zod";
+import type { DB } from "../../../../db/schema";
+import { writeAudit } from "../../audit/audit.server";
+import { GroupError } from "../../groups/admin.server";
+import { StateRuleError } from "../../states/states.server";
+import { type AdminCtx, AdminInvalid, type AdminResource, type ColumnDef, type Option } from "../registry.server";
+
+export const ids = z.array(z.number().int().positive()).max(10_000);
+export const flag = (label: string, name: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ name, label, expr: name, kind: "bool", ...extra });
+
+export async function permissionOptions(ctx: AdminCtx): Promise<Option[]> {
+  const rows = await ctx.db.selectFrom("permissions").select(["id", "app_label", "codename"]).orderBy("app_label").orderBy("codename").execute();
+  return rows.map((p) => ({ value: String(p.id), label: `${p.app_label}.${p.codename}` }));
+}
+export async function groupOptions(ctx: AdminCtx): Promise<Option[]> {
+  const rows = await ctx.db.selectFrom("auth_groups as g").leftJoin("group_settings as s", "s.group_id", "g.id").select(["g.id", "g.name", "s.restricted"]).orderBy("g.name").limit(2000).execute();
+  return rows.map((g) => ({ value: String(g.id), label: g.restricted ? `${g.name} (restricted)` : g.name }));
+}
+export async function stateOptions(ctx: AdminCtx): Promise<Option[]> {
+  const rows = await ctx.db.selectFrom("states").select(["id", "name"]).orderBy("priority", "desc").execute();
+  return rows.map((s) => ({ value: String(s.id), label: s.name }));
+}
+export async function countWhere(db: Kysely<DB>, table: keyof DB, column: string, value: number | string) {
+  const row = await (db.selectFrom(table as "users") as any).select((eb: any) => eb.fn.countAll().as("n")).where(column, "=", value).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+/** A domain refusal (state or group rule) becomes a form error on its field. */
+export function fromDomainError(error: unknown): never {
+  if (error instanceof StateRuleError) {
+    const key = error.message.split(":")[0];
+    const field = key.endsWith("nameTaken") || key.endsWith("guestRename") ? "name" : key.endsWith("priorityTaken") ? "priority" : "_form";
+    throw new AdminInvalid({ [field]: key });
+  }
+  if (error instanceof GroupError) throw new AdminInvalid({ [error.field && error.field !== "leader" && error.field !== "leaderGroup" ? error.field : "_form"]: error.key });
+  throw error;
+}
+
+export async function checkPermissionIds(ctx: AdminCtx, wanted: number[]) {
+  if (!wanted.length) return;
+  const rows = await ctx.db.selectFrom("permissions").select("id").where("id", "in", wanted).execute();
+  if (rows.length !== wanted.length) throw new AdminInvalid({ permissionIds: "admin.errors.unknownPermission" });
+}
+
+export async function replacePermissions(trx: Transaction<DB>, table: "user_permissions" | "group_permissions", column: "user_id" | "group_id", ownerId: number, permissionIds: number[]) {
+  await trx.deleteFrom(table).where(column, "=", ownerId).execute();
+  if (permissionIds.length) await (trx.insertInto(table) as any).values(permissionIds.map((permission_id) => ({ [column]: ownerId, permission_id }))).execute();
+}
+
+/** A resource that is only listed, viewed and (unless `noDelete`) deleted, each deletion audited. */
+export function viewDelete(spec: Omit<AdminResource, "get" | "remove"> & { table: keyof DB; deleteWith?: (trx: Transaction<DB>, id: string, ctx: AdminCtx) => Promise<void>; noDelete?: boolean }): AdminResource {
+  const { table, deleteWith, noDelete, ...resource } = spec;
+  return {
+    ...resource,
+    get: async (db, id) => (await resource.listQuery(db).where(resource.pk.expr, "=", resource.pk.kind === "number" ? Number(id) : id).executeTakeFirst()) ?? null,
+    remove: noDelete
+      ? undefined
+      : async (ctx, id, cur) => {
+          await ctx.db.transaction().execute(async (trx) => {
+            await writeAudit(trx, ctx.actor, { action: `${resource.auditType}.delete`, targetType: resource.auditType, targetId: id, before: cur });
+            if (deleteWith) await deleteWith(trx, id, ctx);
+            else await (trx.deleteFrom(table as "users") as any).where(resource.pk.expr.replace(/^\w+\./, ""), "=", resource.pk.kind === "number" ? Number(id) : id).execute();
+          });
+        },
+  };
+}
