@@ -6,7 +6,7 @@ import { actorFor, hasPermission, requirePermission } from "~/web/guards.server"
 import { getRuntime } from "~/modules/runtime.server";
 import { editorChoices, readStateForm } from "~/modules/states/editor.server";
 import { GUEST } from "~/modules/states/evaluate.server";
-import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError } from "~/modules/states/states.server";
+import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError, withGuestRule } from "~/modules/states/states.server";
 import { flashHeader } from "~/web/flash.server";
 import { notFound, pathId } from "~/web/params.server";
 
@@ -59,11 +59,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, id === null ? "authentication.add_state" : "authentication.change_state");
   const current = id === null ? null : await getStateDefinition(db, id);
   if (id !== null && !current) notFound();
-  const { definition, errors } = readStateForm(form, current, user.is_superuser);
-  if (current?.name === GUEST) {
-    // Only priority and permissions of Guest can change (as in the original).
-    Object.assign(definition, { name: GUEST, public: current.public, characterIds: current.characterIds, corporationIds: current.corporationIds, allianceIds: current.allianceIds, factionIds: current.factionIds });
-  }
+  const { definition: submitted, errors } = readStateForm(form, current, user.is_superuser);
+  const definition = withGuestRule(submitted, current);
   if (Object.keys(errors).length) return json({ formError: null, preview: null, values: definition, errors }, { status: 400 });
   try {
     if (intent === "preview") {

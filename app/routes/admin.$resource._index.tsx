@@ -43,6 +43,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const remove = resource.remove;
     let deleted = 0;
     const result = await runGuarded(request, context, user, async () => {
+      await resource.guardTargets?.(ctx, ids);
       for (const id of ids) {
         const current = await resource.get(ctx.db, id);
         if (!current || resource.undeletable?.(current)) continue;
@@ -58,9 +59,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!bulk) return json({ error: "admin.errors.choice" }, { status: 400 });
   const { user, ctx } = await requireAdmin(request, context, params.resource, bulk.permission);
   if (!ids.length) return json({ error: "admin.errors.nothingSelected" }, { status: 400 });
-  const jobKey = await startBulkAction(ctx, resource, bulk, ids);
-  void user;
-  return redirect(`/admin/jobs/${encodeURIComponent(jobKey)}`);
+  const started = await runGuarded(request, context, user, async () => {
+    await resource.guardTargets?.(ctx, ids);
+    return startBulkAction(ctx, resource, bulk, ids);
+  });
+  if (!started.ok) return json({ error: "admin.errors.invalid" }, { status: 400 });
+  return redirect(`/admin/jobs/${encodeURIComponent(started.value)}`);
 }
 
 export default function AdminList() {

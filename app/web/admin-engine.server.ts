@@ -1,13 +1,14 @@
 /** The generic machinery behind the /admin pages: access, form parsing, lists, CSV, history. */
-import type { AppLoadContext } from "@remix-run/node";
+import { type AppLoadContext, json } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, type CurrentUser, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
-import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
+import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
+import { EVE_ID_MAX, INT_MAX, strictId, strictInt } from "../modules/admin/strict-int";
 
 export const PAGE_SIZE = 50;
 
@@ -49,19 +50,19 @@ export async function runGuarded<T>(request: Request, context: AppLoadContext, u
 
 export function parseId(resource: AdminResource, raw: string | undefined): string {
   if (!raw) notFound();
-  if (resource.pk.kind === "number" && !/^[1-9][0-9]{0,15}$/.test(raw)) notFound();
+  if (resource.pk.kind === "number" && strictId(raw, resource.pk.eveId ? EVE_ID_MAX : INT_MAX) === null) notFound();
   if (raw.length > 200) notFound();
   return raw;
 }
 
-function toNumberList(values: FormDataEntryValue[]): { ids: number[]; bad: boolean } {
+function toNumberList(values: FormDataEntryValue[], max: number): { ids: number[]; bad: boolean } {
   const parts = values.flatMap((v) => String(v).split(/[\s,;]+/)).filter(Boolean);
   const ids: number[] = [];
   let bad = false;
   for (const p of parts) {
-    const n = Number(p);
-    if (Number.isSafeInteger(n) && n > 0) ids.push(n);
-    else bad = true;
+    const n = strictId(p, max);
+    if (n === null) bad = true;
+    else ids.push(n);
   }
   return { ids: [...new Set(ids)], bad };
 }
@@ -88,20 +89,20 @@ export function readForm(resource: AdminResource, user: CurrentUser, form: FormD
         value = form.has(field.name) && form.get(field.name) !== "" && form.get(field.name) !== "off";
         break;
       case "number": {
-        const text = String(form.get(field.name) ?? "").trim();
-        value = text === "" ? null : Number(text);
-        if (text !== "" && !Number.isInteger(value)) errors[field.name] = "admin.errors.number";
+        const text = String(form.get(field.name) ?? "");
+        value = text === "" ? null : strictInt(text, -EVE_ID_MAX, EVE_ID_MAX);
+        if (value === null && text !== "") errors[field.name] = "admin.errors.number";
         break;
       }
       case "select": {
-        const text = String(form.get(field.name) ?? "").trim();
-        value = text === "" ? null : Number(text);
-        if (text !== "" && !Number.isSafeInteger(value)) errors[field.name] = "admin.errors.choice";
+        const text = String(form.get(field.name) ?? "");
+        value = text === "" ? null : strictId(text, field.eveIds ? EVE_ID_MAX : INT_MAX);
+        if (value === null && text !== "") errors[field.name] = "admin.errors.choice";
         break;
       }
       case "multiselect":
       case "idlist": {
-        const list = toNumberList(form.getAll(field.name));
+        const list = toNumberList(form.getAll(field.name), field.eveIds ? EVE_ID_MAX : INT_MAX);
         if (list.bad) errors[field.name] = "admin.errors.idList";
         value = list.ids;
         break;
@@ -162,7 +163,9 @@ export function listParams(resource: AdminResource, url: URL): ListParams {
   const filters: Record<string, string> = {};
   for (const f of resource.filters ?? []) {
     const v = sp.get(f.name);
-    if (v) filters[f.name] = v.slice(0, 64);
+    if (!v) continue;
+    if (filterValue(f, v) === null) throw json({ reason: "adminFilter", filter: f.name }, { status: 400, statusText: `Bad Request: the filter "${f.name}" needs ${f.value === "flag" ? "1 or 0" : "a whole number id"}` });
+    filters[f.name] = v;
   }
   return {
     q: (sp.get("q") ?? "").trim().slice(0, 100),
@@ -173,17 +176,26 @@ export function listParams(resource: AdminResource, url: URL): ListParams {
   };
 }
 
+/** The strictly parsed filter value, or null when the parameter is not one. */
+function filterValue(filter: FilterDef, raw: string): number | boolean | null {
+  if (filter.value === "flag") return raw === "1" ? true : raw === "0" ? false : null;
+  return strictId(raw, filter.value === "eveId" ? EVE_ID_MAX : INT_MAX);
+}
+
 function sortExpr(resource: AdminResource, sort: string) {
   if (sort === "id") return { expr: resource.pk.expr, kind: resource.pk.kind as string };
   const column = resource.columns.find((c) => c.name === sort)!;
   return { expr: column.expr, kind: column.kind ?? "text" };
 }
 
-function decodeCursor(raw: string | null, kind: string): [unknown, string] | null {
-  if (!raw) return null;
+function decodeCursor(raw: string | null, kind: string, pk: AdminResource["pk"]): [unknown, string] | null {
+  if (!raw || raw.length > 2000) return null;
   try {
     const [v, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as [unknown, string];
     if (typeof id !== "string" && typeof id !== "number") return null;
+    if (pk.kind === "number" && strictId(String(id), pk.eveId ? EVE_ID_MAX : INT_MAX) === null) return null;
+    if (kind === "number" && v !== null && !(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "string" && strictInt(v, -EVE_ID_MAX, EVE_ID_MAX) !== null)) return null;
+    if ((kind === "text" || kind === "date") && (typeof v !== "string" || v.length > 1000)) return v === null && kind === "text" ? [v, String(id)] : null;
     const value = kind === "date" && typeof v === "string" ? new Date(v) : kind === "bool" ? Boolean(v) : v;
     if (value instanceof Date && Number.isNaN(value.getTime())) return null;
     return [value, String(id)];
@@ -205,7 +217,8 @@ function filtered(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
   }
   for (const f of resource.filters ?? []) {
     const v = params.filters[f.name];
-    if (v) query = f.apply(query, v);
+    const value = v ? filterValue(f, v) : null;
+    if (value !== null) query = f.apply(query, value);
   }
   return query;
 }
@@ -214,7 +227,7 @@ function filtered(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
 export async function listPage(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
   const { expr, kind } = sortExpr(resource, params.sort);
   let query = filtered(ctx, resource, params);
-  const cursor = decodeCursor(params.after, kind);
+  const cursor = decodeCursor(params.after, kind, resource.pk);
   const pk = resource.pk.expr;
   const op = params.dir === "asc" ? ">" : "<";
   if (cursor) {

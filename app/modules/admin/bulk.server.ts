@@ -29,10 +29,20 @@ interface ProgressTable {
 type AdminDB = DB & { admin_job_progress: ProgressTable };
 const withProgress = (db: Kysely<DB> | Transaction<DB>) => db as unknown as Kysely<AdminDB>;
 
+/** Checked again when the job runs: only a superuser's job may touch a superuser (who may have been promoted since). */
+async function setActive(db: Kysely<DB>, id: string, active: boolean, actor: Actor) {
+  const [target, by] = await Promise.all([
+    db.selectFrom("users").select("is_superuser").where("id", "=", Number(id)).executeTakeFirst(),
+    actor.userId === null ? undefined : db.selectFrom("users").select("is_superuser").where("id", "=", actor.userId).executeTakeFirst(),
+  ]);
+  if (target?.is_superuser && !by?.is_superuser) throw new Error("only a superuser may change a superuser");
+  await setUserActive(db, Number(id), active, actor);
+}
+
 /** What a bulk action does to one object; each step writes its own audit row. */
 const handlers: Record<string, (db: Kysely<DB>, id: string, actor: Actor) => Promise<void>> = {
-  "users:activate": (db, id, actor) => setUserActive(db, Number(id), true, actor),
-  "users:deactivate": (db, id, actor) => setUserActive(db, Number(id), false, actor),
+  "users:activate": (db, id, actor) => setActive(db, id, true, actor),
+  "users:deactivate": (db, id, actor) => setActive(db, id, false, actor),
 };
 
 export function bulkHandlerExists(resource: string, action: string) {

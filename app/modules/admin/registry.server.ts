@@ -37,6 +37,8 @@ export interface FieldDef {
   readOnly?: boolean;
   /** Only on the create form. */
   createOnly?: boolean;
+  /** Ids in this field are EVE ids (bigint), not row ids (integer). */
+  eveIds?: boolean;
 }
 
 export interface ColumnDef {
@@ -51,8 +53,11 @@ export interface ColumnDef {
 export interface FilterDef {
   name: string;
   label: string;
+  /** What the query parameter holds: an id (integer column), an EVE id (bigint), or a yes/no flag ("1"/"0"). */
+  value: "id" | "eveId" | "flag";
   options: (ctx: AdminCtx) => Promise<Option[]>;
-  apply: (query: any, value: string) => any;
+  /** Receives the strictly parsed value: a number for ids, a boolean for flags. */
+  apply: (query: any, value: number | boolean) => any;
 }
 
 export interface RelatedCount {
@@ -94,7 +99,8 @@ export interface AdminResource {
   /** Staff may always view it without permissions (the original's permission list). */
   staffVisible?: boolean;
   auditType: string;
-  pk: { expr: string; kind: "number" | "text" };
+  /** `eveId`: the number is an EVE id (bigint column); otherwise a row id (integer column). */
+  pk: { expr: string; kind: "number" | "text"; eveId?: boolean };
   columns: ColumnDef[];
   search: string[];
   filters?: FilterDef[];
@@ -118,6 +124,8 @@ export interface AdminResource {
   auditIds?: (id: string, current: Values) => string[];
   preview?: (ctx: AdminCtx, id: string | null, values: Values) => Promise<{ summary: string; params: Record<string, string | number> }>;
   bulkActions?: BulkAction[];
+  /** Refuses (AdminForbidden) objects this user may not touch at all, before any bulk action on them. */
+  guardTargets?: (ctx: AdminCtx, ids: string[]) => Promise<void>;
 }
 
 export function permissionFor(resource: Pick<AdminResource, "appLabel" | "model">, verb: Verb): PermissionKey {

@@ -10,8 +10,8 @@ import { servicesNeedSync } from "../services/sync.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Memberships of `userIds` in state-limited groups that do not list the user's current state. */
-function mismatched(db: Executor, userIds?: number[]) {
+/** Memberships of `userIds` (in `groupIds`) in state-limited groups that do not list the user's current state. */
+function mismatched(db: Executor, userIds?: number[], groupIds?: number[]) {
   let query = db
     .selectFrom("user_groups as ug")
     .innerJoin("users as u", "u.id", "ug.user_id")
@@ -25,12 +25,14 @@ function mismatched(db: Executor, userIds?: number[]) {
       ]),
     );
   if (userIds) query = query.where("ug.user_id", "in", userIds);
+  if (groupIds) query = query.where("ug.group_id", "in", groupIds);
   return query.execute();
 }
 
-export async function removeFromStateLimitedGroups(db: Executor, userIds: number[] | undefined, actor: Actor) {
-  if (userIds && userIds.length === 0) return 0;
-  const rows = await mismatched(db, userIds);
+/** Removes those memberships (of `userIds`, in `groupIds`; undefined = all); returns how many. */
+export async function removeFromStateLimitedGroups(db: Executor, userIds: number[] | undefined, actor: Actor, groupIds?: number[]) {
+  if ((userIds && userIds.length === 0) || (groupIds && groupIds.length === 0)) return 0;
+  const rows = await mismatched(db, userIds, groupIds);
   if (rows.length === 0) return 0;
   // One DELETE per group, not per membership.
   const byGroup = groupBy(rows, (r) => r.group_id, (r) => r.user_id);

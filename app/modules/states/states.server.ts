@@ -61,6 +61,15 @@ export async function getStateDefinition(db: Executor, stateId: number): Promise
   };
 }
 
+/**
+ * The Guest state's rule (as in the original): only its priority and permissions can change. Returns
+ * the definition with every other field taken from the stored Guest; other states pass unchanged.
+ */
+export function withGuestRule(def: StateDefinition, current: Omit<StateDefinition, "priority" | "permissionIds"> | null): StateDefinition {
+  if (current?.name !== GUEST) return def;
+  return { ...def, name: GUEST, public: current.public, characterIds: current.characterIds, corporationIds: current.corporationIds, allianceIds: current.allianceIds, factionIds: current.factionIds };
+}
+
 /** Writes the definition (no evaluation). Unknown member ids are refused with the id named. */
 async function writeDefinition(db: Executor, stateId: number | null, def: StateDefinition): Promise<number> {
   const existing = stateId ? await db.selectFrom("states").selectAll().where("id", "=", stateId).executeTakeFirst() : undefined;

@@ -35,7 +35,7 @@ export const corporationsResource = viewDelete({
   model: "evecorporationinfo",
   auditType: "corporation",
   table: "eve_corporations",
-  pk: { expr: "corporation_id", kind: "number" },
+  pk: { expr: "corporation_id", kind: "number", eveId: true },
   defaultSort: "corporation_name",
   columns: [
     { name: "corporation_name", label: "admin.col.name", expr: "corporation_name", sortable: true },
@@ -55,7 +55,7 @@ export const alliancesResource = viewDelete({
   model: "eveallianceinfo",
   auditType: "alliance",
   table: "eve_alliances",
-  pk: { expr: "alliance_id", kind: "number" },
+  pk: { expr: "alliance_id", kind: "number", eveId: true },
   defaultSort: "alliance_name",
   columns: [
     { name: "alliance_name", label: "admin.col.name", expr: "alliance_name", sortable: true },
@@ -75,7 +75,7 @@ export const factionsResource = viewDelete({
   model: "evefactioninfo",
   auditType: "faction",
   table: "eve_factions",
-  pk: { expr: "faction_id", kind: "number" },
+  pk: { expr: "faction_id", kind: "number", eveId: true },
   defaultSort: "faction_name",
   columns: [{ name: "faction_name", label: "admin.col.name", expr: "faction_name", sortable: true }],
   search: ["faction_name"],

@@ -26,6 +26,8 @@ export async function countWhere(db: Kysely<DB>, table: keyof DB, column: string
   const row = await (db.selectFrom(table as "users") as any).select((eb: any) => eb.fn.countAll().as("n")).where(column, "=", value).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+const GROUP_FIELDS: Record<string, string> = { "": "_form", leader: "leaderUserIds", leaderGroup: "leaderGroupIds", states: "stateIds", permissions: "permissionIds" };
+
 /** A domain refusal (state or group rule) becomes a form error on its field. */
 export function fromDomainError(error: unknown): never {
   if (error instanceof StateRuleError) {
@@ -33,7 +35,7 @@ export function fromDomainError(error: unknown): never {
     const field = key.endsWith("nameTaken") || key.endsWith("guestRename") ? "name" : key.endsWith("priorityTaken") ? "priority" : "_form";
     throw new AdminInvalid({ [field]: key });
   }
-  if (error instanceof GroupError) throw new AdminInvalid({ [error.field && error.field !== "leader" && error.field !== "leaderGroup" ? error.field : "_form"]: error.key });
+  if (error instanceof GroupError) throw new AdminInvalid({ [GROUP_FIELDS[error.field ?? ""] ?? error.field ?? "_form"]: error.key });
   throw error;
 }
 

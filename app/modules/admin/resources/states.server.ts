@@ -1,7 +1,7 @@
 /** States in the admin: the same definition, rules and preview as the states pages (the domain's). */
 import { z } from "zod";
 import { GUEST } from "../../states/evaluate.server";
-import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition } from "../../states/states.server";
+import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, withGuestRule } from "../../states/states.server";
 import type { AdminResource, Values } from "../registry.server";
 import { countWhere, flag, fromDomainError, ids, permissionOptions } from "./shared.server";
 
@@ -27,11 +27,7 @@ function toDefinition(v: Values, cur: Values | null): StateDefinition {
     allianceIds: v.allianceIds as number[],
     factionIds: v.factionIds as number[],
   };
-  if (cur?.name === GUEST) {
-    // Only priority and permissions of Guest can change (as in the original).
-    Object.assign(def, { name: GUEST, public: cur.public, characterIds: cur.characterIds, corporationIds: cur.corporationIds, allianceIds: cur.allianceIds, factionIds: cur.factionIds });
-  }
-  return def;
+  return withGuestRule(def, cur as StateDefinition | null);
 }
 
 export const statesResource: AdminResource = {
@@ -58,21 +54,24 @@ export const statesResource: AdminResource = {
       name: "corporationIds",
       label: "admin.field.corporations",
       kind: "multiselect",
+      eveIds: true,
       options: async (ctx) => (await ctx.db.selectFrom("eve_corporations").select(["corporation_id", "corporation_name"]).orderBy("corporation_name").limit(2000).execute()).map((c) => ({ value: String(c.corporation_id), label: c.corporation_name })),
     },
     {
       name: "allianceIds",
       label: "admin.field.alliances",
       kind: "multiselect",
+      eveIds: true,
       options: async (ctx) => (await ctx.db.selectFrom("eve_alliances").select(["alliance_id", "alliance_name"]).orderBy("alliance_name").limit(2000).execute()).map((c) => ({ value: String(c.alliance_id), label: c.alliance_name })),
     },
     {
       name: "factionIds",
       label: "admin.field.factions",
       kind: "multiselect",
+      eveIds: true,
       options: async (ctx) => (await ctx.db.selectFrom("eve_factions").select(["faction_id", "faction_name"]).orderBy("faction_name").execute()).map((c) => ({ value: String(c.faction_id), label: c.faction_name })),
     },
-    { name: "characterIds", label: "admin.field.characterIds", kind: "idlist" },
+    { name: "characterIds", label: "admin.field.characterIds", kind: "idlist", eveIds: true },
   ],
   schema: stateSchema,
   get: async (db, id) => {

@@ -6,12 +6,11 @@ import { writeAudit } from "../../audit/audit.server";
 import { hashPassword } from "../../auth/password.server";
 import { mainCharacterChanged } from "../../eve/ownership.server";
 import { addMembership, removeMembership } from "../../groups/membership.server";
+import { MembershipForbidden, planMembershipEdit } from "../../groups/membership-edit.server";
 import { reevaluateStates } from "../../states/evaluate.server";
 import { setUserActive } from "../../states/states.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, type Option, type Values } from "../registry.server";
-import { checkPermissionIds, countWhere, flag, groupOptions, ids, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
-
-const num = (v: unknown) => Number(v);
+import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
 
 const userSchema = z.object({
   username: z.string().trim().min(1, "admin.errors.required").max(150, "admin.errors.tooLong").regex(/^[\w.@+' -]+$/u, "admin.errors.username"),
@@ -45,28 +44,23 @@ async function userValues(db: Kysely<DB>, id: string): Promise<Values | null> {
   };
 }
 
-/** Staff limits on groups: restricted groups cannot be added or removed; groups must allow the user's state. */
+/** The membership rules (groups domain), with a superuser-only refusal as a 403 and a rule as a form error. */
 async function checkUserGroups(ctx: AdminCtx, userId: number | null, wanted: number[], current: number[]) {
-  const added = wanted.filter((g) => !current.includes(g));
-  const removed = current.filter((g) => !wanted.includes(g));
-  const changed = [...added, ...removed];
-  if (!changed.length) return { added, removed };
-  const known = await ctx.db.selectFrom("auth_groups").select("id").where("id", "in", changed).execute();
-  if (known.length !== new Set(changed).size && added.some((g) => !known.some((k) => k.id === g))) throw new AdminInvalid({ groupIds: "admin.errors.unknownGroup" });
-  if (!ctx.user.is_superuser) {
-    const restricted = await ctx.db.selectFrom("group_settings").select("group_id").where("group_id", "in", changed).where("restricted", "=", true).execute();
-    if (restricted.length) throw new AdminForbidden("is_superuser:restricted_group", { groups: restricted.map((r) => r.group_id) });
+  try {
+    return await planMembershipEdit(ctx.db, ctx.user, userId, wanted, current);
+  } catch (error) {
+    if (error instanceof MembershipForbidden) throw new AdminForbidden(error.required, error.detail);
+    fromDomainError(error);
   }
-  if (added.length) {
-    const stateId = userId === null ? null : ((await ctx.db.selectFrom("users").select("state_id").where("id", "=", userId).executeTakeFirst())?.state_id ?? null);
-    const limited = await ctx.db.selectFrom("group_states").select(["group_id", "state_id"]).where("group_id", "in", added).execute();
-    const bad = added.filter((g) => {
-      const allowed = limited.filter((l) => l.group_id === g).map((l) => l.state_id);
-      return allowed.length > 0 && (stateId === null || !allowed.includes(stateId));
-    });
-    if (bad.length) throw new AdminInvalid({ groupIds: "admin.errors.groupNotForState" });
-  }
-  return { added, removed };
+}
+
+/** Only superusers manage superusers: a staff user may not change, deactivate or delete one. */
+async function refuseSuperuserTargets(ctx: AdminCtx, ids: string[]) {
+  if (ctx.user.is_superuser) return;
+  const userIds = ids.map(Number).filter((id) => Number.isSafeInteger(id));
+  if (!userIds.length) return;
+  const superusers = await ctx.db.selectFrom("users").select("id").where("id", "in", userIds).where("is_superuser", "=", true).execute();
+  if (superusers.length) throw new AdminForbidden("is_superuser:superuser_target", { users: superusers.map((u) => u.id) });
 }
 
 export const usersResource: AdminResource = {
@@ -90,39 +84,44 @@ export const usersResource: AdminResource = {
   ],
   search: ["u.username", "mc.character_name"],
   filters: [
-    { name: "state", label: "admin.col.state", options: stateOptions, apply: (q, v) => q.where("u.state_id", "=", num(v)) },
+    { name: "state", label: "admin.col.state", value: "id", options: stateOptions, apply: (q, v) => q.where("u.state_id", "=", v) },
     {
       name: "group",
       label: "admin.filter.group",
+      value: "id",
       options: groupOptions,
-      apply: (q, v) => q.where((eb: any) => eb.exists(eb.selectFrom("user_groups as ug").select("ug.group_id").whereRef("ug.user_id", "=", "u.id").where("ug.group_id", "=", num(v)))),
+      apply: (q, v) => q.where((eb: any) => eb.exists(eb.selectFrom("user_groups as ug").select("ug.group_id").whereRef("ug.user_id", "=", "u.id").where("ug.group_id", "=", v))),
     },
     {
       name: "corporation",
       label: "admin.col.corporation",
+      value: "eveId",
       options: async (ctx) => (await ctx.db.selectFrom("eve_corporations").select(["corporation_id", "corporation_name"]).orderBy("corporation_name").limit(500).execute()).map((c) => ({ value: String(c.corporation_id), label: c.corporation_name })),
-      apply: (q, v) => q.where("mc.corporation_id", "=", num(v)),
+      apply: (q, v) => q.where("mc.corporation_id", "=", v),
     },
     {
       name: "alliance",
       label: "admin.col.alliance",
+      value: "eveId",
       options: async (ctx) => (await ctx.db.selectFrom("eve_alliances").select(["alliance_id", "alliance_name"]).orderBy("alliance_name").limit(500).execute()).map((c) => ({ value: String(c.alliance_id), label: c.alliance_name })),
-      apply: (q, v) => q.where("mc.alliance_id", "=", num(v)),
+      apply: (q, v) => q.where("mc.alliance_id", "=", v),
     },
     {
       name: "faction",
       label: "admin.col.faction",
+      value: "eveId",
       options: async (ctx) => (await ctx.db.selectFrom("eve_factions").select(["faction_id", "faction_name"]).orderBy("faction_name").execute()).map((c) => ({ value: String(c.faction_id), label: c.faction_name })),
-      apply: (q, v) => q.where("mc.faction_id", "=", num(v)),
+      apply: (q, v) => q.where("mc.faction_id", "=", v),
     },
     ...(["is_active", "is_staff", "is_superuser"] as const).map((name) => ({
       name,
       label: `admin.col.${name === "is_active" ? "active" : name === "is_staff" ? "staff" : "superuser"}`,
+      value: "flag" as const,
       options: async (): Promise<Option[]> => [
         { value: "1", label: "admin.yes" },
         { value: "0", label: "admin.no" },
       ],
-      apply: (q: any, v: string) => q.where(`u.${name}`, "=", v === "1"),
+      apply: (q: any, v: number | boolean) => q.where(`u.${name}`, "=", v),
     })),
   ],
   listQuery: (db) =>
@@ -200,8 +199,10 @@ export const usersResource: AdminResource = {
       return id;
     });
   },
+  guardTargets: refuseSuperuserTargets,
   update: async (ctx, id, v, cur) => {
     const uid = Number(id);
+    await refuseSuperuserTargets(ctx, [id]);
     const groups = await checkUserGroups(ctx, uid, v.groupIds as number[], cur.groupIds as number[]);
     await checkPermissionIds(ctx, v.permissionIds as number[]);
     const main = v.main_character_id as number | null;
@@ -240,6 +241,7 @@ export const usersResource: AdminResource = {
     { name: "deactivate", label: "admin.bulk.deactivate", permission: "change", job: true },
   ],
   remove: async (ctx, id, cur) => {
+    await refuseSuperuserTargets(ctx, [id]);
     await ctx.db.transaction().execute(async (trx) => {
       await writeAudit(trx, ctx.actor, { action: "user.delete", targetType: "user", targetId: id, before: cur });
       await trx.deleteFrom("users").where("id", "=", Number(id)).execute();
