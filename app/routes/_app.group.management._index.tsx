@@ -3,12 +3,12 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
 import { FieldError, PostForm, TextField } from "~/components/forms";
-import { actorFor, type CurrentUser, hasPermission } from "~/web/guards.server";
+import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
 import { pendingRequestsFor, showLeaveTab } from "~/modules/groups/queries.server";
 import { decideRequest } from "~/modules/groups/requests.server";
-import { forbidden, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
+import { redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
 import { badRequest, formId, formIds, notFound } from "~/web/params.server";
 import { ManagementTabs, MemberName, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";

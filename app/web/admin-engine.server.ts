@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { writeAudit } from "../modules/audit/audit.server";
-import { actorFor, type CurrentUser, requireStaff } from "./guards.server";
+import { actorFor, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
@@ -16,23 +16,12 @@ export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
 }
 
-/** Writes the `authz.denied` row (outside any rolled-back transaction) and throws a 403. */
-export async function denyAdmin(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}): Promise<never> {
-  await writeAudit(getRuntime().db, actorFor(user, context), {
-    action: "authz.denied",
-    targetType: "route",
-    targetId: new URL(request.url).pathname.slice(0, 64),
-    after: { required, method: request.method, ...detail },
-  });
-  throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
-}
-
 /** Staff (or superuser), the resource exists, and the user holds `verb` on it. */
 export async function requireAdmin(request: Request, context: AppLoadContext, key: string | undefined, verb: Verb) {
   const user = await requireStaff(request, context);
   const resource = adminResource(key);
   if (!resource) notFound();
-  if (!can(user, resource, verb)) await denyAdmin(user, context, request, permissionFor(resource, verb));
+  if (!can(user, resource, verb)) await forbidden(user, context, request, permissionFor(resource, verb));
   const ctx: AdminCtx = { db: getRuntime().db, user, actor: actorFor(user, context) };
   return { user, resource, ctx };
 }
@@ -42,7 +31,7 @@ export async function runGuarded<T>(request: Request, context: AppLoadContext, u
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    if (error instanceof AdminForbidden) return denyAdmin(user, context, request, error.required, error.detail);
+    if (error instanceof AdminForbidden) return forbidden(user, context, request, error.required, error.detail);
     if (error instanceof AdminInvalid) return { ok: false, errors: error.errors };
     throw error;
   }

@@ -1,24 +1,12 @@
 /** What the group routes share: the audited 403, the manager guard, and outcome → flash toast + redirect. */
 import { type AppLoadContext, redirect } from "@remix-run/node";
 import { z } from "zod";
-import { writeAudit } from "../modules/audit/audit.server";
-import { actorFor, type CurrentUser, requireUser } from "./guards.server";
+import { actorFor, forbidden, requireUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type Flash, flashHeader } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
 import { type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
 import { badRequest, formId, notFound } from "./params.server";
-
-/** 403, with the attempt in the audit trail (as the guards do). */
-export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
-  await writeAudit(getRuntime().db, actorFor(user, context), {
-    action: "authz.denied",
-    targetType: "route",
-    targetId: new URL(request.url).pathname.slice(0, 64),
-    after: { required, method: request.method },
-  });
-  throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
-}
 
 /** Management pages: auth.group_management, or leader of at least one group. */
 export async function requireGroupManager(request: Request, context: AppLoadContext) {

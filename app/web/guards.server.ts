@@ -46,12 +46,13 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
   return user;
 }
 
-async function deny(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
+/** 403, with the attempt in the audit trail (written outside any transaction that will roll back). */
+export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}): Promise<never> {
   await writeAudit(getRuntime().db, actorFor(user, context), {
     action: "authz.denied",
     targetType: "route",
     targetId: new URL(request.url).pathname.slice(0, 64),
-    after: { required, method: request.method },
+    after: { required, method: request.method, ...detail },
   });
   throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
@@ -62,18 +63,18 @@ export function hasPermission(user: Pick<CurrentUser, "permissions">, permission
 
 export async function requirePermission(request: Request, context: AppLoadContext, permission: PermissionKey): Promise<CurrentUser> {
   const user = await requireUser(request, context);
-  if (!hasPermission(user, permission)) await deny(user, context, request, permission);
+  if (!hasPermission(user, permission)) await forbidden(user, context, request, permission);
   return user;
 }
 
 export async function requireStaff(request: Request, context: AppLoadContext): Promise<CurrentUser> {
   const user = await requireUser(request, context);
-  if (!user.is_staff && !user.is_superuser) await deny(user, context, request, "is_staff");
+  if (!user.is_staff && !user.is_superuser) await forbidden(user, context, request, "is_staff");
   return user;
 }
 
 export async function requireSuperuser(request: Request, context: AppLoadContext): Promise<CurrentUser> {
   const user = await requireUser(request, context);
-  if (!user.is_superuser) await deny(user, context, request, "is_superuser");
+  if (!user.is_superuser) await forbidden(user, context, request, "is_superuser");
   return user;
 }
