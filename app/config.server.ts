@@ -106,6 +106,8 @@ const definitions = {
   RATE_LIMIT_LOGIN_PER_MINUTE: [int(10, 0), "Password login attempts (and first-run setup posts) per client address per minute (0 = no limit)."],
   RATE_LIMIT_SSO_PER_MINUTE: [int(20, 0), "EVE SSO logins started per client address per minute (0 = no limit)."],
   RATE_LIMIT_REGISTRATION_PER_HOUR: [int(10, 0), "Registration form posts per client address per hour (0 = no limit)."],
+  AUDIT_IP_RETENTION_DAYS: [int(90, 1, 3650), "Days audit rows keep the client IP address; the retention job clears it afterwards (the row stays)."],
+  EMAIL_OUTBOX_RETENTION_DAYS: [int(7, 1, 3650), "Days the email outbox (development and demo mode) keeps sent emails, with their addresses and links."],
   SETUP_TOKEN_HOURS: [int(24, 1), "Hours the first-run setup URL stays valid."],
   SECRET_KEY_FALLBACKS: [str(""), "Earlier SECRET_KEYs, comma-separated: still accepted for decrypting stored tokens until `npm run task -- run core.reencrypt_secrets` has moved them to the current key."],
   ESI_SSO_CLIENT_ID: [str(""), "Client ID of your EVE SSO application (developers.eveonline.com). Unset outside production: demo mode with a local fake EVE."],

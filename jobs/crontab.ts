@@ -23,6 +23,13 @@ export const builtInCrontab: CronEntry[] = [
     description: "Delete expired sessions and used or expired one-time tokens.",
   },
   {
+    identifier: "apply_retention",
+    task: "core.apply_retention",
+    pattern: "43 3 * * *",
+    priority: 7,
+    description: "Remove personal data past its retention (see docs/data-inventory.md).",
+  },
+  {
     identifier: "relay_outbox",
     task: "core.relay_outbox",
     pattern: "* * * * *",

@@ -11,6 +11,7 @@ import { runModelUpdate } from "~/modules/eve/model-update.server";
 import { checkAllCharacterOwnership, checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
 import { reencryptTokens } from "~/modules/eve/tokens.server";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
+import { applyRetention } from "~/modules/ops/retention.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
 import { getRuntime } from "~/modules/runtime.server";
 
@@ -27,6 +28,14 @@ export const tasks: Record<string, TaskDefinition<any>> = {
     description: "Delete expired sessions and used or expired one-time tokens.",
     payload: noPayload,
     run: async () => deleteExpiredSessions(getRuntime().db),
+  },
+  "core.apply_retention": {
+    description: "Remove personal data past its retention: audit IP addresses, stale login-failure counters, expired SSO states, old outbox emails.",
+    payload: noPayload,
+    run: async () => {
+      const { db, settings } = getRuntime();
+      return applyRetention(db, settings);
+    },
   },
   "core.relay_outbox": {
     description: "Move committed outbox rows to the job queue.",

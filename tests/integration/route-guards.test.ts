@@ -128,7 +128,7 @@ describe.each(dialects)("route guards on $dialect", ({ dialect, skip }) => {
     }
     expect(problems).toEqual([]);
     expect(refusalsChecked).toBeGreaterThan(100);
-  });
+  }, 600_000);
 
   it.skipIf(skip)("the verdicts mean what they say: a route without its guard would be caught", async () => {
     // The data request for a guarded child route runs that loader alone: here the guard answers.
