@@ -74,12 +74,13 @@ function typeShape(node: ts.TypeNode, aliases: Map<string, ts.TypeNode>, source:
 
 const DATA_TYPES: Record<Dialect, Record<string, Coarse[]>> = {
   postgres: {
-    int2: ["number"], int4: ["number"], int8: ["number"], numeric: ["number"], float4: ["number"], float8: ["number"],
+    // A bigint may be declared `number | string` (drivers can hand big values back as strings).
+    int2: ["number"], int4: ["number"], int8: ["number", "string"], numeric: ["number"], float4: ["number"], float8: ["number"],
     text: ["string"], varchar: ["string"], bpchar: ["string"], uuid: ["string"], citext: ["string"],
     bool: ["boolean"], timestamptz: ["date"], timestamp: ["date"], date: ["date"], json: ["json", "string"], jsonb: ["json", "string"], bytea: ["bytes"],
   },
   mysql: {
-    int: ["number"], bigint: ["number"], smallint: ["number"], mediumint: ["number"], decimal: ["number"], double: ["number"], float: ["number"],
+    int: ["number"], bigint: ["number", "string"], smallint: ["number"], mediumint: ["number"], decimal: ["number"], double: ["number"], float: ["number"],
     // MySQL has no boolean: BOOLEAN is TINYINT(1).
     tinyint: ["boolean", "number"],
     varchar: ["string"], char: ["string"], text: ["string"], tinytext: ["string"], mediumtext: ["string"], longtext: ["string", "json"], enum: ["string"],
