@@ -54,9 +54,6 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
     if (skip) return;
     await fake?.stop();
     await clearEveWorld(rt);
-    await rt.db.deleteFrom("eve_characters").execute();
-    await rt.db.deleteFrom("eve_corporations").execute();
-    await rt.db.deleteFrom("eve_alliances").execute();
     await rt.queuePool.query("delete from graphile_worker._private_jobs");
     fake = await attachFakeEve(rt);
   });

@@ -68,6 +68,10 @@ describe.each(dialects)("SSO callback on $dialect", ({ dialect, skip }) => {
     expect(done.status).toBe(302);
     expect(done.headers.get("location")).toBe("/account/register");
     expect(await counts()).toEqual({ users: 1, characters: 1, tokens: 1 });
+    // The code exchange is ours (not the OAuth library's), with our User-Agent like every SSO call.
+    const exchange = fake.requests.filter((r) => r.service === "sso" && r.path === "/v2/oauth/token").at(-1)!;
+    expect(exchange.headers["user-agent"]).toMatch(/^AllianceAuthTS\//);
+    expect(new URLSearchParams(exchange.body).get("grant_type")).toBe("authorization_code");
 
     // The same callback again: the state was used up.
     await expectRefused(await browser.get(callback.pathname + callback.search), /already used/);

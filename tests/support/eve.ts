@@ -48,11 +48,12 @@ export async function completedSso(rt: TestRuntime, fake: FakeEve, characterId: 
   return { purpose, next: "/dashboard", userId, tokens, claims };
 }
 
-/** An empty identity world (users, characters, tokens, ownerships, caches, SSO pacing) for the next test. */
+/** An empty identity world (users, characters and their entities, tokens, ownerships, caches, SSO pacing) for the next test. */
 export async function clearEveWorld(rt: TestRuntime) {
   for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "esi_cache", "esi_error_budget", "eve_sso_throttle"] as const) {
     await rt.db.deleteFrom(table).execute();
   }
   await rt.db.updateTable("users").set({ main_character_id: null }).execute();
   await rt.db.deleteFrom("users").execute();
+  for (const table of ["eve_characters", "eve_corporations", "eve_alliances"] as const) await rt.db.deleteFrom(table).execute();
 }
