@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { AdminTabs } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { countUserSessions, endSessionsOfUser } from "~/modules/auth/session-revocation.server";
-import { denyAdmin, notFound, parseId, requireAdmin } from "~/web/admin-engine.server";
+import { notFound, parseId, requireAdmin } from "~/web/admin-engine.server";
+import { forbidden } from "~/web/guards.server";
 import { flashHeader } from "~/web/flash.server";
 
 /** auth.change_user on the users resource; staff never act on a superuser. */
@@ -13,7 +14,7 @@ async function requireTarget(request: Request, context: LoaderFunctionArgs["cont
   const id = Number(parseId(resource, rawId));
   const target = await ctx.db.selectFrom("users").select(["id", "username", "is_superuser"]).where("id", "=", id).executeTakeFirst();
   if (!target) notFound();
-  if (target.is_superuser && !user.is_superuser) await denyAdmin(user, context, request, "is_superuser", { target: target.id });
+  if (target.is_superuser && !user.is_superuser) await forbidden(user, context, request, "is_superuser", { target: target.id });
   return { target, ctx };
 }
 
