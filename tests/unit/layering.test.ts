@@ -59,11 +59,8 @@ describe("layering", () => {
 
   it("nothing under app/ is imported only for its side effect (registries are explicit lists)", () => {
     const root = path.resolve(__dirname, "../../app");
-    // The admin resources become one explicit list on the harden-admin branch; delete these on its merge.
-    const pending = new Set(["routes/admin._index.tsx: import \"~/modules/admin/resources.server\"", "routes/admin.tsx: import \"~/modules/admin/resources.server\"", "web/admin-engine.server.ts: import \"../modules/admin/resources.server\""]);
     const bad = filesUnder(root)
-      .flatMap((file) => sideEffectImports(readFileSync(file, "utf8")).map((target) => `${path.relative(root, file)}: import "${target}"`))
-      .filter((line) => !pending.has(line));
+      .flatMap((file) => sideEffectImports(readFileSync(file, "utf8")).map((target) => `${path.relative(root, file)}: import "${target}"`));
     expect(bad).toEqual([]);
   });
 
