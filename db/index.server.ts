@@ -173,6 +173,11 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
     const { default: exitHook } = (await import("async-exit-hook")) as unknown as { default: { unhookEvent(event: string): void } };
     exitHook.unhookEvent("SIGINT");
     exitHook.unhookEvent("SIGTERM");
+    // Its beforeExit hook ends the process with code 0, which turned a failed test run (process.exitCode
+    // set by vitest) into a pass, and its exit hook cannot stop anything synchronously: our callers
+    // stop the server themselves.
+    exitHook.unhookEvent("beforeExit");
+    exitHook.unhookEvent("exit");
     signalsTakenOver = true;
   }
   const databaseDir = path.resolve(dir);

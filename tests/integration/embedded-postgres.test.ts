@@ -2,6 +2,7 @@
  * The embedded PostgreSQL's superuser password: generated per data dir and kept beside the cluster;
  * a cluster made with the old fixed password keeps starting with it.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -63,5 +64,15 @@ describe("embedded PostgreSQL password", { timeout: 120_000 }, () => {
     expect(new URL(handle.url).password).toBe("embedded");
     expect(await query(handle.url, "select 3 as three")).toEqual([{ three: 3 }]);
     expect(fs.existsSync(passwordFile)).toBe(false);
+  });
+
+  it("leaves the process's exit code alone (a failed test run must not exit 0)", () => {
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve("db/index.server.ts"))};
+      const handle = await startEmbeddedPostgres(${JSON.stringify(path.join(root, "other"))});
+      await handle.stop();
+      process.exitCode = 3;`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 90_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(3);
   });
 });
