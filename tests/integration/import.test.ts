@@ -109,6 +109,10 @@ describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip })
       await expect(importAllianceAuth(rt.db, { from: urlFor(empty), box })).rejects.toThrow(/not an Alliance Auth database: it has no django_migrations table/);
       await expect(importAllianceAuth(rt.db, { from: urlFor(old), box })).rejects.toThrow(/too old: newest authentication migration is 0015_user_profiles/);
       await expect(importAllianceAuth(rt.db, { from: "mysql://root@127.0.0.1:1/x", box })).rejects.toThrow(/cannot reach the source database at 127.0.0.1:1/);
+      const pgServer = new URL(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+      pgServer.pathname = "/postgres";
+      await expect(importAllianceAuth(rt.db, { from: pgServer.toString(), box })).rejects.toThrow(/not an Alliance Auth database: it has no django_migrations table/);
+      await expect(importAllianceAuth(rt.db, { from: "https://example.invalid/db", box })).rejects.toThrow(/unsupported scheme/);
       const wrongPassword = new URL(urlFor(sourceName));
       wrongPassword.username = "nobody_here";
       wrongPassword.password = "wrong";

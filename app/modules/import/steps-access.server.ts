@@ -1,7 +1,7 @@
 /**
  * Import steps for access: permissions (by natural key), states, groups with their settings,
  * leaders, memberships, requests and logs, reserved names, notifications.
- * Rules (docs/decisions/012-alliance-auth-import.md): a state that exists here under the same name
+ * Rules (docs/decisions/0017-alliance-auth-import.md): a state that exists here under the same name
  * (Member, Blue, Guest) takes the source's priority, flag, members and permissions; a group name
  * that clashes case-insensitively with a group that was not imported gets " (AA <id>)"; a
  * permission we do not declare is created with the source's name so its grants survive, and reported.

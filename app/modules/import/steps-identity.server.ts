@@ -1,6 +1,6 @@
 /**
  * Import steps for identity: EVE entities, users with their profiles, ownerships and ESI tokens.
- * Rules (docs/decisions/012-alliance-auth-import.md): an EVE entity or character that already exists
+ * Rules (docs/decisions/0017-alliance-auth-import.md): an EVE entity or character that already exists
  * here (same EVE id) is reused, not overwritten; a username that clashes case-insensitively with an
  * account that was not imported gets the suffix `_aa<source id>`; dangling references skip the row.
  */
