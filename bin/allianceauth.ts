@@ -21,6 +21,7 @@ import { startWorker } from "../jobs/worker";
 import { connectToDemoEve } from "../app/modules/eve/demo.server";
 import en from "../app/i18n/locales/en.json";
 import { bootOrExit } from "./boot";
+import { importCommand } from "./import-allianceauth";
 
 const USAGE = `Usage: allianceauth <command>
 
@@ -31,7 +32,9 @@ const USAGE = `Usage: allianceauth <command>
   task list               list the tasks
   task run <name> [json]  run a task now, in this process
   task enqueue <name> [json] [--priority N]  add a task to the job queue
-  config-docs [--write]   print the configuration reference (Markdown), or update README.md`;
+  config-docs [--write]   print the configuration reference (Markdown), or update README.md
+  import-allianceauth --from URL [--dry-run] [--batch-size N] [--report FILE]
+                          import an Alliance Auth 3.x/4.x database (mysql:// or postgres://)`;
 
 function fail(message: string): never {
   console.error(message);
@@ -226,6 +229,9 @@ try {
       break;
     case "config-docs":
       configDocs(rest);
+      break;
+    case "import-allianceauth":
+      await importCommand(rest);
       break;
     default:
       console.log(USAGE);

@@ -347,7 +347,25 @@ export interface AdminJobProgressTable {
   updated_at: Timestamp;
 }
 
+/** Alliance Auth import: source row (table, id) -> target id, so reruns skip what is done. */
+export interface ImportMapTable {
+  source_table: string;
+  source_id: string;
+  target_id: string;
+}
+export interface ImportRunsTable {
+  id: Generated<number>;
+  source: string;
+  dry_run: boolean;
+  status: "running" | "done" | "failed" | "stopped";
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  report: string | null;
+}
+
 export interface DB {
+  import_map: ImportMapTable;
+  import_runs: ImportRunsTable;
   states: StatesTable;
   state_permissions: StatePermissionsTable;
   state_member_characters: StateMemberCharactersTable;

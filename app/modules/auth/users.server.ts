@@ -6,7 +6,7 @@ import type { Settings } from "~/config.server";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { sha256, randomToken } from "./crypto.server";
 import { clearFailures, lockedUntil, recordFailure, throttleKeys } from "./login-throttle.server";
-import { hashPassword, verifyPassword } from "./password.server";
+import { hashPassword, needsRehash, verifyPassword } from "./password.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -106,6 +106,7 @@ export async function passwordLogin(
   await db.transaction().execute(async (trx) => {
     await clearFailures(trx, [keys[0]]);
     await trx.updateTable("users").set({ last_login: new Date() }).where("id", "=", user.id).execute();
+    if (needsRehash(user.password_hash)) await trx.updateTable("users").set({ password_hash: await hashPassword(input.password) }).where("id", "=", user.id).execute();
     await writeAudit(trx, { ...actor, userId: user.id, label: user.username }, { action: "login.success", targetType: "user", targetId: user.id, after: { method: "password" } });
   });
   return { ok: true, user };

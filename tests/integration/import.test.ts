@@ -1,0 +1,208 @@
+/**
+ * Alliance Auth import (issue 17) against the real AA 4.1.0 fixture, loaded into a scratch MariaDB
+ * database, imported into our database on both dialects and compared with what AA computed.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { gunzipSync } from "node:zlib";
+import mysql from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SecretBox } from "~/modules/auth/secrets.server";
+import { passwordLogin } from "~/modules/auth/users.server";
+import { verifyPassword } from "~/modules/auth/password.server";
+import { verifyPasslibBcryptSha256 } from "~/modules/import/django-hashers.server";
+import { ourUserView } from "~/modules/import/compare.server";
+import { importAllianceAuth } from "~/modules/import/importer.server";
+import { SourceError } from "~/modules/import/source.server";
+import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
+
+const FIXTURE = "/work/shared/fixtures/alliance-auth-4.1";
+const expected = JSON.parse(fs.readFileSync(`${FIXTURE}/expected.json`, "utf8"));
+const serverUrl = process.env.TEST_MYSQL_URL ?? "";
+
+function urlFor(name: string) {
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(sql: string) {
+  const conn = await mysql.createConnection({ uri: urlFor(""), multipleStatements: true });
+  try {
+    await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A scratch copy of the fixture: gunzipped here, fed to the `mariadb` client. */
+async function loadFixture(name: string) {
+  await admin(`drop database if exists ${name}; create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
+  const u = new URL(serverUrl);
+  const args = ["-h", u.hostname, "-P", u.port || "3306", "-u", decodeURIComponent(u.username), ...(u.password ? [`-p${decodeURIComponent(u.password)}`] : []), name];
+  const result = spawnSync("mariadb", args, { input: gunzipSync(fs.readFileSync(`${FIXTURE}/alliance-auth-4.1.0-devfix.sql.gz`)), maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`loading the fixture failed: ${result.stderr}`);
+}
+
+/** Our row counts for the tables we model, with the source table each mirrors. */
+const MODELLED: [ours: string, theirs: string][] = [
+  ["users", "auth_user"],
+  ["eve_factions", "eveonline_evefactioninfo"],
+  ["eve_alliances", "eveonline_eveallianceinfo"],
+  ["eve_corporations", "eveonline_evecorporationinfo"],
+  ["eve_characters", "eveonline_evecharacter"],
+  ["character_ownerships", "authentication_characterownership"],
+  ["ownership_records", "authentication_ownershiprecord"],
+  ["esi_tokens", "esi_token"],
+  ["states", "authentication_state"],
+  ["state_permissions", "authentication_state_permissions"],
+  ["state_member_characters", "authentication_state_member_characters"],
+  ["state_member_corporations", "authentication_state_member_corporations"],
+  ["state_member_alliances", "authentication_state_member_alliances"],
+  ["state_member_factions", "authentication_state_member_factions"],
+  ["auth_groups", "auth_group"],
+  ["group_settings", "groupmanagement_authgroup"],
+  ["group_states", "groupmanagement_authgroup_states"],
+  ["group_leaders", "groupmanagement_authgroup_group_leaders"],
+  ["group_leader_groups", "groupmanagement_authgroup_group_leader_groups"],
+  ["user_groups", "auth_user_groups"],
+  ["group_permissions", "auth_group_permissions"],
+  ["user_permissions", "auth_user_user_permissions"],
+  ["group_requests", "groupmanagement_grouprequest"],
+  ["group_request_logs", "groupmanagement_requestlog"],
+  ["reserved_group_names", "groupmanagement_reservedgroupname"],
+  ["notifications", "notifications_notification"],
+];
+
+const sourceName = `aa_import_src_${process.pid}`;
+
+beforeAll(async () => {
+  if (mysqlAvailable && serverUrl) await loadFixture(sourceName);
+}, 120_000);
+afterAll(async () => {
+  if (mysqlAvailable && serverUrl) await admin(`drop database if exists ${sourceName}`);
+});
+
+describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip }) => {
+  let rt: TestRuntime;
+  const box = new SecretBox("test-secret-key-that-is-long-enough-0123456789");
+  const run = (options: { dryRun?: boolean; maxBatches?: number; batchSize?: number } = {}) => importAllianceAuth(rt.db, { from: urlFor(sourceName), box, ...options });
+  const counts = async () => {
+    const out: Record<string, number> = {};
+    for (const [table] of MODELLED) out[table] = Number((await rt.db.selectFrom(table as "users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    return out;
+  };
+
+  beforeAll(async () => {
+    if (skip || !serverUrl) return;
+    rt = await createTestRuntime(dialect);
+  }, 60_000);
+  afterAll(async () => rt?.stop());
+
+  it.skipIf(skip || !serverUrl)("refuses a database that is not Alliance Auth, one too old, and an unreachable host, writing nothing", async () => {
+    const empty = `aa_import_empty_${process.pid}`;
+    const old = `aa_import_old_${process.pid}`;
+    await admin(`drop database if exists ${empty}; create database ${empty}; drop database if exists ${old}; create database ${old};
+      create table ${old}.django_migrations (id int primary key auto_increment, app varchar(255), name varchar(255), applied datetime);
+      insert into ${old}.django_migrations (app, name) values ('authentication', '0001_initial'), ('authentication', '0015_user_profiles'), ('eveonline', '0001_initial');`);
+    try {
+      await expect(importAllianceAuth(rt.db, { from: urlFor(empty), box })).rejects.toThrow(/not an Alliance Auth database: it has no django_migrations table/);
+      await expect(importAllianceAuth(rt.db, { from: urlFor(old), box })).rejects.toThrow(/too old: newest authentication migration is 0015_user_profiles/);
+      await expect(importAllianceAuth(rt.db, { from: "mysql://root@127.0.0.1:1/x", box })).rejects.toThrow(/cannot reach the source database at 127.0.0.1:1/);
+      const pgServer = new URL(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+      pgServer.pathname = "/postgres";
+      await expect(importAllianceAuth(rt.db, { from: pgServer.toString(), box })).rejects.toThrow(/not an Alliance Auth database: it has no django_migrations table/);
+      await expect(importAllianceAuth(rt.db, { from: "https://example.invalid/db", box })).rejects.toThrow(/unsupported scheme/);
+      const wrongPassword = new URL(urlFor(sourceName));
+      wrongPassword.username = "nobody_here";
+      wrongPassword.password = "wrong";
+      await expect(importAllianceAuth(rt.db, { from: wrongPassword.toString(), box })).rejects.toBeInstanceOf(SourceError);
+      expect(await rt.db.selectFrom("import_runs").selectAll().execute()).toEqual([]);
+      expect((await counts()).users).toBe(0);
+    } finally {
+      await admin(`drop database if exists ${empty}; drop database if exists ${old}`);
+    }
+  });
+
+  it.skipIf(skip || !serverUrl)("dry run reports per table and what has no target, and writes nothing", async () => {
+    const before = await counts();
+    const report = await run({ dryRun: true });
+    expect(report.version).toMatch(/^4\.x/);
+    expect(report.tables.auth_user).toMatchObject({ source: 120, imported: 120, alreadyImported: 0 });
+    expect(report.tables.esi_token.imported).toBe(384);
+    expect(report.notImported).toMatchObject({ discord_discorduser: 56, mumble_mumbleuser: 52, srp_srpuserrequest: 24, hrapplications_application: 13 });
+    expect(report.unknownPermissions).toContain("srp.access_srp");
+    expect(await counts()).toEqual(before);
+    expect(await rt.db.selectFrom("import_map").selectAll().execute()).toEqual([]);
+  }, 120_000);
+
+  it.skipIf(skip || !serverUrl)("a run stopped halfway resumes to the full result, equal to what AA computed", async () => {
+    const partial = await run({ batchSize: 40, maxBatches: 12 });
+    expect(partial.stopped).toBe(true);
+    const mid = await counts();
+    expect(mid.eve_characters).toBeGreaterThan(0);
+    expect(mid.notifications).toBe(0);
+
+    const report = await run({ batchSize: 40 });
+    expect(report.stopped).toBe(false);
+    expect(report.differences).toEqual([]);
+    const after = await counts();
+    for (const [ours, theirs] of MODELLED) expect([ours, after[ours]]).toEqual([ours, expected.row_counts[theirs]]);
+
+    const byName = new Map((await rt.db.selectFrom("users").select(["id", "username"]).execute()).map((u) => [u.username, u.id]));
+    for (const [username, truth] of Object.entries<any>(expected.users)) {
+      const ours = await ourUserView(rt.db, byName.get(username)!);
+      expect([username, ours.state, ours.groups, ours.mainCharacterId]).toEqual([username, truth.state, [...truth.groups].sort(), truth.main_character_id]);
+      if (truth.is_superuser) expect(truth.permissions.filter((p: string) => !(ours.permissions as string[]).includes(p))).toEqual([]);
+      else expect([username, ours.permissions]).toEqual([username, [...truth.permissions].sort()]);
+    }
+  }, 300_000);
+
+  it.skipIf(skip || !serverUrl)("a second run changes nothing", async () => {
+    const before = await counts();
+    const map = await rt.db.selectFrom("import_map").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    const report = await run();
+    for (const [table, entry] of Object.entries(report.tables)) expect([table, entry.imported]).toEqual([table, 0]);
+    expect(await counts()).toEqual(before);
+    expect(await rt.db.selectFrom("import_map").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).toEqual(map);
+  }, 120_000);
+
+  it.skipIf(skip || !serverUrl)("the three password accounts keep their Django passwords; login rehashes; unusable stays unusable", async () => {
+    const users = await rt.db.selectFrom("users").select(["username", "password_hash"]).execute();
+    const hashOf = (name: string) => users.find((u) => u.username === name)!.password_hash;
+    for (const name of ["devfix-admin", "devfix-staff-a", "devfix-staff-b"]) {
+      const password = name === "devfix-admin" ? "devfix-admin-password" : name;
+      expect(hashOf(name)).toMatch(/^pbkdf2_sha256\$600000\$/);
+      expect(await verifyPassword(hashOf(name), password)).toBe(true);
+      expect(await verifyPassword(hashOf(name), `${password}x`)).toBe(false);
+    }
+    expect(hashOf("deleted")).toBeNull();
+    expect(users.filter((u) => u.password_hash !== null)).toHaveLength(3);
+
+    const login = await passwordLogin(rt.db, rt.settings, { username: "devfix-admin", password: "devfix-admin-password" }, { ip: null });
+    expect(login.ok).toBe(true);
+    const rehashed = (await rt.db.selectFrom("users").select("password_hash").where("username", "=", "devfix-admin").executeTakeFirstOrThrow()).password_hash!;
+    expect(rehashed).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword(rehashed, "devfix-admin-password")).toBe(true);
+  }, 60_000);
+
+  it.skipIf(skip || !serverUrl)("ESI tokens are re-encrypted with our key", async () => {
+    const conn = await mysql.createConnection({ uri: urlFor(sourceName) });
+    const [rows] = await conn.query("select refresh_token from esi_token where refresh_token is not null order by id limit 1");
+    await conn.end();
+    const token = await rt.db.selectFrom("esi_tokens").select(["refresh_token", "key_id"]).where("refresh_token", "is not", null).orderBy("id").executeTakeFirstOrThrow();
+    expect(token.key_id).toBe(box.keyId);
+    expect(box.decrypt(token.refresh_token!)).toBe((rows as { refresh_token: string }[])[0].refresh_token);
+  });
+});
+
+describe.skipIf(!mysqlAvailable || !serverUrl)("passlib bcrypt_sha256 (AA mumble passwords)", () => {
+  it("verifies devfix-staff-a's mumble password and nothing else", async () => {
+    const conn = await mysql.createConnection({ uri: urlFor(sourceName) });
+    const [rows] = await conn.query("select m.pwhash from mumble_mumbleuser m join auth_user u on u.id = m.user_id where u.username = 'devfix-staff-a'");
+    await conn.end();
+    const hash = (rows as { pwhash: string }[])[0].pwhash;
+    expect(await verifyPasslibBcryptSha256(hash, "devfix-mumble-a")).toBe(true);
+    expect(await verifyPasslibBcryptSha256(hash, "devfix-mumble-b")).toBe(false);
+  });
+});
