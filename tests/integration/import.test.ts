@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +17,7 @@ import { importAllianceAuth } from "~/modules/import/importer.server";
 import { SourceError } from "~/modules/import/source.server";
 import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
 
-const FIXTURE = "/work/shared/fixtures/alliance-auth-4.1";
+const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/alliance-auth-4.1");
 const expected = JSON.parse(fs.readFileSync(`${FIXTURE}/expected.json`, "utf8"));
 const serverUrl = process.env.TEST_MYSQL_URL ?? "";
 
