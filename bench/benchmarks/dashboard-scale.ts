@@ -25,6 +25,7 @@ import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { runLoad } from "../load";
+import { measurePageCost } from "../page-costs";
 import { memorySnapshot } from "../proc";
 import { freePort } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
@@ -34,7 +35,7 @@ import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 
 const USERS = 1_000;
 const GROUPS = 50;
-const GROUPS_PER_USER = 5;
+const GROUPS_PER_USER = 3;
 const MEMBER_GROUPS = 10;
 const MEMBER_CHARACTERS = 3;
 const CORPORATIONS = 20;
@@ -260,6 +261,12 @@ export const dashboardScale: Benchmark = {
       }
 
       const running = server;
+      const costs = [];
+      for (const [pagePath, headers] of [["/login", {}], ["/dashboard", { Cookie: cookie }], ["/groups", { Cookie: cookie }], ["/notifications", { Cookie: cookie }]] as const) {
+        const cost = await measurePageCost({ baseUrl: running.baseUrl, pid: running.pid, path: pagePath, headers, databaseUrl: database.url });
+        ctx.progress(`  ${pagePath}: ${JSON.stringify(cost)}`);
+        costs.push(cost);
+      }
       const result = await runLoad(
         {
           baseUrl: running.baseUrl,
