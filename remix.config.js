@@ -1,7 +1,11 @@
-/** Remix v2, classic compiler. Server build is ESM, loaded by server.ts. */
+/**
+ * Remix v2, classic compiler. The server build (build/index.js, ESM) bundles bin/build-entry.ts: the
+ * Remix build and the whole server process in one file (`node build/index.js`).
+ */
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  server: "bin/build-entry.ts",
   serverModuleFormat: "esm",
   serverPlatform: "node",
   tailwind: true,

@@ -3,8 +3,8 @@
  * a Member state, measured as a member (not a superuser) who is in 10 groups and owns 3 characters.
  *
  * The harness's own server keeps its embedded database to itself (its URL is not exposed), so this
- * benchmark runs a second production server the same way the harness does (`node --import tsx
- * server.ts`, NODE_ENV=production, fresh DATA_DIR and SECRET_KEY) but with DATABASE_URL set to a
+ * benchmark runs a second production server the same way the harness does (`node build/server.js`,
+ * NODE_ENV=production, fresh DATA_DIR and SECRET_KEY) but with DATABASE_URL set to a
  * database it created and seeded first (an embedded PostgreSQL in a temporary folder, or a new
  * database on BENCH_DATABASE_URL's server). Knowing that server's SECRET_KEY, it signs the session
  * cookie of a session row it inserted — members log in through EVE SSO, which the benchmark does
@@ -27,7 +27,7 @@ import { createDb, type Database, migrateToLatest } from "../../db/index.server"
 import { runLoad } from "../load";
 import { measurePageCost } from "../page-costs";
 import { memorySnapshot } from "../proc";
-import { freePort } from "../server-process";
+import { freePort, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { teardown } from "../teardown";
 import type { Benchmark, Figure } from "../types";
@@ -178,10 +178,10 @@ export async function startServer(databaseUrl: string, progress: (message: strin
   };
   const settings: Settings = parseSettings(env);
   progress(`  starting a second server on port ${port} (DATA_DIR ${dataDir}) on the seeded database…`);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeOptions(), SERVER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   if (child.pid === undefined) {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`cannot start ${process.execPath} server.ts`);
+    throw new Error(`cannot start ${process.execPath} ${SERVER_SCRIPT}`);
   }
   const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
     cwd: ROOT,
