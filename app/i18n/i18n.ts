@@ -4,13 +4,14 @@ import { htmlLang, type LanguageCode } from "./languages";
 
 export type Messages = Record<string, unknown>;
 
-const instances = new Map<string, i18n>();
+const instances = new Map<string, { messages: Messages; instance: i18n }>();
 
 export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Messages): i18n {
-  // A language's messages never change while the process runs: one instance per language.
+  // A language's messages never change while the process runs: one instance per language (a new
+  // one only when the browser has just received the language's catalogue).
   const cacheKey = `${lang}:${fallback ? "f" : ""}`;
   const cached = instances.get(cacheKey);
-  if (cached) return cached;
+  if (cached?.messages === messages) return cached.instance;
   const instance = i18next.createInstance();
   // i18next normalises language tags (zh-hans → zh-Hans): key the resources by the normalised tag,
   // or it silently falls back to English.
@@ -26,6 +27,6 @@ export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Me
     returnNull: false,
     showSupportNotice: false,
   });
-  instances.set(cacheKey, instance);
+  instances.set(cacheKey, { messages, instance });
   return instance;
 }
