@@ -46,9 +46,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Node options of the server, as the Docker image sets them (NODE_OPTIONS there); BENCH_NODE_OPTIONS overrides. */
+/** The heap flags of the Docker image (its NODE_OPTIONS) and of `npm start`. */
+const SERVER_NODE_OPTIONS = "--max-old-space-size=128 --max-semi-space-size=8";
+
+/** Node options of the server, as the Docker image sets them; BENCH_NODE_OPTIONS replaces them. */
 export function serverNodeOptions(): string[] {
-  const raw = process.env.BENCH_NODE_OPTIONS ?? "";
+  const raw = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
   return raw.split(/\s+/).filter(Boolean);
 }
 
