@@ -13,24 +13,23 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ORIGINAL, TARGETS } from "../baseline";
 import { parseSettings, type Settings } from "../../app/config.server";
 import { systemActor } from "../../app/modules/audit/audit.server";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
 import { createSession } from "../../app/modules/auth/sessions.server";
 import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
-import { createDb, type Database, migrateToLatest } from "../../db/index.server";
-import { runLoad } from "../load";
-import { measurePageCost } from "../page-costs";
-import { memorySnapshot } from "../proc";
+import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db/index.server";
+import { cpuMs } from "../page-costs";
 import { freePort, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { teardown } from "../teardown";
-import type { Benchmark, Figure } from "../types";
+import type { Benchmark } from "../types";
+import { siteFigures } from "./site-figures";
 import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 
 const USERS = 1_000;
@@ -41,6 +40,8 @@ const MEMBER_CHARACTERS = 3;
 const CORPORATIONS = 20;
 const CORPORATION_BASE = 98_400_000;
 const READY_TIMEOUT_MS = 90_000;
+/** Fine enough for the start-up figure. */
+const STARTUP_POLL_MS = 20;
 const CLOSED_LOCAL_URL = "http://127.0.0.1:9";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -203,10 +204,13 @@ export async function startServer(databaseUrl: string, progress: (message: strin
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const pid = child.pid;
+  const spawnedAt = performance.now();
   return {
     baseUrl,
     pid,
     settings,
+    startSeconds: Number.NaN,
+    startCpuSeconds: Number.NaN,
     recentOutput: () => (tail.length ? tail.map((l) => `  | ${l}`).join("\n") : "  | (no output)"),
     async waitUntilHealthy() {
       const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -215,12 +219,16 @@ export async function startServer(databaseUrl: string, progress: (message: strin
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${this.recentOutput()}`);
         try {
           const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-          if (response.status === 200) return;
+          if (response.status === 200) {
+            this.startSeconds = (performance.now() - spawnedAt) / 1000;
+            this.startCpuSeconds = cpuMs(pid) / 1000;
+            return;
+          }
           last = `HTTP ${response.status}`;
         } catch (error) {
           last = (error as Error).message;
         }
-        await sleep(250);
+        await sleep(STARTUP_POLL_MS);
       }
       throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${this.recentOutput()}`);
     },
@@ -260,73 +268,16 @@ export const dashboardScale: Benchmark = {
         throw new Error(`GET /dashboard as the member: expected 200 with ${MEMBER_GROUPS} groups, got ${check.status} ${check.headers.get("location") ?? ""} (${shownGroups} groups)`);
       }
 
-      const running = server;
-      const costs = [];
-      for (const [pagePath, headers] of [["/login", {}], ["/dashboard", { Cookie: cookie }], ["/groups", { Cookie: cookie }], ["/notifications", { Cookie: cookie }]] as const) {
-        const cost = await measurePageCost({ baseUrl: running.baseUrl, pid: running.pid, path: pagePath, headers, databaseUrl: database.url });
-        ctx.progress(`  ${pagePath}: ${JSON.stringify(cost)}`);
-        costs.push(cost);
-      }
-      const result = await runLoad(
-        {
-          baseUrl: running.baseUrl,
-          connections: ctx.connections,
-          durationSeconds: ctx.durationSeconds,
-          warmupSeconds: ctx.warmupSeconds,
-          serverPid: running.pid,
-          signal: interrupt.signal,
-          progress: ctx.progress,
-        },
-        { path: "/dashboard", headers: { Cookie: cookie } },
-      );
-      const memory = memorySnapshot(running.pid);
-      const factor = result.requestsPerSecond / ORIGINAL.dashboardRequestsPerSecond;
-      const metrics: Figure["metrics"] = [
-        { key: "req/s", value: result.requestsPerSecond, unit: "" },
-        { key: "p50", value: result.p50Ms, unit: "ms", digits: 2 },
-        { key: "p99", value: result.p99Ms, unit: "ms", digits: 2 },
-        { key: "rss", value: result.rssMaxMb, unit: "MB" },
-        { key: "peak", value: memory.peakRssMb, unit: "MB" },
-      ];
-      if (result.non2xx) metrics.push({ key: "non2xx", value: result.non2xx, unit: "" });
-      if (result.errors) metrics.push({ key: "errors", value: result.errors, unit: "" });
-      return [
-        {
-          name: "dashboard 1k",
-          metrics,
-          baseline: `${USERS} users, ${GROUPS} groups, member in ${MEMBER_GROUPS} groups with ${MEMBER_CHARACTERS} characters, c=${ctx.connections}; baseline: ~${ORIGINAL.dashboardRequestsPerSecond} req/s, p99 ~${ORIGINAL.dashboardP99Ms} ms, ~${ORIGINAL.memoryMb} MB; target ≥${TARGETS.dashboardRequestsPerSecond} req/s, p99 <${TARGETS.dashboardP99Ms} ms, ≤${TARGETS.memoryMb} MB`,
-          targets: [
-            {
-              label: `dashboard at ${USERS} users/${GROUPS} groups ≥ ${TARGETS.dashboardRequestsPerSecond} req/s`,
-              met: result.requestsPerSecond >= TARGETS.dashboardRequestsPerSecond,
-              detail: `${result.requestsPerSecond.toFixed(0)} req/s, ${factor.toFixed(1)}× the original`,
-            },
-            {
-              label: `dashboard at ${USERS} users/${GROUPS} groups p99 < ${TARGETS.dashboardP99Ms} ms`,
-              met: result.p99Ms < TARGETS.dashboardP99Ms,
-              detail: `${result.p99Ms.toFixed(2)} ms`,
-            },
-            {
-              label: `server memory at ${USERS} users ≤ ${TARGETS.memoryMb} MB (half the original's ~${ORIGINAL.memoryMb} MB)`,
-              met: memory.peakRssMb <= TARGETS.memoryMb,
-              detail: `peak RSS ${memory.peakRssMb.toFixed(1)} MB (database separate)`,
-            },
-          ],
-          details: {
-            path: result.path,
-            users: USERS,
-            groups: GROUPS,
-            memberships: USERS * GROUPS_PER_USER + MEMBER_GROUPS - GROUPS_PER_USER,
-            connections: result.connections,
-            durationSeconds: result.durationSeconds,
-            meanMs: result.meanMs,
-            maxMs: result.maxMs,
-            ok: result.ok,
-            timeouts: result.timeouts,
-            peakRssMb: memory.peakRssMb,
-          },
-        },
-      ];
+      return await siteFigures(ctx, {
+        baseUrl: server.baseUrl,
+        pid: server.pid,
+        startSeconds: server.startSeconds,
+        startCpuSeconds: server.startCpuSeconds,
+        cookie,
+        databaseUrl: database.url,
+        dialect: dialectOfUrl(database.url) === "mysql" ? "MySQL" : "PostgreSQL",
+        signal: interrupt.signal,
+      });
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
