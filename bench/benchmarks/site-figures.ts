@@ -72,8 +72,8 @@ export async function siteFigures(ctx: BenchContext, site: SiteUnderTest): Promi
     figures.push({
       name: `cost ${page.name}`,
       metrics: [
-        { key: "KB", value: kb, unit: "" },
-        { key: "gzipKB", value: cost.gzipBytes / 1024, unit: "" },
+        { key: "KB", value: kb, unit: "", digits: 1 },
+        { key: "gzipKB", value: cost.gzipBytes / 1024, unit: "", digits: 1 },
         { key: "cpu", value: cost.cpuMsPerRequest, unit: "ms", digits: 2 },
         ...(cost.transactionsPerRequest === null ? [] : [{ key: "db", value: cost.transactionsPerRequest, unit: "" as const, digits: 1 }]),
       ],
