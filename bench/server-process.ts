@@ -116,6 +116,7 @@ export class ServerProcess {
       // the run independent of CCP's servers: any ESI/SSO call fails at once instead of going out.
       ESI_SSO_CLIENT_ID: "bench-placeholder",
       ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+      ESI_USER_CONTACT_EMAIL: "bench@example.invalid",
       ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
       ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
     };

@@ -174,6 +174,7 @@ export async function startServer(databaseUrl: string, progress: (message: strin
     EMBEDDED_POSTGRES_PORT: String(postgresPort),
     ESI_SSO_CLIENT_ID: "bench-placeholder",
     ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+    ESI_USER_CONTACT_EMAIL: "bench@example.invalid",
     ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
     ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
   };
