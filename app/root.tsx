@@ -1,3 +1,4 @@
+import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
@@ -9,7 +10,8 @@ import { useRootData } from "./components/root-data";
 import { Toasts } from "./components/toasts";
 import { TopBar } from "./components/top-bar";
 import { createI18n } from "./i18n/i18n";
-import { chooseLanguage, catalogues } from "./i18n/i18n.server";
+import { ensureMessages, messagesFor } from "./i18n/catalogue-registry";
+import { catalogueScripts, chooseLanguage } from "./i18n/i18n.server";
 import { htmlLang } from "./i18n/languages";
 import en from "./i18n/locales/en.json";
 import { getCurrentUser } from "./web/guards.server";
@@ -33,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unreadNotifications = user ? await unreadCount(db, user.id) : 0;
   const data: RootData = {
     lang,
-    messages: catalogues[lang],
+    messagesUrl: catalogueScripts[lang].url,
     theme,
     csrfToken: context.csrfToken,
     siteName: settings.SITE_NAME,
@@ -45,10 +47,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json(data, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
 }
 
+/** After a language change in the browser, the new language's catalogue is loaded before rendering. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<RootData>();
+  await ensureMessages(data.lang, data.messagesUrl);
+  return data;
+}
+
 function Document({ data, title, children }: { data: RootData | undefined; title?: string; children: React.ReactNode }) {
   const nonce = useNonce();
   const lang = data?.lang ?? "en";
-  const i18n = createI18n(lang, data?.messages ?? en, en);
+  const i18n = createI18n(lang, messagesFor(lang) ?? en, en);
   return (
     <I18nextProvider i18n={i18n}>
       <html lang={htmlLang(lang)} className={data?.theme === "dark" ? "dark" : ""}>
@@ -58,6 +67,7 @@ function Document({ data, title, children }: { data: RootData | undefined; title
           {title ? <title>{title}</title> : null}
           <Meta />
           <Links />
+          {data ? <script src={data.messagesUrl} nonce={nonce} defer /> : null}
         </head>
         <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
           {data ? <TopBar data={data} /> : null}

@@ -71,7 +71,7 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
   const codes = Object.entries(result.statusCodeStats)
     .map(([code, { count }]) => `${code}×${count}`)
     .join(", ");
-  if (ok === 0 || failed > MAX_FAILURE_RATIO * (ok + failed)) {
+  if (ok === 0 || (!options.tolerateFailures && failed > MAX_FAILURE_RATIO * (ok + failed))) {
     throw new Error(`GET ${options.path}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts); status codes: ${codes || "none"}`);
   }
   const sorted = Float64Array.from(latencies).sort();

@@ -17,18 +17,21 @@ const CLOSED_LOCAL_URL = "http://127.0.0.1:9";
 
 type Progress = (message: string) => void;
 
-/** Runs `npx remix build` when there is no server build (or BENCH_BUILD=1 asks for a fresh one). */
+/** The compiled server (`npm run build`), run with plain node as `npm start` and the Docker image run it. */
+export const SERVER_SCRIPT = "build/server.js";
+
+/** Runs `npm run build` when there is no compiled server (or BENCH_BUILD=1 asks for a fresh one). */
 export async function ensureBuild(progress: Progress) {
   const forced = process.env.BENCH_BUILD === "1";
-  if (!forced && fs.existsSync(path.join(ROOT, "build/index.js"))) return;
-  progress(forced ? "building (BENCH_BUILD=1): npx remix build…" : "no build/index.js: running npx remix build…");
+  if (!forced && fs.existsSync(path.join(ROOT, SERVER_SCRIPT))) return;
+  progress(forced ? "building (BENCH_BUILD=1): npm run build…" : `no ${SERVER_SCRIPT}: running npm run build…`);
   // Build output goes to stderr so stdout carries only the figures.
-  const child = spawn("npx", ["remix", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  const child = spawn("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", 2, 2] });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", resolve);
   });
-  if (code !== 0) throw new Error(`npx remix build failed (exit code ${code})`);
+  if (code !== 0) throw new Error(`npm run build failed (exit code ${code})`);
 }
 
 /** A port nobody listens on right now: the kernel picks one for a throwaway listener. */
@@ -41,6 +44,15 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** The heap flags of the Docker image (its NODE_OPTIONS) and of `npm start`. */
+const SERVER_NODE_OPTIONS = "--max-old-space-size=128 --max-semi-space-size=8";
+
+/** Node options of the server, as the Docker image sets them; BENCH_NODE_OPTIONS replaces them. */
+export function serverNodeOptions(): string[] {
+  const raw = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
+  return raw.split(/\s+/).filter(Boolean);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,7 +81,7 @@ export class ServerProcess {
     this.collect(child.stderr!, false);
   }
 
-  /** The pid of the server itself: node runs server.ts directly, with no `npx`/`tsx` wrapper in between. */
+  /** The pid of the server itself: node runs build/server.js directly, with no `npx` wrapper in between. */
   get pid(): number {
     return this.child.pid!;
   }
@@ -78,7 +90,7 @@ export class ServerProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns `node --import tsx server.ts` with a fresh DATA_DIR, a random SECRET_KEY and a free port. */
+  /** Spawns `node build/server.js` with a fresh DATA_DIR, a random SECRET_KEY and a free port. */
   static async start(progress: Progress): Promise<ServerProcess> {
     const port = await freePort();
     // Its own free port rather than the default 54329-and-up scan, which races with dev and e2e servers starting at the same time.
@@ -104,16 +116,17 @@ export class ServerProcess {
       // the run independent of CCP's servers: any ESI/SSO call fails at once instead of going out.
       ESI_SSO_CLIENT_ID: "bench-placeholder",
       ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+      ESI_USER_CONTACT_EMAIL: "bench@example.invalid",
       ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
       ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
     };
     progress(`starting server on port ${port} (DATA_DIR ${dataDir})…`);
     // A process group of its own: Ctrl-C in the terminal then reaches only the harness, which stops
     // the server in order, instead of hitting the server and its PostgreSQL all at once.
-    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [...serverNodeOptions(), SERVER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid === undefined) {
       fs.rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`cannot start ${process.execPath} server.ts`);
+      throw new Error(`cannot start ${process.execPath} ${SERVER_SCRIPT}`);
     }
     // Cleans up should this process die without doing it (e.g. SIGKILLed); exits on its own afterwards.
     const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {

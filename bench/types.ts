@@ -43,6 +43,8 @@ export interface LoadOptions {
   /** Path on the server, e.g. `/healthz`. */
   path: string;
   headers?: Record<string, string>;
+  /** Report failed requests in the result instead of failing the run (an error budget is the figure). */
+  tolerateFailures?: boolean;
 }
 
 export interface LoadResult {

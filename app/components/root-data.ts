@@ -1,10 +1,10 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import type { LanguageCode } from "~/i18n/languages";
-import type { Messages } from "~/i18n/i18n";
 
 export interface RootData {
   lang: LanguageCode;
-  messages: Messages;
+  /** The language's catalogue script (see i18n/catalogue-registry.ts). */
+  messagesUrl: string;
   theme: "light" | "dark";
   csrfToken: string;
   siteName: string;

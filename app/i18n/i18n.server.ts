@@ -28,6 +28,8 @@ import eveDe from "./locales/eve/de.json";
 import eveEn from "./locales/eve/en.json";
 import eveEs from "./locales/eve/es.json";
 import eveZh from "./locales/eve/zh-hans.json";
+import { createHash } from "node:crypto";
+import { registerMessages } from "./catalogue-registry";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -50,6 +52,23 @@ export const catalogues: Record<LanguageCode, Messages> = {
   es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs),
   "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh),
 };
+
+/** The script that hands a catalogue to the browser, and its content-hashed URL (cached for a year). */
+export interface CatalogueScript {
+  url: string;
+  body: string;
+}
+
+export const catalogueScripts = Object.fromEntries(
+  LANGUAGE_CODES.map((lang) => {
+    registerMessages(lang, catalogues[lang]);
+    const json = JSON.stringify(catalogues[lang]);
+    // JSON.parse of a string literal parses faster than an object literal of the same size.
+    const body = `(self.__aaMessages=self.__aaMessages||{})[${JSON.stringify(lang)}]=JSON.parse(${JSON.stringify(json)});\n`;
+    const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
+    return [lang, { url: `/i18n/${lang}.${hash}.js`, body }];
+  }),
+) as Record<LanguageCode, CatalogueScript>;
 
 export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });
 

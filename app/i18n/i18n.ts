@@ -4,13 +4,14 @@ import { htmlLang, type LanguageCode } from "./languages";
 
 export type Messages = Record<string, unknown>;
 
-const instances = new Map<string, i18n>();
+const instances = new Map<string, { messages: Messages; instance: i18n }>();
 
 export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Messages): i18n {
-  // A language's messages never change while the process runs: one instance per language.
+  // A language's messages never change while the process runs: one instance per language (a new
+  // one only when the browser has just received the language's catalogue).
   const cacheKey = `${lang}:${fallback ? "f" : ""}`;
   const cached = instances.get(cacheKey);
-  if (cached) return cached;
+  if (cached?.messages === messages) return cached.instance;
   const instance = i18next.createInstance();
   // i18next normalises language tags (zh-hans → zh-Hans): key the resources by the normalised tag,
   // or it silently falls back to English.
@@ -26,6 +27,35 @@ export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Me
     returnNull: false,
     showSupportNotice: false,
   });
-  instances.set(cacheKey, instance);
+  memoisePlainLookups(instance);
+  instances.set(cacheKey, { messages, instance });
   return instance;
+}
+
+const MEMO_LIMIT = 10_000;
+
+/**
+ * `t(key)` without options always gives the same string for an instance (its messages never
+ * change), but i18next copies its whole options object on every call: remember those results.
+ * Calls with options (interpolation, plurals) are not cached.
+ */
+function memoisePlainLookups(instance: i18n) {
+  const memo = new Map<string, string>();
+  const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => unknown;
+  instance.getFixedT = ((lng: unknown, ns?: unknown, keyPrefix?: unknown) => {
+    const fixed = getFixedT(lng, ns, keyPrefix) as unknown as ((key: unknown, ...rest: unknown[]) => string) & Record<string, unknown>;
+    const scope = `${String(lng)}\u0000${String(ns)}\u0000${String(keyPrefix ?? "")}\u0000`;
+    const t = (key: unknown, ...rest: unknown[]) => {
+      if (rest.length > 0 || typeof key !== "string") return fixed(key, ...rest);
+      const memoKey = scope + key;
+      let value = memo.get(memoKey);
+      if (value === undefined) {
+        value = fixed(key);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(memoKey, value);
+      }
+      return value;
+    };
+    return Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
+  }) as unknown as i18n["getFixedT"];
 }

@@ -3,13 +3,14 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/web/guards.server";
 import { getDashboard } from "~/modules/dashboard/dashboard.server";
+import { getRuntime } from "~/modules/runtime.server";
 import { CharacterSummary } from "~/components/eve";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return json(await getDashboard(user));
+  return json(await getDashboard(getRuntime(), user));
 }
 
 export default function Dashboard() {

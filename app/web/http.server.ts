@@ -1,5 +1,5 @@
 /**
- * The HTTP layer: static files, /healthz, /metrics, security headers, request ids and logs, and
+ * The HTTP layer: compression, static files, /healthz, /metrics, security headers, request ids and logs, and
  * for every route: input checks at the edge, the CSRF check for every non-GET request, per-address
  * rate limits, then the Remix request handler.
  */
@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type http from "node:http";
 import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReadableStreamToWritable } from "@remix-run/node";
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
+import compression from "compression";
 import express from "express";
 import { REFUSAL_PATH, type Refusal, type RequestContext } from "./request-context";
 import type { Runtime } from "../modules/runtime.server";
@@ -19,6 +20,7 @@ import { getLogger, loggablePath } from "../modules/ops/logger.server";
 import { getMetrics, renderMetrics } from "../modules/ops/metrics.server";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const LABEL_CACHE_SIZE = 1_000;
 
 function originOf(url: string) {
   try {
@@ -39,9 +41,17 @@ export function createRouteLabeler(build: ServerBuild) {
         return route.index ? { id, index: true, path: route.path } : { id, path: route.path, children: tree(id) };
       });
   const routes = tree(undefined);
+  // Matching flattens and ranks the whole route tree each time: remember recent paths.
+  const recent = new Map<string, string>();
   return (pathname: string) => {
-    const matches = matchRoutes(routes, pathname);
-    return matches?.[matches.length - 1]?.route.id ?? "unmatched";
+    let label = recent.get(pathname);
+    if (label === undefined) {
+      const matches = matchRoutes(routes, pathname);
+      label = matches?.[matches.length - 1]?.route.id ?? "unmatched";
+      if (recent.size >= LABEL_CACHE_SIZE) recent.clear();
+      recent.set(pathname, label);
+    }
+    return label;
   };
 }
 
@@ -143,6 +153,9 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
     });
     next();
   });
+
+  // gzip/deflate/br for clients that accept it (pages, scripts, styles, JSON; not images or tiny bodies).
+  app.use(compression({ threshold: 1024 }));
 
   // Public: the overall state and which part is down, no details. With the metrics token: everything.
   app.get("/healthz", async (req, res) => {

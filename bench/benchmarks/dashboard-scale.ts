@@ -3,8 +3,8 @@
  * a Member state, measured as a member (not a superuser) who is in 10 groups and owns 3 characters.
  *
  * The harness's own server keeps its embedded database to itself (its URL is not exposed), so this
- * benchmark runs a second production server the same way the harness does (`node --import tsx
- * server.ts`, NODE_ENV=production, fresh DATA_DIR and SECRET_KEY) but with DATABASE_URL set to a
+ * benchmark runs a second production server the same way the harness does (`node build/server.js`,
+ * NODE_ENV=production, fresh DATA_DIR and SECRET_KEY) but with DATABASE_URL set to a
  * database it created and seeded first (an embedded PostgreSQL in a temporary folder, or a new
  * database on BENCH_DATABASE_URL's server). Knowing that server's SECRET_KEY, it signs the session
  * cookie of a session row it inserted — members log in through EVE SSO, which the benchmark does
@@ -13,33 +13,35 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ORIGINAL, TARGETS } from "../baseline";
 import { parseSettings, type Settings } from "../../app/config.server";
 import { systemActor } from "../../app/modules/audit/audit.server";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
 import { createSession } from "../../app/modules/auth/sessions.server";
 import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
-import { createDb, type Database, migrateToLatest } from "../../db/index.server";
-import { runLoad } from "../load";
-import { memorySnapshot } from "../proc";
-import { freePort } from "../server-process";
+import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db/index.server";
+import { cpuMs } from "../page-costs";
+import { freePort, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { teardown } from "../teardown";
-import type { Benchmark, Figure } from "../types";
+import type { Benchmark } from "../types";
+import { siteFigures } from "./site-figures";
 import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 
 const USERS = 1_000;
 const GROUPS = 50;
-const GROUPS_PER_USER = 5;
+const GROUPS_PER_USER = 3;
 const MEMBER_GROUPS = 10;
 const MEMBER_CHARACTERS = 3;
 const CORPORATIONS = 20;
 const CORPORATION_BASE = 98_400_000;
 const READY_TIMEOUT_MS = 90_000;
+/** Fine enough for the start-up figure. */
+const STARTUP_POLL_MS = 20;
 const CLOSED_LOCAL_URL = "http://127.0.0.1:9";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
@@ -172,15 +174,16 @@ export async function startServer(databaseUrl: string, progress: (message: strin
     EMBEDDED_POSTGRES_PORT: String(postgresPort),
     ESI_SSO_CLIENT_ID: "bench-placeholder",
     ESI_SSO_CLIENT_SECRET: "bench-placeholder",
+    ESI_USER_CONTACT_EMAIL: "bench@example.invalid",
     ESI_SSO_BASE_URL: CLOSED_LOCAL_URL,
     ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
   };
   const settings: Settings = parseSettings(env);
   progress(`  starting a second server on port ${port} (DATA_DIR ${dataDir}) on the seeded database…`);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child: ChildProcess = spawn(process.execPath, [...serverNodeOptions(), SERVER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   if (child.pid === undefined) {
     fs.rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`cannot start ${process.execPath} server.ts`);
+    throw new Error(`cannot start ${process.execPath} ${SERVER_SCRIPT}`);
   }
   const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
     cwd: ROOT,
@@ -202,10 +205,13 @@ export async function startServer(databaseUrl: string, progress: (message: strin
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const pid = child.pid;
+  const spawnedAt = performance.now();
   return {
     baseUrl,
     pid,
     settings,
+    startSeconds: Number.NaN,
+    startCpuSeconds: Number.NaN,
     recentOutput: () => (tail.length ? tail.map((l) => `  | ${l}`).join("\n") : "  | (no output)"),
     async waitUntilHealthy() {
       const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -214,12 +220,16 @@ export async function startServer(databaseUrl: string, progress: (message: strin
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${this.recentOutput()}`);
         try {
           const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-          if (response.status === 200) return;
+          if (response.status === 200) {
+            this.startSeconds = (performance.now() - spawnedAt) / 1000;
+            this.startCpuSeconds = cpuMs(pid) / 1000;
+            return;
+          }
           last = `HTTP ${response.status}`;
         } catch (error) {
           last = (error as Error).message;
         }
-        await sleep(250);
+        await sleep(STARTUP_POLL_MS);
       }
       throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${this.recentOutput()}`);
     },
@@ -259,67 +269,16 @@ export const dashboardScale: Benchmark = {
         throw new Error(`GET /dashboard as the member: expected 200 with ${MEMBER_GROUPS} groups, got ${check.status} ${check.headers.get("location") ?? ""} (${shownGroups} groups)`);
       }
 
-      const running = server;
-      const result = await runLoad(
-        {
-          baseUrl: running.baseUrl,
-          connections: ctx.connections,
-          durationSeconds: ctx.durationSeconds,
-          warmupSeconds: ctx.warmupSeconds,
-          serverPid: running.pid,
-          signal: interrupt.signal,
-          progress: ctx.progress,
-        },
-        { path: "/dashboard", headers: { Cookie: cookie } },
-      );
-      const memory = memorySnapshot(running.pid);
-      const factor = result.requestsPerSecond / ORIGINAL.dashboardRequestsPerSecond;
-      const metrics: Figure["metrics"] = [
-        { key: "req/s", value: result.requestsPerSecond, unit: "" },
-        { key: "p50", value: result.p50Ms, unit: "ms", digits: 2 },
-        { key: "p99", value: result.p99Ms, unit: "ms", digits: 2 },
-        { key: "rss", value: result.rssMaxMb, unit: "MB" },
-        { key: "peak", value: memory.peakRssMb, unit: "MB" },
-      ];
-      if (result.non2xx) metrics.push({ key: "non2xx", value: result.non2xx, unit: "" });
-      if (result.errors) metrics.push({ key: "errors", value: result.errors, unit: "" });
-      return [
-        {
-          name: "dashboard 1k",
-          metrics,
-          baseline: `${USERS} users, ${GROUPS} groups, member in ${MEMBER_GROUPS} groups with ${MEMBER_CHARACTERS} characters, c=${ctx.connections}; baseline: ~${ORIGINAL.dashboardRequestsPerSecond} req/s, p99 ~${ORIGINAL.dashboardP99Ms} ms, ~${ORIGINAL.memoryMb} MB; target ≥${TARGETS.dashboardRequestsPerSecond} req/s, p99 <${TARGETS.dashboardP99Ms} ms, ≤${TARGETS.memoryMb} MB`,
-          targets: [
-            {
-              label: `dashboard at ${USERS} users/${GROUPS} groups ≥ ${TARGETS.dashboardRequestsPerSecond} req/s`,
-              met: result.requestsPerSecond >= TARGETS.dashboardRequestsPerSecond,
-              detail: `${result.requestsPerSecond.toFixed(0)} req/s, ${factor.toFixed(1)}× the original`,
-            },
-            {
-              label: `dashboard at ${USERS} users/${GROUPS} groups p99 < ${TARGETS.dashboardP99Ms} ms`,
-              met: result.p99Ms < TARGETS.dashboardP99Ms,
-              detail: `${result.p99Ms.toFixed(2)} ms`,
-            },
-            {
-              label: `server memory at ${USERS} users ≤ ${TARGETS.memoryMb} MB (half the original's ~${ORIGINAL.memoryMb} MB)`,
-              met: memory.peakRssMb <= TARGETS.memoryMb,
-              detail: `peak RSS ${memory.peakRssMb.toFixed(1)} MB (database separate)`,
-            },
-          ],
-          details: {
-            path: result.path,
-            users: USERS,
-            groups: GROUPS,
-            memberships: USERS * GROUPS_PER_USER + MEMBER_GROUPS - GROUPS_PER_USER,
-            connections: result.connections,
-            durationSeconds: result.durationSeconds,
-            meanMs: result.meanMs,
-            maxMs: result.maxMs,
-            ok: result.ok,
-            timeouts: result.timeouts,
-            peakRssMb: memory.peakRssMb,
-          },
-        },
-      ];
+      return await siteFigures(ctx, {
+        baseUrl: server.baseUrl,
+        pid: server.pid,
+        startSeconds: server.startSeconds,
+        startCpuSeconds: server.startCpuSeconds,
+        cookie,
+        databaseUrl: database.url,
+        dialect: dialectOfUrl(database.url) === "mysql" ? "MySQL" : "PostgreSQL",
+        signal: interrupt.signal,
+      });
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

@@ -26,14 +26,17 @@ import { getEffectivePermissions, syncPermissionCatalogue } from "../../app/modu
 import { guestStateId } from "../../app/modules/states/evaluate.server";
 import { saveStateDefinition, type StateDefinition } from "../../app/modules/states/states.server";
 import { freePort } from "../server-process";
+import { ORIGINAL, versus } from "../baseline";
 import type { Benchmark, Figure } from "../types";
 
-const USERS = 10_000;
+/** BENCH_STATE_USERS: e.g. 100000 for the 100,000-user goal (≤ 2 s). */
+const USERS = Number(process.env.BENCH_STATE_USERS ?? 10_000);
 const CORPORATIONS = 100;
 const GROUPS = 50;
 const GROUPS_PER_USER = 3;
 const LOOKUPS = 1_000;
-const TARGET_MS = 500;
+/** Issue 10: 10,000 users in ≤ 0.5 s, 100,000 in ≤ 2 s. */
+const targetMs = USERS > 10_000 ? 2_000 : 500;
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /** What the issue quotes for the original: 2–6 s and ≈3,400 queries to re-check 1,000 users. */
@@ -313,8 +316,8 @@ export const states: Benchmark = {
           { key: "changed", value: run.changed, unit: "" },
           { key: "queries", value: run.queries, unit: "" },
         ],
-        baseline: ORIGINAL_TEXT,
-        targets: [{ label: `${name}: ${what} in ≤ ${TARGET_MS} ms`, met: run.ms <= TARGET_MS, detail: `${run.ms.toFixed(0)} ms, ${run.changed} rows changed, ${run.queries} statements` }],
+        baseline: `${ORIGINAL_TEXT}; per 1,000 users re-checked: ${((run.ms * 1000) / USERS).toFixed(0)} ms, ${versus((run.ms * 1000) / USERS / 1000, ORIGINAL.stateRecheckSeconds, " s")}`,
+        targets: [{ label: `${name}: ${what} in ≤ ${targetMs} ms`, met: run.ms <= targetMs, detail: `${run.ms.toFixed(0)} ms, ${run.changed} rows changed, ${run.queries} statements` }],
         details: { users: USERS, corporations: CORPORATIONS, gaining: run.gaining, losing: run.losing },
       });
       return [

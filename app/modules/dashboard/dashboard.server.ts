@@ -1,5 +1,5 @@
 /** What the dashboard shows: the user's account and groups; for superusers, the job queue. */
-import { getRuntime } from "../runtime.server";
+import type { Runtime } from "../runtime.server";
 import type { CurrentUser } from "../auth/sessions.server";
 import { checkHealth } from "../ops/health.server";
 import { countJobsByState, type JobCounts } from "../ops/metrics.server";
@@ -25,7 +25,7 @@ interface SystemStatus {
 let systemPanel: { until: number; value: Promise<SystemStatus> } | null = null;
 
 /** Jobs finished in the last `hours` (recorded by the workers) and jobs waiting now. */
-export async function jobStatistics(runtime: ReturnType<typeof getRuntime>, hours: number, queued: number): Promise<JobStatistics> {
+export async function jobStatistics(runtime: Runtime, hours: number, queued: number): Promise<JobStatistics> {
   const since = new Date(Date.now() - hours * 3_600_000);
   const rows = await runtime.db
     .selectFrom("job_events")
@@ -38,7 +38,7 @@ export async function jobStatistics(runtime: ReturnType<typeof getRuntime>, hour
 }
 
 /** Queue figures for superusers, shared by all requests of this process for a few seconds. */
-function systemStatus(runtime: ReturnType<typeof getRuntime>) {
+function systemStatus(runtime: Runtime) {
   const now = Date.now();
   if (!systemPanel || systemPanel.until < now) {
     const value = Promise.all([countJobsByState(runtime).catch(() => null), checkHealth(runtime)]).then(async ([jobs, health]) => ({
@@ -55,23 +55,21 @@ function systemStatus(runtime: ReturnType<typeof getRuntime>) {
   return systemPanel.value;
 }
 
-export async function getDashboard(user: CurrentUser) {
-  const runtime = getRuntime();
-  const groups = await runtime.db
-    .selectFrom("user_groups as ug")
-    .innerJoin("auth_groups as g", "g.id", "ug.group_id")
-    .select(["g.id", "g.name"])
-    .where("ug.user_id", "=", user.id)
-    .orderBy("g.name")
-    .execute();
-  const system = user.is_superuser ? await systemStatus(runtime) : null;
-  const characters = await accountCharacters(runtime.db, user.id);
-  const state = await runtime.db
-    .selectFrom("users as u")
-    .leftJoin("states as s", "s.id", "u.state_id")
-    .select("s.name")
-    .where("u.id", "=", user.id)
-    .executeTakeFirst();
+/** The dashboard of `user`, read with what the caller passes (issue 9: no global runtime here). Independent reads run concurrently. */
+export async function getDashboard(runtime: Runtime, user: CurrentUser) {
+  const { db } = runtime;
+  const [groups, characters, state, system] = await Promise.all([
+    db
+      .selectFrom("user_groups as ug")
+      .innerJoin("auth_groups as g", "g.id", "ug.group_id")
+      .select(["g.id", "g.name"])
+      .where("ug.user_id", "=", user.id)
+      .orderBy("g.name")
+      .execute(),
+    accountCharacters(db, user.id),
+    db.selectFrom("users as u").leftJoin("states as s", "s.id", "u.state_id").select("s.name").where("u.id", "=", user.id).executeTakeFirst(),
+    user.is_superuser ? systemStatus(runtime) : null,
+  ]);
   return {
     state: state?.name ?? null,
     characters: [...characters].sort((a, b) => Number(b.isMain) - Number(a.isMain)),

@@ -2,13 +2,21 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import type { Actor } from "../audit/audit.server";
-import { deleteOwnership, listOwnedCharacters } from "./ownership.server";
+import { deleteOwnership } from "./ownership.server";
 import { deleteToken, listUserTokens } from "./tokens.server";
 
+/** The user's characters by name, each marked whether it is their main (one query). */
 export async function accountCharacters(db: Kysely<DB>, userId: number) {
-  const user = await db.selectFrom("users").select(["main_character_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
-  const characters = await listOwnedCharacters(db, userId);
-  return characters.map((c) => ({ ...c, isMain: c.id === user.main_character_id }));
+  const rows = await db
+    .selectFrom("character_ownerships as o")
+    .innerJoin("eve_characters as c", "c.id", "o.character_id")
+    .innerJoin("users as u", "u.id", "o.user_id")
+    .selectAll("c")
+    .select("u.main_character_id as owner_main_id")
+    .where("o.user_id", "=", userId)
+    .orderBy("c.character_name")
+    .execute();
+  return rows.map(({ owner_main_id, ...c }) => ({ ...c, isMain: c.id === owner_main_id }));
 }
 
 export async function accountTokens(db: Kysely<DB>, userId: number) {
