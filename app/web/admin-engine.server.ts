@@ -8,9 +8,16 @@ import { actorFor, type CurrentUser, forbidden, requireStaff } from "./guards.se
 import { getRuntime } from "../modules/runtime.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
-import { EVE_ID_MAX, INT_MAX, strictId, strictInt } from "../modules/admin/strict-int";
+import { MAX_EVE_ID, MAX_ROW_ID, parseId as plainId } from "./params.server";
 
 export const PAGE_SIZE = 50;
+
+/** A whole number in plain digits with an optional minus sign (the id rules of params.server, signed). */
+function signedInt(raw: string): number | null {
+  if (raw === "0") return 0;
+  const n = plainId(raw.startsWith("-") ? raw.slice(1) : raw, MAX_EVE_ID);
+  return n === null ? null : raw.startsWith("-") ? -n : n;
+}
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -39,7 +46,7 @@ export async function runGuarded<T>(request: Request, context: AppLoadContext, u
 
 export function parseId(resource: AdminResource, raw: string | undefined): string {
   if (!raw) notFound();
-  if (resource.pk.kind === "number" && strictId(raw, resource.pk.eveId ? EVE_ID_MAX : INT_MAX) === null) notFound();
+  if (resource.pk.kind === "number" && plainId(raw, resource.pk.eveId ? MAX_EVE_ID : MAX_ROW_ID) === null) notFound();
   if (raw.length > 200) notFound();
   return raw;
 }
@@ -49,7 +56,7 @@ function toNumberList(values: FormDataEntryValue[], max: number): { ids: number[
   const ids: number[] = [];
   let bad = false;
   for (const p of parts) {
-    const n = strictId(p, max);
+    const n = plainId(p, max);
     if (n === null) bad = true;
     else ids.push(n);
   }
@@ -79,19 +86,19 @@ export function readForm(resource: AdminResource, user: CurrentUser, form: FormD
         break;
       case "number": {
         const text = String(form.get(field.name) ?? "");
-        value = text === "" ? null : strictInt(text, -EVE_ID_MAX, EVE_ID_MAX);
+        value = text === "" ? null : signedInt(text);
         if (value === null && text !== "") errors[field.name] = "admin.errors.number";
         break;
       }
       case "select": {
         const text = String(form.get(field.name) ?? "");
-        value = text === "" ? null : strictId(text, field.eveIds ? EVE_ID_MAX : INT_MAX);
+        value = text === "" ? null : plainId(text, field.eveIds ? MAX_EVE_ID : MAX_ROW_ID);
         if (value === null && text !== "") errors[field.name] = "admin.errors.choice";
         break;
       }
       case "multiselect":
       case "idlist": {
-        const list = toNumberList(form.getAll(field.name), field.eveIds ? EVE_ID_MAX : INT_MAX);
+        const list = toNumberList(form.getAll(field.name), field.eveIds ? MAX_EVE_ID : MAX_ROW_ID);
         if (list.bad) errors[field.name] = "admin.errors.idList";
         value = list.ids;
         break;
@@ -168,7 +175,7 @@ export function listParams(resource: AdminResource, url: URL): ListParams {
 /** The strictly parsed filter value, or null when the parameter is not one. */
 function filterValue(filter: FilterDef, raw: string): number | boolean | null {
   if (filter.value === "flag") return raw === "1" ? true : raw === "0" ? false : null;
-  return strictId(raw, filter.value === "eveId" ? EVE_ID_MAX : INT_MAX);
+  return plainId(raw, filter.value === "eveId" ? MAX_EVE_ID : MAX_ROW_ID);
 }
 
 function sortExpr(resource: AdminResource, sort: string) {
@@ -182,8 +189,8 @@ function decodeCursor(raw: string | null, kind: string, pk: AdminResource["pk"])
   try {
     const [v, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as [unknown, string];
     if (typeof id !== "string" && typeof id !== "number") return null;
-    if (pk.kind === "number" && strictId(String(id), pk.eveId ? EVE_ID_MAX : INT_MAX) === null) return null;
-    if (kind === "number" && v !== null && !(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "string" && strictInt(v, -EVE_ID_MAX, EVE_ID_MAX) !== null)) return null;
+    if (pk.kind === "number" && plainId(String(id), pk.eveId ? MAX_EVE_ID : MAX_ROW_ID) === null) return null;
+    if (kind === "number" && v !== null && !(typeof v === "number" ? Number.isSafeInteger(v) : typeof v === "string" && signedInt(v) !== null)) return null;
     if ((kind === "text" || kind === "date") && (typeof v !== "string" || v.length > 1000)) return v === null && kind === "text" ? [v, String(id)] : null;
     const value = kind === "date" && typeof v === "string" ? new Date(v) : kind === "bool" ? Boolean(v) : v;
     if (value instanceof Date && Number.isNaN(value.getTime())) return null;
