@@ -47,7 +47,7 @@ export default function Outbox() {
             {email.created.replace("T", " ").slice(0, 19)} · {t("outbox.to")} {email.to}
           </p>
           <h2 className="mt-1 font-semibold">{email.subject}</h2>
-          <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">{linkify(email.text)}</pre>
+          <pre className="mt-2 whitespace-pre-wrap font-sans text-sm [overflow-wrap:anywhere]">{linkify(email.text)}</pre>
         </article>
       ))}
     </main>

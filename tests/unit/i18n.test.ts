@@ -100,6 +100,11 @@ describe("i18n catalogues", () => {
     }
   });
 
+  it("addresses the reader in German consistently with \"Sie\", never \"du\"", () => {
+    const informal = keys(catalogues.de).filter((key) => /\b(du|dein\w*|dich|dir)\b/i.test(lookup(catalogues.de, key)));
+    expect(informal).toEqual([]);
+  });
+
   it("picks the language from Accept-Language", () => {
     expect(parseAcceptLanguage("de-DE,de;q=0.9,en;q=0.8")).toBe("de");
     expect(parseAcceptLanguage("fr-FR, es;q=0.5")).toBe("es");
