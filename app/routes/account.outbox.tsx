@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listOutbox, usesOutbox } from "~/modules/mail/mailer.server";
@@ -6,7 +7,7 @@ import { getRuntime } from "~/modules/runtime.server";
 import { outboxReaderCookie, registrationCookie } from "~/web/cookies.server";
 import { getCurrentUser } from "~/web/guards.server";
 
-export const meta: MetaFunction = () => [{ title: "Outbox" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
 /**
  * Development and demo mode only: the emails the site would have sent. Each visitor sees only the

@@ -67,4 +67,12 @@ describe.each(dialects)("dashboard on $dialect", ({ dialect, skip }) => {
     expect(html).toContain('data-testid="dashboard-state">Guest<');
     expect(html).toContain('data-testid="dashboard-roles">none<');
   });
+
+  it.skipIf(skip)("the page title is translated into the reader's language", async () => {
+    const browser = await loggedIn(rt, server.origin, "plain");
+    const es = await (await browser.get("/dashboard", { "accept-language": "es" })).text();
+    expect(es).toContain("<title>Panel · Alliance Auth</title>");
+    const en = await (await browser.get("/dashboard", { "accept-language": "en" })).text();
+    expect(en).toContain("<title>Dashboard · Alliance Auth</title>");
+  });
 });
