@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
@@ -10,7 +11,7 @@ import { badRequest, formId, notFound } from "~/web/params.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 
-export const meta: MetaFunction = () => [{ title: "Tokens" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "tokens.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
@@ -7,7 +8,7 @@ import { listAudit } from "~/modules/audit/audit.server";
 import { requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 
-export const meta: MetaFunction = () => [{ title: "Audit log" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "audit.title");
 
 const filterSchema = z.object({
   action: z.string().trim().max(64).optional(),

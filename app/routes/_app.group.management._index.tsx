@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
@@ -13,7 +14,7 @@ import { badRequest, formId, formIds, notFound } from "~/web/params.server";
 import { ManagementTabs, MemberName, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
-export const meta: MetaFunction = () => [{ title: "Group Management" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.management.title");
 
 const canCreateGroups = (user: CurrentUser) => hasPermission(user, "auth.add_group") && hasPermission(user, "auth.change_group");
 

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
@@ -7,7 +8,7 @@ import { requireGroupManager } from "~/web/groups-routes.server";
 import { FlagBadges, ManagementTabs } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
-export const meta: MetaFunction = () => [{ title: "Group Membership" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.membership.title");
 
 /** Non-internal groups with member counts: all of them for auth.group_management, the led ones for a leader. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

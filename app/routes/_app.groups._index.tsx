@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
@@ -8,7 +9,7 @@ import { joinOrLeave } from "~/web/groups-routes.server";
 import { FlagBadges, MembershipButton } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
-export const meta: MetaFunction = () => [{ title: "Groups" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.list.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
@@ -17,7 +18,7 @@ import { LevelBadge } from "~/components/level-badge";
 import { Pager } from "~/components/table";
 import { badRequest, formId, notFound, parsePage } from "~/web/params.server";
 
-export const meta: MetaFunction = () => [{ title: "Notifications" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
 const PAGE_SIZE = 50;
 

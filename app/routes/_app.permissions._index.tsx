@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { type Column, Table } from "~/components/table";
@@ -6,7 +7,7 @@ import { requirePermission } from "~/web/guards.server";
 import { AUDIT_PERMISSION, listSuperusers, permissionOverview } from "~/modules/permissions-audit/audit.server";
 import { getRuntime } from "~/modules/runtime.server";
 
-export const meta: MetaFunction = () => [{ title: "Permissions audit" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "permissions.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, AUDIT_PERMISSION);

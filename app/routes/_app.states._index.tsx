@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
@@ -6,7 +7,7 @@ import { hasPermission, requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { listStates } from "~/modules/states/states.server";
 
-export const meta: MetaFunction = () => [{ title: "States" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "states.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "authentication.view_state");

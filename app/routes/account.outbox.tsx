@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listOutbox, usesOutbox } from "~/modules/mail/mailer.server";
@@ -6,7 +7,7 @@ import { getRuntime } from "~/modules/runtime.server";
 import { outboxReaderCookie, registrationCookie } from "~/web/cookies.server";
 import { getCurrentUser } from "~/web/guards.server";
 
-export const meta: MetaFunction = () => [{ title: "Outbox" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
 /**
  * Development and demo mode only: the emails the site would have sent. Each visitor sees only the
@@ -47,7 +48,7 @@ export default function Outbox() {
             {email.created.replace("T", " ").slice(0, 19)} · {t("outbox.to")} {email.to}
           </p>
           <h2 className="mt-1 font-semibold">{email.subject}</h2>
-          <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">{linkify(email.text)}</pre>
+          <pre className="mt-2 whitespace-pre-wrap font-sans text-sm [overflow-wrap:anywhere]">{linkify(email.text)}</pre>
         </article>
       ))}
     </main>

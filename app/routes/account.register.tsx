@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
@@ -11,7 +12,7 @@ import { usesOutbox } from "~/modules/mail/mailer.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 
-export const meta: MetaFunction = () => [{ title: "Register" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "register.title");
 
 async function expired() {
   return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "register.expired" }) } });

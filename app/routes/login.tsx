@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
@@ -9,7 +10,7 @@ import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { safeReturnPath } from "~/web/redirects";
 
-export const meta: MetaFunction = () => [{ title: "Login" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.ssoTitle");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const next = safeReturnPath(new URL(request.url).searchParams.get("next"), "/dashboard");

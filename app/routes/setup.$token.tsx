@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
 import { useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
@@ -8,7 +9,7 @@ import { completeSetup, DuplicateUsernameError, isValidSetupToken, superuserSche
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 
-export const meta: MetaFunction = () => [{ title: "Setup" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "setup.title");
 
 function invalidLink(): never {
   throw json({ reason: "setupLinkInvalid" }, { status: 404 });

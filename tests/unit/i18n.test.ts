@@ -10,6 +10,23 @@ function keys(node: unknown, prefix = ""): string[] {
   return Object.entries(node).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
 
+const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+/** A key without its i18next plural suffix (`x_one` → `x`). */
+const base = (key: string) => key.replace(PLURAL_SUFFIX, "");
+
+/** Plural keys of a catalogue: base key → the plural categories it has. */
+function pluralForms(catalogue: unknown) {
+  const forms = new Map<string, string[]>();
+  for (const key of keys(catalogue)) {
+    const m = key.match(PLURAL_SUFFIX);
+    if (m) forms.set(base(key), [...(forms.get(base(key)) ?? []), m[1]].sort());
+  }
+  return forms;
+}
+
+const lookup = (catalogue: unknown, key: string) => key.split(".").reduce<any>((n, k) => n?.[k], catalogue);
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -21,23 +38,42 @@ function sourceFiles(dir: string): string[] {
 describe("i18n catalogues", () => {
   const english = new Set(keys(catalogues.en));
 
-  it.each(LANGUAGE_CODES)("%s has exactly the English keys, each translated to a non-empty string", (code) => {
-    expect(keys(catalogues[code]).sort()).toEqual([...english].sort());
-    for (const key of english) {
-      const value = key.split(".").reduce<any>((n, k) => n[k], catalogues[code]);
+  it.each(LANGUAGE_CODES)("%s has exactly the English keys (plural forms aside), each translated to a non-empty string", (code) => {
+    const own = keys(catalogues[code]);
+    expect([...new Set(own.map(base))].sort()).toEqual([...new Set([...english].map(base))].sort());
+    for (const key of own) {
+      const value = lookup(catalogues[code], key);
       expect(typeof value === "string" && value.trim().length > 0, `${code}:${key}`).toBe(true);
     }
   });
 
+  it.each(LANGUAGE_CODES)("%s has exactly the plural forms its plural rules need", (code) => {
+    const needed = [...new Intl.PluralRules(code).resolvedOptions().pluralCategories].sort();
+    const forms = pluralForms(catalogues[code]);
+    expect(forms.size).toBe(pluralForms(catalogues.en).size);
+    for (const [key, have] of forms) expect(have, `${code}:${key}`).toEqual(needed);
+  });
+
   it("keeps interpolation placeholders in every translation", () => {
-    for (const key of english) {
-      const en = key.split(".").reduce<any>((n, k) => n[k], catalogues.en) as string;
-      const placeholders = en.match(/\{\{\w+\}\}/g) ?? [];
-      for (const code of LANGUAGE_CODES) {
-        const value = key.split(".").reduce<any>((n, k) => n[k], catalogues[code]) as string;
-        for (const p of placeholders) expect(value, `${code}:${key}`).toContain(p);
+    for (const code of LANGUAGE_CODES) {
+      for (const key of keys(catalogues[code])) {
+        const en = (lookup(catalogues.en, key) ?? lookup(catalogues.en, `${base(key)}_other`)) as string;
+        const placeholders = en.match(/\{\{\w+\}\}/g) ?? [];
+        for (const p of placeholders) expect(lookup(catalogues[code], key), `${code}:${key}`).toContain(p);
       }
     }
+  });
+
+  it("uses the singular for one and the right form for other counts", () => {
+    const en = createI18n("en", catalogues.en).t;
+    expect(en("admin.related.memberships", { count: 1 })).toBe("1 group membership");
+    expect(en("admin.related.memberships", { count: 2 })).toBe("2 group memberships");
+    const de = createI18n("de", catalogues.de, catalogues.en).t;
+    expect(de("admin.related.memberships", { count: 1 })).toBe("1 Gruppenmitgliedschaft");
+    const es = createI18n("es", catalogues.es, catalogues.en).t;
+    expect(es("admin.related.memberships", { count: 1_000_000 })).toBe(lookup(catalogues.es, "admin.related.memberships_many").replace("{{count}}", "1000000"));
+    const zh = createI18n("zh-hans", catalogues["zh-hans"], catalogues.en).t;
+    expect(zh("admin.related.memberships", { count: 1 })).toBe(lookup(catalogues["zh-hans"], "admin.related.memberships_other").replace("{{count}}", "1"));
   });
 
   it("has every literal key the code uses", () => {
@@ -50,7 +86,8 @@ describe("i18n catalogues", () => {
       for (const m of text.matchAll(/"(errors\.[a-zA-Z]+)"/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(20);
-    const missing = [...used].filter((k) => !english.has(k));
+    // A key used with a count is satisfied by its plural forms (`x_one`, `x_other`).
+    const missing = [...used].filter((k) => !english.has(k) && !english.has(`${k}_other`));
     expect(missing).toEqual([]);
   });
 
@@ -61,6 +98,11 @@ describe("i18n catalogues", () => {
       expect(typeof own, `${code}:${key} exists`).toBe("string");
       expect(t(key), `${code}:${key}`).toBe(own);
     }
+  });
+
+  it("addresses the reader in German consistently with \"Sie\", never \"du\"", () => {
+    const informal = keys(catalogues.de).filter((key) => /\b(du|dein\w*|dich|dir)\b/i.test(lookup(catalogues.de, key)));
+    expect(informal).toEqual([]);
   });
 
   it("picks the language from Accept-Language", () => {

@@ -5,6 +5,7 @@ import { checkHealth } from "../ops/health.server";
 import { countJobsByState, type JobCounts } from "../ops/metrics.server";
 import { APP_VERSION } from "../ops/version.server";
 import { accountCharacters } from "../eve/account.server";
+import { GUEST } from "../states/evaluate.server";
 
 const SYSTEM_PANEL_TTL_MS = 5_000;
 
@@ -71,7 +72,8 @@ export async function getDashboard(runtime: Runtime, user: CurrentUser) {
     user.is_superuser ? systemStatus(runtime) : null,
   ]);
   return {
-    state: state?.name ?? null,
+    // A user without a state (e.g. a superuser without a main) is a Guest, as in the original.
+    state: state?.name ?? GUEST,
     characters: [...characters].sort((a, b) => Number(b.isMain) - Number(a.isMain)),
     account: { username: user.username, email: user.email, isStaff: user.is_staff, isSuperuser: user.is_superuser, permissionCount: user.permissions.size },
     groups,

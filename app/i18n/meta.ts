@@ -1,0 +1,18 @@
+/** Translated page titles for Remix `meta` functions, from the language and messages the root loader sends. */
+import type { MetaArgs } from "@remix-run/node";
+import { createI18n, type Messages } from "./i18n";
+import { LANGUAGE_CODES, type LanguageCode } from "./languages";
+
+interface RootI18n {
+  lang?: string;
+  messages?: Messages;
+  siteName?: string;
+}
+
+/** `[{ title }]` for a page: the translated `key` and the site name, e.g. "Dashboard · Alliance Auth". */
+export function pageTitle(matches: MetaArgs["matches"], key: string, params: Record<string, unknown> = {}) {
+  const root = (matches.find((m) => m.id === "root")?.data ?? {}) as RootI18n;
+  const lang = LANGUAGE_CODES.find((code) => code === root.lang) ?? ("en" as LanguageCode);
+  const title = root.messages ? String(createI18n(lang, root.messages).t(key, params)) : key;
+  return [{ title: root.siteName ? `${title} · ${root.siteName}` : title }];
+}
