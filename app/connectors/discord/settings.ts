@@ -1,0 +1,30 @@
+/** The Discord settings the connector reads (declared in app/config.server.ts). */
+import type { Settings } from "~/config.server";
+
+export interface DiscordSettings {
+  guildId: string;
+  botToken: string;
+  appId: string;
+  appSecret: string;
+  callbackUrl: string;
+  oauthAuthorizeUrl: string;
+  oauthTokenUrl: string;
+  syncNames: boolean;
+  disableRoleCreation: boolean;
+}
+
+export function discordSettings(settings: Settings): DiscordSettings {
+  const s = settings as Settings & Record<string, unknown>;
+  const text = (key: string, fallback = "") => (typeof s[key] === "string" && s[key] ? String(s[key]) : fallback);
+  return {
+    guildId: text("DISCORD_GUILD_ID"),
+    botToken: text("DISCORD_BOT_TOKEN"),
+    appId: text("DISCORD_APP_ID"),
+    appSecret: text("DISCORD_APP_SECRET"),
+    callbackUrl: text("DISCORD_CALLBACK_URL", `${settings.SITE_URL}/services/discord/callback`),
+    oauthAuthorizeUrl: text("DISCORD_OAUTH_BASE_URL", "https://discord.com/oauth2/authorize"),
+    oauthTokenUrl: text("DISCORD_OAUTH_TOKEN_URL", "https://discord.com/api/v10/oauth2/token"),
+    syncNames: Boolean(s.DISCORD_SYNC_NAMES),
+    disableRoleCreation: Boolean(s.DISCORD_DISABLE_ROLE_CREATION),
+  };
+}
