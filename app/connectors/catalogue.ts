@@ -22,4 +22,8 @@ export function connectorMeta(id: string): ConnectorMeta | undefined {
   return connectorCatalogue.find((m) => m.id === id);
 }
 
-export const servicePermissions: PermissionDeclaration[] = connectorCatalogue.map((m) => m.accessPermission);
+/** Access permissions of the nine services, and the admin's permissions on name formats. */
+export const servicePermissions: PermissionDeclaration[] = [
+  ...connectorCatalogue.map((m) => m.accessPermission),
+  ...(["view", "add", "change", "delete"] as const).map((verb) => ({ appLabel: "services", codename: `${verb}_nameformatconfig`, name: `Can ${verb} name format config` })),
+];

@@ -28,3 +28,14 @@ export function discordSettings(settings: Settings): DiscordSettings {
     disableRoleCreation: Boolean(s.DISCORD_DISABLE_ROLE_CREATION),
   };
 }
+
+/** Permissions the bot needs: manage roles, kick, create invite (PUT member), manage nicknames. */
+export const BOT_PERMISSIONS = (1n << 28n) | (1n << 1n) | (1n << 0n) | (1n << 27n);
+
+/** The bot authorization URL ("link Discord server"): scope bot, the guild preselected. */
+export function botInviteUrl(settings: Settings) {
+  const s = discordSettings(settings);
+  const url = new URL(s.oauthAuthorizeUrl);
+  url.search = new URLSearchParams({ client_id: s.appId, scope: "bot", permissions: BOT_PERMISSIONS.toString(), ...(s.guildId ? { guild_id: s.guildId, disable_guild_select: "true" } : {}) }).toString();
+  return url.toString();
+}

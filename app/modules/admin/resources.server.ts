@@ -824,3 +824,4 @@ viewDelete({
   listQuery: (db) => db.selectFrom("permissions").select(["id", "app_label", "codename", "name"]),
   title: (row) => `${row.app_label}.${row.codename}`,
 });
+import "../services/admin-resource.server";
