@@ -4,10 +4,12 @@ import * as m0001 from "./0001-foundation";
 import * as m0002 from "./0002-eve-identity";
 import * as m0003 from "./0003-states-groups-notifications";
 import * as m0004 from "./0004-admin";
+import * as m0006 from "./0006-discord-ratelimits";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-eve-identity": m0002,
   "0003-states-groups-notifications": m0003,
   "0004-admin": m0004,
+  "0006-discord-ratelimits": m0006,
 };
