@@ -217,13 +217,14 @@ export class DiscordClient {
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
           headersTimeout: timeout,
           bodyTimeout: timeout,
+          signal: AbortSignal.timeout(timeout),
         });
         status = response.statusCode;
         responseHeaders = response.headers;
         text = await response.body.text();
       } catch (error) {
-        const code = (error as { code?: string }).code ?? "";
-        const timedOut = code.includes("TIMEOUT");
+        const { code, name } = error as { code?: unknown; name?: unknown };
+        const timedOut = String(code ?? "").includes("TIMEOUT") || name === "TimeoutError";
         if (retriable && failures < maxRetries) {
           await this.sleep(this.backoff(failures++));
           continue;
