@@ -16,6 +16,7 @@ import { startWorker, type WorkerHandle } from "./jobs/worker";
 import { announceSetupIfNeeded } from "./app/modules/auth/setup-announce.server";
 import { getLogger } from "./app/modules/ops/logger.server";
 import { startDemoEve } from "./app/modules/eve/demo.server";
+import { demoDiscordEnv, startDemoDiscord } from "./app/connectors/discord/demo.server";
 import type { Runtime } from "./app/modules/runtime.server";
 
 const log = getLogger();
@@ -80,6 +81,7 @@ async function runPrimary() {
   const runtime = await bootOrExit({ migrate: true });
   const { settings } = runtime;
   const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
+  const demoDiscord = settings.demoMode && !settings.DISCORD_BOT_TOKEN ? await startDemoDiscord(settings) : null;
   const children = new Set<ClusterWorker>();
   let server: http.Server | null = null;
   let stopping = false;
@@ -88,6 +90,7 @@ async function runPrimary() {
     // Children reach the same databases (and, in demo mode, the same fake EVE) as this process.
     const env: Record<string, string> = { DATABASE_URL: runtime.authUrl, QUEUE_DATABASE_URL: runtime.queueUrl, SECRET_KEY: settings.SECRET_KEY };
     if (demoEve) Object.assign(env, { ESI_SSO_CLIENT_ID: settings.ESI_SSO_CLIENT_ID, ESI_SSO_CLIENT_SECRET: settings.ESI_SSO_CLIENT_SECRET, ESI_SSO_BASE_URL: settings.ESI_SSO_BASE_URL, ESI_API_URL: settings.ESI_API_URL, [CHILD_DEMO]: "1" });
+    if (demoDiscord) Object.assign(env, demoDiscordEnv(settings));
     const fork = () => {
       const child = cluster.fork(env);
       children.add(child);
@@ -126,6 +129,7 @@ async function runPrimary() {
     );
     await worker?.stop().catch(() => {});
     await demoEve?.stop();
+    await demoDiscord?.stop();
     await runtime.stop();
     process.exit(0);
   });

@@ -111,6 +111,20 @@ const definitions = {
   ESI_USER_CONTACT_EMAIL: [str(""), "Contact address sent in the ESI User-Agent, as CCP asks of every application."],
   ESI_TOKEN_VALID_DURATION: [int(1170, 60, 1200), "Seconds after which a stored access token is refreshed before use."],
   ESI_TIMEOUT_SECONDS: [int(15, 1, 120), "Timeout of one ESI or SSO request."],
+  DISCORD_GUILD_ID: [str(""), "ID of your Discord server (guild). Unset outside production with no bot token: demo mode with a local fake Discord."],
+  DISCORD_APP_ID: [str(""), "OAuth client ID of the Discord application."],
+  DISCORD_APP_SECRET: [str(""), "OAuth client secret of the Discord application."],
+  DISCORD_BOT_TOKEN: [str(""), "Token of the application's bot user."],
+  DISCORD_CALLBACK_URL: [optionalUrl(["http:", "https:"], "http(s)://…/discord/callback"), "OAuth callback URL registered on the Discord application (exactly, trailing slash included). Default SITE_URL/discord/callback."],
+  DISCORD_SYNC_NAMES: [bool(false), "Set members' Discord nicknames from the name format (main character name by default)."],
+  DISCORD_GUILD_NAME_CACHE_MAX_AGE: [int(86400, 0), "Seconds the Discord server name is cached."],
+  DISCORD_ROLES_CACHE_MAX_AGE: [int(3600, 0), "Seconds the Discord server's roles are cached."],
+  DISCORD_TASKS_RETRY_PAUSE: [int(60, 1), "Seconds before a failed Discord task is retried."],
+  DISCORD_TASKS_MAX_RETRIES: [int(3, 0, 100), "Retries of a failed Discord task."],
+  DISCORD_DISABLE_ROLE_CREATION: [bool(false), "Never create missing roles on Discord (Discord allows about 250 role creations per 48 hours)."],
+  DISCORD_API_BASE_URL: [str("https://discord.com/api"), "Discord API base URL, without the version (the client uses v10)."],
+  DISCORD_OAUTH_BASE_URL: [str("https://discord.com/api/oauth2/authorize"), "Discord OAuth2 authorize URL."],
+  DISCORD_OAUTH_TOKEN_URL: [str("https://discord.com/api/oauth2/token"), "Discord OAuth2 token URL."],
   LOGIN_TOKEN_SCOPES: [str("publicData"), "Scopes requested at login, space-separated. Must not be empty (the login token must be refreshable)."],
   DEFAULT_FROM_EMAIL: [str("Alliance Auth <noreply@localhost>"), "Sender of activation emails."],
   EMAIL_HOST: [str(""), "SMTP server. Unset outside production: emails go to the outbox page (/account/outbox) instead."],
@@ -210,6 +224,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
   if (raw.NODE_ENV === "production" && !raw.ESI_SSO_CLIENT_ID) problems.push("ESI_SSO_CLIENT_ID: is required in production (demo mode is for development only)");
   if (raw.ESI_SSO_CLIENT_ID && !raw.ESI_SSO_CLIENT_SECRET) problems.push("ESI_SSO_CLIENT_SECRET: is required when ESI_SSO_CLIENT_ID is set");
   if (!raw.LOGIN_TOKEN_SCOPES.trim()) problems.push("LOGIN_TOKEN_SCOPES: must not be empty");
+  if (raw.DISCORD_GUILD_ID && !/^\d{1,20}$/.test(raw.DISCORD_GUILD_ID)) problems.push("DISCORD_GUILD_ID: must be the server's numeric ID");
   if (problems.length) throw new ConfigError(problems);
   const siteUrl = (raw.SITE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, "");
   return {

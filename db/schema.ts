@@ -220,6 +220,17 @@ export interface EsiErrorBudgetTable {
   updated_at: Timestamp;
 }
 
+export interface DiscordRateLimitsTable {
+  rl_key: string;
+  bucket: string | null;
+  lim: number;
+  remaining: number;
+  /** Epoch ms (bigint: pg returns it as a string, so read it through Number()). */
+  reset_at: ColumnType<number | string, number, number>;
+  window_ms: ColumnType<number | string, number, number>;
+  updated_at: Timestamp | null;
+}
+
 export interface StatesTable {
   id: Generated<number>;
   name: string;
@@ -377,6 +388,7 @@ export interface DB {
   email_outbox: EmailOutboxTable;
   esi_cache: EsiCacheTable;
   esi_error_budget: EsiErrorBudgetTable;
+  discord_ratelimits: DiscordRateLimitsTable;
   users: UsersTable;
   sessions: SessionsTable;
   permissions: PermissionsTable;

@@ -5,6 +5,7 @@ import * as m0002 from "./0002-eve-identity";
 import * as m0003 from "./0003-states-groups-notifications";
 import * as m0004 from "./0004-admin";
 import * as m0005 from "./0005-services";
+import * as m0006 from "./0006-discord-ratelimits";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003-states-groups-notifications": m0003,
   "0004-admin": m0004,
   "0005-services": m0005,
+  "0006-discord-ratelimits": m0006,
 };

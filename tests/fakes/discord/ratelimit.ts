@@ -116,21 +116,23 @@ export class FakeRateLimits {
     const { limit, windowMs } = this.limits[group];
     const key = `${group}:${major}`;
     const w = this.window(this.buckets, key, windowMs, now);
-    const routeHeaders = (remaining: number): Record<string, string> =>
+    const routeHeaders = (remaining: number, resetAt = w.resetAt): Record<string, string> =>
       this.omitHeaders.has(group)
         ? {}
         : {
             "x-ratelimit-limit": String(limit),
             "x-ratelimit-remaining": String(Math.max(0, remaining)),
-            "x-ratelimit-reset": ((w.resetAt) / 1000).toFixed(3),
-            "x-ratelimit-reset-after": seconds(w.resetAt - now).toFixed(3),
+            "x-ratelimit-reset": (resetAt / 1000).toFixed(3),
+            "x-ratelimit-reset-after": seconds(resetAt - now).toFixed(3),
             "x-ratelimit-bucket": FakeRateLimits.bucketHash(group),
           };
     const forced = this.forced.find((f) => f.group === group && f.times > 0);
     if (forced) {
       forced.times--;
       if (forced.scope === "global") return this.limited({ retryAfter: forced.retryAfter, scope: "global", headers: {} });
-      return this.limited({ retryAfter: forced.retryAfter, scope: forced.scope, headers: routeHeaders(forced.sublimit ? limit - w.count : 0) });
+      // Shared and sublimit 429s show the caller's own bucket (requests left); a user 429 shows it spent until retry_after.
+      const headers = forced.sublimit || forced.scope === "shared" ? routeHeaders(limit - w.count) : routeHeaders(0, now + forced.retryAfter * 1000);
+      return this.limited({ retryAfter: forced.retryAfter, scope: forced.scope, headers });
     }
     if (w.count >= limit) return this.limited({ retryAfter: seconds(w.resetAt - now), scope: "user", headers: routeHeaders(0) });
     w.count++;
