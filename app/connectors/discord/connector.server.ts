@@ -36,10 +36,7 @@ async function joinGuild(ctx: ConnectorContext, accessToken: string, desired: De
 
 export const discordConnector: Connector = {
   meta,
-  isConfigured: (settings) => {
-    const s = discordSettings(settings);
-    return Boolean(s.guildId && s.botToken);
-  },
+  isConfigured: (settings) => discordSettings(settings).configured,
   activation: {
     kind: "oauth",
     oauth: (settings) => {

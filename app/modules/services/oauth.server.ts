@@ -1,6 +1,6 @@
 /**
  * The browser leg of an OAuth activation (remix-auth-oauth2): the redirect with a random state
- * held in a short-lived cookie scoped to the service's path, the state check on return, and the
+ * held in a short-lived cookie named after the service, the state check on return, and the
  * code exchange. Our code only sees the access token.
  */
 import { OAuth2Strategy } from "remix-auth-oauth2";
@@ -8,7 +8,6 @@ import type { Settings } from "~/config.server";
 import type { Connector } from "./contract";
 
 export const oauthCookieName = (connector: Connector) => `aa_svc_${connector.meta.id}`;
-const cookiePath = (connector: Connector) => `/services/${connector.meta.id}`;
 
 export function oauthStrategy(connector: Connector, settings: Settings) {
   if (connector.activation.kind !== "oauth") throw new Error(`${connector.meta.id} does not activate by OAuth`);
@@ -21,7 +20,7 @@ export function oauthStrategy(connector: Connector, settings: Settings) {
       tokenEndpoint: c.tokenEndpoint,
       redirectURI: c.redirectURI,
       scopes: c.scopes,
-      cookie: { name: oauthCookieName(connector), path: cookiePath(connector), httpOnly: true, sameSite: "Lax", ...(settings.secureCookies ? { secure: true as const } : {}), maxAge: 600 },
+      cookie: { name: oauthCookieName(connector), path: "/", httpOnly: true, sameSite: "Lax", ...(settings.secureCookies ? { secure: true as const } : {}), maxAge: 600 },
     },
     async ({ tokens }) => tokens.accessToken(),
   );
@@ -29,5 +28,5 @@ export function oauthStrategy(connector: Connector, settings: Settings) {
 
 /** Set-Cookie that drops the state cookie (a state is good for one return only). */
 export function clearOAuthCookie(connector: Connector, settings: Settings) {
-  return `${oauthCookieName(connector)}=; Path=${cookiePath(connector)}; Max-Age=0; HttpOnly; SameSite=Lax${settings.secureCookies ? "; Secure" : ""}`;
+  return `${oauthCookieName(connector)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${settings.secureCookies ? "; Secure" : ""}`;
 }
