@@ -96,7 +96,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     return { user: u, discordId: discordUser.id };
   }
 
-  it("activation joins the guild with the roles of the groups and the state, created when missing, and the nickname", async () => {
+  it.skipIf(skip)("activation joins the guild with the roles of the groups and the state, created when missing, and the nickname", async () => {
     fake.clearRequests();
     const { user, discordId } = await linkedUser({ groups: [`Fleet ${dialect}`, `Logi ${dialect}`], main: "Aria Solenne" });
     expect(roleNames(discordId)).toEqual([`Fleet ${dialect}`, `Logi ${dialect}`, "Member"].sort());
@@ -108,7 +108,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(account?.remoteUsername).toBe(`@du${n}${dialect}`);
   });
 
-  it("an unchanged member costs no PATCH; a group left and one joined cost exactly one", async () => {
+  it.skipIf(skip)("an unchanged member costs no PATCH; a group left and one joined cost exactly one", async () => {
     const { user, discordId } = await linkedUser({ groups: [`Alpha ${dialect}`] });
     fake.clearRequests();
     expect(await syncServiceUser(ctx(), discord, user.id)).toEqual({ kind: "synced", changed: false });
@@ -124,7 +124,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(roleNames(discordId)).toEqual([`Beta ${dialect}`, "Member"].sort());
   });
 
-  it("keeps managed roles and roles named like a reserved group name; drops roles no group names", async () => {
+  it.skipIf(skip)("keeps managed roles and roles named like a reserved group name; drops roles no group names", async () => {
     const { user, discordId } = await linkedUser({ groups: [`Gamma ${dialect}`] });
     const booster = fake.addRole(g.guildId, { name: `Booster ${dialect}`, managed: true, position: 1 });
     const reserved = fake.addRole(g.guildId, { name: `Reserved ${dialect}`, position: 2 });
@@ -140,7 +140,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(fake.callCount(PATCH)).toBe(0);
   });
 
-  it("creates a missing role only while role creation is enabled", async () => {
+  it.skipIf(skip)("creates a missing role only while role creation is enabled", async () => {
     const { user, discordId } = await linkedUser();
     const group = await makeGroup(rt.db, `Delta ${dialect}`);
     await rt.db.insertInto("user_groups").values({ user_id: user.id, group_id: group.id }).execute();
@@ -156,7 +156,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(roleNames(discordId)).toEqual([`Delta ${dialect}`, "Member"].sort());
   });
 
-  it("sets the nickname from the name format, cut to 32 characters, and follows a name-format change", async () => {
+  it.skipIf(skip)("sets the nickname from the name format, cut to 32 characters, and follows a name-format change", async () => {
     const { user, discordId } = await linkedUser({ main: "An Extremely Long Character Name Indeed" });
     expect(fake.member(g.guildId, discordId)?.nick).toBe("An Extremely Long Character Name");
     await rt.db.insertInto("service_name_formats").values({ service: "discord", format: "[{corp_ticker}] {character_name}", default_to_username: true }).execute();
@@ -167,7 +167,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     await rt.db.deleteFrom("service_name_formats").where("id", "=", f.id).execute();
   });
 
-  it("revokes on permission loss (kick, unlink, notify) and on state loss", async () => {
+  it.skipIf(skip)("revokes on permission loss (kick, unlink, notify) and on state loss", async () => {
     const a = await linkedUser();
     const b = await linkedUser();
     // a: the state no longer grants it, b keeps it personally.
@@ -182,7 +182,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(roleNames(b.discordId)).toEqual(["Guest"]);
   });
 
-  it("revokes on deactivation (no notification) and when the main character is transferred away", async () => {
+  it.skipIf(skip)("revokes on deactivation (no notification) and when the main character is transferred away", async () => {
     const a = await linkedUser();
     await setUserActive(rt.db, a.user.id, false, SYSTEM);
     expect(await syncServiceUser(ctx(), discord, a.user.id)).toEqual({ kind: "removed", why: "no-access" });
@@ -195,7 +195,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(await findAccount(rt.db, "discord", b.user.id)).toBeNull();
   });
 
-  it("unlinks with a notification a member who left the guild (10007)", async () => {
+  it.skipIf(skip)("unlinks with a notification a member who left the guild (10007)", async () => {
     const { user, discordId } = await linkedUser();
     fake.world.removeMemberRaw(fake.guild(g.guildId), discordId);
     expect(await syncServiceUser(ctx(), discord, user.id)).toEqual({ kind: "removed", why: "gone" });
@@ -204,7 +204,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(note.message).toContain("no longer on the server");
   });
 
-  it("never removes anything because Discord failed: 5xx keeps roles, account and link, and records the error", async () => {
+  it.skipIf(skip)("never removes anything because Discord failed: 5xx keeps roles, account and link, and records the error", async () => {
     const { user, discordId } = await linkedUser({ groups: [`Eps ${dialect}`] });
     await rt.db.updateTable("users").set({ state_id: guestState }).where("id", "=", user.id).execute();
     fake.setFault({ status: 503, route: /DELETE|PATCH|GET/ });
@@ -218,7 +218,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(fake.member(g.guildId, discordId)).toBeNull();
   }, 30_000);
 
-  it("reconciles every linked member with one page read and one PATCH per drifted member", async () => {
+  it.skipIf(skip)("reconciles every linked member with one page read and one PATCH per drifted member", async () => {
     const users = [];
     for (let i = 0; i < 12; i++) users.push(await linkedUser({ groups: [`Zeta ${dialect}`] }));
     // Earlier tests leave drift of their own: start from a clean guild.
@@ -246,7 +246,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(again.changed).toBe(0);
   });
 
-  it("fans a change out as one debounced job per linked user and service (job key, queue), a reconcile for many", async () => {
+  it.skipIf(skip)("fans a change out as one debounced job per linked user and service (job key, queue), a reconcile for many", async () => {
     const { user } = await linkedUser();
     const unlinked = await linkedUser({ link: false });
     await rt.db.transaction().execute(async (trx) => {
@@ -273,7 +273,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     expect(bulk).toBeGreaterThanOrEqual(1);
   });
 
-  it("with a grace period: warns, keeps the member until due, restores when access returns", async () => {
+  it.skipIf(skip)("with a grace period: warns, keeps the member until due, restores when access returns", async () => {
     rt.settings.SERVICES_REMOVAL_GRACE_HOURS = 24;
     const { user, discordId } = await linkedUser();
     await rt.db.updateTable("users").set({ state_id: guestState }).where("id", "=", user.id).execute();
