@@ -10,7 +10,7 @@ import type http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { startHttpServer } from "./app/modules/ops/http.server";
+import { startHttpServer } from "./app/web/http.server";
 import { bootOrExit, settingsOrExit } from "./bin/boot";
 import { startWorker, type WorkerHandle } from "./jobs/worker";
 import { announceSetupIfNeeded } from "./app/modules/auth/setup-announce.server";

@@ -12,11 +12,11 @@ import { createI18n } from "./i18n/i18n";
 import { chooseLanguage, catalogues } from "./i18n/i18n.server";
 import { htmlLang } from "./i18n/languages";
 import en from "./i18n/locales/en.json";
-import { getCurrentUser } from "./modules/auth/guards.server";
+import { getCurrentUser } from "./web/guards.server";
 import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
-import { takeFlash } from "./modules/ui/flash.server";
-import { themeCookie } from "./modules/ui/theme.server";
+import { takeFlash } from "./web/flash.server";
+import { themeCookie } from "./web/theme.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

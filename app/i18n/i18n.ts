@@ -1,6 +1,6 @@
 /** One i18next instance per language and message set, created synchronously (server and browser). */
 import i18next, { type i18n } from "i18next";
-import type { LanguageCode } from "./languages";
+import { htmlLang, type LanguageCode } from "./languages";
 
 export type Messages = Record<string, unknown>;
 
@@ -12,10 +12,13 @@ export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Me
   const cached = instances.get(cacheKey);
   if (cached) return cached;
   const instance = i18next.createInstance();
-  const resources: Record<string, { translation: Messages }> = { [lang]: { translation: messages } };
+  // i18next normalises language tags (zh-hans → zh-Hans): key the resources by the normalised tag,
+  // or it silently falls back to English.
+  const tag = htmlLang(lang);
+  const resources: Record<string, { translation: Messages }> = { [tag]: { translation: messages } };
   if (fallback && lang !== "en") resources.en = { translation: fallback };
   void instance.init({
-    lng: lang,
+    lng: tag,
     fallbackLng: "en",
     resources,
     initAsync: false,

@@ -3,11 +3,11 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CharacterSummary } from "~/components/eve";
 import { PostForm } from "~/components/forms";
-import { actorFor, requireUser } from "~/modules/auth/guards.server";
+import { actorFor, requireUser } from "~/web/guards.server";
 import { accountCharacters, removeCharacter } from "~/modules/eve/account.server";
 import { startSso } from "~/modules/eve/sso-flow.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Characters" }];
 

@@ -2,11 +2,11 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { actorFor, requireUser } from "~/modules/auth/guards.server";
+import { actorFor, requireUser } from "~/web/guards.server";
 import { accountTokens } from "~/modules/eve/account.server";
 import { revokeAndDeleteToken } from "~/modules/eve/tokens.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Tokens" }];
 

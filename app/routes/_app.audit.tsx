@@ -3,7 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { listAudit } from "~/modules/audit/audit.server";
-import { requirePermission } from "~/modules/auth/guards.server";
+import { requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log" }];

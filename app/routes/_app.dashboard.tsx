@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/modules/auth/guards.server";
+import { requireUser } from "~/web/guards.server";
 import { getDashboard } from "~/modules/dashboard/dashboard.server";
 import { CharacterSummary } from "~/components/eve";
 

@@ -2,13 +2,13 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError, PostForm, TextField } from "~/components/forms";
-import { actorFor, type CurrentUser, hasPermission } from "~/modules/auth/guards.server";
+import { actorFor, type CurrentUser, hasPermission } from "~/web/guards.server";
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
 import { pendingRequestsFor, showLeaveTab } from "~/modules/groups/queries.server";
 import { decideRequest } from "~/modules/groups/requests.server";
-import { badRequest, forbidden, formId, notFound, redirectWithFlash, requireGroupManager } from "~/modules/groups/routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/modules/groups/ui";
+import { badRequest, forbidden, formId, notFound, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
+import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Group Management" }];

@@ -2,11 +2,11 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { actorFor, type CurrentUser } from "~/modules/auth/guards.server";
+import { actorFor, type CurrentUser } from "~/web/guards.server";
 import { removeMember } from "~/modules/groups/membership.server";
 import { groupMembers, managedGroup } from "~/modules/groups/queries.server";
-import { badRequest, forbidden, formId, notFound, pathId, redirectWithFlash, requireGroupManager } from "~/modules/groups/routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass } from "~/modules/groups/ui";
+import { badRequest, forbidden, formId, notFound, pathId, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
+import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name}: members` : "Group members" }];

@@ -2,8 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { groupAuditLog, managedGroup } from "~/modules/groups/queries.server";
-import { forbidden, notFound, pathId, requireGroupManager } from "~/modules/groups/routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/modules/groups/ui";
+import { forbidden, notFound, pathId, requireGroupManager } from "~/web/groups-routes.server";
+import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name}: audit log` : "Group audit log" }];

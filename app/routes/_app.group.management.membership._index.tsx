@@ -2,8 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { managedGroups, pendingRequestsCount } from "~/modules/groups/queries.server";
-import { requireGroupManager } from "~/modules/groups/routes.server";
-import { EmptyRow, FlagBadges, ManagementTabs, rowClass, tableClass, theadClass } from "~/modules/groups/ui";
+import { requireGroupManager } from "~/web/groups-routes.server";
+import { EmptyRow, FlagBadges, ManagementTabs, rowClass, tableClass, theadClass } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Group Membership" }];

@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/modules/auth/guards.server";
+import { requireUser } from "~/web/guards.server";
 import { groupForUser } from "~/modules/groups/queries.server";
-import { joinOrLeave, notFound, pathId } from "~/modules/groups/routes.server";
-import { FlagBadges, MembershipButton } from "~/modules/groups/ui";
+import { joinOrLeave, notFound, pathId } from "~/web/groups-routes.server";
+import { FlagBadges, MembershipButton } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.group.name ?? "Group" }];

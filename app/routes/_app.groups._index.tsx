@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/modules/auth/guards.server";
+import { requireUser } from "~/web/guards.server";
 import { canManageGroups, groupsForListing, pendingRequestsCount } from "~/modules/groups/queries.server";
-import { joinOrLeave } from "~/modules/groups/routes.server";
-import { EmptyRow, FlagBadges, MembershipButton, rowClass, tableClass, theadClass } from "~/modules/groups/ui";
+import { joinOrLeave } from "~/web/groups-routes.server";
+import { EmptyRow, FlagBadges, MembershipButton, rowClass, tableClass, theadClass } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Groups" }];

@@ -2,11 +2,11 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { requireUser } from "~/modules/auth/guards.server";
-import { LevelBadge } from "~/modules/notifications/level-badge";
+import { requireUser } from "~/web/guards.server";
+import { LevelBadge } from "~/components/level-badge";
 import { deleteNotification, unreadCount, viewNotification } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Notification" }];
 

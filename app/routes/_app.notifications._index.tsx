@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { requireUser } from "~/modules/auth/guards.server";
+import { requireUser } from "~/web/guards.server";
 import {
   deleteAllRead,
   deleteNotification,
@@ -12,8 +12,8 @@ import {
   notificationCounts,
 } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { type Flash, flashHeader } from "~/modules/ui/flash.server";
-import { LevelBadge } from "~/modules/notifications/level-badge";
+import { type Flash, flashHeader } from "~/web/flash.server";
+import { LevelBadge } from "~/components/level-badge";
 
 export const meta: MetaFunction = () => [{ title: "Notifications" }];
 

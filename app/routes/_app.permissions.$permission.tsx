@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePermission } from "~/modules/auth/guards.server";
+import { requirePermission } from "~/web/guards.server";
 import { AUDIT_PERMISSION, findPermission, type HolderSource, permissionHolders } from "~/modules/permissions-audit/audit.server";
 import { getRuntime } from "~/modules/runtime.server";
 

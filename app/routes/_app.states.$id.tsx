@@ -2,12 +2,12 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { actorFor, hasPermission, requirePermission } from "~/modules/auth/guards.server";
+import { actorFor, hasPermission, requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { editorChoices, readStateForm } from "~/modules/states/editor.server";
 import { GUEST } from "~/modules/states/evaluate.server";
 import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError } from "~/modules/states/states.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "State" }];
 

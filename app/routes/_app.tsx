@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/modules/auth/guards.server";
+import { requireUser } from "~/web/guards.server";
 import { visibleMenu } from "~/modules/menu/registry";
 import "~/modules/states/menu.server";
 import "~/modules/notifications/menu.server";

@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { getCurrentUser } from "~/modules/auth/guards.server";
+import { getCurrentUser } from "~/web/guards.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);

@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { actorFor } from "~/modules/auth/guards.server";
+import { actorFor } from "~/web/guards.server";
 import { activateAccount } from "~/modules/auth/registration.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 /** The activation link from the registration email. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

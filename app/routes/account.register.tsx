@@ -3,11 +3,12 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
 import { chooseLanguage, serverT } from "~/i18n/i18n.server";
-import { actorFor } from "~/modules/auth/guards.server";
-import { startSession } from "~/modules/auth/login.server";
-import { emailSchema, pendingRegistration, registrationCookie, submitRegistrationEmail } from "~/modules/auth/registration.server";
+import { actorFor } from "~/web/guards.server";
+import { startSession } from "~/web/login.server";
+import { emailSchema, submitRegistrationEmail } from "~/modules/auth/registration.server";
+import { pendingRegistration, registrationCookie } from "~/web/cookies.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Register" }];
 

@@ -3,9 +3,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields, AdminTabs, formatCell } from "~/components/admin/AdminForm";
 import { PostForm } from "~/components/forms";
-import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded } from "~/modules/admin/engine.server";
+import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "view");

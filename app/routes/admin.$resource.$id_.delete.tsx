@@ -3,8 +3,8 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminTabs } from "~/components/admin/AdminForm";
 import { PostForm } from "~/components/forms";
-import { notFound, parseId, requireAdmin, runGuarded } from "~/modules/admin/engine.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { notFound, parseId, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { flashHeader } from "~/web/flash.server";
 
 /** Confirmation page: what else goes with the object; Guest (and the like) cannot be deleted. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminTabs } from "~/components/admin/AdminForm";
-import { notFound, objectHistory, parseId, requireAdmin } from "~/modules/admin/engine.server";
+import { notFound, objectHistory, parseId, requireAdmin } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 
 /** Every audit row about this object: who, what, before → after. */

@@ -3,10 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatCell } from "~/components/admin/AdminForm";
 import { PostForm } from "~/components/forms";
-import { cell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/modules/admin/engine.server";
+import { cell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 import { startBulkAction } from "~/modules/admin/bulk.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "view");

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { csvCell, listAll, listParams, requireAdmin } from "~/modules/admin/engine.server";
+import { csvCell, listAll, listParams, requireAdmin } from "~/web/admin-engine.server";
 
 /** CSV of the filtered, sorted list (the same query as the list page, without paging). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

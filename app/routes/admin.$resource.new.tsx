@@ -3,9 +3,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields } from "~/components/admin/AdminForm";
 import { PostForm } from "~/components/forms";
-import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded } from "~/modules/admin/engine.server";
+import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import type { AdminResource, Values } from "~/modules/admin/registry.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 /** The values a new object starts from (what the form shows, and what locked fields stay at). */
 function initialValues(resource: AdminResource): Values {

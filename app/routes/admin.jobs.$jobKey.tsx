@@ -3,8 +3,8 @@ import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { getBulkProgress } from "~/modules/admin/bulk.server";
-import { notFound, requireAdmin } from "~/modules/admin/engine.server";
-import { requireStaff } from "~/modules/auth/guards.server";
+import { notFound, requireAdmin } from "~/web/admin-engine.server";
+import { requireStaff } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

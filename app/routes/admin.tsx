@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireStaff } from "~/modules/auth/guards.server";
+import { requireStaff } from "~/web/guards.server";
 import { adminResources, can } from "~/modules/admin/registry.server";
 import "~/modules/admin/resources.server";
 

@@ -2,12 +2,12 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
-import { getCurrentUser } from "~/modules/auth/guards.server";
-import { startSession } from "~/modules/auth/login.server";
+import { getCurrentUser } from "~/web/guards.server";
+import { startSession } from "~/web/login.server";
 import { passwordLogin } from "~/modules/auth/users.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
-import { safeReturnPath } from "~/modules/ui/redirects";
+import { flashHeader } from "~/web/flash.server";
+import { safeReturnPath } from "~/web/redirects";
 
 export const meta: MetaFunction = () => [{ title: "Login" }];
 

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { getCurrentUser } from "~/modules/auth/guards.server";
-import { endSession } from "~/modules/auth/login.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { getCurrentUser } from "~/web/guards.server";
+import { endSession } from "~/web/login.server";
+import { flashHeader } from "~/web/flash.server";
 
 /** Logging out changes state, so it is a POST (with CSRF) only; GET shows the 405 page. */
 export async function loader() {

@@ -3,7 +3,7 @@
  * /user_notifications_count/<pk>/ it takes no user id: nobody can read anyone else's count.
  */
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { getCurrentUser } from "~/modules/auth/guards.server";
+import { getCurrentUser } from "~/web/guards.server";
 import { unreadCount } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
 

@@ -1,9 +1,9 @@
 import { type ActionFunctionArgs, json, redirect } from "@remix-run/node";
 import { languageCookie } from "~/i18n/i18n.server";
 import { isLanguage } from "~/i18n/languages";
-import { getCurrentUser } from "~/modules/auth/guards.server";
+import { getCurrentUser } from "~/web/guards.server";
 import { setUserPreference } from "~/modules/auth/preferences.server";
-import { safeReturnPath } from "~/modules/ui/redirects";
+import { safeReturnPath } from "~/web/redirects";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });

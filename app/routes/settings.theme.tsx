@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, json, redirect } from "@remix-run/node";
-import { getCurrentUser } from "~/modules/auth/guards.server";
+import { getCurrentUser } from "~/web/guards.server";
 import { setUserPreference } from "~/modules/auth/preferences.server";
-import { themeCookie } from "~/modules/ui/theme.server";
-import { safeReturnPath } from "~/modules/ui/redirects";
+import { themeCookie } from "~/web/theme.server";
+import { safeReturnPath } from "~/web/redirects";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });

@@ -2,11 +2,11 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
-import { actorFor } from "~/modules/auth/guards.server";
-import { startSession } from "~/modules/auth/login.server";
+import { actorFor } from "~/web/guards.server";
+import { startSession } from "~/web/login.server";
 import { completeSetup, DuplicateUsernameError, isValidSetupToken, superuserSchema } from "~/modules/auth/users.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/modules/ui/flash.server";
+import { flashHeader } from "~/web/flash.server";
 
 export const meta: MetaFunction = () => [{ title: "Setup" }];
 

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { startSso } from "~/modules/eve/sso-flow.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { safeReturnPath } from "~/modules/ui/redirects";
+import { safeReturnPath } from "~/web/redirects";
 
 /** Step 1 of login and registration: off to EVE SSO (a POST, so it carries the CSRF token). */
 export async function loader() {

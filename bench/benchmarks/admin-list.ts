@@ -6,9 +6,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
-import type { CurrentUser } from "../../app/modules/auth/guards.server";
+import type { CurrentUser } from "../../app/web/guards.server";
 import type { PermissionKey } from "../../app/modules/auth/permission-types";
-import { listPage, listParams } from "../../app/modules/admin/engine.server";
+import { listPage, listParams } from "../../app/web/admin-engine.server";
 import { adminResource, type AdminCtx } from "../../app/modules/admin/registry.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import type { Benchmark, Figure } from "../types";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, listAudit, systemActor } from "~/modules/audit/audit.server";
 import { getEffectivePermissions } from "~/modules/auth/permissions.server";
-import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 import { createGroup, ensureGroupSettings, GroupError, isReservedGroupName, type NewGroup, reserveGroupName } from "~/modules/groups/admin.server";
 import { removeMember, removeUsersWithoutRequestGroupsPermission } from "~/modules/groups/membership.server";
 import {

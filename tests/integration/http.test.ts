@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
-import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 import { createSuperuser } from "~/modules/auth/users.server";
 import { setSettings } from "~/config.server";
 import { dialects, createTestRuntime, type TestRuntime } from "../support/db";

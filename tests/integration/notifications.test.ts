@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setSettings } from "~/config.server";
-import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 import { addJobNow } from "~/modules/jobs/enqueue.server";
 import { alertRecipientIds, notifyAdminsOfFailedJob, recordJobEvent } from "~/modules/notifications/job-alerts.server";
 import {

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
 import { getEffectivePermissions } from "~/modules/auth/permissions.server";
-import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 import { upsertCharacter, upsertCorporation } from "~/modules/eve/entities.server";
 import { findPermission, permissionHolders, permissionOverview } from "~/modules/permissions-audit/audit.server";
 import { saveStateDefinition, type StateDefinition } from "~/modules/states/states.server";

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
 import { getEffectivePermissions } from "~/modules/auth/permissions.server";
-import { createSession, sessionCookie } from "~/modules/auth/sessions.server";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 import { upsertAlliance, upsertCharacter, upsertCorporation, upsertFaction } from "~/modules/eve/entities.server";
 import { mainCharacterChanged } from "~/modules/eve/ownership.server";
 import { computeStateChanges, reevaluateStates } from "~/modules/states/evaluate.server";

@@ -5,7 +5,7 @@ import type http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { createApp } from "~/modules/ops/http.server";
+import { createApp } from "~/web/http.server";
 import type { Runtime } from "~/modules/runtime.server";
 
 export async function loadBuild(): Promise<ServerBuild> {

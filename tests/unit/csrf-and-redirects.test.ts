@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkCsrf, checkOrigin, submittedCsrfToken } from "~/modules/auth/csrf.server";
-import { safeReturnPath } from "~/modules/ui/redirects";
+import { checkCsrf, checkOrigin, submittedCsrfToken } from "~/web/csrf.server";
+import { safeReturnPath } from "~/web/redirects";
 
 const origins = ["https://auth.example.com"];
 const token = "t".repeat(43);

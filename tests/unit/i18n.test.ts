@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { createI18n } from "~/i18n/i18n";
 import { catalogues, parseAcceptLanguage } from "~/i18n/i18n.server";
 import { LANGUAGE_CODES } from "~/i18n/languages";
 
@@ -51,6 +52,15 @@ describe("i18n catalogues", () => {
     expect(used.size).toBeGreaterThan(20);
     const missing = [...used].filter((k) => !english.has(k));
     expect(missing).toEqual([]);
+  });
+
+  it.each(LANGUAGE_CODES)("%s: an i18next instance translates from its own catalogue, not the English fallback", (code) => {
+    const t = createI18n(code, catalogues[code], catalogues.en).t;
+    for (const key of ["nav.dashboard", "groups.list.title", "admin.resources.users"]) {
+      const own = key.split(".").reduce<any>((n, k) => n?.[k], catalogues[code]);
+      expect(typeof own, `${code}:${key} exists`).toBe("string");
+      expect(t(key), `${code}:${key}`).toBe(own);
+    }
   });
 
   it("picks the language from Accept-Language", () => {

@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { ZodType } from "zod";
 import type { DB } from "../../../db/schema";
 import type { Actor } from "../audit/audit.server";
-import type { CurrentUser } from "../auth/guards.server";
+import type { CurrentUser } from "../auth/sessions.server";
 import type { PermissionKey } from "../auth/permission-types";
 
 export type Verb = "view" | "add" | "change" | "delete";

@@ -4,7 +4,6 @@
  * activates on click, otherwise at once. Inactive without email = mid-registration.
  */
 import { createHmac } from "node:crypto";
-import { createCookie } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../../db/schema";
@@ -14,27 +13,7 @@ import { type Email, sendEmail } from "../mail/mailer.server";
 import { reevaluateStates } from "../states/evaluate.server";
 import { deriveKey, safeEqual } from "./crypto.server";
 
-export function registrationCookie(settings: Settings) {
-  return createCookie("aa_registration", {
-    path: "/account",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    maxAge: 3600,
-    secrets: [deriveKey(settings.SECRET_KEY, "registration-cookie")],
-  });
-}
-
 export const emailSchema = z.object({ email: z.string().trim().min(1, "errors.emailRequired").max(254, "errors.emailInvalid").pipe(z.email("errors.emailInvalid")) });
-
-/** The user this browser is registering, if still mid-registration. */
-export async function pendingRegistration(db: Kysely<DB>, settings: Settings, request: Request) {
-  const value = await registrationCookie(settings).parse(request.headers.get("Cookie"));
-  if (typeof value !== "number") return null;
-  const user = await db.selectFrom("users").selectAll().where("id", "=", value).executeTakeFirst();
-  if (!user || user.is_active || user.email) return null;
-  return user;
-}
 
 function sign(settings: Settings, payload: string) {
   return createHmac("sha256", deriveKey(settings.SECRET_KEY, "activation")).update(payload).digest("base64url");

@@ -1,26 +1,17 @@
 /**
  * Database-backed sessions. The cookie holds a signed random token; the table stores its sha256,
- * so a database dump holds no usable session. Deleting rows ends access at once.
+ * so a database dump holds no usable session. Deleting rows ends access at once. The cookie itself
+ * is in app/web/cookies.server.ts.
  */
-import { createCookie } from "@remix-run/node";
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
-import { deriveKey, randomToken, sha256 } from "./crypto.server";
+import { randomToken, sha256 } from "./crypto.server";
+import type { PermissionKey } from "./permission-types";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 const TOUCH_INTERVAL_MS = 60_000;
-
-export function sessionCookie(settings: Settings) {
-  return createCookie(settings.secureCookies ? "__Host-aa_session" : "aa_session", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    path: "/",
-    secrets: [deriveKey(settings.SECRET_KEY, "session-cookie")],
-  });
-}
 
 export interface SessionUser {
   id: number;
@@ -31,6 +22,12 @@ export interface SessionUser {
   is_superuser: boolean;
   language: string | null;
   theme: string | null;
+}
+
+/** The logged-in user as loaders, actions and domain functions see it. */
+export interface CurrentUser extends SessionUser {
+  sessionId: string;
+  permissions: Set<PermissionKey>;
 }
 
 function lifetimes(settings: Settings, user: Pick<SessionUser, "is_staff" | "is_superuser">) {

@@ -1,6 +1,6 @@
 /** What the dashboard shows: the user's account and groups; for superusers, the job queue. */
 import { getRuntime } from "../runtime.server";
-import type { CurrentUser } from "../auth/guards.server";
+import type { CurrentUser } from "../auth/sessions.server";
 import { checkHealth } from "../ops/health.server";
 import { countJobsByState, type JobCounts } from "../ops/metrics.server";
 import { APP_VERSION } from "../ops/version.server";

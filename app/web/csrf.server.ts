@@ -5,7 +5,7 @@
  */
 import { createCookie } from "@remix-run/node";
 import type { Settings } from "~/config.server";
-import { deriveKey, randomToken, safeEqual } from "./crypto.server";
+import { deriveKey, randomToken, safeEqual } from "../modules/auth/crypto.server";
 
 export const CSRF_FIELD = "csrf";
 export const CSRF_HEADER = "x-csrf-token";

@@ -7,12 +7,12 @@ import type http from "node:http";
 import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReadableStreamToWritable } from "@remix-run/node";
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
 import express from "express";
-import type { RequestContext } from "../request-context";
-import type { Runtime } from "../runtime.server";
-import { checkCsrf, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "../auth/csrf.server";
-import { checkHealth } from "./health.server";
-import { getLogger } from "./logger.server";
-import { getMetrics, renderMetrics } from "./metrics.server";
+import type { RequestContext } from "./request-context";
+import type { Runtime } from "../modules/runtime.server";
+import { checkCsrf, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "./csrf.server";
+import { checkHealth } from "../modules/ops/health.server";
+import { getLogger } from "../modules/ops/logger.server";
+import { getMetrics, renderMetrics } from "../modules/ops/metrics.server";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 

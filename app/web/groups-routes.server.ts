@@ -1,12 +1,12 @@
 /** What the group routes share: id parsing, 403/404 responses, and outcome → flash toast + redirect. */
 import { type AppLoadContext, json, redirect } from "@remix-run/node";
 import { z } from "zod";
-import { writeAudit } from "../audit/audit.server";
-import { actorFor, type CurrentUser, requireUser } from "../auth/guards.server";
-import { getRuntime } from "../runtime.server";
-import { type Flash, flashHeader } from "../ui/flash.server";
-import { canManageGroups } from "./queries.server";
-import { type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "./requests.server";
+import { writeAudit } from "../modules/audit/audit.server";
+import { actorFor, type CurrentUser, requireUser } from "./guards.server";
+import { getRuntime } from "../modules/runtime.server";
+import { type Flash, flashHeader } from "./flash.server";
+import { canManageGroups } from "../modules/groups/queries.server";
+import { type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
 
 const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
 

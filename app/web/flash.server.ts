@@ -1,8 +1,8 @@
 /** One-shot messages shown as toasts on the next page (a signed cookie; works without JavaScript). */
 import { createCookie } from "@remix-run/node";
 import type { Settings } from "~/config.server";
-import { deriveKey } from "../auth/crypto.server";
-import { getRuntime } from "../runtime.server";
+import { deriveKey } from "../modules/auth/crypto.server";
+import { getRuntime } from "../modules/runtime.server";
 
 export type FlashLevel = "info" | "success" | "warning" | "danger";
 /** `key` is an i18n key; `params` its interpolation values. */

@@ -1,9 +1,10 @@
 /** Starting and ending sessions from the HTTP layer: cookies in, cookies out. */
 import type { AppLoadContext } from "@remix-run/node";
-import { getRuntime } from "../runtime.server";
-import { writeAudit } from "../audit/audit.server";
+import { getRuntime } from "../modules/runtime.server";
+import { writeAudit } from "../modules/audit/audit.server";
 import { sessionToken } from "./guards.server";
-import { createSession, deleteSession, sessionCookie } from "./sessions.server";
+import { createSession, deleteSession } from "../modules/auth/sessions.server";
+import { sessionCookie } from "./cookies.server";
 
 /** Ends any session this browser had and starts a new one (a new id on every login). */
 export async function startSession(request: Request, context: AppLoadContext, user: { id: number; is_staff: boolean; is_superuser: boolean }) {

@@ -1,14 +1,14 @@
 /** The SSO callback, by purpose: the HTTP glue around sso-flow and sso-actions. */
 import { type AppLoadContext, json, redirect } from "@remix-run/node";
-import { actorFor, getCurrentUser } from "../auth/guards.server";
-import { startSession } from "../auth/login.server";
-import { registrationCookie } from "../auth/registration.server";
-import { getRuntime } from "../runtime.server";
-import { getLogger } from "../ops/logger.server";
-import { flashHeader } from "../ui/flash.server";
-import { EsiError, EsiUnavailableError } from "./esi-client.server";
-import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "./sso-actions.server";
-import { finishSso, SsoFlowError } from "./sso-flow.server";
+import { actorFor, getCurrentUser } from "./guards.server";
+import { startSession } from "./login.server";
+import { registrationCookie } from "./cookies.server";
+import { getRuntime } from "../modules/runtime.server";
+import { getLogger } from "../modules/ops/logger.server";
+import { flashHeader } from "./flash.server";
+import { EsiError, EsiUnavailableError } from "../modules/eve/esi-client.server";
+import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "../modules/eve/sso-actions.server";
+import { finishSso, SsoFlowError } from "../modules/eve/sso-flow.server";
 
 export async function handleSsoCallback(request: Request, context: AppLoadContext): Promise<Response> {
   const { db, settings } = getRuntime();

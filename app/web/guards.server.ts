@@ -1,16 +1,14 @@
 /** Server-side guards for loaders and actions. They throw responses; the UI only mirrors them. */
 import { redirect } from "@remix-run/node";
 import type { AppLoadContext } from "@remix-run/node";
-import { type Actor, writeAudit } from "../audit/audit.server";
-import { getRuntime } from "../runtime.server";
-import type { PermissionKey } from "./permission-types";
-import { getEffectivePermissions } from "./permissions.server";
-import { resolveSession, type SessionUser, sessionCookie } from "./sessions.server";
+import { type Actor, writeAudit } from "../modules/audit/audit.server";
+import { getRuntime } from "../modules/runtime.server";
+import type { PermissionKey } from "../modules/auth/permission-types";
+import { getEffectivePermissions } from "../modules/auth/permissions.server";
+import { type CurrentUser, resolveSession } from "../modules/auth/sessions.server";
+import { sessionCookie } from "./cookies.server";
 
-export interface CurrentUser extends SessionUser {
-  sessionId: string;
-  permissions: Set<PermissionKey>;
-}
+export type { CurrentUser };
 
 export async function sessionToken(request: Request): Promise<string | null> {
   const value = await sessionCookie(getRuntime().settings).parse(request.headers.get("Cookie"));

@@ -2,12 +2,12 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema";
-import { writeAudit } from "../audit/audit.server";
-import { actorFor, type CurrentUser, requireStaff } from "../auth/guards.server";
-import { getRuntime } from "../runtime.server";
-import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, adminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "./registry.server";
-import "./resources.server";
+import type { DB } from "../../db/schema";
+import { writeAudit } from "../modules/audit/audit.server";
+import { actorFor, type CurrentUser, requireStaff } from "./guards.server";
+import { getRuntime } from "../modules/runtime.server";
+import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, adminResource, can, type FieldDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
+import "../modules/admin/resources.server";
 
 export const PAGE_SIZE = 50;
 

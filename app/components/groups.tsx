@@ -2,7 +2,7 @@
 import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import type { GroupListEntry } from "./queries.server";
+import type { GroupListEntry } from "../modules/groups/queries.server";
 
 /** "YYYY-MM-DD HH:MM" in UTC (EVE time), from an ISO string. */
 export const utc = (iso: string) => iso.replace("T", " ").slice(0, 16);

@@ -1,0 +1,36 @@
+/** The signed cookies that carry a session token or a registration in progress. */
+import { createCookie } from "@remix-run/node";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import type { Settings } from "~/config.server";
+import { deriveKey } from "../modules/auth/crypto.server";
+
+export function sessionCookie(settings: Settings) {
+  return createCookie(settings.secureCookies ? "__Host-aa_session" : "aa_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: settings.secureCookies,
+    path: "/",
+    secrets: [deriveKey(settings.SECRET_KEY, "session-cookie")],
+  });
+}
+
+export function registrationCookie(settings: Settings) {
+  return createCookie("aa_registration", {
+    path: "/account",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: settings.secureCookies,
+    maxAge: 3600,
+    secrets: [deriveKey(settings.SECRET_KEY, "registration-cookie")],
+  });
+}
+
+/** The user this browser is registering, if still mid-registration. */
+export async function pendingRegistration(db: Kysely<DB>, settings: Settings, request: Request) {
+  const value = await registrationCookie(settings).parse(request.headers.get("Cookie"));
+  if (typeof value !== "number") return null;
+  const user = await db.selectFrom("users").selectAll().where("id", "=", value).executeTakeFirst();
+  if (!user || user.is_active || user.email) return null;
+  return user;
+}

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** app/modules is the domain: no Remix, no React, no Responses, no components (docs/decisions/0007). */
+const rules: [string, RegExp][] = [
+  ["imports @remix-run", /from\s+["']@remix-run\/|import\(\s*["']@remix-run\//],
+  ["imports react", /from\s+["']react(?:-dom)?(?:\/[^"']*)?["']/],
+  ["imports app/web or app/components", /from\s+["'](?:~\/|(?:\.\.\/)+)(?:web|components)\//],
+  ["builds a Response", /new\s+Response\s*\(/],
+  ["calls json()", /(?<![.\w$])json\s*\(/],
+  ["calls redirect()", /(?<![.\w$])redirect\s*\(/],
+  ["throws a Response", /throw\s+[^;]*Response\b/],
+];
+
+function violations(file: string, source: string): string[] {
+  const found = file.endsWith(".tsx") ? ["is a .tsx file"] : [];
+  for (const [what, pattern] of rules) if (pattern.test(source)) found.push(what);
+  return found;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : /\.(ts|tsx|js|jsx)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+describe("layering", () => {
+  it("recognises each kind of web code", () => {
+    expect(violations("a.tsx", "")).toEqual(["is a .tsx file"]);
+    expect(violations("a.ts", 'import { json } from "@remix-run/node";')).toContain("imports @remix-run");
+    expect(violations("a.ts", 'import { useState } from "react";')).toEqual(["imports react"]);
+    expect(violations("a.ts", 'import { x } from "../../web/guards.server";')).toEqual(["imports app/web or app/components"]);
+    expect(violations("a.ts", 'return new Response("x");')).toEqual(["builds a Response"]);
+    expect(violations("a.ts", "throw json({ a: 1 }, { status: 400 });")).toEqual(["calls json()"]);
+    expect(violations("a.ts", 'return redirect("/");')).toEqual(["calls redirect()"]);
+    expect(violations("a.ts", "throw notFoundResponse;")).toEqual(["throws a Response"]);
+    expect(violations("a.ts", "const body = await res.json(); JSON.parse(s); type T = EsiResponse<number>;")).toEqual([]);
+  });
+
+  it("app/modules holds no web code", () => {
+    const root = path.resolve(__dirname, "../../app/modules");
+    const files = filesUnder(root);
+    expect(files.length).toBeGreaterThan(10);
+    const bad = files.map((file) => ({ file: path.relative(root, file), why: violations(file, readFileSync(file, "utf8")) })).filter((entry) => entry.why.length > 0);
+    expect(bad).toEqual([]);
+  });
+});
