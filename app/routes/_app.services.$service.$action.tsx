@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/modules/auth/guards.server";
-import { connectorFromParams, notFound, serviceAction } from "~/modules/services/routes.server";
+import { requireUser } from "~/web/guards.server";
+import { connectorFromParams, notFound, serviceAction } from "~/web/services-routes.server";
 
 export async function loader(_args: LoaderFunctionArgs) {
   notFound();

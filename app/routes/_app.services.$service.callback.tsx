@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/modules/auth/guards.server";
-import { connectorFromParams, serviceCallback } from "~/modules/services/routes.server";
+import { requireUser } from "~/web/guards.server";
+import { connectorFromParams, serviceCallback } from "~/web/services-routes.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

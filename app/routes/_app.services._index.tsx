@@ -2,8 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { requireUser } from "~/modules/auth/guards.server";
-import { EmptyRow, rowClass, tableClass, theadClass, utc } from "~/modules/groups/ui";
+import { requireUser } from "~/web/guards.server";
+import { EmptyRow, rowClass, tableClass, theadClass, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 import { servicesForUser } from "~/modules/services/page.server";
 import { connectorById } from "~/connectors/registry.server";

@@ -2,12 +2,12 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
-import { requireAdmin } from "~/modules/admin/engine.server";
-import { EmptyRow, rowClass, tableClass, theadClass, utc } from "~/modules/groups/ui";
+import { requireAdmin } from "~/web/admin-engine.server";
+import { EmptyRow, rowClass, tableClass, theadClass, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 import { serviceOverview } from "~/modules/services/admin.server";
 import { PROGRESS_RESOURCE, startSyncAll } from "~/modules/services/progress.server";
-import { connectorFromParams } from "~/modules/services/routes.server";
+import { connectorFromParams } from "~/web/services-routes.server";
 
 /** Plural key (summary_one / summary_other). */
 const SUMMARY = "services.admin.summary";

@@ -1,15 +1,15 @@
 /** What the services routes share: connector from the URL, the member's actions, and the OAuth return. */
 import { type AppLoadContext, redirect } from "@remix-run/node";
-import { writeAudit } from "../audit/audit.server";
-import { actorFor, type CurrentUser } from "../auth/guards.server";
-import { getRuntime } from "../runtime.server";
-import { flashHeader, type Flash } from "../ui/flash.server";
-import { connectorById } from "../../connectors/registry.server";
-import { findAccount } from "./accounts.server";
-import type { Connector } from "./contract";
-import { clearOAuthCookie, oauthStrategy } from "./oauth.server";
-import { completeOAuthActivation, mayUse, ServiceAccessError } from "./page.server";
-import { removeAccount } from "./runner.server";
+import { writeAudit } from "../modules/audit/audit.server";
+import { actorFor, type CurrentUser } from "./guards.server";
+import { getRuntime } from "../modules/runtime.server";
+import { flashHeader, type Flash } from "./flash.server";
+import { connectorById } from "../connectors/registry.server";
+import { findAccount } from "../modules/services/accounts.server";
+import type { Connector } from "../modules/services/contract";
+import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
+import { completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
+import { removeAccount } from "../modules/services/runner.server";
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });

@@ -5,7 +5,7 @@
  */
 import { OAuth2Strategy } from "remix-auth-oauth2";
 import type { Settings } from "~/config.server";
-import type { Connector } from "./contract";
+import type { Connector } from "../modules/services/contract";
 
 export const oauthCookieName = (connector: Connector) => `aa_svc_${connector.meta.id}`;
 
