@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/web/guards.server";
 import { visibleMenu } from "~/modules/menu/registry";
 import "~/modules/states/menu.server";
+import "~/modules/services/menu.server";
 import "~/modules/notifications/menu.server";
 import "~/modules/permissions-audit/menu.server";
 import "~/modules/groups/menu.server";
