@@ -52,6 +52,11 @@ export default function Services() {
                   <td className="px-2 py-2 font-medium">{row.title}</td>
                   <td className="px-2 py-2" data-testid={`service-username-${row.id}`}>
                     {row.username ?? "—"}
+                    {row.remoteGroups ? (
+                      <div className="text-xs text-slate-500 dark:text-slate-400" data-testid={`service-groups-${row.id}`}>
+                        {t("services.remoteGroups", { groups: row.remoteGroups.join(", ") || "—" })}
+                      </div>
+                    ) : null}
                   </td>
                   <td className="px-2 py-2">
                     {row.url ? (

@@ -50,6 +50,14 @@ export const discordConnector: Connector = {
     if (account.remoteId) await discordPort(ctx.db, ctx.settings).removeMember(account.remoteId);
   },
   reconcile: async (ctx, accounts, desired, parts, progress) => reconcileGuild(ctx.db, discordPort(ctx.db, ctx.settings), accounts, desired, parts, options(ctx), progress, await managedGroupNames(ctx.db)),
+  remoteGroups: async (ctx, account) => {
+    if (!account.remoteId) return null;
+    const port = discordPort(ctx.db, ctx.settings);
+    const [roles, member] = await Promise.all([port.listRoles(), port.getMember(account.remoteId)]);
+    if (!member) return null;
+    const names = new Map(roles.map((r) => [r.id, r.name]));
+    return member.roles.map((id) => names.get(id)).filter((n): n is string => Boolean(n)).sort();
+  },
   describe: (settings, account) => ({ url: discordSettings(settings).guildId ? `https://discord.com/channels/${discordSettings(settings).guildId}` : null, username: account?.remoteUsername ?? null }),
 };
 

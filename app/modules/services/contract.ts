@@ -111,6 +111,8 @@ export interface Connector {
   setPassword?(ctx: ConnectorContext, account: ServiceAccount, password: string): Promise<void>;
   /** The services-page row: where the service lives and what name to show. */
   describe(settings: Settings, account: ServiceAccount | null): { url: string | null; username: string | null };
+  /** The groups/roles the remote side holds for this account now (shown to the member), null if unknown. */
+  remoteGroups?(ctx: ConnectorContext, account: ServiceAccount): Promise<string[] | null>;
   /** Extra tasks under the connector's namespace (beyond the framework's update_groups & co). */
   tasks?: Record<string, TaskDefinition<any>>;
   /** Extra periodic entries (identifier, task, pattern) for the crontab. */

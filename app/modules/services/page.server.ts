@@ -24,6 +24,8 @@ export interface ServiceRow {
   lastError: string | null;
   removalDueAt: string | null;
   actions: ServiceAction[];
+  /** What the service holds for the member now (e.g. Discord roles), read live; null when unknown. */
+  remoteGroups: string[] | null;
 }
 
 export function mayUse(connector: Connector, user: { permissions: Set<PermissionKey>; is_superuser: boolean }) {
@@ -32,23 +34,25 @@ export function mayUse(connector: Connector, user: { permissions: Set<Permission
 
 export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: { id: number; permissions: Set<PermissionKey>; is_superuser: boolean }): Promise<ServiceRow[]> {
   const accounts = new Map((await accountsOfUser(db, user.id)).map((a) => [a.service, a]));
-  return configuredConnectors(settings)
-    .filter((c) => mayUse(c, user) || accounts.has(c.meta.id))
-    .map((c) => {
+  const shown = configuredConnectors(settings).filter((c) => mayUse(c, user) || accounts.has(c.meta.id));
+  return Promise.all(
+    shown.map(async (c) => {
       const account = accounts.get(c.meta.id) ?? null;
-      const shown = c.describe(settings, account);
+      const described = c.describe(settings, account);
       return {
         id: c.meta.id,
         title: c.meta.title,
-        username: shown.username,
-        url: shown.url,
+        username: described.username,
+        url: described.url,
         status: account ? account.status : "none",
         lastSyncAt: account?.lastSyncAt?.toISOString() ?? null,
         lastError: account?.lastError ?? null,
         removalDueAt: account?.removalDueAt?.toISOString() ?? null,
         actions: account ? c.meta.accountActions : mayUse(c, user) ? ["activate"] : [],
+        remoteGroups: account && c.remoteGroups ? await c.remoteGroups({ db, settings }, account).catch(() => null) : null,
       };
-    });
+    }),
+  );
 }
 
 export class ServiceAccessError extends Error {}
