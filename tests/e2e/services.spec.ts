@@ -52,7 +52,7 @@ async function expectRoles(page: Page, check: (roles: string) => boolean) {
 }
 
 test("a member activates Discord, gets the roles of their groups and loses one by leaving; an admin syncs all", async ({ page, javaScriptEnabled }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(120_000);
   const groupName = `Discord Fleet ${javaScriptEnabled ? "js" : "nojs"}`;
 
   // Admin: every Guest may use Discord and join groups (the demo has no alliance state), and an open group.
@@ -89,7 +89,7 @@ test("a member activates Discord, gets the roles of their groups and loses one b
     await expect(page.getByTestId("toast-success")).toHaveText("Your Discord account was deactivated.");
   }
   await page.getByTestId("service-discord-activate").click();
-  await page.getByRole("button", { name: new RegExp(`@${MEMBER.discord}`) }).click();
+  await page.getByRole("button", { name: new RegExp(`@${MEMBER.discord}`) }).click({ timeout: 15_000 });
   await expect(page).toHaveURL(/\/services$/);
   await expect(page.getByTestId("toast-success")).toHaveText(`Your Discord account @${MEMBER.discord} is linked.`);
   await expect(row).toHaveAttribute("data-status", "active");
