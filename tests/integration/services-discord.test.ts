@@ -17,6 +17,9 @@ import { servicesNeedSync } from "~/modules/services/sync.server";
 import { startFakeDiscord, type FakeDiscord, type SeedGuild } from "../fakes/discord/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
+import { Browser, startTestServer } from "../support/http";
+import { createSession } from "~/modules/auth/sessions.server";
+import { sessionCookie } from "~/web/cookies.server";
 
 const APP = { clientId: "222222222222222222", clientSecret: "svc-secret", botToken: "svc-bot-token", redirectUris: ["http://127.0.0.1:9/discord/callback"], name: "AA" };
 const PATCH = "PATCH /guilds/{guild.id}/members/{user.id}";
@@ -49,6 +52,7 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
         DISCORD_OAUTH_BASE_URL: fake.authorizeUrl,
         DISCORD_OAUTH_TOKEN_URL: fake.tokenUrl,
         DISCORD_SYNC_NAMES: "true",
+        DISCORD_CALLBACK_URL: APP.redirectUris[0],
       },
     });
     discord = connectorById("discord")!;
@@ -290,5 +294,62 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
     await rt.db.updateTable("service_accounts").set({ removal_due_at: new Date(Date.now() - 1000) }).where("user_id", "=", user.id).execute();
     expect(await syncServiceUser(ctx(), discord, user.id)).toEqual({ kind: "removed", why: "no-access" });
     expect(fake.member(g.guildId, discordId)).toBeNull();
+  });
+
+  describe("the OAuth round trip over HTTP (no JavaScript)", () => {
+    let server: Awaited<ReturnType<typeof startTestServer>>;
+    beforeAll(async () => {
+      if (skip) return;
+      server = await startTestServer(rt);
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    async function browserFor(userId: number) {
+      const u = await rt.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirstOrThrow();
+      const token = await createSession(rt.db, rt.settings, u, {});
+      const browser = new Browser(server.origin);
+      browser.cookies.set("aa_session", (await sessionCookie(rt.settings).serialize(token)).split(";")[0].split("=").slice(1).join("="));
+      return browser;
+    }
+
+    /** Plays the member on the fake's authorize page: returns our callback path with code and state. */
+    async function authorizeAt(location: string, discordUserId: string) {
+      const url = new URL(location);
+      const answer = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ query: url.search.slice(1), user_id: discordUserId }).toString(), redirect: "manual" });
+      const back = new URL(answer.headers.get("location")!);
+      return back.pathname + back.search;
+    }
+
+    it.skipIf(skip)("links through the fake OAuth; a replayed or forged state links nothing; no permission is a 403", async () => {
+      const { user, discordId } = await linkedUser({ groups: [`Http ${dialect}`], link: false });
+      const b = await browserFor(user.id);
+      const csrf = await b.csrfFrom("/services");
+      const start = await b.post("/services/discord/activate", { csrf });
+      expect(start.status).toBe(302);
+      expect(start.headers.get("location")).toContain(fake.authorizeUrl);
+      const callback = await authorizeAt(start.headers.get("location")!, discordId);
+      const forged = callback.replace(/state=[^&]+/, "state=forged");
+      const bad = await b.get(forged);
+      expect(bad.status).toBe(302);
+      expect(await findAccount(rt.db, "discord", user.id)).toBeNull();
+      const done = await b.get(callback);
+      expect(done.status).toBe(302);
+      expect(done.headers.get("location")).toBe("/services");
+      expect((await findAccount(rt.db, "discord", user.id))?.remoteId).toBe(discordId);
+      expect(roleNames(discordId)).toEqual([`Http ${dialect}`, "Member"].sort());
+      // The same return again: the state cookie is gone, nothing changes.
+      await b.post("/services/discord/deactivate", { csrf });
+      expect(await findAccount(rt.db, "discord", user.id)).toBeNull();
+      const replay = await b.get(callback);
+      expect(replay.status).toBe(302);
+      expect(await findAccount(rt.db, "discord", user.id)).toBeNull();
+      // A Guest without the permission: 403 and nothing written.
+      await rt.db.updateTable("users").set({ state_id: guestState }).where("id", "=", user.id).execute();
+      const denied = await b.post("/services/discord/activate", { csrf: await b.csrfFrom("/services") });
+      expect(denied.status).toBe(403);
+      expect(await findAccount(rt.db, "discord", user.id)).toBeNull();
+    });
   });
 });
