@@ -1,10 +1,12 @@
 /**
- * End-to-end tests against the production build, in Debian's Chromium (CHROMIUM_PATH to override).
+ * End-to-end tests against the production build, in the Chromium tests/support/chromium.ts finds
+ * (CHROMIUM_PATH, else the system's, else the one shipped in the @sparticuz/chromium dev dependency).
  * tests/e2e/global-setup.ts starts one real server per database (embedded PostgreSQL, and MySQL when
  * TEST_MYSQL_URL is set); each runs first-run setup without JavaScript, then the main flow with and
  * without JavaScript.
  */
 import { defineConfig, type Project } from "@playwright/test";
+import { findChromium } from "./tests/support/chromium";
 
 export const E2E_SERVERS = [
   { name: "pg", port: Number(process.env.E2E_PORT ?? 3391) },
@@ -37,7 +39,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: findChromium().path,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
     trace: "off",

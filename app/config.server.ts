@@ -101,6 +101,11 @@ const definitions = {
   LOGIN_FAILURE_WAIT_SECONDS: [int(60, 1), "Wait added per failure beyond the threshold."],
   LOGIN_FAILURE_MAX_WAIT_SECONDS: [int(900, 1), "Longest wait after failed password logins."],
   LOGIN_FAILURE_RESET_HOURS: [int(12, 1), "Hours after the last failure when the failure count resets."],
+  TRUSTED_PROXIES: [str(""), "Reverse proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR ranges (also `loopback`, `linklocal`, `uniquelocal`). Empty: none, the connecting address is the client (throttling, audit)."],
+  METRICS_TOKEN: [str(""), "Bearer token that /metrics requires (`Authorization: Bearer <token>`). Empty: /metrics is not served on PORT."],
+  RATE_LIMIT_LOGIN_PER_MINUTE: [int(10, 0), "Password login attempts (and first-run setup posts) per client address per minute (0 = no limit)."],
+  RATE_LIMIT_SSO_PER_MINUTE: [int(20, 0), "EVE SSO logins started per client address per minute (0 = no limit)."],
+  RATE_LIMIT_REGISTRATION_PER_HOUR: [int(10, 0), "Registration form posts per client address per hour (0 = no limit)."],
   SETUP_TOKEN_HOURS: [int(24, 1), "Hours the first-run setup URL stays valid."],
   SECRET_KEY_FALLBACKS: [str(""), "Earlier SECRET_KEYs, comma-separated: still accepted for decrypting stored tokens until `npm run task -- run core.reencrypt_secrets` has moved them to the current key."],
   ESI_SSO_CLIENT_ID: [str(""), "Client ID of your EVE SSO application (developers.eveonline.com). Unset outside production: demo mode with a local fake EVE."],
@@ -111,6 +116,22 @@ const definitions = {
   ESI_USER_CONTACT_EMAIL: [str(""), "Contact address sent in the ESI User-Agent, as CCP asks of every application."],
   ESI_TOKEN_VALID_DURATION: [int(1170, 60, 1200), "Seconds after which a stored access token is refreshed before use."],
   ESI_TIMEOUT_SECONDS: [int(15, 1, 120), "Timeout of one ESI or SSO request."],
+  ESI_COMPATIBILITY_DATE: [
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value === "") return "2025-09-30";
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+          ctx.addIssue({ code: "custom", message: `expected a date YYYY-MM-DD, got "${value}"` });
+          return z.NEVER;
+        }
+        return value;
+      }),
+    "ESI behaviour the app speaks (header X-Compatibility-Date). Move it only with the tests (see the README's EVE section).",
+  ],
+  ESI_SSO_REFRESH_PER_MINUTE: [int(300, 1, 100000), "Token refreshes at the EVE SSO per minute, across all processes (CCP blocks clients with many failed token requests)."],
   DISCORD_GUILD_ID: [str(""), "ID of your Discord server (guild). Unset outside production with no bot token: demo mode with a local fake Discord."],
   DISCORD_APP_ID: [str(""), "OAuth client ID of the Discord application."],
   DISCORD_APP_SECRET: [str(""), "OAuth client secret of the Discord application."],
@@ -222,6 +243,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     problems.push("SECRET_KEY: must be at least 32 characters long");
   }
   if (raw.NODE_ENV === "production" && !raw.ESI_SSO_CLIENT_ID) problems.push("ESI_SSO_CLIENT_ID: is required in production (demo mode is for development only)");
+  if (raw.NODE_ENV === "production" && !raw.ESI_USER_CONTACT_EMAIL) problems.push("ESI_USER_CONTACT_EMAIL: is required in production (CCP asks every ESI application for a contact and can ban one without)");
   if (raw.ESI_SSO_CLIENT_ID && !raw.ESI_SSO_CLIENT_SECRET) problems.push("ESI_SSO_CLIENT_SECRET: is required when ESI_SSO_CLIENT_ID is set");
   if (!raw.LOGIN_TOKEN_SCOPES.trim()) problems.push("LOGIN_TOKEN_SCOPES: must not be empty");
   if (raw.DISCORD_GUILD_ID && !/^\d{1,20}$/.test(raw.DISCORD_GUILD_ID)) problems.push("DISCORD_GUILD_ID: must be the server's numeric ID");

@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
+import { getLogger, loggablePath } from "./modules/ops/logger.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -37,10 +38,21 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logServerError(error, request, loadContext);
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+function logServerError(error: unknown, request: Request, context: AppLoadContext) {
+  const err = error instanceof Error ? { message: error.message, stack: error.stack } : { message: String(error) };
+  getLogger().error({ requestId: context.requestId, method: request.method, path: loggablePath(new URL(request.url).pathname), err }, "request failed");
+}
+
+/** Errors thrown by loaders, actions and rendering: one JSON line with the request id (not raw stacks on stderr). */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
+  if (request.signal.aborted) return;
+  logServerError(error, request, context);
 }

@@ -84,14 +84,16 @@ function ErrorContent() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const reason = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { reason?: string }).reason : undefined;
-  const known = [400, 403, 404, 405].includes(status) ? status : 500;
-  if (!isRouteErrorResponse(error)) console.error(error);
+  const data = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { reason?: string } & Record<string, unknown>) : undefined;
+  const reason = data?.reason;
+  const known = [400, 403, 404, 405, 429].includes(status) ? status : 500;
+  // The server logs its errors as JSON (handleError in entry.server); the browser logs its own.
+  if (!isRouteErrorResponse(error) && typeof document !== "undefined") console.error(error);
   return (
     <main className="mx-auto max-w-xl px-4 py-16 text-center" data-testid={`error-${known}`}>
       <p className="text-5xl font-bold text-slate-400">{status}</p>
       <h1 className="mt-4 text-2xl font-semibold">{t(`errors.page.${known}.title`)}</h1>
-      <p className="mt-2 text-slate-600 dark:text-slate-300">{reason ? t(`errors.reason.${reason}`) : t(`errors.page.${known}.text`)}</p>
+      <p className="mt-2 text-slate-600 dark:text-slate-300">{reason ? t(`errors.reason.${reason}`, data) : t(`errors.page.${known}.text`)}</p>
       <a href="/" className="btn-primary mt-6">
         {t("errors.backHome")}
       </a>

@@ -18,6 +18,7 @@ import { bootRuntime, StartupError } from "../app/modules/runtime.server";
 import { buildCrontab, CrontabError } from "../jobs/crontab";
 import { runTask, TaskPayloadError, tasks } from "../jobs/task-list";
 import { startWorker } from "../jobs/worker";
+import { connectToDemoEve } from "../app/modules/eve/demo.server";
 import en from "../app/i18n/locales/en.json";
 import { bootOrExit } from "./boot";
 
@@ -51,6 +52,8 @@ async function migrate() {
 
 async function worker() {
   const runtime = await bootOrExit({ migrate: true });
+  // Demo mode: the fake EVE runs in the web process; reach it from here too.
+  if (runtime.settings.demoMode) connectToDemoEve(runtime.settings);
   const handle = await startWorker(runtime);
   const stop = async () => {
     await handle.stop();

@@ -3,6 +3,7 @@
  * by the URL), the create-if-missing step, migrations, and the embedded PostgreSQL used when no
  * DATABASE_URL is set.
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -135,6 +136,24 @@ async function portIsFree(port: number) {
 
 let signalsTakenOver = false;
 
+/** The superuser password of clusters created before passwords were generated per data dir. */
+const LEGACY_EMBEDDED_PASSWORD = "embedded";
+
+/**
+ * The superuser password of the embedded cluster in `databaseDir`: generated once, kept beside the
+ * cluster in `<databaseDir>.password` (mode 0600). A cluster that exists without that file was
+ * created with the old fixed password, which keeps working for it.
+ */
+export function embeddedPostgresPassword(databaseDir: string): string {
+  const file = `${databaseDir}.password`;
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  if (fs.existsSync(path.join(databaseDir, "PG_VERSION"))) return LEGACY_EMBEDDED_PASSWORD;
+  const password = randomBytes(24).toString("base64url");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
 export interface EmbeddedPostgresHandle {
   url: string;
   stop(): Promise<void>;
@@ -159,7 +178,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   const databaseDir = path.resolve(dir);
   let port = preferredPort || 54329;
   if (!preferredPort) while (!(await portIsFree(port))) port++;
-  const password = "embedded";
+  const password = embeddedPostgresPassword(databaseDir);
   const server = new EmbeddedPostgres({
     databaseDir,
     user: "postgres",

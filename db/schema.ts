@@ -202,6 +202,8 @@ export interface EmailOutboxTable {
   text_body: string;
   html_body: string;
   created_at: Timestamp;
+  /** The user the email was sent for (0008); null for older rows. */
+  user_id: number | null;
 }
 
 export interface EsiCacheTable {
@@ -229,6 +231,15 @@ export interface DiscordRateLimitsTable {
   reset_at: ColumnType<number | string, number, number>;
   window_ms: ColumnType<number | string, number, number>;
   updated_at: Timestamp | null;
+}
+
+/** Shared pacing of EVE SSO token refreshes (one row, id 1). */
+export interface EveSsoThrottleTable {
+  id: number;
+  window_start: Timestamp;
+  attempts: number;
+  blocked_until: Timestamp | null;
+  blocked_reason: string | null;
 }
 
 export interface StatesTable {
@@ -320,6 +331,22 @@ export interface JobEventsTable {
   created_at: Timestamp;
 }
 
+/** Progress of an admin bulk action (one row per job key). */
+export interface AdminJobProgressTable {
+  job_key: string;
+  resource: string;
+  action: string;
+  ids: string;
+  total: number;
+  done: number;
+  failed: number;
+  status: "queued" | "running" | "done" | "failed";
+  actor_user_id: number | null;
+  actor: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** A linked account on an external service (the original's per-service user models). */
 export interface ServiceAccountsTable {
   id: Generated<number>;
@@ -389,6 +416,7 @@ export interface DB {
   esi_cache: EsiCacheTable;
   esi_error_budget: EsiErrorBudgetTable;
   discord_ratelimits: DiscordRateLimitsTable;
+  eve_sso_throttle: EveSsoThrottleTable;
   users: UsersTable;
   sessions: SessionsTable;
   permissions: PermissionsTable;
@@ -401,6 +429,7 @@ export interface DB {
   login_failures: LoginFailuresTable;
   one_time_tokens: OneTimeTokensTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  admin_job_progress: AdminJobProgressTable;
 }
 
 export type User = Selectable<UsersTable>;

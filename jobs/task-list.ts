@@ -52,7 +52,7 @@ export const tasks: Record<string, TaskDefinition<any>> = {
     payload: noPayload,
     run: async () => {
       const { db, settings } = getRuntime();
-      return runModelUpdate(db, new EsiClient(db, settings));
+      return runModelUpdate(db, new EsiClient(db, settings), { settings });
     },
   },
   "authentication.check_all_character_ownership": {

@@ -36,19 +36,15 @@ export function FlagBadges({ group }: { group: { open: boolean; public: boolean;
   );
 }
 
-export function EmptyRow({ colSpan, text }: { colSpan: number; text: string }) {
+/** A member by main character, with the account name beside it (or the account name alone). */
+export function MemberName({ member }: { member: { mainCharacter: string | null; username: string } }) {
   return (
-    <tr>
-      <td colSpan={colSpan} className="px-2 py-4 text-slate-500">
-        {text}
-      </td>
-    </tr>
+    <>
+      {member.mainCharacter ?? member.username}
+      {member.mainCharacter ? <span className="ml-1 text-xs text-slate-500">({member.username})</span> : null}
+    </>
   );
 }
-
-export const tableClass = "min-w-full text-left text-sm";
-export const theadClass = "border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600";
-export const rowClass = "border-b border-slate-200 align-top dark:border-slate-700";
 
 /** The member's button for one group: join/request, leave, or the pending state. */
 export function MembershipButton({ group }: { group: Pick<GroupListEntry, "id" | "name" | "open" | "member" | "pending"> }) {

@@ -64,6 +64,11 @@ export function TopBar({ data }: { data: RootData }) {
                 {t("common.logout")}
               </button>
             </PostForm>
+            <PostForm action="/logout-everywhere">
+              <button type="submit" className="btn-secondary py-1" data-testid="logout-everywhere">
+                {t("common.logoutEverywhere")}
+              </button>
+            </PostForm>
           </div>
         ) : null}
       </div>

@@ -24,6 +24,10 @@ import adminDe from "./locales/admin/de.json";
 import adminEn from "./locales/admin/en.json";
 import adminEs from "./locales/admin/es.json";
 import adminZh from "./locales/admin/zh-hans.json";
+import eveDe from "./locales/eve/de.json";
+import eveEn from "./locales/eve/en.json";
+import eveEs from "./locales/eve/es.json";
+import eveZh from "./locales/eve/zh-hans.json";
 import servicesDe from "./locales/services/de.json";
 import servicesEn from "./locales/services/en.json";
 import servicesEs from "./locales/services/es.json";
@@ -45,10 +49,10 @@ function merge(...parts: Messages[]): Messages {
 }
 
 export const catalogues: Record<LanguageCode, Messages> = {
-  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, servicesEn),
-  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, servicesDe),
-  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, servicesEs),
-  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, servicesZh),
+  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn),
+  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe),
+  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs),
+  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh),
 };
 
 export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });

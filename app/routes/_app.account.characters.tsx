@@ -6,6 +6,7 @@ import { PostForm } from "~/components/forms";
 import { actorFor, requireUser } from "~/web/guards.server";
 import { accountCharacters, removeCharacter } from "~/modules/eve/account.server";
 import { startSso } from "~/modules/eve/sso-flow.server";
+import { badRequest, formId, MAX_EVE_ID, notFound } from "~/web/params.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 
@@ -24,14 +25,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "add") return startSso(db, settings, request, { purpose: "add_character", next: "/account/characters", userId: user.id });
   if (intent === "main") return startSso(db, settings, request, { purpose: "change_main", next: "/account/characters", userId: user.id });
   if (intent === "remove") {
-    const characterId = Number(form.get("character"));
-    if (!Number.isSafeInteger(characterId) || characterId <= 0) throw json({ reason: "badRequest" }, { status: 400 });
+    const characterId = formId(form.get("character"), MAX_EVE_ID);
     const outcome = await removeCharacter(db, user.id, characterId, actorFor(user, context));
-    if (outcome === "not-owned") throw new Response("Not Found", { status: 404 });
+    if (outcome === "not-owned") notFound();
     const flash = outcome === "removed" ? { level: "success" as const, key: "characters.removed" } : { level: "danger" as const, key: "characters.cannotRemoveMain" };
     return redirect("/account/characters", { headers: { "Set-Cookie": await flashHeader(flash) } });
   }
-  throw json({ reason: "badRequest" }, { status: 400 });
+  badRequest();
 }
 
 export default function Characters() {

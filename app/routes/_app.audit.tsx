@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { z } from "zod";
 import { listAudit } from "~/modules/audit/audit.server";
 import { requirePermission } from "~/web/guards.server";
@@ -47,49 +48,40 @@ export default function AuditLog() {
           {t("audit.filter.submit")}
         </button>
       </Form>
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-left text-sm" data-testid="audit-table">
-          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
-            <tr>
-              <th className="px-2 py-2">{t("audit.col.when")}</th>
-              <th className="px-2 py-2">{t("audit.col.actor")}</th>
-              <th className="px-2 py-2">{t("audit.col.action")}</th>
-              <th className="px-2 py-2">{t("audit.col.target")}</th>
-              <th className="px-2 py-2">{t("audit.col.change")}</th>
-              <th className="px-2 py-2">{t("audit.col.source")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-2 py-4 text-slate-500">
-                  {t("audit.empty")}
-                </td>
-              </tr>
-            ) : (
-              rows.map((row) => (
-                <tr key={row.id} className="border-b border-slate-200 align-top dark:border-slate-700">
-                  <td className="whitespace-nowrap px-2 py-2">{row.created_at.replace("T", " ").slice(0, 19)}</td>
-                  <td className="px-2 py-2">{row.actor}</td>
-                  <td className="px-2 py-2 font-mono">{row.action}</td>
-                  <td className="px-2 py-2">
-                    {row.target_type}
-                    {row.target_id ? ` #${row.target_id}` : ""}
-                  </td>
-                  <td className="max-w-md px-2 py-2 font-mono text-xs">
-                    {row.before ? <div>− {JSON.stringify(row.before)}</div> : null}
-                    {row.after ? <div>+ {JSON.stringify(row.after)}</div> : null}
-                    {row.reason ? <div className="font-sans">{row.reason}</div> : null}
-                  </td>
-                  <td className="px-2 py-2 text-xs text-slate-500">
-                    {row.ip ?? ""} {row.request_id ? <span className="font-mono">{row.request_id.slice(0, 8)}</span> : null}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="audit-table"
+        rows={rows}
+        rowKey={(row) => row.id}
+        empty={t("audit.empty")}
+        columns={[
+          { id: "when", header: t("audit.col.when"), className: "whitespace-nowrap", cell: (row) => row.created_at.replace("T", " ").slice(0, 19) },
+          { id: "actor", header: t("audit.col.actor"), cell: (row) => row.actor },
+          { id: "action", header: t("audit.col.action"), className: "font-mono", cell: (row) => row.action },
+          { id: "target", header: t("audit.col.target"), cell: (row) => `${row.target_type}${row.target_id ? ` #${row.target_id}` : ""}` },
+          {
+            id: "change",
+            header: t("audit.col.change"),
+            className: "max-w-md font-mono text-xs",
+            cell: (row) => (
+              <>
+                {row.before ? <div>− {JSON.stringify(row.before)}</div> : null}
+                {row.after ? <div>+ {JSON.stringify(row.after)}</div> : null}
+                {row.reason ? <div className="font-sans">{row.reason}</div> : null}
+              </>
+            ),
+          },
+          {
+            id: "source",
+            header: t("audit.col.source"),
+            className: "text-xs text-slate-500",
+            cell: (row) => (
+              <>
+                {row.ip ?? ""} {row.request_id ? <span className="font-mono">{row.request_id.slice(0, 8)}</span> : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

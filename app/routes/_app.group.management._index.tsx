@@ -1,14 +1,16 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { FieldError, PostForm, TextField } from "~/components/forms";
 import { actorFor, type CurrentUser, hasPermission } from "~/web/guards.server";
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
 import { pendingRequestsFor, showLeaveTab } from "~/modules/groups/queries.server";
 import { decideRequest } from "~/modules/groups/requests.server";
-import { badRequest, forbidden, formId, notFound, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/components/groups";
+import { forbidden, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
+import { badRequest, formId, formIds, notFound } from "~/web/params.server";
+import { ManagementTabs, MemberName, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Group Management" }];
@@ -42,7 +44,6 @@ async function create(request: Request, context: ActionFunctionArgs["context"], 
   if (!canCreateGroups(user)) await forbidden(user, context, request, "auth.add_group");
   const { db } = getRuntime();
   const text = (name: string) => String(form.get(name) ?? "");
-  const ids = (name: string) => form.getAll(name).map((v) => Number(v));
   const values = { name: text("name").slice(0, 200), description: text("description").slice(0, 600), leaders: text("leaders").slice(0, 2000) };
   const fail = (errors: CreateErrors) => json({ errors, values }, { status: 400 });
   // Only superusers may set "restricted", as in the original's admin.
@@ -51,9 +52,8 @@ async function create(request: Request, context: ActionFunctionArgs["context"], 
   if (usernames.length > 100) return fail({ leader: "groups.errors.unknownLeader" });
   const leaders = usernames.length ? await db.selectFrom("users").select(["id", "username"]).where("username", "in", usernames).execute() : [];
   if (leaders.length !== usernames.length) return fail({ leader: "groups.errors.unknownLeader" });
-  const leaderGroupIds = ids("leaderGroups");
-  const stateIds = ids("states");
-  if (![...leaderGroupIds, ...stateIds].every((id) => Number.isSafeInteger(id) && id > 0)) badRequest();
+  const leaderGroupIds = formIds(form, "leaderGroups");
+  const stateIds = formIds(form, "states");
   try {
     const group = await createGroup(
       db,
@@ -97,47 +97,38 @@ type RequestRow = ReturnType<typeof useLoaderData<typeof loader>>["join"][number
 function RequestTable({ rows, leave }: { rows: RequestRow[]; leave: boolean }) {
   const { t } = useTranslation();
   return (
-    <div className="overflow-x-auto">
-      <table className={tableClass} data-testid={leave ? "leave-requests" : "join-requests"}>
-        <thead className={theadClass}>
-          <tr>
-            <th className="px-2 py-2">{t("groups.col.requestedAt")}</th>
-            <th className="px-2 py-2">{t("groups.col.character")}</th>
-            <th className="px-2 py-2">{t("groups.col.corporation")}</th>
-            <th className="px-2 py-2">{t("groups.col.group")}</th>
-            <th className="px-2 py-2">{t("groups.col.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <EmptyRow colSpan={5} text={t(leave ? "groups.management.noLeaveRequests" : "groups.management.noJoinRequests")} />
-          ) : (
-            rows.map((r) => (
-              <tr key={r.id} className={rowClass} data-testid={`request-${r.id}`}>
-                <td className="whitespace-nowrap px-2 py-2">{utc(r.createdAt)}</td>
-                <td className="px-2 py-2">
-                  {r.mainCharacter ?? r.username}
-                  {r.mainCharacter ? <span className="ml-1 text-xs text-slate-500">({r.username})</span> : null}
-                </td>
-                <td className="px-2 py-2">{r.corporation ?? ""}</td>
-                <td className="px-2 py-2">{r.groupName}</td>
-                <td className="px-2 py-2">
-                  <PostForm className="flex gap-2">
-                    <input type="hidden" name="request" value={r.id} />
-                    <button type="submit" name="intent" value="accept" className="btn-primary py-1 text-xs" data-testid={`accept-${r.id}`}>
-                      {t("groups.management.accept")}
-                    </button>
-                    <button type="submit" name="intent" value="reject" className="btn-secondary py-1 text-xs" data-testid={`reject-${r.id}`}>
-                      {t("groups.management.reject")}
-                    </button>
-                  </PostForm>
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      testId={leave ? "leave-requests" : "join-requests"}
+      rows={rows}
+      rowKey={(r) => r.id}
+      rowTestId={(r) => `request-${r.id}`}
+      empty={t(leave ? "groups.management.noLeaveRequests" : "groups.management.noJoinRequests")}
+      columns={[
+        { id: "requested", header: t("groups.col.requestedAt"), className: "whitespace-nowrap", cell: (r) => utc(r.createdAt) },
+        {
+          id: "character",
+          header: t("groups.col.character"),
+          cell: (r) => <MemberName member={r} />,
+        },
+        { id: "corporation", header: t("groups.col.corporation"), cell: (r) => r.corporation ?? "" },
+        { id: "group", header: t("groups.col.group"), cell: (r) => r.groupName },
+        {
+          id: "actions",
+          header: t("groups.col.actions"),
+          cell: (r) => (
+            <PostForm className="flex gap-2">
+              <input type="hidden" name="request" value={r.id} />
+              <button type="submit" name="intent" value="accept" className="btn-primary py-1 text-xs" data-testid={`accept-${r.id}`}>
+                {t("groups.management.accept")}
+              </button>
+              <button type="submit" name="intent" value="reject" className="btn-secondary py-1 text-xs" data-testid={`reject-${r.id}`}>
+                {t("groups.management.reject")}
+              </button>
+            </PostForm>
+          ),
+        },
+      ]}
+    />
   );
 }
 

@@ -1,12 +1,14 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { PostForm } from "~/components/forms";
 import { actorFor, type CurrentUser } from "~/web/guards.server";
 import { removeMember } from "~/modules/groups/membership.server";
 import { groupMembers, managedGroup } from "~/modules/groups/queries.server";
-import { badRequest, forbidden, formId, notFound, pathId, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass } from "~/components/groups";
+import { forbidden, redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
+import { badRequest, formId, notFound, pathId } from "~/web/params.server";
+import { ManagementTabs, MemberName } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name}: members` : "Group members" }];
@@ -54,47 +56,44 @@ export default function GroupMembers() {
         </Link>
       </div>
       {group.description ? <p className="whitespace-pre-line text-sm text-slate-600 dark:text-slate-300">{group.description}</p> : null}
-      <div className="overflow-x-auto">
-        <table className={tableClass} data-testid="group-members">
-          <thead className={theadClass}>
-            <tr>
-              <th className="px-2 py-2">{t("groups.col.character")}</th>
-              <th className="px-2 py-2">{t("groups.col.corporation")}</th>
-              <th className="px-2 py-2">{t("groups.col.alliance")}</th>
-              <th className="px-2 py-2">{t("groups.col.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.length === 0 ? (
-              <EmptyRow colSpan={4} text={t("groups.members.empty")} />
-            ) : (
-              members.map((m) => (
-                <tr key={m.id} className={rowClass} data-testid={`member-${m.id}`}>
-                  <td className="px-2 py-2">
-                    {m.mainCharacter ?? m.username}
-                    {m.mainCharacter ? <span className="ml-1 text-xs text-slate-500">({m.username})</span> : null}
-                    {m.isLeader ? (
-                      <span className="ml-2 rounded bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-800 dark:bg-sky-900 dark:text-sky-100" data-testid={`leader-${m.id}`}>
-                        {t("groups.members.leader")}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-2 py-2">{m.corporation ?? ""}</td>
-                  <td className="px-2 py-2">{m.alliance ?? ""}</td>
-                  <td className="px-2 py-2">
-                    <PostForm>
-                      <input type="hidden" name="user" value={m.id} />
-                      <button type="submit" name="intent" value="remove" className="btn-secondary py-1 text-xs" data-testid={`remove-member-${m.id}`} aria-label={`${t("groups.members.remove")}: ${m.mainCharacter ?? m.username}`}>
-                        {t("groups.members.remove")}
-                      </button>
-                    </PostForm>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="group-members"
+        rows={members}
+        rowKey={(m) => m.id}
+        rowTestId={(m) => `member-${m.id}`}
+        empty={t("groups.members.empty")}
+        columns={[
+          {
+            id: "character",
+            header: t("groups.col.character"),
+            sortValue: (m) => m.mainCharacter ?? m.username,
+            cell: (m) => (
+              <>
+                <MemberName member={m} />
+                {m.isLeader ? (
+                  <span className="ml-2 rounded bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-800 dark:bg-sky-900 dark:text-sky-100" data-testid={`leader-${m.id}`}>
+                    {t("groups.members.leader")}
+                  </span>
+                ) : null}
+              </>
+            ),
+          },
+          { id: "corporation", header: t("groups.col.corporation"), sortValue: (m) => m.corporation, cell: (m) => m.corporation ?? "" },
+          { id: "alliance", header: t("groups.col.alliance"), sortValue: (m) => m.alliance, cell: (m) => m.alliance ?? "" },
+          {
+            id: "actions",
+            header: t("groups.col.actions"),
+            cell: (m) => (
+              <PostForm>
+                <input type="hidden" name="user" value={m.id} />
+                <button type="submit" name="intent" value="remove" className="btn-secondary py-1 text-xs" data-testid={`remove-member-${m.id}`} aria-label={`${t("groups.members.remove")}: ${m.mainCharacter ?? m.username}`}>
+                  {t("groups.members.remove")}
+                </button>
+              </PostForm>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { groupAuditLog, managedGroup } from "~/modules/groups/queries.server";
-import { forbidden, notFound, pathId, requireGroupManager } from "~/web/groups-routes.server";
-import { EmptyRow, ManagementTabs, rowClass, tableClass, theadClass, utc } from "~/components/groups";
+import { forbidden, requireGroupManager } from "~/web/groups-routes.server";
+import { notFound, pathId } from "~/web/params.server";
+import { ManagementTabs, utc } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name}: audit log` : "Group audit log" }];
@@ -31,36 +33,21 @@ export default function GroupAuditLog() {
           ← {t("groups.members.title", { group: group.name })}
         </Link>
       </p>
-      <div className="overflow-x-auto">
-        <table className={tableClass} data-testid="group-audit-log">
-          <thead className={theadClass}>
-            <tr>
-              <th className="px-2 py-2">{t("groups.audit.date")}</th>
-              <th className="px-2 py-2">{t("groups.audit.requestor")}</th>
-              <th className="px-2 py-2">{t("groups.audit.mainCharacter")}</th>
-              <th className="px-2 py-2">{t("groups.audit.type")}</th>
-              <th className="px-2 py-2">{t("groups.audit.action")}</th>
-              <th className="px-2 py-2">{t("groups.audit.actor")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.length === 0 ? (
-              <EmptyRow colSpan={6} text={t("groups.audit.empty")} />
-            ) : (
-              entries.map((e) => (
-                <tr key={e.id} className={rowClass} data-testid={`audit-entry-${e.id}`}>
-                  <td className="whitespace-nowrap px-2 py-2">{utc(e.date)}</td>
-                  <td className="px-2 py-2">{e.requestor}</td>
-                  <td className="px-2 py-2">{e.mainCharacter ?? ""}</td>
-                  <td className="px-2 py-2">{t(`groups.audit.types.${e.type}`)}</td>
-                  <td className="px-2 py-2">{e.type === "removed" ? t("groups.audit.actions.removed") : t(e.action ? "groups.audit.actions.accept" : "groups.audit.actions.reject")}</td>
-                  <td className="px-2 py-2">{e.actor ?? ""}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="group-audit-log"
+        rows={entries}
+        rowKey={(e) => e.id}
+        rowTestId={(e) => `audit-entry-${e.id}`}
+        empty={t("groups.audit.empty")}
+        columns={[
+          { id: "date", header: t("groups.audit.date"), className: "whitespace-nowrap", cell: (e) => utc(e.date) },
+          { id: "requestor", header: t("groups.audit.requestor"), cell: (e) => e.requestor },
+          { id: "main", header: t("groups.audit.mainCharacter"), cell: (e) => e.mainCharacter ?? "" },
+          { id: "type", header: t("groups.audit.type"), cell: (e) => t(`groups.audit.types.${e.type}`) },
+          { id: "action", header: t("groups.audit.action"), cell: (e) => (e.type === "removed" ? t("groups.audit.actions.removed") : t(e.action ? "groups.audit.actions.accept" : "groups.audit.actions.reject")) },
+          { id: "actor", header: t("groups.audit.actor"), cell: (e) => e.actor ?? "" },
+        ]}
+      />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { managedGroups, pendingRequestsCount } from "~/modules/groups/queries.server";
 import { requireGroupManager } from "~/web/groups-routes.server";
-import { EmptyRow, FlagBadges, ManagementTabs, rowClass, tableClass, theadClass } from "~/components/groups";
+import { FlagBadges, ManagementTabs } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Group Membership" }];
@@ -23,45 +24,41 @@ export default function GroupMembership() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("groups.membership.title")}</h1>
       <ManagementTabs pending={pending} />
-      <div className="overflow-x-auto">
-        <table className={tableClass} data-testid="managed-groups">
-          <thead className={theadClass}>
-            <tr>
-              <th className="px-2 py-2">{t("groups.col.name")}</th>
-              <th className="px-2 py-2">{t("groups.col.description")}</th>
-              <th className="px-2 py-2">{t("groups.col.members")}</th>
-              <th className="px-2 py-2">{t("groups.col.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.length === 0 ? (
-              <EmptyRow colSpan={4} text={t("groups.membership.empty")} />
-            ) : (
-              groups.map((g) => (
-                <tr key={g.id} className={rowClass} data-testid={`managed-group-${g.id}`}>
-                  <td className="px-2 py-2">
-                    <span className="font-medium">{g.name}</span> <FlagBadges group={g} />
-                  </td>
-                  <td className="max-w-md whitespace-pre-line px-2 py-2">{g.description}</td>
-                  <td className="px-2 py-2" data-testid={`member-count-${g.id}`}>
-                    {g.members}
-                  </td>
-                  <td className="px-2 py-2">
-                    <div className="flex flex-wrap gap-2">
-                      <Link to={`/group/management/membership/${g.id}`} className="btn-secondary py-1 text-xs" data-testid={`members-link-${g.id}`}>
-                        {t("groups.membership.members")}
-                      </Link>
-                      <Link to={`/group/management/membership/${g.id}/audit-log`} className="btn-secondary py-1 text-xs" data-testid={`audit-link-${g.id}`}>
-                        {t("groups.membership.auditLog")}
-                      </Link>
-                    </div>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="managed-groups"
+        rows={groups}
+        rowKey={(g) => g.id}
+        rowTestId={(g) => `managed-group-${g.id}`}
+        empty={t("groups.membership.empty")}
+        columns={[
+          {
+            id: "name",
+            header: t("groups.col.name"),
+            sortValue: (g) => g.name,
+            cell: (g) => (
+              <>
+                <span className="font-medium">{g.name}</span> <FlagBadges group={g} />
+              </>
+            ),
+          },
+          { id: "description", header: t("groups.col.description"), className: "max-w-md whitespace-pre-line", cell: (g) => g.description },
+          { id: "members", header: t("groups.col.members"), sortValue: (g) => g.members, cellTestId: (g) => `member-count-${g.id}`, cell: (g) => g.members },
+          {
+            id: "actions",
+            header: t("groups.col.actions"),
+            cell: (g) => (
+              <div className="flex flex-wrap gap-2">
+                <Link to={`/group/management/membership/${g.id}`} className="btn-secondary py-1 text-xs" data-testid={`members-link-${g.id}`}>
+                  {t("groups.membership.members")}
+                </Link>
+                <Link to={`/group/management/membership/${g.id}/audit-log`} className="btn-secondary py-1 text-xs" data-testid={`audit-link-${g.id}`}>
+                  {t("groups.membership.auditLog")}
+                </Link>
+              </div>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

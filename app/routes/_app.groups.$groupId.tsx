@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/web/guards.server";
 import { groupForUser } from "~/modules/groups/queries.server";
-import { joinOrLeave, notFound, pathId } from "~/web/groups-routes.server";
+import { joinOrLeave } from "~/web/groups-routes.server";
+import { notFound, pathId } from "~/web/params.server";
 import { FlagBadges, MembershipButton } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 

@@ -1,10 +1,11 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { requireUser } from "~/web/guards.server";
 import { canManageGroups, groupsForListing, pendingRequestsCount } from "~/modules/groups/queries.server";
 import { joinOrLeave } from "~/web/groups-routes.server";
-import { EmptyRow, FlagBadges, MembershipButton, rowClass, tableClass, theadClass } from "~/components/groups";
+import { FlagBadges, MembershipButton } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Groups" }];
@@ -35,40 +36,32 @@ export default function Groups() {
         ) : null}
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("groups.list.intro")}</p>
-      <div className="overflow-x-auto">
-        <table className={tableClass} data-testid="groups-table">
-          <thead className={theadClass}>
-            <tr>
-              <th className="px-2 py-2">{t("groups.col.name")}</th>
-              <th className="px-2 py-2">{t("groups.col.description")}</th>
-              <th className="px-2 py-2">{t("groups.col.leaders")}</th>
-              <th className="px-2 py-2">{t("groups.col.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.length === 0 ? (
-              <EmptyRow colSpan={4} text={t("groups.list.empty")} />
-            ) : (
-              groups.map((g) => (
-                <tr key={g.id} className={rowClass} data-testid={`group-row-${g.id}`}>
-                  <td className="px-2 py-2">
-                    <Link to={`/groups/${g.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
-                      {g.name}
-                    </Link>{" "}
-                    <FlagBadges group={g} />
-                    {g.member ? <span className="ml-1 text-xs text-emerald-700 dark:text-emerald-400">{t("groups.list.member")}</span> : null}
-                  </td>
-                  <td className="max-w-md whitespace-pre-line px-2 py-2">{g.description}</td>
-                  <td className="px-2 py-2">{[...g.leaders, ...g.leaderGroups].join(", ") || t("common.none")}</td>
-                  <td className="px-2 py-2">
-                    <MembershipButton group={g} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="groups-table"
+        rows={groups}
+        rowKey={(g) => g.id}
+        rowTestId={(g) => `group-row-${g.id}`}
+        empty={t("groups.list.empty")}
+        columns={[
+          {
+            id: "name",
+            header: t("groups.col.name"),
+            sortValue: (g) => g.name,
+            cell: (g) => (
+              <>
+                <Link to={`/groups/${g.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+                  {g.name}
+                </Link>{" "}
+                <FlagBadges group={g} />
+                {g.member ? <span className="ml-1 text-xs text-emerald-700 dark:text-emerald-400">{t("groups.list.member")}</span> : null}
+              </>
+            ),
+          },
+          { id: "description", header: t("groups.col.description"), className: "max-w-md whitespace-pre-line", cell: (g) => g.description },
+          { id: "leaders", header: t("groups.col.leaders"), cell: (g) => [...g.leaders, ...g.leaderGroups].join(", ") || t("common.none") },
+          { id: "actions", header: t("groups.col.actions"), cell: (g) => <MembershipButton group={g} /> },
+        ]}
+      />
     </div>
   );
 }

@@ -7,21 +7,17 @@ import { LevelBadge } from "~/components/level-badge";
 import { deleteNotification, unreadCount, viewNotification } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
+import { badRequest, notFound, pathId } from "~/web/params.server";
 
 export const meta: MetaFunction = () => [{ title: "Notification" }];
-
-function parseId(value: string | undefined): number {
-  if (!value || !/^\d{1,12}$/.test(value)) throw new Response("Not Found", { status: 404 });
-  return Number(value);
-}
 
 /** Viewing a notification marks it read. Only its owner may see it: anyone else gets 404. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const id = parseId(params.id);
+  const id = pathId(params.id);
   const { db } = getRuntime();
   const notification = await viewNotification(db, user.id, id);
-  if (!notification) throw new Response("Not Found", { status: 404 });
+  if (!notification) notFound();
   return json({
     notification: { ...notification, created_at: notification.created_at.toISOString() },
     // The root loader may have counted before this one marked the notification read.
@@ -31,10 +27,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const id = parseId(params.id);
+  const id = pathId(params.id);
   const form = await request.formData();
-  if (form.get("intent") !== "delete") throw json({ reason: "badRequest" }, { status: 400 });
-  if (!(await deleteNotification(getRuntime().db, user.id, id))) throw new Response("Not Found", { status: 404 });
+  if (form.get("intent") !== "delete") badRequest();
+  if (!(await deleteNotification(getRuntime().db, user.id, id))) notFound();
   return redirect("/notifications", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "notifications.flash.deleted" }) } });
 }
 

@@ -14,25 +14,17 @@ import {
 import { getRuntime } from "~/modules/runtime.server";
 import { type Flash, flashHeader } from "~/web/flash.server";
 import { LevelBadge } from "~/components/level-badge";
+import { Pager } from "~/components/table";
+import { badRequest, formId, notFound, parsePage } from "~/web/params.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications" }];
 
 const PAGE_SIZE = 50;
-const MAX_PAGE = 10_000;
 
 type Tab = "unread" | "read";
 
 function parseTab(value: unknown): Tab {
   return value === "read" ? "read" : "unread";
-}
-
-function parsePage(value: unknown): number {
-  const n = typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : 1;
-  return Math.min(Math.max(n, 1), MAX_PAGE);
-}
-
-function parseId(value: unknown): number | null {
-  return typeof value === "string" && /^\d{1,12}$/.test(value) ? Number(value) : null;
 }
 
 function listPath(tab: Tab, page = 1) {
@@ -80,16 +72,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       break;
     case "read":
     case "delete": {
-      const id = parseId(form.get("id"));
-      if (id === null) throw json({ reason: "badRequest" }, { status: 400 });
+      const id = formId(form.get("id"));
       // Only the owner may change a notification: someone else's id is simply not found.
       const done = form.get("intent") === "read" ? await markNotificationRead(db, user.id, id) : await deleteNotification(db, user.id, id);
-      if (!done) throw new Response("Not Found", { status: 404 });
+      if (!done) notFound();
       flash = form.get("intent") === "read" ? { level: "success", key: "notifications.flash.markedRead" } : { level: "success", key: "notifications.flash.deleted" };
       break;
     }
     default:
-      throw json({ reason: "badRequest" }, { status: 400 });
+      badRequest();
   }
   return redirect(listPath(tab, page), { headers: { "Set-Cookie": await flashHeader(flash) } });
 }
@@ -179,22 +170,7 @@ export default function Notifications() {
           ))}
         </ul>
       )}
-      {page > 1 || hasMore ? (
-        <div className="flex justify-between text-sm">
-          {page > 1 ? (
-            <Link to={listPath(tab, page - 1)} className="btn-secondary py-1" data-testid="page-newer">
-              {t("notifications.pager.newer")}
-            </Link>
-          ) : (
-            <span />
-          )}
-          {hasMore ? (
-            <Link to={listPath(tab, page + 1)} className="btn-secondary py-1" data-testid="page-older">
-              {t("notifications.pager.older")}
-            </Link>
-          ) : null}
-        </div>
-      ) : null}
+      <Pager page={page} hasMore={hasMore} labels={{ previous: t("notifications.pager.newer"), next: t("notifications.pager.older") }} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { type Column, Table } from "~/components/table";
 import { requirePermission } from "~/web/guards.server";
 import { AUDIT_PERMISSION, listSuperusers, permissionOverview } from "~/modules/permissions-audit/audit.server";
 import { getRuntime } from "~/modules/runtime.server";
@@ -17,12 +18,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ q, onlyUsed, permissions, superusers: superusers.map((s) => s.username) });
 }
 
-function Count({ value, testId }: { value: number; testId: string }) {
-  return (
-    <td className={`px-2 py-2 text-right tabular-nums ${value === 0 ? "text-slate-400 dark:text-slate-500" : ""}`} data-testid={testId}>
-      {value}
-    </td>
-  );
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["permissions"][number];
+type CountField = "users" | "groups" | "groupUsers" | "states" | "stateUsers" | "total";
+
+/** A count column: greyed out at zero, sortable. */
+function count(field: CountField, header: string, testId: string): Column<Row> {
+  return {
+    id: field,
+    header,
+    numeric: true,
+    className: (p) => (p[field] === 0 ? "text-slate-400 dark:text-slate-500" : ""),
+    cellTestId: () => testId,
+    sortValue: (p) => p[field],
+    cell: (p) => p[field],
+  };
 }
 
 export default function PermissionsOverview() {
@@ -55,61 +64,34 @@ export default function PermissionsOverview() {
       <p className="text-sm text-slate-500" data-testid="permissions-count">
         {t("permissions.count", { n: permissions.length })}
       </p>
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-left text-sm" data-testid="permissions-table">
-          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
-            <tr>
-              <th scope="col" className="px-2 py-2">
-                {t("permissions.col.permission")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.users")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.groups")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.groupUsers")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.states")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.stateUsers")}
-              </th>
-              <th scope="col" className="px-2 py-2 text-right">
-                {t("permissions.col.total")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {permissions.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="px-2 py-4 text-slate-500">
-                  {t("permissions.empty")}
-                </td>
-              </tr>
-            ) : (
-              permissions.map((p) => (
-                <tr key={p.id} className="border-b border-slate-200 align-top dark:border-slate-700" data-testid={`permission-${p.key}`}>
-                  <td className="px-2 py-2">
-                    <Link to={`/permissions/${encodeURIComponent(p.key)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">
-                      {p.key}
-                    </Link>
-                    <div className="text-xs text-slate-500">{p.name}</div>
-                  </td>
-                  <Count value={p.users} testId="count-users" />
-                  <Count value={p.groups} testId="count-groups" />
-                  <Count value={p.groupUsers} testId="count-group-users" />
-                  <Count value={p.states} testId="count-states" />
-                  <Count value={p.stateUsers} testId="count-state-users" />
-                  <Count value={p.total} testId="count-total" />
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        testId="permissions-table"
+        rows={permissions}
+        rowKey={(p) => p.id}
+        rowTestId={(p) => `permission-${p.key}`}
+        empty={t("permissions.empty")}
+        columns={[
+          {
+            id: "permission",
+            header: t("permissions.col.permission"),
+            sortValue: (p) => p.key,
+            cell: (p) => (
+              <>
+                <Link to={`/permissions/${encodeURIComponent(p.key)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">
+                  {p.key}
+                </Link>
+                <div className="text-xs text-slate-500">{p.name}</div>
+              </>
+            ),
+          },
+          count("users", t("permissions.col.users"), "count-users"),
+          count("groups", t("permissions.col.groups"), "count-groups"),
+          count("groupUsers", t("permissions.col.groupUsers"), "count-group-users"),
+          count("states", t("permissions.col.states"), "count-states"),
+          count("stateUsers", t("permissions.col.stateUsers"), "count-state-users"),
+          count("total", t("permissions.col.total"), "count-total"),
+        ]}
+      />
     </div>
   );
 }

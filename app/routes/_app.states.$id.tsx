@@ -8,14 +8,12 @@ import { editorChoices, readStateForm } from "~/modules/states/editor.server";
 import { GUEST } from "~/modules/states/evaluate.server";
 import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError } from "~/modules/states/states.server";
 import { flashHeader } from "~/web/flash.server";
+import { notFound, pathId } from "~/web/params.server";
 
 export const meta: MetaFunction = () => [{ title: "State" }];
 
 function stateId(param: string | undefined): number | null {
-  if (param === "new") return null;
-  const id = Number(param);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not Found", { status: 404 });
-  return id;
+  return param === "new" ? null : pathId(param);
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -23,7 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, id === null ? "authentication.add_state" : "authentication.view_state");
   const { db } = getRuntime();
   const definition = id === null ? null : await getStateDefinition(db, id);
-  if (id !== null && !definition) throw new Response("Not Found", { status: 404 });
+  if (id !== null && !definition) notFound();
   return json({
     id,
     definition,
@@ -48,7 +46,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db } = getRuntime();
   if (intent === "delete") {
     const user = await requirePermission(request, context, "authentication.delete_state");
-    if (id === null) throw new Response("Not Found", { status: 404 });
+    if (id === null) notFound();
     if (form.get("confirm") !== "on") return json({ formError: { key: "states.errors.confirmDelete", ids: "" }, preview: null, values: null, errors: {} }, { status: 400 });
     try {
       const result = await deleteState(db, id, actorFor(user, context));
@@ -60,7 +58,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   const user = await requirePermission(request, context, id === null ? "authentication.add_state" : "authentication.change_state");
   const current = id === null ? null : await getStateDefinition(db, id);
-  if (id !== null && !current) throw new Response("Not Found", { status: 404 });
+  if (id !== null && !current) notFound();
   const { definition, errors } = readStateForm(form, current, user.is_superuser);
   if (current?.name === GUEST) {
     // Only priority and permissions of Guest can change (as in the original).

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Table } from "~/components/table";
 import { hasPermission, requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { listStates } from "~/modules/states/states.server";
@@ -26,32 +27,27 @@ export default function States() {
         ) : null}
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("states.intro")}</p>
-      <table className="min-w-full text-left text-sm" data-testid="state-table">
-        <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
-          <tr>
-            <th className="px-2 py-2">{t("states.col.name")}</th>
-            <th className="px-2 py-2">{t("states.col.priority")}</th>
-            <th className="px-2 py-2">{t("states.col.public")}</th>
-            <th className="px-2 py-2">{t("states.col.members")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {states.map((s) => (
-            <tr key={s.id} className="border-b border-slate-200 dark:border-slate-700">
-              <td className="px-2 py-2">
-                <Link to={`/states/${s.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                  {s.name}
-                </Link>
-              </td>
-              <td className="px-2 py-2">{s.priority}</td>
-              <td className="px-2 py-2">{s.public ? t("common.yes") : t("common.no")}</td>
-              <td className="px-2 py-2" data-testid={`state-members-${s.name}`}>
-                {s.members}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        testId="state-table"
+        rows={states}
+        rowKey={(s) => s.id}
+        empty={t("common.none")}
+        columns={[
+          {
+            id: "name",
+            header: t("states.col.name"),
+            sortValue: (s) => s.name,
+            cell: (s) => (
+              <Link to={`/states/${s.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
+                {s.name}
+              </Link>
+            ),
+          },
+          { id: "priority", header: t("states.col.priority"), numeric: true, sortValue: (s) => s.priority, cell: (s) => s.priority },
+          { id: "public", header: t("states.col.public"), sortValue: (s) => s.public, cell: (s) => (s.public ? t("common.yes") : t("common.no")) },
+          { id: "members", header: t("states.col.members"), numeric: true, sortValue: (s) => s.members, cellTestId: (s) => `state-members-${s.name}`, cell: (s) => s.members },
+        ]}
+      />
     </div>
   );
 }

@@ -1,16 +1,25 @@
-import { json, type MetaFunction } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listOutbox, usesOutbox } from "~/modules/mail/mailer.server";
 import { getRuntime } from "~/modules/runtime.server";
+import { outboxReaderCookie, registrationCookie } from "~/web/cookies.server";
+import { getCurrentUser } from "~/web/guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Outbox" }];
 
-/** Development and demo mode only: the emails the site would have sent. */
-export async function loader() {
+/**
+ * Development and demo mode only: the emails the site would have sent. Each visitor sees only the
+ * mail sent for them (their session, or the registration cookies of this browser); superusers all.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { db, settings } = getRuntime();
   if (!usesOutbox(settings)) throw new Response("Not Found", { status: 404 });
-  const emails = await listOutbox(db);
+  const user = await getCurrentUser(request, context);
+  const cookies = request.headers.get("Cookie");
+  const registered = [await registrationCookie(settings).parse(cookies), await outboxReaderCookie(settings).parse(cookies)];
+  const userIds = [user?.id, ...registered].filter((id): id is number => typeof id === "number");
+  const emails = await listOutbox(db, user?.is_superuser ? { all: true } : { userIds, emails: user?.email ? [user.email] : [] });
   return json({ emails: emails.map((e) => ({ id: e.id, to: e.to_address, subject: e.subject, text: e.text_body, created: e.created_at.toISOString() })) });
 }
 

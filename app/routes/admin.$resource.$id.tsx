@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminFields, AdminTabs, formatCell } from "~/components/admin/AdminForm";
+import { AdminFields, AdminTabs, formatCell } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";

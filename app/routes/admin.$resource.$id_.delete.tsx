@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminTabs } from "~/components/admin/AdminForm";
+import { AdminTabs } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { notFound, parseId, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { flashHeader } from "~/web/flash.server";

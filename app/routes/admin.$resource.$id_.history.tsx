@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminTabs } from "~/components/admin/AdminForm";
+import { AdminTabs } from "~/components/admin/admin-form";
 import { notFound, objectHistory, parseId, requireAdmin } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 

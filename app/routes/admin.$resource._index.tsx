@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { formatCell } from "~/components/admin/AdminForm";
+import { formatCell } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { cell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminFields } from "~/components/admin/AdminForm";
+import { AdminFields } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import type { AdminResource, Values } from "~/modules/admin/registry.server";

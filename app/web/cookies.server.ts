@@ -26,6 +26,21 @@ export function registrationCookie(settings: Settings) {
   });
 }
 
+/**
+ * Development outbox only: "this browser registered user N", kept after the registration cookie is
+ * cleared so the registrant can read their activation email on /account/outbox (and nobody else's).
+ */
+export function outboxReaderCookie(settings: Settings) {
+  return createCookie("aa_outbox_reader", {
+    path: "/account",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: settings.secureCookies,
+    maxAge: settings.ACCOUNT_ACTIVATION_DAYS * 86_400,
+    secrets: [deriveKey(settings.SECRET_KEY, "outbox-reader-cookie")],
+  });
+}
+
 /** The user this browser is registering, if still mid-registration. */
 export async function pendingRegistration(db: Kysely<DB>, settings: Settings, request: Request) {
   const value = await registrationCookie(settings).parse(request.headers.get("Cookie"));

@@ -1,11 +1,15 @@
 /**
  * CSRF protection for every non-GET request (checked once, in the HTTP layer, before any action):
- * a same-origin Origin/Referer when the browser sends one, and a token that must equal the value of
- * a signed, HttpOnly cookie. Forms carry it in the `csrf` field, scripts in `X-CSRF-Token`.
+ * a same-origin Origin or Referer, which must be present, and a token. The token is an HMAC of the
+ * browser's session (so it changes at every login and dies with the session) or, before login, of a
+ * random value in a signed HttpOnly cookie. Forms carry it in the `csrf` field, scripts in
+ * `X-CSRF-Token`.
  */
+import { createHmac } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import type { Settings } from "~/config.server";
-import { deriveKey, randomToken, safeEqual } from "../modules/auth/crypto.server";
+import { deriveKey, randomToken, safeEqual, sha256 } from "../modules/auth/crypto.server";
+import { sessionCookie } from "./cookies.server";
 
 export const CSRF_FIELD = "csrf";
 export const CSRF_HEADER = "x-csrf-token";
@@ -25,29 +29,44 @@ export function csrfCookie(settings: Settings) {
   });
 }
 
-/** The token of this browser, and a Set-Cookie value when it needs a new one. */
+/** The token bound to a session token (logged in) or to the pre-login random value. */
+export function csrfTokenFor(settings: Settings, basis: { session: string } | { anonymous: string }) {
+  const input = "session" in basis ? `session:${sha256(basis.session)}` : `anonymous:${basis.anonymous}`;
+  return createHmac("sha256", deriveKey(settings.SECRET_KEY, "csrf-token")).update(input).digest("base64url");
+}
+
+/**
+ * The token of this browser, and a Set-Cookie value when it needs a new pre-login value.
+ * `expected` is null when the browser had neither a session nor a pre-login value: nothing it
+ * submits can match.
+ */
 export async function readOrIssueCsrfToken(settings: Settings, cookieHeader: string | null) {
-  const cookie = csrfCookie(settings);
-  const existing = await cookie.parse(cookieHeader);
-  if (typeof existing === "string" && existing.length >= 32) return { token: existing, setCookie: null as string | null };
-  const token = randomToken();
-  return { token, setCookie: await cookie.serialize(token) };
+  const session = await sessionCookie(settings).parse(cookieHeader);
+  const existing = await csrfCookie(settings).parse(cookieHeader);
+  const hasSeed = typeof existing === "string" && existing.length >= 32;
+  const seed = hasSeed ? existing : randomToken();
+  const setCookie = hasSeed ? null : await csrfCookie(settings).serialize(seed);
+  if (typeof session === "string" && session) {
+    const token = csrfTokenFor(settings, { session });
+    return { token, expected: token, setCookie };
+  }
+  const token = csrfTokenFor(settings, { anonymous: seed });
+  return { token, expected: hasSeed ? token : null, setCookie };
 }
 
 export type CsrfFailure = "origin" | "missing-token" | "bad-token";
 
+/** A non-GET request must name its origin (Origin, else Referer), and it must be ours. */
 export function checkOrigin(headers: Headers, allowedOrigins: string[]): boolean {
   const origin = headers.get("origin");
-  if (origin && origin !== "null") return allowedOrigins.includes(origin);
+  if (origin !== null) return allowedOrigins.includes(origin);
   const referer = headers.get("referer");
-  if (referer) {
-    try {
-      return allowedOrigins.includes(new URL(referer).origin);
-    } catch {
-      return false;
-    }
+  if (!referer) return false;
+  try {
+    return allowedOrigins.includes(new URL(referer).origin);
+  } catch {
+    return false;
   }
-  return origin !== "null";
 }
 
 /** Returns why the request fails the check, or null when it passes. */
@@ -57,18 +76,10 @@ export function checkCsrf(params: { headers: Headers; allowedOrigins: string[]; 
   return safeEqual(params.cookieToken, params.submittedToken) ? null : "bad-token";
 }
 
-/** Reads the submitted token from the header or from a form body (urlencoded or multipart). */
-export async function submittedCsrfToken(headers: Headers, body: Buffer | null, url: string): Promise<string | null> {
+/** The submitted token: the header, else the form's `csrf` field (the form parsed at the edge). */
+export function submittedCsrfToken(headers: Headers, form: FormData | null): string | null {
   const header = headers.get(CSRF_HEADER);
   if (header) return header;
-  if (!body || body.length === 0) return null;
-  const type = headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return null;
-  try {
-    const form = await new Request(url, { method: "POST", headers: { "content-type": type }, body: new Uint8Array(body) }).formData();
-    const value = form.get(CSRF_FIELD);
-    return typeof value === "string" ? value : null;
-  } catch {
-    return null;
-  }
+  const value = form?.get(CSRF_FIELD);
+  return typeof value === "string" ? value : null;
 }

@@ -1,5 +1,5 @@
-/** What the group routes share: id parsing, 403/404 responses, and outcome → flash toast + redirect. */
-import { type AppLoadContext, json, redirect } from "@remix-run/node";
+/** What the group routes share: the audited 403, the manager guard, and outcome → flash toast + redirect. */
+import { type AppLoadContext, redirect } from "@remix-run/node";
 import { z } from "zod";
 import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, type CurrentUser, requireUser } from "./guards.server";
@@ -7,30 +7,7 @@ import { getRuntime } from "../modules/runtime.server";
 import { type Flash, flashHeader } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
 import { type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
-
-const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
-
-export function notFound(): never {
-  throw new Response("Not Found", { status: 404, statusText: "Not Found" });
-}
-
-export function badRequest(): never {
-  throw json({ reason: "badRequest" }, { status: 400 });
-}
-
-/** An id from the URL: anything but a positive integer is a page that does not exist. */
-export function pathId(value: string | undefined): number {
-  const parsed = idSchema.safeParse(value);
-  if (!parsed.success) notFound();
-  return parsed.data;
-}
-
-/** An id from a form field: anything but a positive integer is a bad request. */
-export function formId(value: FormDataEntryValue | null): number {
-  const parsed = idSchema.safeParse(typeof value === "string" ? value : undefined);
-  if (!parsed.success) badRequest();
-  return parsed.data;
-}
+import { badRequest, formId, notFound } from "./params.server";
 
 /** 403, with the attempt in the audit trail (as the guards do). */
 export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
@@ -70,15 +47,16 @@ const LEAVE_FLASH: Record<Exclude<LeaveOutcome, "notFound">, Omit<Flash, "params
   requested: { level: "success", key: "groups.flash.appliedLeave" },
 };
 
-const intentSchema = z.object({ intent: z.enum(["join", "leave"]), group: idSchema });
+const intentSchema = z.enum(["join", "leave"]);
 
 /** The member's join/leave buttons (on /groups and /groups/<id>): one domain call, then a toast. */
 export async function joinOrLeave(request: Request, context: AppLoadContext, backTo: (groupId: number) => string, fixedGroupId?: number) {
   const user = await requireUser(request, context);
-  const form = Object.fromEntries(await request.formData());
-  const parsed = intentSchema.safeParse({ ...form, group: fixedGroupId ?? form.group });
+  const form = await request.formData();
+  const parsed = intentSchema.safeParse(form.get("intent"));
   if (!parsed.success) badRequest();
-  const { intent, group } = parsed.data;
+  const intent = parsed.data;
+  const group = fixedGroupId ?? formId(form.get("group"));
   const actor = actorFor(user, context);
   const db = getRuntime().db;
   const result = intent === "join" ? await requestJoin(db, user, group, actor) : await requestLeave(db, user, group, actor);

@@ -23,7 +23,7 @@ export function getCurrentUser(request: Request, context: AppLoadContext): Promi
       const token = await sessionToken(request);
       if (!token) return null;
       const { db, settings } = getRuntime();
-      const resolved = await resolveSession(db, settings, token);
+      const resolved = await resolveSession(db, settings, token, new Date(), { activity: !context.background });
       if (!resolved) return null;
       const permissions = await getEffectivePermissions(db, resolved.user);
       return { ...resolved.user, sessionId: resolved.sessionId, permissions };

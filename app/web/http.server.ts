@@ -1,17 +1,21 @@
 /**
- * The HTTP layer: static files, /healthz, /metrics, security headers, request ids and logs, the
- * CSRF check for every non-GET request, and the Remix request handler.
+ * The HTTP layer: static files, /healthz, /metrics, security headers, request ids and logs, and
+ * for every route: input checks at the edge, the CSRF check for every non-GET request, per-address
+ * rate limits, then the Remix request handler.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type http from "node:http";
 import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReadableStreamToWritable } from "@remix-run/node";
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
 import express from "express";
-import type { RequestContext } from "./request-context";
+import { REFUSAL_PATH, type Refusal, type RequestContext } from "./request-context";
 import type { Runtime } from "../modules/runtime.server";
+import { safeEqual } from "../modules/auth/crypto.server";
 import { checkCsrf, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "./csrf.server";
+import { checkRequestBody, checkRequestTarget } from "./edge-input.server";
+import { createRateLimits } from "./rate-limit.server";
 import { checkHealth } from "../modules/ops/health.server";
-import { getLogger } from "../modules/ops/logger.server";
+import { getLogger, loggablePath } from "../modules/ops/logger.server";
 import { getMetrics, renderMetrics } from "../modules/ops/metrics.server";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -91,16 +95,35 @@ async function sendResponse(res: express.Response, response: Response) {
   else res.end();
 }
 
+/** The `trust proxy` value for TRUSTED_PROXIES: none unless listed (X-Forwarded-For is ignored). */
+export function trustProxySetting(value: string): string[] | false {
+  const list = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return list.length ? list : false;
+}
+
+/** Polls that must not keep a session alive (they are not user activity). */
+const BACKGROUND_ROUTES = new Set(["routes/notifications.count"]);
+export const BACKGROUND_HEADER = "x-background-request";
+
+function bearerMatches(req: express.Request, token: string) {
+  const header = req.get("authorization") ?? "";
+  return Boolean(token) && header.startsWith("Bearer ") && safeEqual(header.slice(7).trim(), token);
+}
+
 export function createApp(runtime: Runtime, build: ServerBuild) {
   const { settings } = runtime;
   const log = getLogger();
   const metrics = getMetrics();
   const handle = createRequestHandler(build, "production");
   const labelRoute = createRouteLabeler(build);
+  const rateLimits = createRateLimits(runtime);
   const siteOrigin = new URL(settings.SITE_URL).origin;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.set("trust proxy", trustProxySetting(settings.TRUSTED_PROXIES));
 
   // Request id, access log and metrics for every request.
   app.use((req, res, next) => {
@@ -114,21 +137,31 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
       const route = (res.locals.route as string | undefined) ?? "static";
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route, method: req.method }, seconds);
-      const entry = { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000), route };
+      const entry = { requestId, method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(seconds * 1000), route };
       if (route === "static" || route === "healthz" || route === "metrics") log.debug(entry, "request");
       else log.info(entry, "request");
     });
     next();
   });
 
-  app.get("/healthz", async (_req, res) => {
+  // Public: the overall state and which part is down, no details. With the metrics token: everything.
+  app.get("/healthz", async (req, res) => {
     res.locals.route = "healthz";
     const report = await checkHealth(runtime);
-    res.status(report.status === "ok" ? 200 : 503).json(report);
+    const body = bearerMatches(req, settings.METRICS_TOKEN)
+      ? report
+      : { status: report.status, database: { ok: report.database.ok }, queue: { ok: report.queue.ok }, worker: { ok: report.worker.ok, workers: report.worker.workers } };
+    res.status(report.status === "ok" ? 200 : 503).json(body);
   });
 
-  app.get("/metrics", async (_req, res) => {
+  // Only with METRICS_TOKEN set and presented; otherwise it does not exist on this port.
+  app.get("/metrics", async (req, res, next) => {
+    if (!settings.METRICS_TOKEN) return next();
     res.locals.route = "metrics";
+    if (!bearerMatches(req, settings.METRICS_TOKEN)) {
+      res.status(401).setHeader("WWW-Authenticate", 'Bearer realm="metrics"').type("text/plain").send("Unauthorized");
+      return;
+    }
     res.type("text/plain; version=0.0.4").send(await renderMetrics(runtime));
   });
 
@@ -147,33 +180,59 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
       const headers = toHeaders(req);
       let method = req.method;
       let body: Buffer | null = null;
-      let status: number | undefined;
+      let refusal: Refusal | undefined;
+      const routeId = labelRoute(req.path);
+      const warn = (fields: Record<string, unknown>, message: string) => log.warn({ requestId: res.locals.requestId, path: loggablePath(req.path), ip: req.ip, ...fields }, message);
 
-      if (!isSafeMethod(method)) {
+      const targetProblem = checkRequestTarget(req.originalUrl);
+      if (targetProblem) refusal = { status: 400, reason: targetProblem };
+      if (!refusal && !isSafeMethod(method)) {
         body = await readBody(req);
-        const failure = checkCsrf({
-          headers,
-          allowedOrigins: [siteOrigin, `${req.protocol}://${host}`],
-          cookieToken: csrf.setCookie ? null : csrf.token,
-          submittedToken: await submittedCsrfToken(headers, body, url),
-        });
-        if (failure) {
-          log.warn({ requestId: res.locals.requestId, path: req.path, ip: req.ip, failure }, "CSRF check failed");
-          // Render the 403 page without running any action.
-          url = `${req.protocol}://${host}/csrf-failed`;
-          method = "GET";
-          body = null;
-          headers.delete("content-type");
-          headers.delete("content-length");
-          status = 403;
+        const parsed = await checkRequestBody(req.get("content-type") ?? null, body);
+        if (!parsed.ok) refusal = { status: 400, reason: parsed.reason };
+        else {
+          const failure = checkCsrf({
+            headers,
+            allowedOrigins: [siteOrigin, `${req.protocol}://${host}`],
+            cookieToken: csrf.expected,
+            submittedToken: submittedCsrfToken(headers, parsed.form),
+          });
+          if (failure) {
+            warn({ failure }, "CSRF check failed");
+            refusal = { status: 403, reason: "csrf" };
+          }
         }
       }
-      res.locals.route = status === 403 ? "routes/csrf-failed" : labelRoute(req.path);
+      if (!refusal) {
+        const limit = await rateLimits.check(routeId, method, req.ip ?? null);
+        if (limit.limited) {
+          warn({ limit: limit.action }, "rate limit reached");
+          refusal = { status: 429, reason: "tooManyRequests", retryAfterSeconds: limit.retryAfterSeconds };
+        }
+      }
+      if (refusal) {
+        // Render the refusal page without running any loader or action of the requested route.
+        url = `${req.protocol}://${host}${REFUSAL_PATH}`;
+        method = "GET";
+        body = null;
+        headers.delete("content-type");
+        headers.delete("content-length");
+      }
+      res.locals.route = refusal ? "routes/request-refused" : routeId;
+      if (refusal?.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
 
       const controller = new AbortController();
       res.on("close", () => controller.abort());
       const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
-      const context: RequestContext = { requestId: res.locals.requestId, ip: req.ip ?? null, csrfToken: csrf.token, nonce, memo: new Map() };
+      const context: RequestContext = {
+        requestId: res.locals.requestId,
+        ip: req.ip ?? null,
+        csrfToken: csrf.token,
+        nonce,
+        memo: new Map(),
+        background: BACKGROUND_ROUTES.has(routeId) || req.get(BACKGROUND_HEADER) === "1",
+        refusal,
+      };
       const response = await handle(request, context as unknown as AppLoadContext);
       await sendResponse(res, response);
     } catch (error) {
@@ -183,7 +242,7 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
 
   app.use((error: Error & { status?: number }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error({ requestId: res.locals.requestId, path: req.path, err: error.message, stack: error.stack }, "request failed");
+    if (status === 500) log.error({ requestId: res.locals.requestId, path: loggablePath(req.path), err: { message: error.message, stack: error.stack } }, "request failed");
     if (res.headersSent) {
       res.end();
       return;

@@ -21,5 +21,10 @@ export async function endSession(request: Request, context: AppLoadContext, user
   const token = await sessionToken(request);
   if (token) await deleteSession(db, token);
   if (user) await writeAudit(db, { userId: user.id, label: user.username, requestId: context.requestId, ip: context.ip }, { action: "logout", targetType: "user", targetId: user.id });
+  return clearSessionCookie(settings);
+}
+
+/** The Set-Cookie value that removes the session cookie from this browser. */
+export function clearSessionCookie(settings = getRuntime().settings) {
   return sessionCookie(settings).serialize("", { maxAge: 0 });
 }

@@ -6,7 +6,21 @@ export interface RequestContext {
   nonce: string;
   /** Per-request memo (current user, permissions). */
   memo: Map<string, Promise<unknown>>;
+  /** A background poll: it must not count as activity (the session's idle timer is not reset). */
+  background?: boolean;
+  /** Set when the HTTP layer refused the request; it then renders REFUSAL_PATH with this status. */
+  refusal?: Refusal;
 }
+
+export interface Refusal {
+  status: 400 | 403 | 429;
+  /** An `errors.reason.*` key the error page shows. */
+  reason: string;
+  retryAfterSeconds?: number;
+}
+
+/** The route the HTTP layer renders for a refused request (no loader or action of the target runs). */
+export const REFUSAL_PATH = "/request-refused";
 
 declare module "@remix-run/node" {
   interface AppLoadContext extends RequestContext {}

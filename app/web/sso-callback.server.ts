@@ -9,6 +9,7 @@ import { flashHeader } from "./flash.server";
 import { EsiError, EsiUnavailableError } from "../modules/eve/esi-client.server";
 import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "../modules/eve/sso-actions.server";
 import { finishSso, SsoFlowError } from "../modules/eve/sso-flow.server";
+import { safeReturnPath } from "./redirects";
 
 export async function handleSsoCallback(request: Request, context: AppLoadContext): Promise<Response> {
   const { db, settings } = getRuntime();
@@ -36,7 +37,7 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
       const headers = new Headers();
       headers.append("Set-Cookie", await startSession(request, context, outcome.user));
       headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.loggedIn", params: { name: outcome.user.username } }));
-      return redirect(sso.next, { headers });
+      return redirect(safeReturnPath(sso.next, "/dashboard"), { headers });
     }
     // Adding a character and changing the main need the user who started the round trip.
     const user = await getCurrentUser(request, context);
@@ -47,14 +48,14 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
       const flash = result.added
         ? { level: "success" as const, key: "characters.added", params: { name: result.characterName } }
         : { level: "danger" as const, key: "characters.addFailed", params: { name: result.characterName } };
-      return redirect(sso.next, { headers: { "Set-Cookie": await flashHeader(flash) } });
+      return redirect(safeReturnPath(sso.next, "/dashboard"), { headers: { "Set-Cookie": await flashHeader(flash) } });
     }
     const result = await changeMainWithSso(db, settings, sso, user.id, actor, load);
     const flash =
       result.result === "changed"
         ? { level: "success" as const, key: "characters.mainChanged", params: { name: result.characterName } }
         : { level: "danger" as const, key: "characters.mainOwnedByOther", params: { name: result.characterName } };
-    return redirect(sso.next, { headers: { "Set-Cookie": await flashHeader(flash) } });
+    return redirect(safeReturnPath(sso.next, "/dashboard"), { headers: { "Set-Cookie": await flashHeader(flash) } });
   } catch (error) {
     if (error instanceof EsiUnavailableError || (error instanceof EsiError && error.transient)) throw json({ reason: "esi_unavailable" }, { status: 503 });
     throw error;

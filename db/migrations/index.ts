@@ -6,6 +6,8 @@ import * as m0003 from "./0003-states-groups-notifications";
 import * as m0004 from "./0004-admin";
 import * as m0005 from "./0005-services";
 import * as m0006 from "./0006-discord-ratelimits";
+import * as m0007 from "./0007-eve-production";
+import * as m0008 from "./0008-hardening-web";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   "0004-admin": m0004,
   "0005-services": m0005,
   "0006-discord-ratelimits": m0006,
+  "0007-eve-production": m0007,
+  "0008-hardening-web": m0008,
 };

@@ -74,6 +74,8 @@ test("admin site: a superuser creates a state and a group, edits a user and sees
   await page.goto(`/admin/users?q=${encodeURIComponent(viewer.username)}`);
   await expect(page.getByTestId("admin-row")).toHaveCount(1);
   await page.getByTestId("logout").click();
+  // The CSRF token is bound to the session: wait for the logout to land before the next form.
+  await expect(page).toHaveURL(/\/login$/);
 
   // The view-only staff user lists users but cannot edit them (the server refuses a crafted POST).
   await ssoLogin(page, ARIA.id);

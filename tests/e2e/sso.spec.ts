@@ -50,6 +50,8 @@ test("EVE SSO in demo mode: register, add an alt, alt login refused, transferred
   await expect(page.getByTestId(`character-${KAITO.id}`)).toBeVisible();
   await expect(page.getByTestId(`character-${ARIA.id}`).getByTestId("main-badge")).toBeVisible();
   await page.getByTestId("logout").click();
+  // The CSRF token is bound to the session: wait for the logout to land before the next form.
+  await expect(page).toHaveURL(/\/login$/);
 
   // Logging in with the alt is refused with the original's message.
   await ssoLogin(page, KAITO.id);

@@ -4,9 +4,8 @@
  * long waits refused), retries on 5xx and timeouts, the invalid-request budget, OAuth2 helpers, the
  * rate-limit store on memory/PostgreSQL/MySQL, and two worker processes sharing one bucket.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   DiscordApiError,
@@ -15,11 +14,13 @@ import {
   DiscordUnavailableError,
   KyselyRateLimitStore,
   MemoryRateLimitStore,
+  createDiscordStrategy,
   cutNickname,
   discordAuthorizeUrl,
   discordBotInviteUrl,
   exchangeDiscordCode,
   refreshDiscordToken,
+  revokeDiscordToken,
   type DiscordClientOptions,
   type RateLimitStore,
 } from "~/connectors/discord/index.server";
@@ -219,12 +220,34 @@ describe("Discord client", () => {
     expect(reused).toBeInstanceOf(DiscordOAuthError);
     expect(reused.invalidGrant).toBe(true);
     expect((await client().addMember(g.guildId, alice, { accessToken: refreshed.accessToken })).added).toBe(true);
+    await revokeDiscordToken(config, refreshed.refreshToken);
+    expect((await client().getCurrentUser(refreshed.accessToken).catch((e) => e)).unauthorized).toBe(true);
     const denied = await exchangeDiscordCode({ ...config, clientSecret: "bad" }, "x").catch((e) => e);
     expect([denied.status, denied.error]).toEqual([401, "invalid_client"]);
     const invite = new URL(discordBotInviteUrl({ clientId: APP.clientId, guildId: g.guildId }));
     expect(Object.fromEntries(invite.searchParams)).toEqual({ client_id: APP.clientId, scope: "bot", permissions: "402653187", guild_id: g.guildId, disable_guild_select: "true" });
     expect(cutNickname("   ")).toBeNull();
     expect(cutNickname("😀".repeat(40))).toBe("😀".repeat(32));
+  });
+
+  it("gives a remix-auth-oauth2 strategy that completes the round trip with state and PKCE", async () => {
+    const config = { clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUri: APP.redirectUris[0], authorizeUrl: fake.authorizeUrl, tokenUrl: fake.tokenUrl };
+    const strategy = createDiscordStrategy({ ...config, cookie: { name: "dc", path: "/" } }, async (tokens) => tokens);
+    const redirect = await strategy.authenticate(new Request("http://127.0.0.1:9/discord/activate")).catch((r) => r as Response);
+    expect(redirect).toBeInstanceOf(Response);
+    const location = new URL((redirect as Response).headers.get("location")!);
+    expect(location.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(location.searchParams.get("scope")).toBe("identify guilds.join");
+    const cookie = (redirect as Response).headers.get("set-cookie")!.split(";")[0];
+    fake.setNextAuthorization({ userId: alice });
+    const callback = (await fetch(location, { redirect: "manual" })).headers.get("location")!;
+    // A callback without the strategy's cookie (forged or replayed elsewhere) is refused.
+    await expect(strategy.authenticate(new Request(callback))).rejects.toThrow();
+    fake.setNextAuthorization({ userId: alice });
+    const callback2 = (await fetch(location, { redirect: "manual" })).headers.get("location")!;
+    const tokens = await strategy.authenticate(new Request(callback2, { headers: { cookie } }));
+    expect(tokens.scopes).toEqual(["identify", "guilds.join"]);
+    expect((await client().getCurrentUser(tokens.accessToken)).id).toBe(alice);
   });
 });
 
@@ -293,10 +316,17 @@ describe.each(backends)("rate-limit store on $name", ({ name, skip, make }) => {
       fake.setBucketLimit("member", { limit: 4, windowMs: 800 });
       const script = path.resolve("tests/support/discord-hammer.ts");
       const tsx = path.resolve("node_modules/.bin/tsx");
-      const startAt = String(Date.now() + 6000);
-      const run = () => promisify(execFile)(tsx, [script, storeUrl, fake.apiBase, APP.botToken, g.guildId, g.ownerId, "10", startAt], { timeout: 80_000 });
-      const outputs = await Promise.all([run(), run()]);
-      const results = outputs.map((o) => JSON.parse(o.stdout) as { calls: number; errors: string[]; first: number; last: number });
+      const children = [0, 1].map(() => spawn(tsx, [script, storeUrl, fake.apiBase, APP.botToken, g.guildId, g.ownerId, "10"], { stdio: ["pipe", "pipe", "inherit"] }));
+      const outputs = children.map((child) => {
+        let out = "";
+        const ready = new Promise<void>((resolve) => child.stdout.on("data", (chunk: Buffer) => ((out += chunk.toString()), out.startsWith("ready\n") && resolve())));
+        const done = new Promise<string>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`hammer exited ${code}: ${out}`)))));
+        return { ready, done };
+      });
+      // Both loaded and connected: start them together.
+      await Promise.all(outputs.map((o) => o.ready));
+      for (const child of children) child.stdin.end("go\n");
+      const results = (await Promise.all(outputs.map((o) => o.done))).map((o) => JSON.parse(o.trim().split("\n").pop()!) as { calls: number; errors: string[]; first: number; last: number });
       // The two runs overlapped in time (otherwise nothing was shared).
       expect(Math.max(results[0].first, results[1].first)).toBeLessThan(Math.min(results[0].last, results[1].last));
       return { results, calls: fake.callCount(MEMBER_ROUTE), limited: fake.rateLimitedCount() };

@@ -5,11 +5,13 @@
  */
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ERROR_BUDGET_RESERVE, ESI_COMPATIBILITY_DATE, EsiClient, EsiError, EsiUnavailableError, type EsiSettings } from "~/modules/eve/esi-client.server";
+import { parseSettings } from "~/config.server";
+import { EveProvider } from "~/modules/eve/entities.server";
 import { DEMO, type FakeEve, type FakeEveOptions, seedDemoWorld, startFakeEve } from "../fakes/eve/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 
 const CONTACT = "esi-ops@example.com";
-const corporationPath = `/corporations/${DEMO.corporations.logistics}/`;
+const corporationPath = `/corporations/${DEMO.corporations.logistics}`;
 
 describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;
@@ -80,8 +82,8 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
   it.skipIf(skip)("sends a User-Agent with the contact address and X-Compatibility-Date on GET and POST", async () => {
     const f = await start();
     const esi = client(f);
-    await esi.get("/status/");
-    await esi.post("/characters/affiliation/", [DEMO.characters.aliceMain]);
+    await esi.get("/status");
+    await esi.post("/characters/affiliation", [DEMO.characters.aliceMain]);
     const requests = esiRequests(f);
     expect(requests).toHaveLength(2);
     for (const request of requests) {
@@ -94,6 +96,52 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     expect(requests[0].headers.authorization).toBeUndefined();
   });
 
+  it.skipIf(skip)("speaks the configured compatibility date (default 2025-09-30, accepted by ESI) and reads corporations in either schema", async () => {
+    expect(ESI_COMPATIBILITY_DATE).toBe("2025-09-30");
+    expect(parseSettings({ SECRET_KEY: "x".repeat(32) }).ESI_COMPATIBILITY_DATE).toBe(ESI_COMPATIBILITY_DATE);
+    expect(() => parseSettings({ SECRET_KEY: "x".repeat(32), ESI_COMPATIBILITY_DATE: "2025-13-45x" })).toThrow(/ESI_COMPATIBILITY_DATE/);
+    const f = await start();
+    f.addCorporation({ id: 98_100_001, name: "Enlisted Corp", ticker: "ENL", factionId: DEMO.factionId });
+    for (const date of [ESI_COMPATIBILITY_DATE, "2026-08-18"]) {
+      await rt.db.deleteFrom("esi_cache").execute();
+      f.clearRequests();
+      const provider = new EveProvider(client(f, { ESI_COMPATIBILITY_DATE: date }));
+      expect(await provider.corporation(98_100_001)).toMatchObject({ corporation_name: "Enlisted Corp", faction_id: DEMO.factionId });
+      const [request] = esiRequests(f);
+      expect(request).toMatchObject({ path: "/corporations/98100001", status: 200 });
+      expect(request.headers["x-compatibility-date"]).toBe(date);
+    }
+    // A date ESI refuses is an error, not silently the oldest behaviour.
+    await expect(client(f, { ESI_COMPATIBILITY_DATE: "2099-01-01" }).get("/universe/factions")).rejects.toMatchObject({ status: 400 });
+  });
+
+  it.skipIf(skip)("sends the documented paths without a trailing slash and bulk bodies without duplicates", async () => {
+    const f = await start();
+    const esi = client(f);
+    const rows = await esi.post<{ character_id: number }[]>("/characters/affiliation", [DEMO.characters.aliceMain, DEMO.characters.bobMain, DEMO.characters.aliceMain]);
+    expect(rows.map((r) => r.character_id).sort()).toEqual([DEMO.characters.aliceMain, DEMO.characters.bobMain].sort());
+    expect(JSON.parse(esiRequests(f)[0].body!)).toEqual([DEMO.characters.aliceMain, DEMO.characters.bobMain]);
+    const provider = new EveProvider(esi);
+    await provider.alliance(DEMO.alliances.meridian);
+    await provider.allianceCorporations(DEMO.alliances.meridian);
+    await provider.factionName(DEMO.factionId);
+    await provider.character(DEMO.characters.aliceMain);
+    for (const request of esiRequests(f)) {
+      expect(request.path).not.toMatch(/\/$/);
+      expect(request.status).toBe(200);
+    }
+  });
+
+  it.skipIf(skip)("answers a spent rate-limit group's 429 with EsiUnavailableError carrying Retry-After", async () => {
+    const f = await start({ rateLimitGroups: { status: { name: "status", maxTokens: 2, windowSeconds: 60 } } });
+    const esi = client(f);
+    await esi.get("/status");
+    f.advanceClock(31);
+    const error = await esi.get("/status").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EsiUnavailableError);
+    expect((error as EsiUnavailableError).retryAt!.getTime() - f.now()).toBeGreaterThan(0);
+  });
+
   it.skipIf(skip)("stops before the error limit, for every process sharing the database, and resumes after the reset", async () => {
     const errorLimit = 15;
     const f = await start({ errorLimit, errorWindowSeconds: 60 });
@@ -102,7 +150,7 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     let stopped: unknown = null;
     for (let i = 0; i < errorLimit && !stopped; i++) {
       try {
-        await esi.get("/characters/1/"); // unknown: 404, which costs one error
+        await esi.get("/characters/1"); // unknown: 404, which costs one error
       } catch (error) {
         if (error instanceof EsiError) {
           expect(error.notFound).toBe(true);
@@ -125,7 +173,7 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     // Another process (another client on the same database) holds back too, even for a good request.
     const other = client(f);
     await expect(other.get(corporationPath)).rejects.toBeInstanceOf(EsiUnavailableError);
-    await expect(other.post("/characters/affiliation/", [DEMO.characters.aliceMain])).rejects.toBeInstanceOf(EsiUnavailableError);
+    await expect(other.post("/characters/affiliation", [DEMO.characters.aliceMain])).rejects.toBeInstanceOf(EsiUnavailableError);
     expect(other.calls).toBe(0);
     expect(esiRequests(f)).toHaveLength(errors);
 
@@ -133,7 +181,7 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     f.advanceClock(61);
     expect(await other.get(corporationPath)).toMatchObject({ cached: false, data: { name: "Meridian Logistics" } });
     expect(await rt.db.selectFrom("esi_error_budget").select("remain").executeTakeFirstOrThrow()).toEqual({ remain: errorLimit });
-    expect(await esi.post("/characters/affiliation/", [DEMO.characters.aliceMain])).toEqual([
+    expect(await esi.post("/characters/affiliation", [DEMO.characters.aliceMain])).toEqual([
       { character_id: DEMO.characters.aliceMain, corporation_id: DEMO.corporations.logistics, alliance_id: DEMO.alliances.meridian },
     ]);
   });
@@ -170,7 +218,7 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     expect((unavailable as EsiError).transient).toBe(true);
 
     f.setEsiFault({ status: 504, times: 1, path: /affiliation/ });
-    const timeout = await esi.post("/characters/affiliation/", [DEMO.characters.aliceMain]).catch((e: unknown) => e);
+    const timeout = await esi.post("/characters/affiliation", [DEMO.characters.aliceMain]).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(EsiError);
     expect((timeout as EsiError).status).toBe(504);
     expect((timeout as EsiError).transient).toBe(true);
@@ -178,6 +226,6 @@ describe.each(dialects)("ESI client on $dialect", ({ dialect, skip }) => {
     expect(await esi.get(corporationPath)).toMatchObject({ cached: false, data: { name: "Meridian Logistics" } });
 
     const closed = new EsiClient(rt.db, { ESI_API_URL: "http://127.0.0.1:9/", ESI_USER_CONTACT_EMAIL: CONTACT, ESI_TIMEOUT_SECONDS: 2 });
-    await expect(closed.get("/status/")).rejects.toBeInstanceOf(EsiUnavailableError);
+    await expect(closed.get("/status")).rejects.toBeInstanceOf(EsiUnavailableError);
   });
 });

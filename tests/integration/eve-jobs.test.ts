@@ -13,12 +13,12 @@ import { type CharacterData, EveProvider } from "~/modules/eve/entities.server";
 import { NAME_ROTATION, nameRotationSlot, runModelUpdate } from "~/modules/eve/model-update.server";
 import { checkCharacterOwnership } from "~/modules/eve/ownership-check.server";
 import { addCharacterWithSso, characterLoader, loginWithSso } from "~/modules/eve/sso-actions.server";
-import { SsoConfigError, SsoUnavailableError } from "~/modules/eve/sso.server";
+import { SsoUnavailableError } from "~/modules/eve/sso.server";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { graphileTaskList, runTask } from "../../jobs/task-list";
 import { DEMO, type FakeEve } from "../fakes/eve/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
-import { attachFakeEve, completedSso } from "../support/eve";
+import { attachFakeEve, clearEveWorld, completedSso } from "../support/eve";
 
 const C = DEMO.characters;
 const CORP = DEMO.corporations;
@@ -53,11 +53,7 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
   beforeEach(async () => {
     if (skip) return;
     await fake?.stop();
-    for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "esi_cache", "esi_error_budget"] as const) {
-      await rt.db.deleteFrom(table).execute();
-    }
-    await rt.db.updateTable("users").set({ main_character_id: null }).execute();
-    await rt.db.deleteFrom("users").execute();
+    await clearEveWorld(rt);
     await rt.db.deleteFrom("eve_characters").execute();
     await rt.db.deleteFrom("eve_corporations").execute();
     await rt.db.deleteFrom("eve_alliances").execute();
@@ -156,7 +152,7 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
       f().clearRequests();
       const again = (await runTask("eveonline.run_model_update", {})) as ModelUpdateCounts;
       expect(again).toMatchObject({ characters: 8, changed: 0, affiliationCalls: 1, nameCalls: 1, esiCalls: 2, mainsChanged: 0 });
-      expect(esiRequests().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /characters/affiliation/", "POST /universe/names/"]);
+      expect(esiRequests().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /characters/affiliation", "POST /universe/names"]);
       expect(await mainChangedUsers()).toHaveLength(1);
     });
 
@@ -246,7 +242,8 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
       f().setCharacterCorporation(C.bobAlt, CORP.prospectors);
       f().clearRequests();
       const result = await runModelUpdate(rt.db, new EsiClient(rt.db, rt.settings));
-      expect(result).toMatchObject({ characters: 3, changed: 1, skipped: 1, missing: 0 });
+      // The bad id is then read on its own, which ESI does not know either: missing, left as it is.
+      expect(result).toMatchObject({ characters: 3, changed: 1, skipped: 0, missing: 1 });
       expect(result.affiliationCalls).toBeGreaterThan(1);
       expect(esiRequests().filter((r) => r.path.startsWith("/characters/affiliation") && r.status === 400).length).toBeGreaterThan(0);
       expect(await character(C.bobAlt)).toMatchObject({ corporation_id: CORP.prospectors, corporation_name: "Lone Prospectors" });
@@ -322,7 +319,8 @@ describe.each(dialects)("EVE jobs on $dialect", ({ dialect, skip }) => {
       const secret = rt.settings.ESI_SSO_CLIENT_SECRET;
       rt.settings.ESI_SSO_CLIENT_SECRET = "not-our-secret";
       try {
-        await expect(checkCharacterOwnership(rt.db, rt.settings, hash)).rejects.toBeInstanceOf(SsoConfigError);
+        // invalid_client pauses every refresh (eve-production.test.ts): this hash waits for a later run.
+        expect(await checkCharacterOwnership(rt.db, rt.settings, hash)).toMatchObject({ paused: true, deletedTokens: 0 });
       } finally {
         rt.settings.ESI_SSO_CLIENT_SECRET = secret;
       }

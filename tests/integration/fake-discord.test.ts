@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PERMISSIONS, startFakeDiscord, type FakeDiscord, type SeedGuild } from "../fakes/discord/index";
+import { DISCORD_DEMO, PERMISSIONS, seedDemoDiscord, startFakeDiscord, type FakeDiscord, type SeedGuild } from "../fakes/discord/index";
 
 const APP = { clientId: "111111111111111111", clientSecret: "app-secret", botToken: "bot-token", redirectUris: ["http://127.0.0.1:9/discord/callback"], name: "AA" };
 const OTHER = { clientId: "222222222222222222", clientSecret: "other-secret", redirectUris: ["http://127.0.0.1:9/other"] };
@@ -259,6 +259,8 @@ describe("guild, roles and members", () => {
     const ids = fake.seedMembers(g.guildId, 50_000);
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await api("GET", `/guilds/${g.guildId}/members`)).json).toHaveLength(1);
+    expect((await api("GET", `/guilds/${g.guildId}?with_counts=true`)).json.approximate_member_count).toBe(50_002);
+    expect((await api("GET", `/guilds/${g.guildId}`)).json.approximate_member_count).toBeUndefined();
     expect((await api("GET", `/guilds/${g.guildId}/members?limit=1001`)).json.code).toBe(50035);
     const page = (await api("GET", `/guilds/${g.guildId}/members?limit=1000&after=${ids[999]}`)).json;
     expect(page).toHaveLength(1000);
@@ -268,6 +270,19 @@ describe("guild, roles and members", () => {
     expect(last).toHaveLength(502);
     expect(last.slice(-2).map((m: { user: { id: string } }) => m.user.id).sort()).toEqual([fake.botUserId, g.ownerId].sort());
     expect(fake.callCount("GET /guilds/{guild.id}/members")).toBe(5);
+  });
+});
+
+describe("demo seed", () => {
+  it("gives a server where the bot sits above every role it must manage", async () => {
+    seedDemoDiscord(fake);
+    const { guildId, users } = DISCORD_DEMO;
+    const member = fake.roleByName(guildId, "Member")!;
+    const joined = await api("PUT", `/guilds/${guildId}/members/${users.aria}`, { body: { access_token: fake.issueToken(users.aria).access_token, roles: [member.id], nick: "[MRLOG] Aria Solenne" } });
+    expect(joined.status).toBe(201);
+    const booster = fake.roleByName(guildId, "Server Booster")!;
+    expect((await api("PATCH", `/guilds/${guildId}/members/${users.aria}`, { body: { roles: [member.id, booster.id] } })).json.code).toBe(50013);
+    expect((await api("GET", `/guilds/${guildId}/members?limit=10`)).json).toHaveLength(3);
   });
 });
 

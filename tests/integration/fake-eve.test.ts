@@ -187,7 +187,7 @@ describe("fake EVE SSO", () => {
     const first = await login(fake, ALICE, scopes);
     const stolen = await refresh(fake, first.refresh_token, {}, OTHER);
     expect(stolen.status).toBe(400);
-    expect((await stolen.json()).error).toBe("invalid_grant");
+    expect(await stolen.json()).toEqual({ error: "invalid_token", error_description: "The refresh token does not match the client specified." });
 
     const second = (await (await refresh(fake, first.refresh_token, { scope: "esi-location.read_online.v1" })).json()) as TokenResponse;
     expect(second.refresh_token).not.toBe(first.refresh_token);
@@ -358,10 +358,10 @@ describe("fake EVE SSO key rotation and clock", () => {
     await jwtVerify(newToken, jwks, { issuer: ISSUERS, audience: "EVE Online" }); // unknown kid → the set refetches
     await expect(jwtVerify(oldToken, jwks, { issuer: ISSUERS, audience: "EVE Online" })).rejects.toThrow();
 
-    const esiOld = await esiGet(fake, `/characters/${ALICE}/location/`, bearer(oldToken));
+    const esiOld = await esiGet(fake, `/characters/${ALICE}/location`, bearer(oldToken));
     expect(esiOld.status).toBe(403);
     expect(await esiOld.json()).toEqual({ error: "invalid token", sso_status: 401 });
-    expect((await esiGet(fake, `/characters/${ALICE}/location/`, bearer(newToken))).status).toBe(200);
+    expect((await esiGet(fake, `/characters/${ALICE}/location`, bearer(newToken))).status).toBe(200);
   });
 
   it("expires codes after 5 minutes and access tokens after 20, on the fake clock", async () => {
@@ -370,9 +370,9 @@ describe("fake EVE SSO key rotation and clock", () => {
     const token = await fake.issueAccessToken(ALICE, ["esi-location.read_location.v1"]);
     fake.advanceClock(301);
     expect((await (await postToken(fake, { grant_type: "authorization_code", code })).json()).error).toBe("invalid_grant");
-    expect((await esiGet(fake, `/characters/${ALICE}/location/`, bearer(token))).status).toBe(200);
+    expect((await esiGet(fake, `/characters/${ALICE}/location`, bearer(token))).status).toBe(200);
     fake.advanceClock(900);
-    const expired = await esiGet(fake, `/characters/${ALICE}/location/`, bearer(token));
+    const expired = await esiGet(fake, `/characters/${ALICE}/location`, bearer(token));
     expect(expired.status).toBe(403);
     expect(await expired.json()).toEqual({ error: "token is expired", sso_status: 401 });
     // iat/exp follow the advanced clock.
@@ -397,29 +397,29 @@ describe("fake ESI", () => {
     fake.clearRequests();
     const headers = { "user-agent": "AllianceAuthTS/test (admin@example.com)", "x-compatibility-date": "2025-08-26" };
     const a = await esiGet(fake, `/latest/characters/${ALICE}/?datasource=tranquility`, headers);
-    const b = await esiGet(fake, `/characters/${ALICE}/`, headers);
+    const b = await esiGet(fake, `/characters/${ALICE}`, headers);
     expect(a.status).toBe(200);
     expect(await a.json()).toEqual(await b.json());
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[0]).toMatchObject({ service: "esi", method: "GET", path: `/latest/characters/${ALICE}/?datasource=tranquility`, status: 200 });
     expect(fake.requests[0].headers).toMatchObject(headers);
-    expect((await esiGet(fake, `/characters/${ALICE}/`, { "x-compatibility-date": "yesterday" })).status).toBe(400);
+    expect((await esiGet(fake, `/characters/${ALICE}`, { "x-compatibility-date": "yesterday" })).status).toBe(400);
   });
 
   it("answers public character, corporation, alliance and faction data without nulls", async () => {
-    expect(await (await esiGet(fake, `/characters/${ALICE}/`)).json()).toMatchObject({
+    expect(await (await esiGet(fake, `/characters/${ALICE}`)).json()).toMatchObject({
       name: "Aria Solenne",
       corporation_id: DEMO.corporations.logistics,
       alliance_id: DEMO.alliances.meridian,
     });
-    const hauler = await (await esiGet(fake, `/characters/${DEMO.characters.aliceHauler}/`)).json();
+    const hauler = await (await esiGet(fake, `/characters/${DEMO.characters.aliceHauler}`)).json();
     expect(hauler).not.toHaveProperty("alliance_id");
     expect(hauler).not.toHaveProperty("faction_id");
-    const missing = await esiGet(fake, "/characters/90999999/");
+    const missing = await esiGet(fake, "/characters/90999999");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: "Character not found" });
 
-    expect(await (await esiGet(fake, `/corporations/${DEMO.corporations.vanguard}/`)).json()).toMatchObject({
+    expect(await (await esiGet(fake, `/corporations/${DEMO.corporations.vanguard}`)).json()).toMatchObject({
       name: "Ashen Vanguard",
       ticker: "ASHV",
       alliance_id: DEMO.alliances.covenant,
@@ -427,14 +427,14 @@ describe("fake ESI", () => {
       member_count: 2,
       ceo_id: DEMO.characters.carolMain,
     });
-    expect(await (await esiGet(fake, `/alliances/${DEMO.alliances.meridian}/`)).json()).toMatchObject({ name: "Silent Meridian", ticker: "MRDN", executor_corporation_id: DEMO.corporations.logistics });
-    expect(await (await esiGet(fake, `/alliances/${DEMO.alliances.meridian}/corporations/`)).json()).toEqual([DEMO.corporations.logistics, DEMO.corporations.mining]);
-    expect(await (await esiGet(fake, "/universe/factions/")).json()).toEqual([expect.objectContaining({ faction_id: DEMO.factionId, name: "Caldari State", corporation_id: 1000035 })]);
-    expect((await esiGet(fake, "/status/")).status).toBe(200);
+    expect(await (await esiGet(fake, `/alliances/${DEMO.alliances.meridian}`)).json()).toMatchObject({ name: "Silent Meridian", ticker: "MRDN", executor_corporation_id: DEMO.corporations.logistics });
+    expect(await (await esiGet(fake, `/alliances/${DEMO.alliances.meridian}/corporations`)).json()).toEqual([DEMO.corporations.logistics, DEMO.corporations.mining]);
+    expect(await (await esiGet(fake, "/universe/factions")).json()).toEqual([expect.objectContaining({ faction_id: DEMO.factionId, name: "Caldari State", corporation_id: 1000035 })]);
+    expect((await esiGet(fake, "/status")).status).toBe(200);
   });
 
   it("sends ETag, Last-Modified, Expires and Cache-Control, and 304 with an empty body on a matching If-None-Match", async () => {
-    const path = `/corporations/${DEMO.corporations.logistics}/`;
+    const path = `/corporations/${DEMO.corporations.logistics}`;
     const first = await esiGet(fake, path);
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"[0-9a-f]+"$/);
@@ -442,7 +442,7 @@ describe("fake ESI", () => {
     expect(first.headers.get("cache-control")).toBe("public, max-age=3600");
     const date = Date.parse(first.headers.get("date")!);
     expect(Date.parse(first.headers.get("expires")!) - date).toBe(3600_000);
-    const character = await esiGet(fake, `/characters/${ALICE}/`);
+    const character = await esiGet(fake, `/characters/${ALICE}`);
     expect(Date.parse(character.headers.get("expires")!) - Date.parse(character.headers.get("date")!)).toBe(86400_000);
 
     const again = await esiGet(fake, path, { "if-none-match": etag });
@@ -463,9 +463,11 @@ describe("fake ESI", () => {
   });
 
   it("resolves affiliations in bulk, omitting unset keys and refusing more than 1000 IDs", async () => {
-    const response = await esiPost(fake, "/characters/affiliation/", [ALICE, DEMO.characters.aliceHauler, DEMO.characters.carolScout, 90999999]);
+    const response = await esiPost(fake, "/characters/affiliation", [ALICE, DEMO.characters.aliceHauler, DEMO.characters.carolScout, 90999999]);
     expect(response.status).toBe(200);
-    expect(response.headers.get("etag")).toBeNull();
+    // Bulk POSTs carry ETag and Cache-Control (current OpenAPI), but no Expires.
+    expect(response.headers.get("etag")).toMatch(/^".+"$/);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
     expect(response.headers.get("expires")).toBeNull();
     const rows = await response.json();
     expect(rows).toEqual([
@@ -476,43 +478,43 @@ describe("fake ESI", () => {
 
     fake.setCharacterCorporation(ALICE, DEMO.corporations.prospectors);
     try {
-      expect((await (await esiPost(fake, "/characters/affiliation/", [ALICE])).json())[0]).toEqual({ character_id: ALICE, corporation_id: DEMO.corporations.prospectors });
+      expect((await (await esiPost(fake, "/characters/affiliation", [ALICE])).json())[0]).toEqual({ character_id: ALICE, corporation_id: DEMO.corporations.prospectors });
     } finally {
       fake.setCharacterCorporation(ALICE, DEMO.corporations.logistics);
     }
 
     const ids = Array.from({ length: 1000 }, (_, i) => 90000001 + i);
-    expect((await esiPost(fake, "/characters/affiliation/", ids)).status).toBe(200);
-    const tooMany = await esiPost(fake, "/characters/affiliation/", [...ids, 91000000]);
+    expect((await esiPost(fake, "/characters/affiliation", ids)).status).toBe(200);
+    const tooMany = await esiPost(fake, "/characters/affiliation", [...ids, 91000000]);
     expect(tooMany.status).toBe(400);
     expect(await tooMany.json()).toEqual({ error: expect.any(String) });
-    const none = await esiPost(fake, "/characters/affiliation/", [90999999]);
+    const none = await esiPost(fake, "/characters/affiliation", [90999999]);
     expect(none.status).toBe(404);
     expect(await none.json()).toEqual({ error: "No characters found" });
-    const malformed = await esiPost(fake, "/characters/affiliation/", "[1,2");
+    const malformed = await esiPost(fake, "/characters/affiliation", "[1,2");
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({ error: expect.any(String) });
   });
 
   it("resolves names only when every ID is known, and IDs by exact name", async () => {
-    const names = await esiPost(fake, "/universe/names/", [ALICE, DEMO.corporations.mining, DEMO.alliances.covenant, DEMO.factionId]);
+    const names = await esiPost(fake, "/universe/names", [ALICE, DEMO.corporations.mining, DEMO.alliances.covenant, DEMO.factionId]);
     expect(await names.json()).toEqual([
       { id: ALICE, name: "Aria Solenne", category: "character" },
       { id: DEMO.corporations.mining, name: "Deep Core Extraction", category: "corporation" },
       { id: DEMO.alliances.covenant, name: "Ashen Covenant", category: "alliance" },
       { id: DEMO.factionId, name: "Caldari State", category: "faction" },
     ]);
-    const oneUnknown = await esiPost(fake, "/universe/names/", [ALICE, 90999999]);
+    const oneUnknown = await esiPost(fake, "/universe/names", [ALICE, 90999999]);
     expect(oneUnknown.status).toBe(404);
-    expect((await esiPost(fake, "/universe/names/", Array.from({ length: 1001 }, (_, i) => i + 1))).status).toBe(400);
+    expect((await esiPost(fake, "/universe/names", Array.from({ length: 1001 }, (_, i) => i + 1))).status).toBe(400);
 
-    const ids = await (await esiPost(fake, "/universe/ids/", ["Aria Solenne", "Silent Meridian", "aria solenne", "Nobody"])).json();
+    const ids = await (await esiPost(fake, "/universe/ids", ["Aria Solenne", "Silent Meridian", "aria solenne", "Nobody"])).json();
     expect(ids).toEqual({ alliances: [{ id: DEMO.alliances.meridian, name: "Silent Meridian" }], characters: [{ id: ALICE, name: "Aria Solenne" }] });
-    expect((await esiPost(fake, "/universe/ids/", Array.from({ length: 501 }, (_, i) => `n${i}`))).status).toBe(400);
+    expect((await esiPost(fake, "/universe/ids", Array.from({ length: 501 }, (_, i) => `n${i}`))).status).toBe(400);
   });
 
   it("checks token, character and scope on authenticated routes", async () => {
-    const path = `/characters/${ALICE}/location/`;
+    const path = `/characters/${ALICE}/location`;
     const missing = await esiGet(fake, path);
     expect(missing.status).toBe(403);
     expect(await missing.json()).toEqual({ error: "authorization not provided", sso_status: 401 });
@@ -534,39 +536,39 @@ describe("fake ESI", () => {
     expect(await ok.json()).toEqual({ solar_system_id: 30000142, station_id: 60003760 });
 
     const bobAll = await fake.issueAccessToken(BOB, ["esi-location.read_ship_type.v1", "esi-location.read_online.v1", "esi-location.read_location.v1"]);
-    expect(await (await esiGet(fake, `/characters/${BOB}/location/`, bearer(bobAll))).json()).toEqual({ solar_system_id: 30000142 });
-    expect(await (await esiGet(fake, `/characters/${BOB}/ship/`, bearer(bobAll))).json()).toMatchObject({ ship_type_id: 670 });
-    expect(await (await esiGet(fake, `/characters/${BOB}/online/`, bearer(bobAll))).json()).toMatchObject({ online: false });
+    expect(await (await esiGet(fake, `/characters/${BOB}/location`, bearer(bobAll))).json()).toEqual({ solar_system_id: 30000142 });
+    expect(await (await esiGet(fake, `/characters/${BOB}/ship`, bearer(bobAll))).json()).toMatchObject({ ship_type_id: 670 });
+    expect(await (await esiGet(fake, `/characters/${BOB}/online`, bearer(bobAll))).json()).toMatchObject({ online: false });
   });
 
   it("limits corporation members to members and denies structures without docking access", async () => {
     const scope = "esi-corporations.read_corporation_membership.v1";
-    const members = await esiGet(fake, `/corporations/${DEMO.corporations.logistics}/members/`, bearer(await fake.issueAccessToken(ALICE, [scope])));
+    const members = await esiGet(fake, `/corporations/${DEMO.corporations.logistics}/members`, bearer(await fake.issueAccessToken(ALICE, [scope])));
     expect(await members.json()).toEqual([ALICE, DEMO.characters.aliceAlt]);
-    const outsider = await esiGet(fake, `/corporations/${DEMO.corporations.logistics}/members/`, bearer(await fake.issueAccessToken(BOB, [scope])));
+    const outsider = await esiGet(fake, `/corporations/${DEMO.corporations.logistics}/members`, bearer(await fake.issueAccessToken(BOB, [scope])));
     expect(outsider.status).toBe(403);
 
     const token = bearer(await fake.issueAccessToken(ALICE, ["esi-universe.read_structures.v1"]));
-    expect(await (await esiGet(fake, `/universe/structures/${DEMO.structures.tradeHub}/`, token)).json()).toMatchObject({ solar_system_id: 30000142 });
-    expect((await esiGet(fake, `/universe/structures/${DEMO.structures.deniedKeepstar}/`, token)).status).toBe(403);
-    expect((await esiGet(fake, "/universe/structures/1000000000001/", token)).status).toBe(404);
+    expect(await (await esiGet(fake, `/universe/structures/${DEMO.structures.tradeHub}`, token)).json()).toMatchObject({ solar_system_id: 30000142 });
+    expect((await esiGet(fake, `/universe/structures/${DEMO.structures.deniedKeepstar}`, token)).status).toBe(403);
+    expect((await esiGet(fake, "/universe/structures/1000000000001", token)).status).toBe(404);
   });
 
   it("injects faults a given number of times on matching paths", async () => {
-    fake.setEsiFault({ status: 504, times: 2, path: /^\/status\/$/ });
-    const first = await esiGet(fake, "/latest/status/");
+    fake.setEsiFault({ status: 504, times: 2, path: /^\/universe\/factions$/ });
+    const first = await esiGet(fake, "/latest/universe/factions/");
     expect(first.status).toBe(504);
     expect(await first.json()).toEqual({ error: expect.any(String), timeout: 10 });
-    expect((await esiGet(fake, `/characters/${ALICE}/`)).status).toBe(200); // other paths unaffected
-    expect((await esiGet(fake, "/status/")).status).toBe(504);
-    const third = await esiGet(fake, "/status/");
+    expect((await esiGet(fake, `/characters/${ALICE}`)).status).toBe(200); // other paths unaffected
+    expect((await esiGet(fake, "/universe/factions")).status).toBe(504);
+    const third = await esiGet(fake, "/universe/factions");
     expect(third.status).toBe(200);
     expect(third.headers.get("x-esi-error-limit-remain")).toBe("98"); // each fault cost one error
 
     fake.setEsiFault({ status: 502 });
-    for (let i = 0; i < 3; i++) expect((await esiGet(fake, "/status/")).status).toBe(502);
+    for (let i = 0; i < 3; i++) expect((await esiGet(fake, "/universe/factions")).status).toBe(502);
     fake.setEsiFault(null);
-    expect((await esiGet(fake, "/status/")).status).toBe(200);
+    expect((await esiGet(fake, "/universe/factions")).status).toBe(200);
   });
 });
 
@@ -580,45 +582,126 @@ describe("fake ESI error limit", () => {
   });
 
   it("answers 420 to everything once the budget is spent, until the window resets", async () => {
-    const ok = await esiGet(fake, "/status/");
+    const ok = await esiGet(fake, "/universe/factions");
     expect(ok.headers.get("x-esi-error-limit-remain")).toBe("3");
     expect(ok.headers.get("x-esi-error-limit-reset")).toBe("60");
 
     for (const remain of ["2", "1", "0"]) {
-      const response = await esiGet(fake, "/characters/90999999/");
+      const response = await esiGet(fake, "/characters/90999999");
       expect(response.status).toBe(404);
       expect(response.headers.get("x-esi-error-limit-remain")).toBe(remain);
     }
     fake.advanceClock(20);
-    for (const path of ["/status/", "/characters/90999999/"]) {
+    for (const path of ["/universe/factions", "/characters/90999999"]) {
       const limited = await esiGet(fake, path);
       expect(limited.status).toBe(420);
       expect(await limited.json()).toEqual({ error: ERROR_LIMIT_MESSAGE });
       expect(limited.headers.get("x-esi-error-limit-remain")).toBe("0");
       expect(limited.headers.get("x-esi-error-limit-reset")).toBe("40");
     }
-    expect((await esiPost(fake, "/characters/affiliation/", [ALICE])).status).toBe(420);
+    expect((await esiPost(fake, "/characters/affiliation", [ALICE])).status).toBe(420);
 
     fake.advanceClock(40);
-    const reset = await esiGet(fake, "/status/");
+    const reset = await esiGet(fake, "/universe/factions");
     expect(reset.status).toBe(200);
     expect(reset.headers.get("x-esi-error-limit-remain")).toBe("3");
 
     for (let i = 0; i < 3; i++) await esiGet(fake, "/nope/");
-    expect((await esiGet(fake, "/status/")).status).toBe(420);
+    expect((await esiGet(fake, "/universe/factions")).status).toBe(420);
     fake.resetErrorLimit();
-    expect((await esiGet(fake, "/status/")).status).toBe(200);
+    expect((await esiGet(fake, "/universe/factions")).status).toBe(200);
+  });
+});
+
+describe("fake EVE production quirks", () => {
+  let fake: FakeEve;
+  beforeAll(async () => {
+    fake = await startDemo({ rateLimitGroups: { status: { name: "status", maxTokens: 6, windowSeconds: 60 } } });
+  });
+  afterAll(async () => {
+    await fake?.stop();
+  });
+
+  it("answers only the documented paths: no trailing slash, except in the legacy versioned style", async () => {
+    expect((await esiGet(fake, `/characters/${ALICE}`)).status).toBe(200);
+    expect((await esiGet(fake, `/characters/${ALICE}/`)).status).toBe(404);
+    expect((await esiPost(fake, "/characters/affiliation/", [ALICE])).status).toBe(404);
+    expect((await esiGet(fake, `/latest/characters/${ALICE}/`)).status).toBe(200);
+  });
+
+  it("refuses compatibility dates in the future or before the minimum, echoes the effective one and answers in its schema", async () => {
+    const today = new Date(fake.now() - 11 * 3_600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(fake.now() + 13 * 3_600_000).toISOString().slice(0, 10);
+    expect((await esiGet(fake, "/universe/factions", { "x-compatibility-date": tomorrow })).status).toBe(400);
+    expect((await esiGet(fake, "/universe/factions", { "x-compatibility-date": "2019-12-31" })).status).toBe(400);
+    const ok = await esiGet(fake, "/universe/factions", { "x-compatibility-date": today });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-compatibility-date")).toBe(today);
+    expect((await esiGet(fake, "/universe/factions")).headers.get("x-compatibility-date")).toBe("2020-01-01");
+
+    const corp = `/corporations/${DEMO.corporations.vanguard}`;
+    const before = await (await esiGet(fake, corp, { "x-compatibility-date": "2025-09-30" })).json();
+    expect(before).toMatchObject({ faction_id: DEMO.factionId, tax_rate: 0.1 });
+    expect(before).not.toHaveProperty("enlisted_faction_id");
+    const after = await (await esiGet(fake, corp, { "x-compatibility-date": "2026-08-18" })).json();
+    expect(after).toMatchObject({ enlisted_faction_id: DEMO.factionId, tax_rates: expect.any(Array) });
+    expect(after).not.toHaveProperty("faction_id");
+    expect(after).not.toHaveProperty("tax_rate");
+  });
+
+  it("refuses duplicate ids in bulk bodies, leaves out biomassed characters and 404s names with a character younger than an hour", async () => {
+    expect((await esiPost(fake, "/characters/affiliation", [ALICE, ALICE])).status).toBe(400);
+    expect((await esiPost(fake, "/universe/names", [ALICE, ALICE])).status).toBe(400);
+    fake.addCharacter({ id: 95_000_001, name: "Fresh Pilot", corporationId: DEMO.corporations.logistics, accountId: DEMO.accounts.alice, createdAt: fake.now() });
+    expect((await esiPost(fake, "/universe/names", [ALICE, 95_000_001])).status).toBe(404);
+    fake.advanceClock(3601);
+    expect((await esiPost(fake, "/universe/names", [ALICE, 95_000_001])).status).toBe(200);
+    fake.biomassCharacter(95_000_001);
+    const rows = await (await esiPost(fake, "/characters/affiliation", [ALICE, 95_000_001])).json();
+    expect(rows.map((r: { character_id: number }) => r.character_id)).toEqual([ALICE]);
+    expect(await (await esiGet(fake, "/characters/95000001")).json()).toMatchObject({ corporation_id: 1000001 });
+  });
+
+  it("rate-limits grouped routes with X-Ratelimit-* headers instead of the error limit, and 429 + Retry-After when spent", async () => {
+    fake.resetErrorLimit();
+    const first = await esiGet(fake, "/status");
+    expect(first.headers.get("x-ratelimit-group")).toBe("status");
+    expect(first.headers.get("x-ratelimit-limit")).toBe("6/1m");
+    expect(first.headers.get("x-ratelimit-used")).toBe("2");
+    expect(first.headers.get("x-esi-error-limit-remain")).toBeNull();
+    await esiGet(fake, "/status");
+    await esiGet(fake, "/status");
+    const limited = await esiGet(fake, "/status");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await esiGet(fake, "/universe/factions")).headers.get("x-esi-error-limit-remain")).toBe("100");
+    fake.advanceClock(61);
+    expect((await esiGet(fake, "/status")).status).toBe(200);
+  });
+
+  it("expires refresh tokens, refuses retired scopes and answers 429 with Retry-After when switched on", async () => {
+    const a = await login(fake, ALICE, ["publicData"]);
+    fake.setTokenRateLimit(30);
+    const limited = await refresh(fake, a.refresh_token);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("30");
+    fake.setTokenRateLimit(null);
+    fake.retireScope("esi-retired.v1");
+    const b = await login(fake, BOB, ["esi-retired.v1"]);
+    expect(await (await refresh(fake, b.refresh_token)).json()).toMatchObject({ error: "invalid_scope" });
+    fake.expireRefreshTokens(ALICE);
+    expect(await (await refresh(fake, a.refresh_token)).json()).toEqual({ error: "invalid_token", error_description: "The refresh token is expired." });
   });
 });
 
 describe("fake EVE lifecycle", () => {
   it("stops promptly even with keep-alive connections open, and survives garbage", async () => {
     const fake = await startDemo({ errorLimit: 1000 });
-    await esiGet(fake, "/status/");
+    await esiGet(fake, "/status");
     await fetch(`${fake.ssoUrl}/oauth/jwks`);
     const garbage = await fetch(`${fake.ssoUrl}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "%%%&&==" });
     expect(garbage.status).toBe(400);
-    expect((await esiPost(fake, "/universe/ids/", { not: "an array" })).status).toBe(400);
+    expect((await esiPost(fake, "/universe/ids", { not: "an array" })).status).toBe(400);
     expect(() => fake.setNextLogin({ characterId: 12345 })).toThrow();
     const started = Date.now();
     await fake.stop();

@@ -21,8 +21,7 @@ import {
   showLeaveTab,
 } from "~/modules/groups/queries.server";
 import { decideRequest, requestApprovers, requestJoin, requestLeave } from "~/modules/groups/requests.server";
-import { visibleMenu } from "~/modules/menu/registry";
-import "~/modules/groups/menu.server";
+import { visibleMenu } from "~/modules/menu/registry.server";
 import type { User } from "../../db/schema";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";

@@ -9,13 +9,14 @@ import { makeUser } from "../support/factories";
 import { Browser, startTestServer } from "../support/http";
 
 const PASSWORD = "a long enough password";
+const METRICS_TOKEN = "metrics-token-for-tests";
 
 describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;
   let server: Awaited<ReturnType<typeof startTestServer>>;
   beforeAll(async () => {
     if (skip) return;
-    rt = await createTestRuntime(dialect);
+    rt = await createTestRuntime(dialect, { settings: { METRICS_TOKEN } });
     await createSuperuser(rt.db, { username: "boss", password: PASSWORD }, systemActor("test"));
     server = await startTestServer(rt);
   });
@@ -28,7 +29,9 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
   it.skipIf(skip)("/healthz reports each part and answers 503 while no worker runs", async () => {
     const response = await fetch(`${server.origin}/healthz`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: "unavailable", database: { ok: true, dialect }, queue: { ok: true }, worker: { ok: false } });
+    expect(await response.json()).toEqual({ status: "unavailable", database: { ok: true }, queue: { ok: true }, worker: { ok: false, workers: 0 } });
+    const detailed = await fetch(`${server.origin}/healthz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(await detailed.json()).toMatchObject({ status: "unavailable", database: { ok: true, dialect }, queue: { ok: true }, worker: { ok: false, lastSeen: null } });
   });
 
   it.skipIf(skip)("an unknown URL gets the 404 page, for GET and POST", async () => {
@@ -78,7 +81,9 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     expect(html).toContain('data-testid="dashboard-username">boss<');
     expect(html).toContain('data-testid="dashboard-system"');
     const sessionsBefore = await rt.db.selectFrom("sessions").selectAll().execute();
-    const logout = await browser.post("/logout", { csrf: token });
+    // The token is bound to the session: the one from before login no longer works.
+    expect((await browser.post("/logout", { csrf: token })).status).toBe(403);
+    const logout = await browser.post("/logout", { csrf: await browser.csrfFrom("/dashboard") });
     expect(logout.status).toBe(302);
     expect(logout.headers.get("location")).toBe("/login");
     const sessionsAfter = await rt.db.selectFrom("sessions").selectAll().execute();
@@ -95,8 +100,8 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     const first = browser.cookies.get("aa_session")!;
     const count = async () => (await rt.db.selectFrom("sessions").selectAll().execute()).length;
     const before = await count();
-    // Log in again while logged in (the login page redirects, so post directly).
-    await browser.post("/login", { csrf: token, username: "boss", password: PASSWORD });
+    // Log in again while logged in (the login page redirects, so post directly, with the session's token).
+    await browser.post("/login", { csrf: await browser.csrfFrom("/dashboard"), username: "boss", password: PASSWORD });
     expect(browser.cookies.get("aa_session")).not.toBe(first);
     expect(await count()).toBe(before);
   });
@@ -165,7 +170,7 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
 
   it.skipIf(skip)("/metrics counts requests by route and status", async () => {
     await new Browser(server.origin).get("/login");
-    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    const text = await (await fetch(`${server.origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text).toMatch(/http_requests_total\{route="routes\/login",method="GET",status="200"\} \d+/);
     expect(text).toContain("http_request_duration_seconds_bucket");
     expect(text).toMatch(/jobs_in_queue\{state="queued"\} \d+/);

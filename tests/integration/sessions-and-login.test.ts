@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "~/modules/audit/audit.server";
 import { sha256 } from "~/modules/auth/crypto.server";
 import { createSession, deleteExpiredSessions, deleteUserSessions, resolveSession } from "~/modules/auth/sessions.server";
+import { recordFailure } from "~/modules/auth/login-throttle.server";
 import { completeSetup, countSuperusers, createSuperuser, DuplicateUsernameError, isValidSetupToken, issueSetupToken, passwordLogin } from "~/modules/auth/users.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { runTask } from "../../jobs/task-list";
@@ -57,6 +58,36 @@ describe.each(dialects)("sessions, password login and first-run setup on $dialec
     expect(await resolveSession(rt.db, rt.settings, token, new Date(start.getTime() + rt.settings.SESSION_MAX_AGE_HOURS * 60 * MINUTE + 1))).toBeNull();
   });
 
+  it.skipIf(skip)("a member promoted to staff gets the staff lifetimes at once", async () => {
+    const member = await makeUser(rt.db);
+    const start = new Date();
+    const token = await createSession(rt.db, rt.settings, member, {}, start);
+    const later = new Date(start.getTime() + (rt.settings.STAFF_SESSION_MAX_AGE_HOURS + 1) * 60 * MINUTE);
+    // Busy all along, so only the absolute lifetime can end it.
+    await rt.db.updateTable("sessions").set({ last_seen_at: new Date(later.getTime() - MINUTE) }).where("id", "=", sha256(token)).execute();
+    expect(await resolveSession(rt.db, rt.settings, token, later)).not.toBeNull();
+    await rt.db.updateTable("users").set({ is_staff: true }).where("id", "=", member.id).execute();
+    expect(await resolveSession(rt.db, rt.settings, token, later)).toBeNull();
+    // And the staff idle timeout applies to a session that was idle for longer than staff may be.
+    const other = await makeUser(rt.db);
+    const t2 = await createSession(rt.db, rt.settings, other, {}, start);
+    await rt.db.updateTable("users").set({ is_superuser: true }).where("id", "=", other.id).execute();
+    expect(await resolveSession(rt.db, rt.settings, t2, new Date(start.getTime() + (rt.settings.STAFF_SESSION_IDLE_MINUTES + 1) * MINUTE))).toBeNull();
+  });
+
+  it.skipIf(skip)("a background read does not extend the idle timeout", async () => {
+    const member = await makeUser(rt.db);
+    const start = new Date();
+    const token = await createSession(rt.db, rt.settings, member, {}, start);
+    const idle = rt.settings.SESSION_IDLE_MINUTES * MINUTE;
+    let now = start;
+    for (let i = 0; i < 3; i++) {
+      now = new Date(now.getTime() + idle / 2);
+      if (now.getTime() < start.getTime() + idle) expect(await resolveSession(rt.db, rt.settings, token, now, { activity: false })).not.toBeNull();
+    }
+    expect(await resolveSession(rt.db, rt.settings, token, new Date(start.getTime() + idle + 1), { activity: false })).toBeNull();
+  });
+
   it.skipIf(skip)("deactivating a user and 'log out everywhere' end every session", async () => {
     const user = await makeUser(rt.db);
     const a = await createSession(rt.db, rt.settings, user, {});
@@ -108,6 +139,36 @@ describe.each(dialects)("sessions, password login and first-run setup on $dialec
     // Once the wait is over the right password works again.
     await rt.db.updateTable("login_failures").set({ locked_until: new Date(Date.now() - 1000) }).where("key", "=", "user:admin_lock").execute();
     expect((await passwordLogin(rt.db, rt.settings, { username: "admin_lock", password: PASSWORD }, { ip: "10.1.1.2" })).ok).toBe(true);
+  });
+
+  it.skipIf(skip)("counts and audits every failure when many arrive at once (atomic upsert)", async () => {
+    await createSuperuser(rt.db, { username: "admin_race", password: PASSWORD }, systemActor("test"));
+    for (let batch = 0; batch < 2; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => passwordLogin(rt.db, rt.settings, { username: "admin_race", password: "wrong password!" }, { ip: `10.3.${batch}.${i}`, requestId: `race-${batch}-${i}` })),
+      );
+      expect(results.every((r) => !r.ok)).toBe(true);
+    }
+    const row = await rt.db.selectFrom("login_failures").selectAll().where("key", "=", "user:admin_race").executeTakeFirstOrThrow();
+    expect(row.failures).toBe(40);
+    // 40 failures over a threshold of 3: the wait is capped at the maximum (120 s in this suite).
+    expect(row.locked_until!.getTime()).toBeGreaterThan(Date.now() + 100_000);
+    expect(row.locked_until!.getTime()).toBeLessThanOrEqual(Date.now() + 125_000);
+    const audited = (await listAudit(rt.db, { action: "login.failure" })).filter((a) => String(a.request_id).startsWith("race-"));
+    expect(audited).toHaveLength(40);
+  });
+
+  it.skipIf(skip)("restarts the count after the reset period and locks only from the threshold on", async () => {
+    const keys = ["user:reset_case"];
+    const start = new Date(Date.now() - 13 * 3_600_000);
+    for (let i = 0; i < 3; i++) await recordFailure(rt.db, rt.settings, keys, new Date(start.getTime() + i));
+    let row = await rt.db.selectFrom("login_failures").selectAll().where("key", "=", keys[0]).executeTakeFirstOrThrow();
+    expect(row.failures).toBe(3);
+    expect(row.locked_until!.getTime()).toBe(start.getTime() + 2 + 60_000);
+    await recordFailure(rt.db, rt.settings, keys);
+    row = await rt.db.selectFrom("login_failures").selectAll().where("key", "=", keys[0]).executeTakeFirstOrThrow();
+    expect(row.failures).toBe(1);
+    expect(row.locked_until).toBeNull();
   });
 
   it.skipIf(skip)("locks an address that tries many usernames", async () => {

@@ -24,17 +24,17 @@ export async function attachFakeEve(rt: TestRuntime, redirectUri = CLIENT.redire
 }
 
 /** A full authorization-code + PKCE round trip at the fake, as the player picking `characterId`. */
-export async function obtainTokens(fake: FakeEve, characterId: number, scopes = ["publicData"], redirectUri = CLIENT.redirectUri) {
+export async function obtainTokens(fake: FakeEve, characterId: number, scopes = ["publicData"], redirectUri = CLIENT.redirectUri, client: { clientId: string; clientSecret: string } = CLIENT) {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
   fake.setNextLogin({ characterId, scopes });
   const authorize = new URL(`${fake.ssoUrl}/v2/oauth/authorize`);
-  authorize.search = new URLSearchParams({ response_type: "code", client_id: CLIENT.clientId, redirect_uri: redirectUri, scope: scopes.join(" "), state: "s", code_challenge: challenge, code_challenge_method: "S256" }).toString();
+  authorize.search = new URLSearchParams({ response_type: "code", client_id: client.clientId, redirect_uri: redirectUri, scope: scopes.join(" "), state: "s", code_challenge: challenge, code_challenge_method: "S256" }).toString();
   const redirect = await fetch(authorize, { redirect: "manual" });
   const code = new URL(redirect.headers.get("location")!).searchParams.get("code")!;
   const response = await fetch(`${fake.ssoUrl}/v2/oauth/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString("base64")}` },
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}` },
     body: new URLSearchParams({ grant_type: "authorization_code", code, code_verifier: verifier }).toString(),
   });
   const body = (await response.json()) as { access_token: string; refresh_token: string };
@@ -46,4 +46,13 @@ export async function completedSso(rt: TestRuntime, fake: FakeEve, characterId: 
   const tokens = await obtainTokens(fake, characterId, scopes);
   const claims = await verifyAccessToken(rt.settings, tokens.accessToken);
   return { purpose, next: "/dashboard", userId, tokens, claims };
+}
+
+/** An empty identity world (users, characters, tokens, ownerships, caches, SSO pacing) for the next test. */
+export async function clearEveWorld(rt: TestRuntime) {
+  for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "esi_cache", "esi_error_budget", "eve_sso_throttle"] as const) {
+    await rt.db.deleteFrom(table).execute();
+  }
+  await rt.db.updateTable("users").set({ main_character_id: null }).execute();
+  await rt.db.deleteFrom("users").execute();
 }

@@ -56,6 +56,12 @@ describe("settings", () => {
     expect(() => parseSettings({ SECRET_KEY: "short" })).toThrow(/SECRET_KEY: must be at least 32 characters/);
   });
 
+  it("requires an ESI contact address in production (CCP can ban an application without one)", () => {
+    const production = { NODE_ENV: "production", SECRET_KEY: "x".repeat(32), ESI_SSO_CLIENT_ID: "id", ESI_SSO_CLIENT_SECRET: "secret" };
+    expect(() => parseSettings(production)).toThrow(/ESI_USER_CONTACT_EMAIL: is required in production/);
+    expect(parseSettings({ ...production, ESI_USER_CONTACT_EMAIL: "ops@example.com" }).ESI_USER_CONTACT_EMAIL).toBe("ops@example.com");
+  });
+
   it("generates a development secret once and keeps it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-config-"));
     const first = parseSettings({ DATA_DIR: dir }).SECRET_KEY;

@@ -5,7 +5,6 @@
  * when it is short and otherwise fail as DiscordUnavailableError("rate_limited") with the retry time,
  * so a job can come back later instead of sleeping for days (role creation).
  */
-import { createHash } from "node:crypto";
 import type { APIGuild, APIGuildMember, APIRole, APIUser, RESTPostAPIGuildRoleJSONBody } from "discord-api-types/v10";
 import { request } from "../../modules/ops/undici.server";
 import { APP_VERSION } from "../../modules/ops/version.server";
@@ -157,10 +156,12 @@ export class DiscordClient {
     await this.call("DELETE", "/guilds/{guild.id}/members/{user.id}", guildId, `/guilds/${id(guildId, "guild id")}/members/${id(userId, "user id")}`, { reason });
   }
 
-  /** The user behind an OAuth2 access token (scope identify). */
+  /**
+   * The user behind an OAuth2 access token (scope identify). Discord limits this route per token;
+   * all tokens share one window here (activations are rare), so no row is stored per user.
+   */
   getCurrentUser(accessToken: string): Promise<APIUser> {
-    const major = createHash("sha256").update(accessToken).digest("hex").slice(0, 16);
-    return this.call("GET", "/users/@me", major, "/users/@me", { bearer: accessToken });
+    return this.call("GET", "/users/@me", "@me", "/users/@me", { bearer: accessToken });
   }
 
   // ---- transport ---------------------------------------------------------------------------------

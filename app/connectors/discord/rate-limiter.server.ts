@@ -39,6 +39,8 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
 
 export class RateLimiter {
   private buckets = new Map<string, string>();
+  private invalid = { count: 0, resetAt: 0 };
+  private invalidReadAt = -Infinity;
 
   constructor(
     private readonly store: RateLimitStore,
@@ -58,12 +60,18 @@ export class RateLimiter {
 
   /** ms to wait before this request may go (0: it may, and it has been counted). */
   async acquire(key: string): Promise<number> {
-    const invalid = await this.store.invalidCount(this.now());
-    if (invalid.count >= this.invalidBudget) return -Math.max(1, invalid.resetAt - this.now());
-    const bucketWait = await this.store.acquire(key, this.now());
-    if (bucketWait > 0) return bucketWait + MARGIN_MS;
+    // The shared count is read at most once a second per process: the budget is a tenth of the ban.
+    if (this.now() - this.invalidReadAt >= 1000) {
+      this.invalid = await this.store.invalidCount(this.now());
+      this.invalidReadAt = this.now();
+    }
+    if (this.invalid.count >= this.invalidBudget && this.invalid.resetAt > this.now()) return -Math.max(1, this.invalid.resetAt - this.now());
+    // Global first: a slot it wastes when the bucket then says "wait" is back within 250 ms, whereas
+    // a wasted bucket slot can cost a whole bucket window.
     const globalWait = await this.store.acquireFixed("global", GLOBAL_PER_WINDOW, GLOBAL_WINDOW_MS, this.now());
-    return globalWait > 0 ? globalWait + 1 : 0;
+    if (globalWait > 0) return globalWait + 1;
+    const bucketWait = await this.store.acquire(key, this.now());
+    return bucketWait > 0 ? bucketWait + MARGIN_MS : 0;
   }
 
   /** Learns from a response's headers (any status). */
@@ -88,7 +96,7 @@ export class RateLimiter {
   async onRateLimited(key: string, retryAfterSeconds: number, options: { global: boolean; scope: string | null; sublimit: boolean }): Promise<number> {
     const waitMs = Math.ceil(retryAfterSeconds * 1000) + MARGIN_MS;
     const now = this.now();
-    if (options.scope !== "shared") await this.store.countInvalid(now, INVALID_WINDOW_MS);
+    if (options.scope !== "shared") this.invalid = await this.store.countInvalid(now, INVALID_WINDOW_MS);
     if (options.global) await this.store.block("global", now + waitMs, now, GLOBAL_SHAPE);
     else if (options.scope !== "shared" && !options.sublimit) await this.store.block(key, now + waitMs, now);
     return waitMs;
@@ -97,11 +105,11 @@ export class RateLimiter {
   /** A Cloudflare ban (429 without JSON): nothing goes out until it ends. */
   async onBanned(retryAfterSeconds: number) {
     const now = this.now();
-    await this.store.countInvalid(now, INVALID_WINDOW_MS);
+    this.invalid = await this.store.countInvalid(now, INVALID_WINDOW_MS);
     await this.store.block("global", now + retryAfterSeconds * 1000, now, GLOBAL_SHAPE);
   }
 
   async onInvalid(status: number) {
-    if (status === 401 || status === 403) await this.store.countInvalid(this.now(), INVALID_WINDOW_MS);
+    if (status === 401 || status === 403) this.invalid = await this.store.countInvalid(this.now(), INVALID_WINDOW_MS);
   }
 }

@@ -4,7 +4,8 @@
  * MAX_WAIT); the count resets RESET hours after the last failure. Counters live in the database,
  * so every web process shares them.
  */
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
+import { dialectOf } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 
@@ -28,16 +29,33 @@ export async function lockedUntil(db: Executor, keys: string[], now = new Date()
   return until.length ? new Date(Math.max(...until.map((d) => d.getTime()))) : null;
 }
 
+/** The wait after `failures` failures (0 below the threshold), as in `lockExpression`. */
+export function waitSeconds(policy: ThrottlePolicy, failures: number) {
+  const over = failures - policy.LOGIN_FAILURE_THRESHOLD;
+  return over >= 0 ? Math.min((over + 1) * policy.LOGIN_FAILURE_WAIT_SECONDS, policy.LOGIN_FAILURE_MAX_WAIT_SECONDS) : 0;
+}
+
+/**
+ * Counts one failure per key with a single upsert-and-increment statement, so concurrent failures
+ * are all counted (no read-then-write race, no duplicate-key error). Every SET expression reads
+ * only the old row: MySQL evaluates assignments left to right, so last_failure_at comes last.
+ */
 export async function recordFailure(db: Executor, policy: ThrottlePolicy, keys: string[], now = new Date()) {
   const resetBefore = new Date(now.getTime() - policy.LOGIN_FAILURE_RESET_HOURS * 3_600_000);
+  const mysql = dialectOf(db) === "mysql";
+  const failures = sql<number>`case when login_failures.last_failure_at > ${resetBefore} then login_failures.failures + 1 else 1 end`;
+  const threshold = sql.lit(policy.LOGIN_FAILURE_THRESHOLD);
+  const wait = sql<number>`least((${failures} - ${threshold} + 1) * ${sql.lit(policy.LOGIN_FAILURE_WAIT_SECONDS)}, ${sql.lit(policy.LOGIN_FAILURE_MAX_WAIT_SECONDS)})`;
+  const until = mysql ? sql<Date>`date_add(${now}, interval ${wait} second)` : sql<Date>`${now}::timestamptz + ${wait} * interval '1 second'`;
+  const set = {
+    locked_until: sql<Date | null>`case when ${failures} >= ${threshold} then ${until} else null end`,
+    failures,
+    last_failure_at: now,
+  };
   for (const key of keys) {
-    const row = await db.selectFrom("login_failures").selectAll().where("key", "=", key).executeTakeFirst();
-    const failures = row && row.last_failure_at > resetBefore ? row.failures + 1 : 1;
-    const over = failures - policy.LOGIN_FAILURE_THRESHOLD;
-    const waitSeconds = over >= 0 ? Math.min((over + 1) * policy.LOGIN_FAILURE_WAIT_SECONDS, policy.LOGIN_FAILURE_MAX_WAIT_SECONDS) : 0;
-    const values = { failures, last_failure_at: now, locked_until: waitSeconds ? new Date(now.getTime() + waitSeconds * 1000) : null };
-    if (row) await db.updateTable("login_failures").set(values).where("key", "=", key).execute();
-    else await db.insertInto("login_failures").values({ key, ...values }).execute();
+    const first = waitSeconds(policy, 1);
+    const insert = db.insertInto("login_failures").values({ key, failures: 1, last_failure_at: now, locked_until: first ? new Date(now.getTime() + first * 1000) : null });
+    await (mysql ? insert.onDuplicateKeyUpdate(set) : insert.onConflict((oc) => oc.column("key").doUpdateSet(set))).execute();
   }
 }
 

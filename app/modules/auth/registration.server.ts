@@ -65,7 +65,7 @@ export async function submitRegistrationEmail(
     return { kind: "activated" };
   }
   const link = `${settings.SITE_URL}/account/activate/${activationKey(settings, userId, email)}`;
-  await sendEmail(db, settings, activationEmail(settings, user.username, email, link, t));
+  await sendEmail(db, settings, { ...activationEmail(settings, user.username, email, link, t), userId });
   await writeAudit(db, actor, { action: "user.register", targetType: "user", targetId: userId, after: { email, verified: "pending" } });
   return { kind: "email-sent" };
 }

@@ -64,13 +64,32 @@ export async function createSession(
   return token;
 }
 
-/** The user behind a token, or null when the session is unknown, expired, or the user inactive. */
-export async function resolveSession(db: Executor, settings: Settings, token: string, now = new Date()) {
+/**
+ * When a session ends under the user's current privileges: lifetimes are re-derived on every
+ * request, so a member promoted to staff gets the staff limits at once (never longer than stored).
+ */
+export function effectiveExpiry(
+  settings: Settings,
+  session: { created_at: Date; last_seen_at: Date; idle_expires_at: Date; expires_at: Date },
+  user: Pick<SessionUser, "is_staff" | "is_superuser">,
+) {
+  const { idleMs, maxMs } = lifetimes(settings, user);
+  const expiresAt = Math.min(session.expires_at.getTime(), session.created_at.getTime() + maxMs);
+  const idleExpiresAt = Math.min(session.idle_expires_at.getTime(), session.last_seen_at.getTime() + idleMs, expiresAt);
+  return { expiresAt, idleExpiresAt, idleMs };
+}
+
+/**
+ * The user behind a token, or null when the session is unknown, expired, or the user inactive.
+ * `activity: false` (background polls) reads the session without extending its idle timeout.
+ */
+export async function resolveSession(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}) {
   const row = await db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
     .select([
       "s.id as session_id",
+      "s.created_at",
       "s.last_seen_at",
       "s.idle_expires_at",
       "s.expires_at",
@@ -86,19 +105,19 @@ export async function resolveSession(db: Executor, settings: Settings, token: st
     .where("s.id", "=", sha256(token))
     .executeTakeFirst();
   if (!row) return null;
-  if (row.expires_at <= now || row.idle_expires_at <= now || !row.is_active) {
+  const { expiresAt, idleExpiresAt, idleMs } = effectiveExpiry(settings, row, row);
+  if (expiresAt <= now.getTime() || idleExpiresAt <= now.getTime() || !row.is_active) {
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
     return null;
   }
-  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-    const { idleMs } = lifetimes(settings, row);
+  if (options.activity !== false && now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
     await db
       .updateTable("sessions")
-      .set({ last_seen_at: now, idle_expires_at: new Date(Math.min(now.getTime() + idleMs, row.expires_at.getTime())) })
+      .set({ last_seen_at: now, idle_expires_at: new Date(Math.min(now.getTime() + idleMs, expiresAt)), expires_at: new Date(expiresAt) })
       .where("id", "=", row.session_id)
       .execute();
   }
-  const { session_id, last_seen_at, idle_expires_at, expires_at, ...user } = row;
+  const { session_id, created_at, last_seen_at, idle_expires_at, expires_at, ...user } = row;
   return { sessionId: session_id, user: user satisfies SessionUser };
 }
 

@@ -2,8 +2,8 @@
  * Characters, corporations, alliances and factions: read from ESI, stored with the denormalised
  * fields the original keeps on EveCharacter. ESI is read before the transaction that writes.
  */
-import type { Kysely, Transaction } from "kysely";
-import type { DB, EveCharacter } from "../../../db/schema";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { DB, EveAlliancesTable, EveCharacter, EveCorporationsTable } from "../../../db/schema";
 import { EsiClient } from "./esi-client.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -14,13 +14,15 @@ export interface EsiCharacter {
   alliance_id?: number;
   faction_id?: number;
 }
+/** `GET /corporations/{id}` on both sides of the 2026-07-21 change (faction_id → enlisted_faction_id, ceo_id optional). */
 export interface EsiCorporation {
   name: string;
   ticker: string;
   member_count: number;
-  ceo_id: number;
+  ceo_id?: number;
   alliance_id?: number;
   faction_id?: number;
+  enlisted_faction_id?: number;
 }
 export interface EsiAlliance {
   name: string;
@@ -42,22 +44,11 @@ export interface Affiliation {
 /** A character row without the keys we manage (id, updated_at). */
 export type CharacterData = Omit<EveCharacter, "id" | "updated_at">;
 
-export interface CorporationData {
-  corporation_id: number;
-  corporation_name: string;
-  corporation_ticker: string;
-  member_count: number;
-  ceo_id: number | null;
-  alliance_id: number | null;
-  faction_id: number | null;
-}
+/** A corporation row without the key we manage (updated_at). */
+export type CorporationData = Omit<Selectable<EveCorporationsTable>, "updated_at">;
 
-export interface AllianceData {
-  alliance_id: number;
-  alliance_name: string;
-  alliance_ticker: string;
-  executor_corp_id: number | null;
-}
+/** An alliance row without the key we manage (updated_at). */
+export type AllianceData = Omit<Selectable<EveAlliancesTable>, "updated_at">;
 
 /** ESI reads for entities; every call goes through the shared client (cache, budget). */
 export class EveProvider {
@@ -66,7 +57,7 @@ export class EveProvider {
   constructor(readonly esi: EsiClient) {}
 
   async corporation(id: number): Promise<CorporationData> {
-    const { data } = await this.esi.get<EsiCorporation>(`/corporations/${id}/`);
+    const { data } = await this.esi.get<EsiCorporation>(`/corporations/${id}`);
     return {
       corporation_id: id,
       corporation_name: data.name,
@@ -74,34 +65,39 @@ export class EveProvider {
       member_count: data.member_count,
       ceo_id: data.ceo_id ?? null,
       alliance_id: data.alliance_id ?? null,
-      faction_id: data.faction_id ?? null,
+      faction_id: data.enlisted_faction_id ?? data.faction_id ?? null,
     };
   }
 
   async alliance(id: number): Promise<AllianceData> {
-    const { data } = await this.esi.get<EsiAlliance>(`/alliances/${id}/`);
+    const { data } = await this.esi.get<EsiAlliance>(`/alliances/${id}`);
     return { alliance_id: id, alliance_name: data.name, alliance_ticker: data.ticker, executor_corp_id: data.executor_corporation_id ?? null };
   }
 
   async allianceCorporations(id: number): Promise<number[]> {
-    return (await this.esi.get<number[]>(`/alliances/${id}/corporations/`)).data;
+    return (await this.esi.get<number[]>(`/alliances/${id}/corporations`)).data;
   }
 
   async factionName(id: number): Promise<string | null> {
     if (!this.factions) {
-      const { data } = await this.esi.get<EsiFaction[]>("/universe/factions/");
+      const { data } = await this.esi.get<EsiFaction[]>("/universe/factions");
       this.factions = new Map(data.map((f) => [f.faction_id, f.name]));
     }
     return this.factions.get(id) ?? null;
   }
 
   async allFactions(): Promise<EsiFaction[]> {
-    return (await this.esi.get<EsiFaction[]>("/universe/factions/")).data;
+    return (await this.esi.get<EsiFaction[]>("/universe/factions")).data;
+  }
+
+  /** The public character record (cached a day): name and affiliation ids. */
+  async publicCharacter(id: number): Promise<EsiCharacter> {
+    return (await this.esi.get<EsiCharacter>(`/characters/${id}`)).data;
   }
 
   /** A character with its corporation, alliance and faction names, as the original stores them. */
   async character(id: number): Promise<CharacterData> {
-    const { data } = await this.esi.get<EsiCharacter>(`/characters/${id}/`);
+    const data = await this.publicCharacter(id);
     // The affiliation route is fresher than the cached public character record.
     const [affiliation] = await this.affiliations([id]);
     return this.describe(id, data.name, affiliation ?? { character_id: id, corporation_id: data.corporation_id, alliance_id: data.alliance_id, faction_id: data.faction_id });
@@ -129,14 +125,14 @@ export class EveProvider {
   /** Bulk affiliation, 1,000 ids per call (ESI's limit). */
   async affiliations(ids: number[]): Promise<Affiliation[]> {
     const out: Affiliation[] = [];
-    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.esi.post<Affiliation[]>("/characters/affiliation/", ids.slice(i, i + 1000))));
+    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.esi.post<Affiliation[]>("/characters/affiliation", ids.slice(i, i + 1000))));
     return out;
   }
 
   /** Bulk id → name, 1,000 ids per call. */
   async names(ids: number[]): Promise<{ id: number; name: string; category: string }[]> {
     const out: { id: number; name: string; category: string }[] = [];
-    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.esi.post<{ id: number; name: string; category: string }[]>("/universe/names/", ids.slice(i, i + 1000))));
+    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.esi.post<{ id: number; name: string; category: string }[]>("/universe/names", ids.slice(i, i + 1000))));
     return out;
   }
 }

@@ -10,10 +10,20 @@ import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { APP_VERSION } from "../ops/version.server";
 
-export type EsiSettings = Pick<Settings, "ESI_API_URL" | "ESI_USER_CONTACT_EMAIL" | "ESI_TIMEOUT_SECONDS">;
+export type EsiSettings = Pick<Settings, "ESI_API_URL" | "ESI_USER_CONTACT_EMAIL" | "ESI_TIMEOUT_SECONDS"> & Partial<Pick<Settings, "ESI_COMPATIBILITY_DATE">>;
 
-/** ESI's behaviour is pinned to this date (header X-Compatibility-Date). */
+/**
+ * The default of ESI_COMPATIBILITY_DATE: ESI's behaviour is pinned to this date (header
+ * X-Compatibility-Date). Every route we read is parsed with the schema of the date in use
+ * (entities.server.ts accepts the field names of both sides of each change we know of).
+ */
 export const ESI_COMPATIBILITY_DATE = "2025-09-30";
+
+/** One User-Agent for ESI and the SSO: app, version and the operator's contact, as CCP asks. */
+export function eveUserAgent(settings: { ESI_USER_CONTACT_EMAIL?: string }) {
+  const contact = settings.ESI_USER_CONTACT_EMAIL || "no contact configured";
+  return `AllianceAuthTS/${APP_VERSION} (${contact})`;
+}
 /** Stop calling ESI while this few errors are left in the window (the budget is 100 a minute). */
 export const ERROR_BUDGET_RESERVE = 10;
 
@@ -64,11 +74,6 @@ export class EsiClient {
     return `${this.settings.ESI_API_URL.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
   }
 
-  private userAgent() {
-    const contact = this.settings.ESI_USER_CONTACT_EMAIL || "no contact configured";
-    return `AllianceAuthTS/${APP_VERSION} (${contact})`;
-  }
-
   /** Refuses to call while the shared error budget is nearly spent. */
   private async checkBudget() {
     const row = await this.db.selectFrom("esi_error_budget").selectAll().where("id", "=", 1).executeTakeFirst();
@@ -99,8 +104,8 @@ export class EsiClient {
   private async send(method: "GET" | "POST", path: string, options: { body?: unknown; token?: string; etag?: string | null }) {
     await this.checkBudget();
     const headers: Record<string, string> = {
-      "user-agent": this.userAgent(),
-      "x-compatibility-date": ESI_COMPATIBILITY_DATE,
+      "user-agent": eveUserAgent(this.settings),
+      "x-compatibility-date": this.settings.ESI_COMPATIBILITY_DATE ?? ESI_COMPATIBILITY_DATE,
       accept: "application/json",
     };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -121,6 +126,11 @@ export class EsiClient {
     }
     const text = await response.body.text();
     await this.recordBudget(response.headers, response.statusCode);
+    if (response.statusCode === 429) {
+      // A rate-limit group (X-Ratelimit-*) is spent: nothing of that group before Retry-After.
+      const seconds = Number(response.headers["retry-after"] ?? 60);
+      throw new EsiUnavailableError(`ESI rate limit on ${path}`, new Date(this.now().getTime() + (Number.isFinite(seconds) ? seconds : 60) * 1000));
+    }
     return { status: response.statusCode, headers: response.headers, text };
   }
 
@@ -140,8 +150,9 @@ export class EsiClient {
     return { data: JSON.parse(text) as T, cached: false };
   }
 
+  /** POST; an array body (bulk ids or names) is sent without duplicates, which ESI refuses (uniqueItems). */
   async post<T>(path: string, body: unknown): Promise<T> {
-    const { status, text } = await this.send("POST", path, { body });
+    const { status, text } = await this.send("POST", path, { body: Array.isArray(body) ? [...new Set(body)] : body });
     if (status !== 200 && status !== 201) throw new EsiError(status, path, text);
     return JSON.parse(text) as T;
   }

@@ -35,9 +35,13 @@ export const evewhoUrl = (kind: EntityKind, id: number) => `https://evewho.com/$
 /** zKillboard: with a trailing slash. */
 export const zkillboardUrl = (kind: EntityKind | "region" | "system", id: number) => `https://zkillboard.com/${kind}/${id}/`;
 
-/** dotlan links by name: spaces become underscores, then UTF-8 percent-encoding. */
-function dotlanName(name: string) {
-  return encodeURIComponent(name.replace(/ /g, "_"));
+/**
+ * dotlan links by name, as the original: spaces become underscores, then UTF-8 percent-encoding of
+ * everything but the unreserved characters (A-Z a-z 0-9 - . _ ~). encodeURIComponent alone would
+ * leave ! ' ( ) * as they are.
+ */
+export function dotlanName(name: string) {
+  return encodeURIComponent(name.replace(/ /g, "_")).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 export const dotlanAllianceUrl = (name: string) => `http://evemaps.dotlan.net/alliance/${dotlanName(name)}`;
 export const dotlanCorporationUrl = (name: string) => `http://evemaps.dotlan.net/corp/${dotlanName(name)}`;

@@ -13,7 +13,8 @@ import type { DB } from "../../../db/schema";
 import { type Actor, systemActor } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
 import { deleteOwnership } from "./ownership.server";
-import { OwnerChangedError, TokenInvalidError } from "./sso.server";
+import { OwnerChangedError, SsoConfigError, SsoRateLimitedError, TokenInvalidError, TokenRefusedError } from "./sso.server";
+import { refreshPause, SsoThrottledError } from "./sso-throttle.server";
 import { deleteToken, validAccessToken } from "./tokens.server";
 
 export const CHECK_OWNERSHIP_TASK = "authentication.check_character_ownership";
@@ -23,7 +24,10 @@ export const CHECK_ALL_OWNERSHIP_TASK = "authentication.check_all_character_owne
  * Fans out one check per ownership hash, in one transaction. The job key merges a check that is
  * still queued from an earlier run (or a manual one) with the new one.
  */
-export async function checkAllCharacterOwnership(db: Kysely<DB>): Promise<{ enqueued: number }> {
+export async function checkAllCharacterOwnership(db: Kysely<DB>): Promise<{ enqueued: number; paused?: string }> {
+  // Refreshes are paused (refused client credentials, Retry-After): the whole run waits for the next one.
+  const pause = await refreshPause(db);
+  if (pause) return { enqueued: 0, paused: pause.reason };
   const rows = await db.selectFrom("character_ownerships").select("owner_hash").orderBy("owner_hash").execute();
   const hashes = [...new Set(rows.map((r) => r.owner_hash))];
   if (hashes.length === 0) return { enqueued: 0 };
@@ -43,6 +47,8 @@ export interface OwnershipCheckResult {
   verified: boolean;
   deletedTokens: number;
   deletedOwnerships: number;
+  /** Refreshes are paused (invalid_client, 429, the per-minute cap): this hash waits for the next run. */
+  paused?: boolean;
 }
 
 /**
@@ -64,6 +70,9 @@ export async function checkCharacterOwnership(
   const countOwnerships = async () => (await db.selectFrom("character_ownerships").select("id").where("owner_hash", "=", ownerHash).execute()).length;
   const ownershipsBefore = await countOwnerships();
 
+  // Ownerships go only on the SSO's word about the owner (revoked, or sold), or when no token was left
+  // at all (as the original); a token refused for another reason (expired, retired scope) leaves them.
+  let ownerGone = tokens.length === 0;
   for (const { id } of tokens) {
     // The member (or a parallel check) may have deleted it meanwhile.
     const exists = await db.selectFrom("esi_tokens").select("id").where("id", "=", id).executeTakeFirst();
@@ -73,11 +82,13 @@ export async function checkCharacterOwnership(
       result.verified = true;
       break;
     } catch (error) {
-      // Anything but a refusal (SSO unavailable, bad client credentials, an unverifiable token,
-      // a database error) aborts: the hash cannot be checked now, so nothing is deleted.
+      if (error instanceof SsoThrottledError || error instanceof SsoConfigError || error instanceof SsoRateLimitedError) return { ...result, paused: true };
+      // Anything else but a refusal (SSO unavailable, an unverifiable token, a database error)
+      // aborts: the hash cannot be checked now, so nothing is deleted.
       if (!(error instanceof TokenInvalidError)) throw error;
       // validAccessToken has deleted this token.
       result.deletedTokens++;
+      if (!(error instanceof TokenRefusedError)) ownerGone = true;
       if (error instanceof OwnerChangedError) {
         // Sold: every token with the old hash belongs to the previous owner.
         const rest = await db.selectFrom("esi_tokens").select("id").where("character_owner_hash", "=", ownerHash).orderBy("id").execute();
@@ -92,7 +103,7 @@ export async function checkCharacterOwnership(
   }
 
   const remaining = await db.selectFrom("esi_tokens").select("id").where("character_owner_hash", "=", ownerHash).executeTakeFirst();
-  if (!remaining) {
+  if (!remaining && ownerGone) {
     await db.transaction().execute(async (trx) => {
       const ownerships = await trx.selectFrom("character_ownerships").selectAll().where("owner_hash", "=", ownerHash).execute();
       for (const ownership of ownerships) await deleteOwnership(trx, ownership, actor, "no valid token left for this owner hash (ownership check)");

@@ -3,12 +3,13 @@
  * cookie, plus our own record of each state (purpose, return path, user), single use and valid for
  * ten minutes, so a replayed or forged callback is refused before any code is exchanged.
  */
+import type { OAuth2Tokens } from "arctic";
 import type { Kysely } from "kysely";
 import { OAuth2RequestError, OAuth2Strategy } from "remix-auth-oauth2";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { sha256 } from "../auth/crypto.server";
-import { type EveTokenClaims, getSsoMetadata, JwtVerificationError, SsoUnavailableError, verifyAccessToken } from "./sso.server";
+import { basicAuth, type EveTokenClaims, getSsoMetadata, JwtVerificationError, ssoFetch, SsoUnavailableError, verifyAccessToken } from "./sso.server";
 
 export type SsoPurpose = "login" | "add_character" | "change_main";
 const STATE_TTL_MS = 10 * 60_000;
@@ -23,9 +24,41 @@ export class SsoFlowError extends Error {
   }
 }
 
+type Issued = { accessToken: string; refreshToken: string | null };
+
+/** The strategy with our own code exchange, so that it carries our User-Agent like every other SSO call. */
+class EveSsoStrategy extends OAuth2Strategy<Issued> {
+  constructor(
+    options: OAuth2Strategy.ConstructorOptions,
+    verify: (options: OAuth2Strategy.VerifyOptions) => Promise<Issued>,
+    private readonly settings: Settings,
+    private readonly tokenEndpoint: string,
+  ) {
+    super(options, verify);
+  }
+
+  protected override async validateAuthorizationCode(code: string, codeVerifier: string): Promise<OAuth2Tokens> {
+    const { status, text } = await ssoFetch(this.settings, this.tokenEndpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(this.settings), accept: "application/json" },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, code_verifier: codeVerifier, redirect_uri: this.settings.ESI_SSO_CALLBACK_URL }).toString(),
+    });
+    let body: { access_token?: string; refresh_token?: string; error?: string; error_description?: string } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    if (status === 200 && body.access_token) {
+      const { access_token: access, refresh_token: refresh } = body;
+      return { data: body, accessToken: () => access, hasRefreshToken: () => Boolean(refresh), refreshToken: () => refresh } as unknown as OAuth2Tokens;
+    }
+    if (status < 500 && status !== 429 && body.error) throw new OAuth2RequestError(body.error, body.error_description ?? null, null, null);
+    throw new SsoUnavailableError(`EVE SSO token endpoint answered ${status}`);
+  }
+}
+
 async function strategy(settings: Settings, scopes: string[]) {
   const metadata = await getSsoMetadata(settings);
-  return new OAuth2Strategy<{ accessToken: string; refreshToken: string | null }>(
+  return new EveSsoStrategy(
     {
       clientId: settings.ESI_SSO_CLIENT_ID,
       clientSecret: settings.ESI_SSO_CLIENT_SECRET,
@@ -37,6 +70,8 @@ async function strategy(settings: Settings, scopes: string[]) {
       cookie: { name: "aa_oauth", path: "/sso", httpOnly: true, sameSite: "Lax", maxAge: STATE_TTL_MS / 1000, ...(settings.secureCookies ? { secure: true as const } : {}) },
     },
     async ({ tokens }) => ({ accessToken: tokens.accessToken(), refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null }),
+    settings,
+    metadata.token_endpoint,
   );
 }
 

@@ -5,8 +5,9 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
 import { request } from "../ops/undici.server";
 import type { Settings } from "~/config.server";
+import { eveUserAgent } from "./esi-client.server";
 
-export type SsoSettings = Pick<Settings, "ESI_SSO_BASE_URL" | "ESI_SSO_CLIENT_ID" | "ESI_SSO_CLIENT_SECRET" | "ESI_TIMEOUT_SECONDS">;
+export type SsoSettings = Pick<Settings, "ESI_SSO_BASE_URL" | "ESI_SSO_CLIENT_ID" | "ESI_SSO_CLIENT_SECRET" | "ESI_TIMEOUT_SECONDS"> & Partial<Pick<Settings, "ESI_USER_CONTACT_EMAIL">>;
 
 export interface SsoMetadata {
   issuer: string;
@@ -18,8 +19,19 @@ export interface SsoMetadata {
 
 /** SSO is down or answered with a server error: retry later, never delete anything because of it. */
 export class SsoUnavailableError extends Error {}
-/** The refresh token is gone (revoked, rotated away, or belongs to another app): drop the token. */
+/** The token endpoint answered 429: nothing more before `retryAt`. */
+export class SsoRateLimitedError extends SsoUnavailableError {
+  constructor(public readonly retryAt: Date) {
+    super(`EVE SSO rate-limits our token requests until ${retryAt.toISOString()}`);
+  }
+}
+/** The refresh token is gone (revoked or rotated away): drop the token, and the ownership when it was the last. */
 export class TokenInvalidError extends Error {}
+/**
+ * The SSO refuses this refresh token for good for another reason than its owner (expired, a
+ * retired scope, another application's token): drop the token and tell the owner, keep the ownership.
+ */
+export class TokenRefusedError extends TokenInvalidError {}
 /** The refreshed token names another owner hash: the character was sold. */
 export class OwnerChangedError extends TokenInvalidError {}
 /** Our client id or secret is wrong. */
@@ -31,23 +43,24 @@ export class JwtVerificationError extends Error {
   }
 }
 
-export const ACCEPTED_ISSUERS = ["https://login.eveonline.com", "login.eveonline.com"];
+/** Tokens carry the first (older ones the bare host); CCP's own prose writes the slash form. */
+export const ACCEPTED_ISSUERS = ["https://login.eveonline.com", "login.eveonline.com", "https://login.eveonline.com/"];
 const METADATA_TTL_MS = 5 * 60_000;
 
 const metadataCache = new Map<string, { value: SsoMetadata; until: number }>();
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-async function ssoFetch(settings: SsoSettings, url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string } = {}) {
+export async function ssoFetch(settings: SsoSettings, url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string } = {}) {
   try {
     const response = await request(url, {
       method: init.method ?? "GET",
-      headers: init.headers,
+      headers: { "user-agent": eveUserAgent(settings), ...init.headers },
       body: init.body,
       headersTimeout: settings.ESI_TIMEOUT_SECONDS * 1000,
       bodyTimeout: settings.ESI_TIMEOUT_SECONDS * 1000,
     });
     const text = await response.body.text();
-    return { status: response.statusCode, text };
+    return { status: response.statusCode, text, headers: response.headers };
   } catch (error) {
     throw new SsoUnavailableError(`EVE SSO unreachable: ${(error as Error).message}`);
   }
@@ -84,7 +97,12 @@ export async function verifyAccessToken(settings: SsoSettings, token: string): P
   const metadata = await getSsoMetadata(settings);
   let jwks = jwksCache.get(metadata.jwks_uri);
   if (!jwks) {
-    jwks = createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: settings.ESI_TIMEOUT_SECONDS * 1000, cooldownDuration: 30_000, cacheMaxAge: 3_600_000 });
+    jwks = createRemoteJWKSet(new URL(metadata.jwks_uri), {
+      timeoutDuration: settings.ESI_TIMEOUT_SECONDS * 1000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 3_600_000,
+      headers: { "user-agent": eveUserAgent(settings) },
+    });
     jwksCache.set(metadata.jwks_uri, jwks);
   }
   let payload;
@@ -93,6 +111,10 @@ export async function verifyAccessToken(settings: SsoSettings, token: string): P
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new JwtVerificationError("expired");
     if (error instanceof joseErrors.JWTClaimValidationFailed) throw new JwtVerificationError(error.claim === "iss" ? "issuer" : error.claim === "aud" ? "audience" : "claims");
+    // The key set could not be fetched (timeout, non-200, garbage): an outage, not a forged token.
+    if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || (error instanceof joseErrors.JOSEError && error.code === "ERR_JOSE_GENERIC")) {
+      throw new SsoUnavailableError(`EVE SSO key set unavailable: ${error.message}`);
+    }
     if (error instanceof joseErrors.JOSEError) throw new JwtVerificationError("signature");
     throw new SsoUnavailableError(`could not verify the EVE token: ${(error as Error).message}`);
   }
@@ -110,26 +132,42 @@ export interface TokenResponse {
   refreshToken: string | null;
 }
 
-function basicAuth(settings: SsoSettings) {
+export function basicAuth(settings: SsoSettings) {
   return `Basic ${Buffer.from(`${settings.ESI_SSO_CLIENT_ID}:${settings.ESI_SSO_CLIENT_SECRET}`).toString("base64")}`;
 }
 
 /** Exchanges a refresh token. Store the returned refresh token: EVE may rotate it. */
 export async function refreshAccessToken(settings: SsoSettings, refreshToken: string): Promise<TokenResponse> {
   const metadata = await getSsoMetadata(settings);
-  const { status, text } = await ssoFetch(settings, metadata.token_endpoint, {
+  const { status, text, headers } = await ssoFetch(settings, metadata.token_endpoint, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(settings) },
     body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }).toString(),
   });
-  let body: { access_token?: string; refresh_token?: string; error?: string } = {};
+  let body: { access_token?: string; refresh_token?: string; error?: string; error_description?: string } = {};
   try {
     body = JSON.parse(text);
   } catch {}
   if (status === 200 && body.access_token) return { accessToken: body.access_token, refreshToken: body.refresh_token ?? refreshToken };
-  if (body.error === "invalid_grant" || body.error === "invalid_token") throw new TokenInvalidError(`refresh refused: ${body.error}`);
-  if (body.error === "invalid_client" || status === 401) throw new SsoConfigError("EVE SSO refused our client id or secret (ESI_SSO_CLIENT_ID / ESI_SSO_CLIENT_SECRET)");
-  throw new SsoUnavailableError(`EVE SSO token endpoint answered ${status}`);
+  throw refreshError(status, body, headers["retry-after"]);
+}
+
+/**
+ * What a refused refresh means. `invalid_grant` (and the old SSO's `invalid_token` for a revoked
+ * token): gone. An expired token, another application's token, a retired scope or any other
+ * OAuth refusal: final for this token only. `invalid_client`: our configuration. 429: Retry-After.
+ */
+function refreshError(status: number, body: { error?: string; error_description?: string }, retryAfter: string | string[] | undefined): Error {
+  const reason = `${body.error}${body.error_description ? `: ${body.error_description}` : ""}`;
+  if (status === 429) {
+    const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    return new SsoRateLimitedError(new Date(Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000));
+  }
+  if (body.error === "invalid_client" || status === 401) return new SsoConfigError("EVE SSO refused our client id or secret (ESI_SSO_CLIENT_ID / ESI_SSO_CLIENT_SECRET)");
+  if (body.error === "invalid_grant") return new TokenInvalidError(`refresh refused: ${reason}`);
+  if (body.error === "invalid_token" && !/expired|does not match/i.test(body.error_description ?? "")) return new TokenInvalidError(`refresh refused: ${reason}`);
+  if (status >= 400 && status < 500 && body.error) return new TokenRefusedError(`refresh refused: ${reason}`);
+  return new SsoUnavailableError(`EVE SSO token endpoint answered ${status}`);
 }
 
 /** Revokes a refresh token at the SSO (always 200 there). Errors are swallowed: the row is gone anyway. */

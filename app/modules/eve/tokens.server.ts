@@ -5,10 +5,13 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB, EsiToken, EveCharacter } from "../../../db/schema";
 import type { Settings } from "~/config.server";
-import type { Actor } from "../audit/audit.server";
+import { type Actor, writeAudit } from "../audit/audit.server";
 import { SecretBox } from "../auth/secrets.server";
 import { deleteOwnership, recordCharacterOwnership } from "./ownership.server";
-import { type EveTokenClaims, OwnerChangedError, refreshAccessToken, revokeRefreshToken, TokenInvalidError, verifyAccessToken } from "./sso.server";
+import { serverT } from "~/i18n/i18n.server";
+import { notifyUser } from "../notifications/notify.server";
+import { type EveTokenClaims, OwnerChangedError, refreshAccessToken, revokeRefreshToken, SsoConfigError, SsoRateLimitedError, TokenInvalidError, TokenRefusedError, verifyAccessToken } from "./sso.server";
+import { acquireRefreshSlot, pauseForRefusedClient, pauseRefreshes } from "./sso-throttle.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -88,9 +91,19 @@ export function decryptAccessToken(box: SecretBox, token: Pick<EsiToken, "access
 }
 
 /**
- * A usable access token, refreshed first when it is old. A refusal from the SSO (revoked, or the
- * character changed owner) deletes the token and throws TokenInvalidError; an unreachable SSO throws
- * SsoUnavailableError and changes nothing.
+ * A usable access token, refreshed first when it is old.
+ *
+ * Refreshes of one token are serialised across processes by a row lock (`SELECT … FOR UPDATE`,
+ * both dialects): the loser of a race re-reads the row after the lock and uses the winner's fresh
+ * access token instead of sending the rotated-away refresh token (which the SSO would refuse).
+ * The new refresh token is stored as soon as the SSO answers 200, before the JWT is verified: CCP
+ * may rotate it on every refresh, so a verification outage must not lose it.
+ *
+ * A refusal from the SSO deletes the token: `invalid_grant` (revoked) or a new owner throws
+ * TokenInvalidError / OwnerChangedError (the ownership goes with the last token); any other final
+ * refusal (expired, retired scope, another app's token) throws TokenRefusedError, notifies the owner
+ * and keeps the ownership. An unreachable or rate-limiting SSO throws SsoUnavailableError and
+ * changes nothing; refused client credentials pause every refresh (sso-throttle.server.ts).
  */
 export async function validAccessToken(db: Kysely<DB>, settings: Settings, tokenId: number, actor: Actor): Promise<{ accessToken: string; token: EsiToken }> {
   const box = SecretBox.fromSettings(settings);
@@ -100,32 +113,74 @@ export async function validAccessToken(db: Kysely<DB>, settings: Settings, token
     await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, "expired token without refresh token"));
     throw new TokenInvalidError("the token has expired and cannot be refreshed");
   }
-  let refreshed;
-  let claims;
+  const outcome = await db.transaction().execute((trx) => refreshLocked(trx, db, settings, box, tokenId, actor));
+  if (outcome.kind === "fresh") return { accessToken: box.decrypt(outcome.token.access_token), token: outcome.token };
+  if (outcome.kind === "refused") return afterRefusal(db, settings, outcome.token, outcome.error);
+  let claims: EveTokenClaims;
   try {
-    refreshed = await refreshAccessToken(settings, box.decrypt(token.refresh_token));
-    claims = await verifyAccessToken(settings, refreshed.accessToken);
-    if (claims.ownerHash !== token.character_owner_hash) throw new OwnerChangedError("the character changed owner");
+    claims = await verifyAccessToken(settings, outcome.accessToken);
+    if (claims.ownerHash !== outcome.token.character_owner_hash) throw new OwnerChangedError("the character changed owner");
   } catch (error) {
     if (error instanceof TokenInvalidError) {
-      await db.transaction().execute((trx) => deleteToken(trx, token.id, actor, error.message));
+      await db.transaction().execute((trx) => deleteToken(trx, tokenId, actor, error.message));
+    } else {
+      // Not verified (the key set is down, say): keep the new refresh token, but make the next use refresh again.
+      await db.updateTable("esi_tokens").set({ refreshed_at: outcome.token.refreshed_at }).where("id", "=", tokenId).execute();
     }
     throw error;
   }
-  const now = new Date();
-  await db
+  await db.updateTable("esi_tokens").set({ character_name: claims.characterName }).where("id", "=", tokenId).execute();
+  const updated = await db.selectFrom("esi_tokens").selectAll().where("id", "=", tokenId).executeTakeFirstOrThrow();
+  return { accessToken: outcome.accessToken, token: updated };
+}
+
+type RefreshOutcome = { kind: "fresh"; token: EsiToken } | { kind: "refreshed"; token: EsiToken; accessToken: string } | { kind: "refused"; token: EsiToken; error: unknown };
+
+/** Inside the transaction holding the token's row lock: refresh unless another process just did. */
+async function refreshLocked(trx: Transaction<DB>, db: Kysely<DB>, settings: Settings, box: SecretBox, tokenId: number, actor: Actor): Promise<RefreshOutcome> {
+  const token = await trx.selectFrom("esi_tokens").selectAll().where("id", "=", tokenId).forUpdate().executeTakeFirst();
+  if (!token) throw new TokenInvalidError("the token was deleted meanwhile");
+  if (!tokenExpired(token, settings)) return { kind: "fresh", token };
+  await acquireRefreshSlot(db, settings);
+  let refreshed;
+  try {
+    refreshed = await refreshAccessToken(settings, box.decrypt(token.refresh_token!));
+  } catch (error) {
+    if (error instanceof TokenInvalidError) {
+      if (error instanceof TokenRefusedError) await deleteTokenOnly(trx, token, actor, error.message);
+      else await deleteToken(trx, token.id, actor, error.message);
+    }
+    return { kind: "refused", token, error };
+  }
+  await trx
     .updateTable("esi_tokens")
     .set({
       access_token: box.encrypt(refreshed.accessToken),
       refresh_token: refreshed.refreshToken ? box.encrypt(refreshed.refreshToken) : token.refresh_token,
       key_id: box.keyId,
-      refreshed_at: now,
-      character_name: claims.characterName,
+      refreshed_at: new Date(),
     })
     .where("id", "=", token.id)
     .execute();
-  const updated = await db.selectFrom("esi_tokens").selectAll().where("id", "=", token.id).executeTakeFirstOrThrow();
-  return { accessToken: refreshed.accessToken, token: updated };
+  return { kind: "refreshed", token, accessToken: refreshed.accessToken };
+}
+
+/** After the lock is released: pauses and notifications, then the error for the caller. */
+async function afterRefusal(db: Kysely<DB>, settings: Settings, token: EsiToken, error: unknown): Promise<never> {
+  if (error instanceof SsoConfigError) await pauseForRefusedClient(db, settings);
+  if (error instanceof SsoRateLimitedError) await pauseRefreshes(db, error.retryAt, "429 Retry-After");
+  if (error instanceof TokenRefusedError && token.user_id !== null) {
+    const t = serverT(settings.LANGUAGE_CODE);
+    const params = { character: token.character_name, reason: error.message.replace(/^refresh refused: /, "") };
+    await notifyUser(db, token.user_id, { title: t("eve.notify.tokenRefused.title", params), message: t("eve.notify.tokenRefused.message", params), level: "warning" }, settings.NOTIFICATIONS_MAX_PER_USER);
+  }
+  throw error;
+}
+
+/** Deletes one token and nothing else (the ownership stays), with an audit row. */
+async function deleteTokenOnly(db: Executor, token: EsiToken, actor: Actor, reason: string) {
+  await db.deleteFrom("esi_tokens").where("id", "=", token.id).execute();
+  await writeAudit(db, actor, { action: "token.delete", targetType: "esi_token", targetId: token.id, before: { character_id: token.character_id, scopes: token.scopes }, reason });
 }
 
 /** The member deletes a token: revoked at the SSO (best effort) and removed here. */

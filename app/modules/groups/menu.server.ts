@@ -1,9 +1,9 @@
 /** The sidebar entries of group management ("Groups" 25, "Group Management" 50 with the pending-request badge). */
-import { registerMenuItems } from "../menu/registry";
+import type { MenuItem } from "../menu/types";
 import { getRuntime } from "../runtime.server";
 import { canManageGroups, pendingRequestsCount } from "./queries.server";
 
-registerMenuItems(
+export const groupsMenu: readonly MenuItem[] = [
   { id: "groups", label: "groups.menu.groups", to: "/groups", order: 25 },
   {
     id: "group-management",
@@ -13,4 +13,4 @@ registerMenuItems(
     visible: (user) => canManageGroups(getRuntime().db, user),
     badge: (user) => pendingRequestsCount(getRuntime().db, user),
   },
-);
+];

@@ -13,6 +13,8 @@ export interface Email {
   subject: string;
   text: string;
   html: string;
+  /** The user it is sent for: the outbox shows it to them (and to superusers) only. */
+  userId?: number | null;
 }
 
 export function usesOutbox(settings: Settings) {
@@ -21,7 +23,7 @@ export function usesOutbox(settings: Settings) {
 
 export async function sendEmail(db: Kysely<DB>, settings: Settings, email: Email) {
   if (usesOutbox(settings)) {
-    await db.insertInto("email_outbox").values({ to_address: email.to, subject: email.subject, text_body: email.text, html_body: email.html, created_at: new Date() }).execute();
+    await db.insertInto("email_outbox").values({ to_address: email.to, subject: email.subject, text_body: email.text, html_body: email.html, created_at: new Date(), user_id: email.userId ?? null }).execute();
     getLogger().info({ to: email.to, subject: email.subject }, "email kept in the outbox (no EMAIL_HOST)");
     return;
   }
@@ -38,6 +40,17 @@ export async function sendEmail(db: Kysely<DB>, settings: Settings, email: Email
   await transport.sendMail({ from: settings.DEFAULT_FROM_EMAIL, to: email.to, subject: email.subject, text: email.text, html: email.html });
 }
 
-export async function listOutbox(db: Kysely<DB>, limit = 50) {
-  return db.selectFrom("email_outbox").selectAll().orderBy("id", "desc").limit(limit).execute();
+/**
+ * The outbox as one visitor may see it: superusers everything; anyone else only the mail sent for
+ * their user id (logged in, or mid-registration) or to their own address; nobody else nothing.
+ */
+export async function listOutbox(db: Kysely<DB>, viewer: { all: true } | { userIds: number[]; emails: string[] }, limit = 50) {
+  let query = db.selectFrom("email_outbox").selectAll().orderBy("id", "desc").limit(limit);
+  if (!("all" in viewer)) {
+    if (!viewer.userIds.length && !viewer.emails.length) return [];
+    query = query.where((eb) =>
+      eb.or([...(viewer.userIds.length ? [eb("user_id", "in", viewer.userIds)] : []), ...(viewer.emails.length ? [eb("to_address", "in", viewer.emails)] : [])]),
+    );
+  }
+  return query.execute();
 }

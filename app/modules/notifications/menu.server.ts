@@ -1,4 +1,4 @@
 /** The sidebar entry for notifications (the unread count itself is on the bell in the top bar). */
-import { registerMenuItems } from "../menu/registry";
+import type { MenuItem } from "../menu/types";
 
-registerMenuItems({ id: "notifications", label: "notifications.nav", to: "/notifications", order: 15 });
+export const notificationsMenu: readonly MenuItem[] = [{ id: "notifications", label: "notifications.nav", to: "/notifications", order: 15 }];

@@ -5,14 +5,14 @@
  * Everything a member does with their own notifications (list, view, delete, mark read) is here
  * too; every function takes the owner's id, so another user's notification is simply not found.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { DB } from "../../../db/schema";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type { DB, NotificationsTable } from "../../../db/schema";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 const CHUNK = 5000;
 
-export type NotificationLevel = "info" | "success" | "warning" | "danger";
+export type NotificationLevel = NotificationsTable["level"];
 export const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ["danger", "warning", "info", "success"];
 
 const LEGACY_LEVELS: Record<string, NotificationLevel> = { CRITICAL: "danger", ERROR: "danger", WARN: "warning", WARNING: "warning", INFO: "info", DEBUG: "success" };
@@ -82,16 +82,9 @@ export async function unreadCount(db: Executor, userId: number) {
   return Number(row.n);
 }
 
-export interface NotificationRow {
-  id: number;
-  level: NotificationLevel;
-  title: string;
-  message: string;
-  viewed: boolean;
-  created_at: Date;
-}
-
 const COLUMNS = ["id", "level", "title", "message", "viewed", "created_at"] as const;
+
+export type NotificationRow = Pick<Selectable<NotificationsTable>, (typeof COLUMNS)[number]>;
 
 function toRow(row: { id: number; level: string; title: string; message: string; viewed: boolean | number; created_at: Date }): NotificationRow {
   return { ...row, level: normaliseLevel(row.level), viewed: Boolean(row.viewed) };

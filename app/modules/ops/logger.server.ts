@@ -16,3 +16,14 @@ export function getLogger(): pino.Logger {
   }
   return holder[LOGGER_KEY]!;
 }
+
+/** A path fit for the logs: secrets in paths (setup tokens, activation keys) are replaced. */
+export function loggablePath(path: string) {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Keep the raw path; the edge refuses it anyway.
+  }
+  return decoded.replace(/^\/(setup|account\/activate)\/[^/]+/, "/$1/[redacted]");
+}

@@ -1,3 +1,4 @@
-import { registerMenuItems } from "../menu/registry";
+/** The sidebar entry of the states list; the pages check the permission again. */
+import type { MenuItem } from "../menu/types";
 
-registerMenuItems({ id: "states", label: "nav.states", to: "/states", order: 700, permission: "authentication.view_state" });
+export const statesMenu: readonly MenuItem[] = [{ id: "states", label: "nav.states", to: "/states", order: 700, permission: "authentication.view_state" }];

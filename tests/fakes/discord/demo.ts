@@ -18,8 +18,9 @@ export function seedDemoDiscord(fake: FakeDiscord) {
   fake.addUser({ id: users.brannoc, username: "brannoc", globalName: "Brannoc" });
   fake.addUser({ id: users.carys, username: "carys.odaire", globalName: null });
   const seeded = fake.addGuild({ id: guildId, name: guildName, ownerId: users.owner });
-  fake.addRole(guildId, { name: "Server Booster", managed: true, position: 1 });
-  fake.addRole(guildId, { name: "Member", position: 2 });
+  fake.addRole(guildId, { name: "Server Booster", managed: true });
+  fake.addRole(guildId, { name: "Member" });
+  fake.moveRoleToTop(guildId, seeded.botRoleId);
   fake.setMembersIntent(true);
   return seeded;
 }

@@ -48,7 +48,11 @@ export class FakeRest {
     const r = (method: string, path: string, template: string, group: RouteGroup, run: Route["run"], bearer = false): Route => ({ method, pattern: new RegExp(`^${path}$`), template, group, run, bearer });
     this.routes = [
       r("GET", "/users/@me", "/users/@me", "me", ({ bearerUser }) => ({ status: 200, body: w.userJson(w.users.get(bearerUser!)!) }), true),
-      r("GET", G, "/guilds/{guild.id}", "guild", ({ params }) => ({ status: 200, body: w.guildJson(w.requireBotInGuild(params[0])) })),
+      r("GET", G, "/guilds/{guild.id}", "guild", ({ params, query }) => {
+        const guild = w.requireBotInGuild(params[0]);
+        const counts = query.get("with_counts") === "true" ? { approximate_member_count: guild.members.size, approximate_presence_count: 0 } : {};
+        return { status: 200, body: { ...w.guildJson(guild), ...counts } };
+      }),
       r("GET", `${G}/roles`, "/guilds/{guild.id}/roles", "roles", ({ params }) => ({ status: 200, body: [...w.requireBotInGuild(params[0]).roles.values()].map((x) => w.roleJson(x)) })),
       r("POST", `${G}/roles`, "/guilds/{guild.id}/roles", "role-create", ({ params, body }) => ({ status: 200, body: ops.createRole(w, params[0], body ?? {}) })),
       r("PATCH", `${G}/roles/(\\d+)`, "/guilds/{guild.id}/roles/{role.id}", "role-edit", ({ params, body }) => ({ status: 200, body: ops.modifyRole(w, params[0], params[1], body ?? {}) })),

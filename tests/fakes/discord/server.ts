@@ -40,6 +40,8 @@ export interface FakeDiscord {
   /** A guild with an owner, @everyone and the bot at the top with `botPermissions` (default the four AA needs). */
   addGuild(options: { id?: string; name: string; ownerId?: string; botPermissions?: bigint; botAtTop?: boolean }): SeedGuild;
   addRole(guildId: string, role: Partial<FakeRole> & { name: string }): FakeRole;
+  /** Like dragging a role to the top of the list in Discord's settings. */
+  moveRoleToTop(guildId: string, roleId: string): void;
   addMember(guildId: string, userId: string, member?: { nick?: string | null; roles?: string[] }): void;
   ban(guildId: string, userId: string): void;
   /** Adds `count` users and members fast (ids ascending from a fixed base); returns their ids. */
@@ -112,6 +114,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
       return { guildId: guild.id, ownerId: owner, botRoleId: botRole.id };
     },
     addRole: (guildId, role) => world.addRole(guildId, role),
+    moveRoleToTop: (guildId, roleId) => {
+      const guild = world.requireGuild(guildId);
+      const role = guild.roles.get(roleId);
+      if (!role) throw new Error(`fake discord: no role ${roleId}`);
+      role.position = world.maxPosition(guild) + 1;
+    },
     addMember: (guildId, userId, member) => void world.putMember(world.requireGuild(guildId), userId, { nick: member?.nick ?? null, roles: member?.roles ?? [] }),
     ban: (guildId, userId) => {
       const guild = world.requireGuild(guildId);

@@ -8,11 +8,18 @@
  * - Authenticated routes answer `Cache-Control: private, max-age=N`, public ones `public, max-age=N`.
  * - World changes are visible at once (real ESI would keep serving its cached copy until Expires).
  * - One error-limit window for the whole fake (real ESI keys it by client IP; tests all come from one address).
- * - Only the format of X-Compatibility-Date (or ?compatibility_date=) is checked: YYYY-MM-DD, else 400.
+ * - X-Compatibility-Date (or ?compatibility_date=) must be a date from MIN_COMPATIBILITY_DATE to ESI's today
+ *   (else 400); the answer carries the effective date and uses the schema of that date (esi-rules.ts).
+ * - Paths are the current OpenAPI ones, without a trailing slash; `/x/` is 404. The legacy versioned
+ *   style (`/latest/x/`, `/v4/x/`) is still routed, with its trailing slash.
+ * - Routes in a rate-limit group (character location, ship and online; status) send `X-Ratelimit-*`
+ *   instead of the error-limit headers, and answer 429 + Retry-After when their bucket is spent.
+ * - Bulk POSTs refuse duplicate ids (uniqueItems) and send ETag, Last-Modified and Cache-Control.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { httpDate, json, type FakeRequest, type Reply } from "./http";
 import type { SigningKeys } from "./keys";
+import { CHARACTER_TITLE_RENAMED, compatibilityDate, CORPORATION_ENLISTED_FACTION, DEFAULT_RATE_LIMIT_GROUPS, type RateLimitGroup, RateLimiter } from "./esi-rules";
 import { STATIONS, SYSTEMS, TYPES, type World } from "./world";
 
 export const ERROR_LIMIT_MESSAGE =
@@ -42,6 +49,9 @@ interface RouteContext {
   params: number[];
   body: unknown;
   auth: Auth | null;
+  /** The effective compatibility date (YYYY-MM-DD). */
+  compat: string;
+  now: number;
 }
 
 /** A handler answers either a value (200, JSON) or a complete Reply (errors). */
@@ -50,8 +60,10 @@ type Outcome = { value: unknown } | Reply;
 interface Route {
   method: "GET" | "POST";
   pattern: RegExp;
-  /** GET only: x-cached-seconds from the ESI spec. */
+  /** x-cached-seconds from the ESI spec (bulk POSTs: Cache-Control and ETag, no Expires). */
   cacheSeconds?: number;
+  /** Floating-window rate-limit group (spec C.3); such routes have no error-limit headers. */
+  rateLimitGroup?: string;
   scope?: string;
   /** Authenticated character routes: the token must belong to the character in the path (first parameter). */
   characterInPath?: boolean;
@@ -67,6 +79,25 @@ function compact<T extends object>(value: T): Partial<T> {
 
 function isIntArray(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v) && v > 0);
+}
+
+/** The checks of a bulk id body (spec C.4): non-empty ints, at most 1000, no duplicates (uniqueItems). */
+function badIdBody(body: unknown, what: string): Reply | null {
+  if (!isIntArray(body) || body.length === 0) return err(400, `Body must be a non-empty JSON array of ${what}`);
+  if (body.length > MAX_IDS) return err(400, `Too many IDs: at most ${MAX_IDS} are allowed`);
+  if (new Set(body).size !== body.length) return err(400, "Invalid body: items must be unique (uniqueItems)");
+  return null;
+}
+
+/** The character id in a bearer token (unverified: only to key rate-limit buckets), else "public". */
+function bucketKey(req: FakeRequest): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers["authorization"] ?? "")?.[1];
+  try {
+    const payload = JSON.parse(Buffer.from(token?.split(".")[1] ?? "", "base64url").toString("utf8")) as { azp?: string; sub?: string };
+    return `${payload.azp}:${String(payload.sub).split(":").pop()}`;
+  } catch {
+    return "public";
+  }
 }
 
 /** Deterministic character details, so that repeated answers (and their ETags) stay stable. */
@@ -89,6 +120,7 @@ export class FakeEsi {
   private readonly cacheState = new Map<string, { etag: string; lastModified: number }>();
   private readonly startTime: string;
   private readonly routes: Route[];
+  readonly limiter: RateLimiter;
 
   constructor(
     private readonly deps: {
@@ -97,8 +129,10 @@ export class FakeEsi {
       clock: () => number;
       errorLimit: number;
       errorWindowSeconds: number;
+      rateLimitGroups?: Record<string, RateLimitGroup>;
     },
   ) {
+    this.limiter = new RateLimiter({ ...DEFAULT_RATE_LIMIT_GROUPS, ...deps.rateLimitGroups });
     this.errorsLeft = deps.errorLimit;
     this.startTime = new Date(deps.clock()).toISOString().replace(/\.\d{3}Z$/, "Z");
     this.routes = this.buildRoutes();
@@ -107,6 +141,7 @@ export class FakeEsi {
   resetErrorLimit(): void {
     this.errorsLeft = this.deps.errorLimit;
     this.windowEnd = null;
+    this.limiter.reset();
   }
 
   async handle(req: FakeRequest): Promise<Reply> {
@@ -115,50 +150,65 @@ export class FakeEsi {
       this.windowEnd = now + this.deps.errorWindowSeconds * 1000;
       this.errorsLeft = this.deps.errorLimit;
     }
+    const compat = compatibilityDate(req.headers["x-compatibility-date"] ?? req.url.searchParams.get("compatibility_date"), now);
+    const group = this.match(req)?.route?.rateLimitGroup;
     let reply: Reply;
-    if (this.errorsLeft <= 0) {
-      reply = err(420, ERROR_LIMIT_MESSAGE);
+    let limitHeaders: Record<string, string>;
+    if (group) {
+      // Rate-limited routes: X-Ratelimit-* only, and errors there do not count against the error limit.
+      const key = bucketKey(req);
+      const limited = this.limiter.check(group, key, now);
+      reply = limited ?? (await this.dispatch(req, now, compat));
+      limitHeaders = limited ? {} : this.limiter.charge(group, key, reply.status, now);
     } else {
-      reply = await this.dispatch(req, now);
-      if (reply.status >= 400 && reply.status !== 420) this.errorsLeft -= 1;
+      if (this.errorsLeft <= 0) {
+        reply = err(420, ERROR_LIMIT_MESSAGE);
+      } else {
+        reply = await this.dispatch(req, now, compat);
+        if (reply.status >= 400 && reply.status !== 420) this.errorsLeft -= 1;
+      }
+      limitHeaders = {
+        "x-esi-error-limit-remain": String(Math.max(0, this.errorsLeft)),
+        "x-esi-error-limit-reset": String(Math.max(0, Math.ceil((this.windowEnd - now) / 1000))),
+      };
     }
     reply.headers = {
       ...reply.headers,
+      ...limitHeaders,
+      ...("date" in compat ? { "x-compatibility-date": compat.date } : {}),
       "access-control-allow-origin": "*",
       "x-esi-request-id": randomUUID(),
-      "x-esi-error-limit-remain": String(Math.max(0, this.errorsLeft)),
-      "x-esi-error-limit-reset": String(Math.max(0, Math.ceil((this.windowEnd - now) / 1000))),
     };
     return reply;
   }
 
-  private async dispatch(req: FakeRequest, now: number): Promise<Reply> {
+  private match(req: FakeRequest): { route: Route; params: number[] } | { route: null; pathExists: boolean } | null {
     const path = normalise(req.url.pathname);
-    const compat = req.headers["x-compatibility-date"] ?? req.url.searchParams.get("compatibility_date");
-    if (compat != null && (!/^\d{4}-\d{2}-\d{2}$/.test(compat) || Number.isNaN(Date.parse(compat)))) {
-      return err(400, `Invalid compatibility date: ${compat}`);
-    }
-
-    const fault = this.fault;
-    if (fault && (!fault.path || fault.path.test(path) || fault.path.test(req.url.pathname))) {
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) this.fault = null;
-      return json(fault.status, FAULT_BODIES[fault.status]);
-    }
-
+    if (path === null) return null;
     const method = req.method === "HEAD" ? "GET" : req.method;
-    let matched: { route: Route; params: number[] } | null = null;
     let pathExists = false;
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
       pathExists = true;
-      if (route.method === method) {
-        matched = { route, params: m.slice(1).map(Number) };
-        break;
-      }
+      if (route.method === method) return { route, params: m.slice(1).map(Number) };
     }
-    if (!matched) return pathExists ? err(405, "Method not allowed") : err(404, "Not found");
+    return { route: null, pathExists };
+  }
+
+  private async dispatch(req: FakeRequest, now: number, compat: { date: string } | { error: string }): Promise<Reply> {
+    if ("error" in compat) return err(400, compat.error);
+    const path = normalise(req.url.pathname);
+
+    const fault = this.fault;
+    if (fault && (!fault.path || (path !== null && fault.path.test(path)) || fault.path.test(req.url.pathname))) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.fault = null;
+      return json(fault.status, FAULT_BODIES[fault.status]);
+    }
+
+    const matched = this.match(req);
+    if (!matched || !matched.route) return matched?.pathExists ? err(405, "Method not allowed") : err(404, "Not found");
     const { route, params } = matched;
 
     let auth: Auth | null = null;
@@ -177,12 +227,12 @@ export class FakeEsi {
       }
     }
 
-    const outcome = route.handle({ params, body, auth });
+    const outcome = route.handle({ params, body, auth, compat: compat.date, now });
     if ("status" in outcome) return outcome;
     const text = JSON.stringify(outcome.value);
     const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
-    if (route.method === "POST") return { status: 200, headers, body: text };
-    return this.cached(req, path, text, route, now, headers);
+    const cacheKey = route.method === "POST" ? `${path} ${req.body}` : `${path} ${compat.date}`;
+    return this.cached(req, cacheKey, text, route, now, headers);
   }
 
   /** ESI's cache headers on a 200, or a bodiless 304 when If-None-Match carries the current ETag. */
@@ -194,10 +244,10 @@ export class FakeEsi {
       this.cacheState.set(path, state);
     }
     const seconds = route.cacheSeconds ?? 0;
-    const cacheHeaders = {
+    const cacheHeaders: Record<string, string> = {
       etag,
       "last-modified": httpDate(state.lastModified),
-      expires: httpDate(now + seconds * 1000),
+      ...(route.method === "GET" ? { expires: httpDate(now + seconds * 1000) } : {}),
       "cache-control": `${route.scope ? "private" : "public"}, max-age=${seconds}`,
     };
     const ifNoneMatch = req.headers["if-none-match"];
@@ -229,11 +279,12 @@ export class FakeEsi {
     return [
       {
         method: "GET",
-        pattern: /^\/characters\/(\d+)\/$/,
+        pattern: /^\/characters\/(\d+)$/,
         cacheSeconds: 86400,
-        handle: ({ params: [id] }) => {
+        handle: ({ params: [id], compat }) => {
           const c = w.characters.get(id);
           if (!c) return err(404, "Character not found");
+          const titleKey = compat >= CHARACTER_TITLE_RENAMED ? "corporation_title" : "title";
           const aff = w.affiliation(id)!;
           const details = characterDetails(id);
           return {
@@ -248,17 +299,21 @@ export class FakeEsi {
               name: c.name,
               race_id: details.race_id,
               security_status: 0,
+              [titleKey]: c.title,
             }),
           };
         },
       },
       {
         method: "POST",
-        pattern: /^\/characters\/affiliation\/$/,
+        pattern: /^\/characters\/affiliation$/,
+        cacheSeconds: 3600,
         handle: ({ body }) => {
-          if (!isIntArray(body) || body.length === 0) return err(400, "Body must be a non-empty JSON array of character IDs");
-          if (body.length > MAX_IDS) return err(400, `Too many IDs: at most ${MAX_IDS} are allowed`);
-          const rows = [...new Set(body)].flatMap((id) => {
+          const bad = badIdBody(body, "character IDs");
+          if (bad) return bad;
+          // Real ESI leaves out biomassed and some pre-2010 characters (esi-issues #527, #340).
+          const rows = (body as number[]).flatMap((id) => {
+            if (w.characters.get(id)?.missingFromAffiliation) return [];
             const aff = w.affiliation(id);
             return aff ? [compact({ character_id: id, corporation_id: aff.corporationId, alliance_id: aff.allianceId, faction_id: aff.factionId })] : [];
           });
@@ -267,7 +322,8 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/characters\/(\d+)\/location\/$/,
+        pattern: /^\/characters\/(\d+)\/location$/,
+        rateLimitGroup: "char-location",
         cacheSeconds: 5,
         scope: "esi-location.read_location.v1",
         characterInPath: true,
@@ -275,7 +331,8 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/characters\/(\d+)\/ship\/$/,
+        pattern: /^\/characters\/(\d+)\/ship$/,
+        rateLimitGroup: "char-location",
         cacheSeconds: 5,
         scope: "esi-location.read_ship_type.v1",
         characterInPath: true,
@@ -283,7 +340,8 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/characters\/(\d+)\/online\/$/,
+        pattern: /^\/characters\/(\d+)\/online$/,
+        rateLimitGroup: "char-location",
         cacheSeconds: 60,
         scope: "esi-location.read_online.v1",
         characterInPath: true,
@@ -291,24 +349,26 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/corporations\/(\d+)\/$/,
+        pattern: /^\/corporations\/(\d+)$/,
         cacheSeconds: 3600,
-        handle: ({ params: [id] }) => {
+        handle: ({ params: [id], compat }) => {
           const c = w.corporations.get(id);
           if (!c) return err(404, "Corporation not found");
           const members = w.corporationMembers(id);
           const ceo = c.ceoId ?? members[0] ?? 1;
+          // 2026-07-21: faction_id → enlisted_faction_id, ceo_id optional (absent without a CEO), tax_rate → tax_rates.
+          const dated = compat >= CORPORATION_ENLISTED_FACTION;
           return {
             value: compact({
               alliance_id: c.allianceId,
-              ceo_id: ceo,
+              ceo_id: dated ? (c.ceoId ?? members[0]) : ceo,
               creator_id: ceo,
               date_founded: "2016-05-10T09:00:00Z",
               description: "",
-              faction_id: c.factionId,
+              [dated ? "enlisted_faction_id" : "faction_id"]: c.factionId,
               member_count: c.memberCount ?? members.length,
               name: c.name,
-              tax_rate: 0.1,
+              ...(dated ? { tax_rates: [{ rate: 0.1, type: "default" }] } : { tax_rate: 0.1 }),
               ticker: c.ticker,
               url: "",
               war_eligible: true,
@@ -318,7 +378,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/corporations\/(\d+)\/members\/$/,
+        pattern: /^\/corporations\/(\d+)\/members$/,
         cacheSeconds: 3600,
         scope: "esi-corporations.read_corporation_membership.v1",
         handle: ({ params: [id], auth }) => {
@@ -329,7 +389,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/alliances\/(\d+)\/$/,
+        pattern: /^\/alliances\/(\d+)$/,
         cacheSeconds: 3600,
         handle: ({ params: [id] }) => {
           const a = w.alliances.get(id);
@@ -354,24 +414,28 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/alliances\/(\d+)\/corporations\/$/,
+        pattern: /^\/alliances\/(\d+)\/corporations$/,
         cacheSeconds: 3600,
         handle: ({ params: [id] }) => (w.alliances.has(id) ? { value: w.allianceCorporations(id) } : err(404, "Alliance not found")),
       },
       {
         method: "POST",
-        pattern: /^\/universe\/names\/$/,
-        handle: ({ body }) => {
-          if (!isIntArray(body) || body.length === 0) return err(400, "Body must be a non-empty JSON array of IDs");
-          if (body.length > MAX_IDS) return err(400, `Too many IDs: at most ${MAX_IDS} are allowed`);
-          const resolved = [...new Set(body)].map((id) => w.resolveId(id));
-          if (resolved.some((r) => r === null)) return err(404, "Ensure all IDs are valid before resolving.");
+        pattern: /^\/universe\/names$/,
+        cacheSeconds: 3600,
+        handle: ({ body, now }) => {
+          const bad = badIdBody(body, "IDs");
+          if (bad) return bad;
+          const resolved = (body as number[]).map((id) => w.resolveId(id));
+          // A character younger than about an hour is not resolvable yet (esi-issues #1086): the whole batch 404s.
+          const young = (body as number[]).some((id) => (w.characters.get(id)?.createdAt ?? -Infinity) > now - 3_600_000);
+          if (young || resolved.some((r) => r === null)) return err(404, "Ensure all IDs are valid before resolving.");
           return { value: resolved };
         },
       },
       {
         method: "POST",
-        pattern: /^\/universe\/ids\/$/,
+        pattern: /^\/universe\/ids$/,
+        cacheSeconds: 3600,
         handle: ({ body }) => {
           if (!Array.isArray(body) || body.length === 0 || !body.every((n) => typeof n === "string" && n.length > 0)) {
             return err(400, "Body must be a non-empty JSON array of names");
@@ -382,7 +446,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/universe\/factions\/$/,
+        pattern: /^\/universe\/factions$/,
         cacheSeconds: 86400,
         handle: () => ({
           value: [...w.factions.values()].map((f) =>
@@ -402,7 +466,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/universe\/structures\/(\d+)\/$/,
+        pattern: /^\/universe\/structures\/(\d+)$/,
         cacheSeconds: 3600,
         scope: "esi-universe.read_structures.v1",
         handle: ({ params: [id] }) => {
@@ -414,7 +478,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/universe\/systems\/(\d+)\/$/,
+        pattern: /^\/universe\/systems\/(\d+)$/,
         cacheSeconds: 86400,
         handle: ({ params: [id] }) => {
           const s = SYSTEMS.get(id);
@@ -423,7 +487,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/universe\/stations\/(\d+)\/$/,
+        pattern: /^\/universe\/stations\/(\d+)$/,
         cacheSeconds: 86400,
         handle: ({ params: [id] }) => {
           const s = STATIONS.get(id);
@@ -432,7 +496,7 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/universe\/types\/(\d+)\/$/,
+        pattern: /^\/universe\/types\/(\d+)$/,
         cacheSeconds: 86400,
         handle: ({ params: [id] }) => {
           const t = TYPES.get(id);
@@ -441,17 +505,22 @@ export class FakeEsi {
       },
       {
         method: "GET",
-        pattern: /^\/status\/$/,
+        pattern: /^\/status$/,
         cacheSeconds: 30,
+        rateLimitGroup: "status",
         handle: () => ({ value: { players: 20000 + w.characters.size, server_version: "2796521", start_time: this.startTime } }),
       },
     ];
   }
 }
 
-/** `/latest/x`, `/legacy/x`, `/v4/x` and `/x` are the same route; the trailing slash is optional. */
-function normalise(pathname: string): string {
-  let path = pathname.replace(/^\/(?:latest|legacy|dev|v\d+)(?=\/)/, "");
-  if (!path.endsWith("/")) path += "/";
-  return path;
+/**
+ * The route of a path: `/x` (the current OpenAPI form), or the legacy versioned `/latest/x/`,
+ * `/v4/x/` (slash optional there). An unversioned `/x/` is no route (null): real ESI documents none.
+ */
+function normalise(pathname: string): string | null {
+  const legacy = /^\/(?:latest|legacy|dev|v\d+)(?=\/)/.exec(pathname);
+  if (legacy) return pathname.slice(legacy[0].length).replace(/(.)\/$/, "$1");
+  if (pathname.length > 1 && pathname.endsWith("/")) return null;
+  return pathname;
 }

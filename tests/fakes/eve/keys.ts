@@ -7,7 +7,8 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTPayload } from "jose";
 
 export const INITIAL_KID = "JWT-Signature-Key";
-export const ISSUERS = ["https://login.eveonline.com", "login.eveonline.com"];
+/** The issuer spellings: in tokens (current, older bare host) and in CCP's prose (with a slash). */
+export const ISSUERS = ["https://login.eveonline.com", "login.eveonline.com", "https://login.eveonline.com/"];
 
 interface SigningKey {
   kid: string;

@@ -3,6 +3,7 @@
  * one set of signing keys and one request log.
  */
 import { FakeEsi, type EsiFault } from "./esi";
+import type { RateLimitGroup } from "./esi-rules";
 import { serve, type RequestRecord, type RunningServer } from "./http";
 import { ISSUERS, SigningKeys } from "./keys";
 import { FakeSso, type NextLogin, type RegisteredClient } from "./sso";
@@ -13,12 +14,16 @@ export interface FakeEveOptions {
   ssoPort?: number;
   esiPort?: number;
   clients: RegisteredClient[];
-  /** iss claim: "https://login.eveonline.com" (default) or the older bare "login.eveonline.com". */
-  issuerStyle?: "https" | "bare";
+  /** iss claim: "https://login.eveonline.com" (default), the older bare "login.eveonline.com", or "https://login.eveonline.com/" as CCP's docs write it. */
+  issuerStyle?: "https" | "bare" | "slash";
   /** Default true: every refresh returns a new refresh token and the old one becomes invalid_grant. */
   rotateRefreshTokens?: boolean;
   errorLimit?: number;
   errorWindowSeconds?: number;
+  /** Sizes of ESI's rate-limit groups ("char-location", "status"); defaults in esi-rules.ts. */
+  rateLimitGroups?: Record<string, RateLimitGroup>;
+  /** Refresh tokens expire this long after issue (default: never, as CCP documents). */
+  refreshTokenLifetimeSeconds?: number;
   /** Base clock in ms (default Date.now); advanceClock() adds its offset on top. */
   now?: () => number;
   /** Extension: salt of the owner hashes. The default is fixed, so hashes survive a restart of the fake. */
@@ -40,6 +45,8 @@ export interface FakeEve {
   setCharacterCorporation(characterId: number, corporationId: number): void;
   setCorporationAlliance(corporationId: number, allianceId: number | null): void;
   transferCharacter(characterId: number, toAccountId: string): void;
+  /** The player deleted the character: Doomheim (1000001), and no longer in affiliation answers. */
+  biomassCharacter(characterId: number): void;
   ownerHash(characterId: number): string;
   listAccounts(): { accountId: string; label: string; characters: { id: number; name: string }[] }[];
   /** Extension: add or replace a player structure (dockingDenied → 403 on /universe/structures/{id}/). */
@@ -56,6 +63,14 @@ export interface FakeEve {
   now(): number;
   rotateSigningKey(): void;
   setSsoDown(down: boolean): void;
+  /** The token endpoint answers 429 + Retry-After (null: normal again). */
+  setTokenRateLimit(retryAfterSeconds: number | null): void;
+  /** JWKS trouble: an error status, or a delay in ms (null: normal again). */
+  setJwksFault(fault: { status?: number; delayMs?: number } | null): void;
+  /** Refresh tokens of the character are expired from now on (invalid_token). */
+  expireRefreshTokens(characterId: number): void;
+  /** Refreshing a grant holding this scope is refused with invalid_scope. */
+  retireScope(scope: string): void;
   setEsiFault(fault: EsiFault | null): void;
   resetErrorLimit(): void;
   requests: RequestRecord[];
@@ -79,10 +94,11 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
     keys,
     clock,
     clients,
-    issuer: options.issuerStyle === "bare" ? ISSUERS[1] : ISSUERS[0],
+    issuer: ISSUERS[{ https: 0, bare: 1, slash: 2 }[options.issuerStyle ?? "https"]],
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds,
   });
-  const esi = new FakeEsi({ world, keys, clock, errorLimit: options.errorLimit ?? 100, errorWindowSeconds: options.errorWindowSeconds ?? 60 });
+  const esi = new FakeEsi({ world, keys, clock, errorLimit: options.errorLimit ?? 100, errorWindowSeconds: options.errorWindowSeconds ?? 60, rateLimitGroups: options.rateLimitGroups });
 
   const ssoServer = await serve({ service: "sso", host, port: options.ssoPort ?? 0, log: requests, maxLog, clock, handle: (r) => sso.handle(r) });
   let esiServer: RunningServer;
@@ -108,6 +124,7 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
     setCharacterCorporation: (characterId, corporationId) => world.setCharacterCorporation(characterId, corporationId),
     setCorporationAlliance: (corporationId, allianceId) => world.setCorporationAlliance(corporationId, allianceId),
     transferCharacter: (characterId, toAccountId) => world.transferCharacter(characterId, toAccountId),
+    biomassCharacter: (characterId) => world.biomassCharacter(characterId),
     ownerHash: (characterId) => world.ownerHash(characterId),
     listAccounts: () => world.listAccounts(),
     addStructure: (s) => world.addStructure(s),
@@ -128,6 +145,14 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
     setSsoDown: (down) => {
       sso.down = down;
     },
+    setTokenRateLimit: (retryAfter) => {
+      sso.faults.tokenRateLimit = retryAfter === null ? null : { retryAfter };
+    },
+    setJwksFault: (fault) => {
+      sso.faults.jwks = fault;
+    },
+    expireRefreshTokens: (characterId) => sso.expireRefreshTokens(characterId),
+    retireScope: (scope) => void sso.faults.retiredScopes.add(scope),
     setEsiFault: (fault) => {
       // A /g or /y pattern would keep lastIndex between requests and match only every other time.
       const path = fault?.path ? new RegExp(fault.path.source, fault.path.flags.replace(/[gy]/g, "")) : undefined;

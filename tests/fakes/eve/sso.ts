@@ -39,6 +39,8 @@ interface RefreshToken {
   scopes: string[];
   /** Obtained through PKCE without a secret: may then be refreshed with client_id alone, like a native app. */
   publicClient: boolean;
+  /** Fake-clock ms after which the token is refused with invalid_token "The refresh token is expired.". */
+  expiresAt?: number;
 }
 
 interface AuthorizeRequest {
@@ -75,10 +77,21 @@ function splitScopes(value: string | null): string[] {
   return (value ?? "").split(/\s+/).filter(Boolean);
 }
 
+/** Switches for SSO trouble in tests (each null/empty when off). */
+export interface SsoFaults {
+  /** The token endpoint answers 429 with this Retry-After (seconds), as CCP does after too many failed requests. */
+  tokenRateLimit: { retryAfter: number } | null;
+  /** The JWKS endpoint answers this status, or hangs this long (ms) before answering. */
+  jwks: { status?: number; delayMs?: number } | null;
+  /** Scopes CCP has retired: refreshing a grant that holds one is invalid_scope. */
+  retiredScopes: Set<string>;
+}
+
 export class FakeSso {
   baseUrl = "";
   down = false;
   nextLogin: NextLogin = null;
+  readonly faults: SsoFaults = { tokenRateLimit: null, jwks: null, retiredScopes: new Set() };
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly refreshTokens = new Map<string, RefreshToken>();
 
@@ -90,6 +103,8 @@ export class FakeSso {
       clients: RegisteredClient[];
       issuer: string;
       rotateRefreshTokens: boolean;
+      /** Lifetime of new refresh tokens (undefined: they never expire, as CCP documents). */
+      refreshTokenLifetimeSeconds?: number;
     },
   ) {}
 
@@ -101,7 +116,7 @@ export class FakeSso {
         : json(503, { error: "temporarily_unavailable", error_description: "The service is unavailable" });
     }
     if (path === "/.well-known/oauth-authorization-server") return json(200, this.metadata());
-    if (path === "/oauth/jwks") return json(200, this.deps.keys.jwks());
+    if (path === "/oauth/jwks") return this.jwks();
     if (AUTHORIZE_PATHS.has(path)) {
       // Only GET: a HEAD probe must not consume the queued setNextLogin choice.
       if (req.method === "GET") return this.authorizeGet(req.url.searchParams);
@@ -112,6 +127,13 @@ export class FakeSso {
     if (path === "/v2/oauth/revoke" && req.method === "POST") return this.revoke(req);
     if (path === "/v2/oauth/verify" || path === "/oauth/verify") return this.verify(req);
     return json(404, { error: "not_found", error_description: `No route for ${req.method} ${path}` });
+  }
+
+  private async jwks(): Promise<Reply> {
+    const fault = this.faults.jwks;
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) return json(fault.status, { error: "jwks unavailable" });
+    return json(200, this.deps.keys.jwks());
   }
 
   metadata() {
@@ -292,6 +314,10 @@ to
     if (type !== "application/x-www-form-urlencoded") {
       return oauthError(400, "unsupported_grant_type", "Grant type None is not supported.");
     }
+    if (this.faults.tokenRateLimit) {
+      const retryAfter = String(this.faults.tokenRateLimit.retryAfter);
+      return oauthError(429, "too_many_requests", "Too many failed token requests", { "retry-after": retryAfter });
+    }
     const form = new URLSearchParams(req.body);
     const grantType = form.get("grant_type");
     if (grantType !== "authorization_code" && grantType !== "refresh_token") {
@@ -327,9 +353,13 @@ to
     const token = form.get("refresh_token");
     if (!token) return oauthError(400, "invalid_request", "Missing refresh_token");
     const entry = this.refreshTokens.get(token);
-    // Another client's token is rejected like an unknown one (sso-issues #55).
-    if (!entry || entry.clientId !== client.clientId) return oauthError(400, "invalid_grant", "Invalid refresh token. Token missing/expired.");
+    if (!entry) return oauthError(400, "invalid_grant", "Invalid refresh token. Token missing/expired.");
+    // Another application's token (sso-issues #55), in the real SSO's wording.
+    if (entry.clientId !== client.clientId) return oauthError(400, "invalid_token", "The refresh token does not match the client specified.");
     if (!confidential && !entry.publicClient) return invalidClient("Client secret required");
+    if (entry.expiresAt !== undefined && this.deps.clock() >= entry.expiresAt) return oauthError(400, "invalid_token", "The refresh token is expired.");
+    const retired = entry.scopes.filter((s) => this.faults.retiredScopes.has(s));
+    if (retired.length) return oauthError(400, "invalid_scope", `The following scopes are not valid: ${retired.join(" ")}`);
     const requested = splitScopes(form.get("scope"));
     if (requested.some((s) => !entry.scopes.includes(s))) return oauthError(400, "invalid_scope", "Requested scopes exceed the granted scopes");
     let next = token;
@@ -344,7 +374,9 @@ to
   private newRefreshToken(entry: RefreshToken): string {
     // Standard base64 (with + / =) like the real tokens, so clients that forget to form-encode them break here too.
     const token = randomBytes(18).toString("base64");
-    this.refreshTokens.set(token, { ...entry, scopes: [...entry.scopes] });
+    const lifetime = this.deps.refreshTokenLifetimeSeconds;
+    const expiresAt = entry.expiresAt ?? (lifetime === undefined ? undefined : this.deps.clock() + lifetime * 1000);
+    this.refreshTokens.set(token, { ...entry, scopes: [...entry.scopes], expiresAt });
     return token;
   }
 
@@ -388,6 +420,13 @@ to
     const token = form.get("token");
     if (token && this.refreshTokens.get(token)?.clientId === auth.client.clientId) this.refreshTokens.delete(token);
     return { status: 200, headers: { "cache-control": "no-store" } };
+  }
+
+  /** Every refresh token of the character expires now (invalid_token "The refresh token is expired."). */
+  expireRefreshTokens(characterId: number): void {
+    for (const entry of this.refreshTokens.values()) {
+      if (entry.characterId === characterId) entry.expiresAt = this.deps.clock();
+    }
   }
 
   revokeCharacterTokens(characterId: number): void {

@@ -36,7 +36,16 @@ export interface Character {
   corporationId: number;
   accountId: string;
   factionId?: number | null;
+  /** Corporation title (`title`, renamed `corporation_title` from compatibility date 2026-06-09). */
+  title?: string;
+  /** Creation time (fake clock, ms): `/universe/names` 404s a batch holding a character younger than an hour. */
+  createdAt?: number;
+  /** Left out of `/characters/affiliation` answers, as real ESI does with some pre-2010 characters. */
+  missingFromAffiliation?: boolean;
 }
+
+/** Doomheim, the NPC corporation of biomassed (deleted) characters. */
+export const DOOMHEIM = { id: 1000001, name: "Doomheim", ticker: "666" };
 
 export interface Account {
   accountId: string;
@@ -146,6 +155,15 @@ export class World {
   setCorporationAlliance(corporationId: number, allianceId: number | null): void {
     if (allianceId != null) this.requireAlliance(allianceId);
     this.requireCorporation(corporationId).allianceId = allianceId;
+  }
+
+  /** The player deleted the character: it moves to Doomheim and drops out of affiliation answers. */
+  biomassCharacter(characterId: number): void {
+    if (!this.corporations.has(DOOMHEIM.id)) this.addCorporation({ ...DOOMHEIM, memberCount: 0, ceoId: 1 });
+    const c = this.requireCharacter(characterId);
+    c.corporationId = DOOMHEIM.id;
+    c.factionId = null;
+    c.missingFromAffiliation = true;
   }
 
   transferCharacter(characterId: number, toAccountId: string): void {

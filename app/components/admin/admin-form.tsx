@@ -96,9 +96,9 @@ export function AdminFields({ fields, values, options, errors, disabled }: { fie
 }
 
 /** Tabs of one object: change, history, delete. */
-export function AdminTabs({ base, active, canDelete }: { base: string; active: "change" | "history" | "delete"; canDelete: boolean }) {
+export function AdminTabs({ base, active, canDelete }: { base: string; active: "change" | "history" | "delete" | "sessions"; canDelete: boolean }) {
   const { t } = useTranslation();
-  const tab = (to: string, key: "change" | "history" | "delete", label: string) => (
+  const tab = (to: string, key: "change" | "history" | "delete" | "sessions", label: string) => (
     <Link to={to} className={`rounded-md px-3 py-1 text-sm ${active === key ? "bg-sky-700 text-white" : "bg-slate-200 dark:bg-slate-800"}`} data-testid={`admin-tab-${key}`}>
       {label}
     </Link>
@@ -107,6 +107,7 @@ export function AdminTabs({ base, active, canDelete }: { base: string; active: "
     <nav className="flex gap-2" aria-label={t("admin.tabs.label")}>
       {tab(base, "change", t("admin.tabs.change"))}
       {tab(`${base}/history`, "history", t("admin.tabs.history"))}
+      {base.startsWith("/admin/users/") ? tab(`${base}/sessions`, "sessions", t("admin.tabs.sessions")) : null}
       {canDelete ? tab(`${base}/delete`, "delete", t("admin.tabs.delete")) : null}
     </nav>
   );

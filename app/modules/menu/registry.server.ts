@@ -1,0 +1,56 @@
+/**
+ * The sidebar menu, built in one place from one list of sources. Nothing registers itself at import
+ * time: a feature, a service connector or an app exports its entries (`MenuItem[]`) and gets one
+ * line in `menuSources`. See docs/conventions.md.
+ */
+import { groupsMenu } from "../groups/menu.server";
+import { notificationsMenu } from "../notifications/menu.server";
+import { permissionsAuditMenu } from "../permissions-audit/menu.server";
+import { servicesMenu } from "../services/menu.server";
+import { statesMenu } from "../states/menu.server";
+import type { MenuItem, MenuUser } from "./types";
+
+export type { MenuItem, MenuUser } from "./types";
+
+/** The site's own entries (the account pages, the audit log and the admin). */
+const coreMenu: readonly MenuItem[] = [
+  { id: "dashboard", label: "nav.dashboard", to: "/dashboard", order: 10 },
+  { id: "characters", label: "nav.characters", to: "/account/characters", order: 20 },
+  { id: "tokens", label: "nav.tokens", to: "/account/tokens", order: 30 },
+  { id: "audit", label: "nav.audit", to: "/audit", order: 900, permission: "audit.view_auditentry" },
+  { id: "admin", label: "nav.admin", to: "/admin", order: 1000, staffOnly: true },
+];
+
+/**
+ * Every source of sidebar entries, by module. The services registry (app/connectors) and the apps
+ * registry plug in here with one line each (`services: servicesMenu`, `apps: appsMenu`).
+ */
+export const menuSources = {
+  core: coreMenu,
+  notifications: notificationsMenu,
+  groups: groupsMenu,
+  states: statesMenu,
+  "permissions-audit": permissionsAuditMenu,
+  services: servicesMenu,
+} satisfies Record<string, readonly MenuItem[]>;
+
+/** The whole menu in sidebar order; an id used twice is a programming error. */
+export function buildMenu(sources: Record<string, readonly MenuItem[]>): readonly MenuItem[] {
+  const items = Object.values(sources).flat();
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item.id)) throw new Error(`menu item "${item.id}" is declared twice`);
+    seen.add(item.id);
+  }
+  return items.sort((a, b) => a.order - b.order);
+}
+
+export const menuItems = buildMenu(menuSources);
+
+/** The entries this user may see, with their badges. */
+export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems) {
+  const allowed = items.filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser));
+  const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user) : true) ? item : null)));
+  const visible = checked.filter((item): item is MenuItem => item !== null);
+  return Promise.all(visible.map(async ({ id, label, to, badge }) => ({ id, label, to, badge: badge ? await badge(user) : 0 })));
+}

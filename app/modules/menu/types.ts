@@ -1,0 +1,29 @@
+/**
+ * A sidebar entry. Each names the permission it needs, or a server-side check (the server filters;
+ * the page the entry links to checks again). `badge` puts a number next to the entry (e.g. pending
+ * group requests). A feature exports its entries as a `MenuItem[]` from `<feature>/menu.server.ts`
+ * and adds one line to the list in `menu/registry.server.ts`.
+ */
+import type { PermissionKey } from "../auth/permission-types";
+
+export interface MenuUser {
+  id: number;
+  permissions: Set<string>;
+  is_staff: boolean;
+  is_superuser: boolean;
+}
+
+export interface MenuItem {
+  /** Unique across the whole menu. */
+  id: string;
+  /** i18n key */
+  label: string;
+  to: string;
+  /** Position in the sidebar, smallest first. */
+  order: number;
+  permission?: PermissionKey;
+  staffOnly?: boolean;
+  /** Extra server-side visibility check (may query the database). */
+  visible?: (user: MenuUser) => Promise<boolean>;
+  badge?: (user: MenuUser) => Promise<number>;
+}
