@@ -824,4 +824,6 @@ viewDelete({
   listQuery: (db) => db.selectFrom("permissions").select(["id", "app_label", "codename", "name"]),
   title: (row) => `${row.app_label}.${row.codename}`,
 });
-import "../services/admin-resource.server";
+import { registerServiceAdminResources } from "../services/admin-resource.server";
+
+registerServiceAdminResources();
