@@ -156,6 +156,9 @@ const definitions = {
   EMAIL_HOST_PASSWORD: [str(""), "SMTP password."],
   EMAIL_USE_TLS: [bool(true), "Use STARTTLS (port 587) or TLS."],
   EMAIL_TIMEOUT: [int(15, 1, 300), "Seconds before an SMTP connection gives up."],
+  SERVICES_SYNC_DEBOUNCE_SECONDS: [int(5, 0, 3600), "Services: seconds a user's sync waits for further changes before it runs (repeated triggers collapse into one job)."],
+  SERVICES_BULK_THRESHOLD: [int(50, 1, 100000), "Services: a change touching more users than this queues one reconcile per service instead of one job per user."],
+  SERVICES_REMOVAL_GRACE_HOURS: [int(0, 0, 24 * 30), "Services: hours a member who lost access keeps the account (warned by a notification) before removal. 0: removed at once, as in the original."],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Definitions = typeof definitions;

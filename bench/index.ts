@@ -5,9 +5,10 @@
 import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
+import { discordReconcile } from "./benchmarks/discord";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, memory];

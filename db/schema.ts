@@ -363,9 +363,50 @@ export interface ImportRunsTable {
   report: string | null;
 }
 
+/** A linked account on an external service (the original's per-service user models). */
+export interface ServiceAccountsTable {
+  id: Generated<number>;
+  user_id: number;
+  service: string;
+  remote_id: string | null;
+  remote_username: string | null;
+  credentials: string | null;
+  status: "active" | "grace";
+  synced: string | null;
+  activated_at: Timestamp;
+  last_sync_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  removal_due_at: Timestamp | null;
+}
+export interface ServiceNameFormatsTable {
+  id: Generated<number>;
+  service: string;
+  format: string;
+  default_to_username: boolean;
+}
+export interface ServiceNameFormatStatesTable {
+  name_format_id: number;
+  service: string;
+  state_id: number;
+}
+export interface ServiceSyncStateTable {
+  service: string;
+  last_reconcile_at: Timestamp | null;
+  last_reconcile: string | null;
+  last_error: string | null;
+  progress_key: string | null;
+  managed: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
+  service_accounts: ServiceAccountsTable;
+  service_name_formats: ServiceNameFormatsTable;
+  service_name_format_states: ServiceNameFormatStatesTable;
+  service_sync_state: ServiceSyncStateTable;
   states: StatesTable;
   state_permissions: StatePermissionsTable;
   state_member_characters: StateMemberCharactersTable;

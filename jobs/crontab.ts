@@ -4,6 +4,7 @@
  * (`<cron pattern> <task> [<json payload>]` lines).
  */
 import { type CronItem, parseCronItems } from "graphile-worker";
+import { serviceCrontab } from "~/modules/services/tasks.server";
 
 export interface CronEntry {
   identifier: string;
@@ -50,6 +51,7 @@ export const builtInCrontab: CronEntry[] = [
     priority: 7,
     description: "Check at the EVE SSO that every owned character still belongs to the same EVE account.",
   },
+  ...serviceCrontab(),
 ];
 
 export class CrontabError extends Error {}

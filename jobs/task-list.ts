@@ -14,6 +14,7 @@ import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { applyRetention } from "~/modules/ops/retention.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
 import { getRuntime } from "~/modules/runtime.server";
+import { serviceTasks } from "~/modules/services/tasks.server";
 
 export interface TaskDefinition<P = unknown> {
   description: string;
@@ -81,6 +82,7 @@ export const tasks: Record<string, TaskDefinition<any>> = {
     payload: z.object({ jobKey: z.string().min(1).max(100) }).strict(),
     run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
   },
+  ...serviceTasks(),
 };
 
 export class TaskPayloadError extends Error {}

@@ -30,6 +30,10 @@ import eveEs from "./locales/eve/es.json";
 import eveZh from "./locales/eve/zh-hans.json";
 import { createHash } from "node:crypto";
 import { registerMessages } from "./catalogue-registry";
+import servicesDe from "./locales/services/de.json";
+import servicesEn from "./locales/services/en.json";
+import servicesEs from "./locales/services/es.json";
+import servicesZh from "./locales/services/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -47,10 +51,10 @@ function merge(...parts: Messages[]): Messages {
 }
 
 export const catalogues: Record<LanguageCode, Messages> = {
-  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn),
-  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe),
-  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs),
-  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh),
+  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn),
+  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe),
+  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs),
+  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh),
 };
 
 /** The script that hands a catalogue to the browser, and its content-hashed URL (cached for a year). */

@@ -5,5 +5,6 @@
 import { auditPermissions, authPermissions, groupPermissions, permissionsToolPermissions, statePermissions } from "./auth/permissions";
 import type { PermissionDeclaration } from "./auth/permission-types";
 import { adminPermissions } from "./admin/permissions";
+import { servicePermissions } from "../connectors/catalogue";
 
-export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions];
+export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions, ...servicePermissions];

@@ -4,6 +4,7 @@ import * as m0001 from "./0001-foundation";
 import * as m0002 from "./0002-eve-identity";
 import * as m0003 from "./0003-states-groups-notifications";
 import * as m0004 from "./0004-admin";
+import * as m0005 from "./0005-services";
 import * as m0006 from "./0006-discord-ratelimits";
 import * as m0007 from "./0007-eve-production";
 import * as m0008 from "./0008-hardening-web";
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0002-eve-identity": m0002,
   "0003-states-groups-notifications": m0003,
   "0004-admin": m0004,
+  "0005-services": m0005,
   "0006-discord-ratelimits": m0006,
   "0007-eve-production": m0007,
   "0008-hardening-web": m0008,

@@ -12,7 +12,7 @@ import { type AdminCtx, type AdminResource, type BulkAction } from "./registry.s
 
 export const BULK_TASK = "admin.bulk_action";
 
-interface ProgressTable {
+export interface ProgressTable {
   job_key: string;
   resource: string;
   action: string;
@@ -27,7 +27,7 @@ interface ProgressTable {
   updated_at: Date;
 }
 type AdminDB = DB & { admin_job_progress: ProgressTable };
-const withProgress = (db: Kysely<DB> | Transaction<DB>) => db as unknown as Kysely<AdminDB>;
+export const withProgress = (db: Kysely<DB> | Transaction<DB>) => db as unknown as Kysely<AdminDB>;
 
 /** Checked again when the job runs: only a superuser's job may touch a superuser (who may have been promoted since). */
 async function setActive(db: Kysely<DB>, id: string, active: boolean, actor: Actor) {

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, EveCharacter, User } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { deleteUserSessions } from "../auth/sessions.server";
+import { servicesNeedSync } from "../services/sync.server";
 import { reevaluateStates } from "../states/evaluate.server";
 import type { EveTokenClaims } from "./sso.server";
 
@@ -22,6 +23,8 @@ export async function mainCharacterChanged(db: Executor, userIds: number[], acto
     await writeAudit(db, actor, { action: "user.main_character_changed", targetType: "user", targetId: userId, reason });
   }
   await reevaluateStates(db, { userIds, actor, reason });
+  // Names on the services follow the main (nickname, corp ticker), even when the state stays.
+  await servicesNeedSync(db, userIds, "main character changed");
 }
 
 async function findUser(db: Executor, id: number) {

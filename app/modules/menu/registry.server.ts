@@ -6,6 +6,7 @@
 import { groupsMenu } from "../groups/menu.server";
 import { notificationsMenu } from "../notifications/menu.server";
 import { permissionsAuditMenu } from "../permissions-audit/menu.server";
+import { servicesMenu } from "../services/menu.server";
 import { statesMenu } from "../states/menu.server";
 import type { MenuItem, MenuUser } from "./types";
 
@@ -30,6 +31,7 @@ export const menuSources = {
   groups: groupsMenu,
   states: statesMenu,
   "permissions-audit": permissionsAuditMenu,
+  services: servicesMenu,
 } satisfies Record<string, readonly MenuItem[]>;
 
 /** The whole menu in sidebar order; an id used twice is a programming error. */

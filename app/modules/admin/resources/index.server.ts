@@ -9,6 +9,7 @@ import { groupRequestLogsResource, notificationsResource, permissionsResource } 
 import { reservedGroupNamesResource } from "./reserved-group-names.server";
 import { statesResource } from "./states.server";
 import { usersResource } from "./users.server";
+import { nameFormatsResource } from "../../services/admin-resource.server";
 
 export const adminResourceList: readonly AdminResource[] = [
   usersResource,
@@ -24,6 +25,7 @@ export const adminResourceList: readonly AdminResource[] = [
   notificationsResource,
   groupRequestLogsResource,
   permissionsResource,
+  nameFormatsResource,
 ];
 
 const byKey = new Map(adminResourceList.map((r) => [r.key, r]));

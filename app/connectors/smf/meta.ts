@@ -1,0 +1,14 @@
+/** SMF: what the site needs to know about the service (client-safe; no protocol code). */
+import { accessPermission, type ConnectorMeta, sanitisers } from "~/modules/services/meta";
+
+export const meta: ConnectorMeta = {
+  id: "smf",
+  title: "SMF",
+  accessPermission: accessPermission("smf", "SMF"),
+  defaultNameFormat: "{character_name}",
+  sanitiseName: sanitisers.forumName,
+  sanitiseGroupName: sanitisers.forumGroup,
+  accountActions: ["deactivate", "reset_password", "set_password"],
+  syncsGroups: true,
+  syncsNicknames: true,
+};

@@ -1,0 +1,80 @@
+/** service_accounts rows: the links between our users and their remote accounts. */
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type { DB, ServiceAccountsTable } from "../../../db/schema";
+import type { ServiceAccount } from "./contract";
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export function toAccount(row: Selectable<ServiceAccountsTable>): ServiceAccount {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    service: row.service,
+    remoteId: row.remote_id,
+    remoteUsername: row.remote_username,
+    status: row.status,
+    lastSyncAt: row.last_sync_at,
+    lastError: row.last_error,
+    removalDueAt: row.removal_due_at,
+  };
+}
+
+export async function findAccount(db: Executor, service: string, userId: number): Promise<ServiceAccount | null> {
+  const row = await db.selectFrom("service_accounts").selectAll().where("service", "=", service).where("user_id", "=", userId).executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export async function accountsOfUser(db: Executor, userId: number): Promise<ServiceAccount[]> {
+  const rows = await db.selectFrom("service_accounts").selectAll().where("user_id", "=", userId).execute();
+  return rows.map(toAccount);
+}
+
+export async function accountsOfService(db: Executor, service: string): Promise<ServiceAccount[]> {
+  const rows = await db.selectFrom("service_accounts").selectAll().where("service", "=", service).orderBy("id").execute();
+  return rows.map(toAccount);
+}
+
+/** Of `userIds`, those with an account on `service` (chunked for the drivers' parameter limits). */
+export async function linkedUserIds(db: Executor, service: string, userIds: number[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < userIds.length; i += 5000) {
+    const rows = await db
+      .selectFrom("service_accounts")
+      .select("user_id")
+      .where("service", "=", service)
+      .where("user_id", "in", userIds.slice(i, i + 5000))
+      .execute();
+    out.push(...rows.map((r) => r.user_id));
+  }
+  return out;
+}
+
+/** Creates or refreshes the link (activation; re-activation of an existing row keeps its id). */
+export async function upsertAccount(db: Executor, service: string, userId: number, remote: { remoteId: string; remoteUsername: string; credentials?: string | null }) {
+  const now = new Date();
+  const existing = await findAccount(db, service, userId);
+  if (existing) {
+    await db
+      .updateTable("service_accounts")
+      .set({ remote_id: remote.remoteId, remote_username: remote.remoteUsername, credentials: remote.credentials ?? null, status: "active", removal_due_at: null, last_sync_at: now, last_error: null, last_error_at: null })
+      .where("id", "=", existing.id)
+      .execute();
+    return existing.id;
+  }
+  await db
+    .insertInto("service_accounts")
+    .values({ user_id: userId, service, remote_id: remote.remoteId, remote_username: remote.remoteUsername, credentials: remote.credentials ?? null, status: "active", synced: null, activated_at: now, last_sync_at: now, last_error: null, last_error_at: null, removal_due_at: null })
+    .execute();
+  return (await findAccount(db, service, userId))!.id;
+}
+
+export async function markSynced(db: Executor, accountIds: number[], at = new Date()) {
+  for (let i = 0; i < accountIds.length; i += 5000) {
+    await db.updateTable("service_accounts").set({ last_sync_at: at, last_error: null, last_error_at: null }).where("id", "in", accountIds.slice(i, i + 5000)).execute();
+  }
+}
+
+export async function markError(db: Executor, accountId: number, error: unknown) {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  await db.updateTable("service_accounts").set({ last_error: message, last_error_at: new Date() }).where("id", "=", accountId).execute();
+}

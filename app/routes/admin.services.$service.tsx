@@ -1,0 +1,110 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PostForm } from "~/components/forms";
+import { requireAdmin } from "~/web/admin-engine.server";
+import { utc } from "~/components/groups";
+import { EmptyRow, rowClass, tableClass, theadClass } from "~/components/service-table";
+import { getRuntime } from "~/modules/runtime.server";
+import { serviceOverview } from "~/modules/services/admin.server";
+import { PROGRESS_RESOURCE, startSyncAll } from "~/modules/services/progress.server";
+import { connectorFromParams } from "~/web/services-routes.server";
+
+/** Plural key (summary_one / summary_other). */
+const SUMMARY = "services.admin.summary";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} — services` : "Services" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  await requireAdmin(request, context, PROGRESS_RESOURCE, "view");
+  const connector = connectorFromParams(params.service);
+  return json({ id: connector.meta.id, title: connector.meta.title, ...(await serviceOverview(getRuntime().db, connector.meta.id)) });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { ctx } = await requireAdmin(request, context, PROGRESS_RESOURCE, "change");
+  const connector = connectorFromParams(params.service);
+  const form = await request.formData();
+  if (form.get("intent") !== "sync_all") return json({ error: "badRequest" }, { status: 400 });
+  const jobKey = await startSyncAll(ctx.db, connector.meta.id, ctx.actor);
+  return redirect(`/admin/jobs/${encodeURIComponent(jobKey)}`);
+}
+
+export default function AdminService() {
+  const { t } = useTranslation();
+  const data = useLoaderData<typeof loader>();
+  const drift = data.drift;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{data.title}</h1>
+        <PostForm>
+          <button type="submit" name="intent" value="sync_all" className="btn-primary" data-testid="service-sync-all">
+            {t("services.admin.syncAll")}
+          </button>
+        </PostForm>
+      </div>
+      <p className="text-sm">{t(SUMMARY, { count: data.total, errors: data.errors })}</p>
+      <section className="card space-y-2" data-testid="service-drift">
+        <h2 className="text-lg font-semibold">{t("services.admin.drift")}</h2>
+        {drift ? (
+          <>
+            <p className="text-sm">{t("services.admin.lastReconcile", { at: utc(drift.at), changed: drift.changed, removed: drift.removed, gone: drift.goneUserIds.length, failed: drift.failed })}</p>
+            <dl className="grid grid-cols-2 gap-x-4 text-sm sm:grid-cols-4">
+              {Object.entries(drift.figures).map(([k, v]) => (
+                <div key={k}>
+                  <dt className="text-slate-500">{k}</dt>
+                  <dd data-testid={`drift-${k}`}>{v}</dd>
+                </div>
+              ))}
+            </dl>
+            {Object.entries(drift.lists)
+              .filter(([, items]) => items.length > 0)
+              .map(([k, items]) => (
+                <details key={k}>
+                  <summary className="cursor-pointer text-sm">
+                    {k} ({items.length})
+                  </summary>
+                  <ul className="ml-4 list-disc text-sm">
+                    {items.map((item) => (
+                      <li key={item}>{item}</li>
+                    ))}
+                  </ul>
+                </details>
+              ))}
+          </>
+        ) : (
+          <p className="text-sm">{t("services.admin.noReconcile")}</p>
+        )}
+      </section>
+      <div className="overflow-x-auto">
+        <table className={tableClass} data-testid="service-accounts">
+          <thead className={theadClass}>
+            <tr>
+              <th className="px-2 py-2">{t("services.admin.user")}</th>
+              <th className="px-2 py-2">{t("services.col.username")}</th>
+              <th className="px-2 py-2">{t("services.col.status")}</th>
+              <th className="px-2 py-2">{t("services.col.lastSync")}</th>
+              <th className="px-2 py-2">{t("services.admin.lastError")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.accounts.length === 0 ? (
+              <EmptyRow colSpan={5} text={t("services.admin.noAccounts")} />
+            ) : (
+              data.accounts.map((a) => (
+                <tr key={a.user_id} className={rowClass}>
+                  <td className="px-2 py-2">{a.username}</td>
+                  <td className="px-2 py-2">{a.remote_username ?? a.remote_id}</td>
+                  <td className="px-2 py-2">{t(`services.status.${a.status}`)}</td>
+                  <td className="px-2 py-2">{a.last_sync_at ? utc(a.last_sync_at) : "—"}</td>
+                  <td className="px-2 py-2 text-red-700 dark:text-red-400">{a.last_error ? `${a.last_error_at ? utc(a.last_error_at) : ""} ${a.last_error}` : ""}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
