@@ -2,7 +2,7 @@
  * The connector contract: the original's ServicesHook as a typed interface, turned from event
  * scripts into desired state. The framework computes, from our data alone, what the remote side
  * should hold for each linked account (DesiredAccount) and asks the connector to make it so; the
- * connector only knows its protocol. See docs/decisions/0017-services-connector-contract.md.
+ * connector only knows its protocol. See docs/decisions/0019-services-connector-contract.md.
  *
  * ServicesHook → Connector:
  *   service_active_for_user / access_perm  → meta.accessPermission (checked by the framework)
