@@ -1,11 +1,11 @@
-/** Translated page titles for Remix `meta` functions, from the language and messages the root loader sends. */
+/** Translated page titles for Remix `meta` functions: the root loader says the language; the catalogue is the registered one. */
 import type { MetaArgs } from "@remix-run/node";
-import { createI18n, type Messages } from "./i18n";
+import { messagesFor } from "./catalogue-registry";
+import { createI18n } from "./i18n";
 import { LANGUAGE_CODES, type LanguageCode } from "./languages";
 
 interface RootI18n {
   lang?: string;
-  messages?: Messages;
   siteName?: string;
 }
 
@@ -13,6 +13,7 @@ interface RootI18n {
 export function pageTitle(matches: MetaArgs["matches"], key: string, params: Record<string, unknown> = {}) {
   const root = (matches.find((m) => m.id === "root")?.data ?? {}) as RootI18n;
   const lang = LANGUAGE_CODES.find((code) => code === root.lang) ?? ("en" as LanguageCode);
-  const title = root.messages ? String(createI18n(lang, root.messages).t(key, params)) : key;
+  const messages = messagesFor(lang);
+  const title = messages ? String(createI18n(lang, messages).t(key, params)) : key;
   return [{ title: root.siteName ? `${title} · ${root.siteName}` : title }];
 }

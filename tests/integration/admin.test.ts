@@ -123,6 +123,12 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
       }
       case "permissions":
         return { id: String(await permissionId(rt.db, "auth.view_user")) };
+      case "name-formats": {
+        await rt.db.insertInto("service_name_formats").values({ service: `svc${k}`, format: "{character_name}", default_to_username: false }).execute();
+        const row = await rt.db.selectFrom("service_name_formats").select("id").where("service", "=", `svc${k}`).executeTakeFirstOrThrow();
+        const fields: Pairs = [["_fields", "service"], ["_fields", "format"], ["_fields", "default_to_username"], ["_fields", "stateIds"], ["_fields", "previewUserId"]];
+        return { id: String(row.id), create: [...fields, ["service", String(k % 9)], ["format", `[{corp_ticker}] {character_name} ${k}`]], change: [...fields, ["service", String(k % 9)], ["format", `{character_name} ${k}`]] };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }

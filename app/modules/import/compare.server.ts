@@ -9,6 +9,7 @@ import { getEffectivePermissions } from "../auth/permissions.server";
 import { computeStateChanges } from "../states/evaluate.server";
 import { bool, type ImportReport } from "./context.server";
 import type { Source } from "./source.server";
+import { groupBy } from "../group-by";
 
 export interface SourceUserView {
   username: string;
@@ -19,10 +20,8 @@ export interface SourceUserView {
   isSuperuser: boolean;
 }
 
-function groupBy(rows: Record<string, unknown>[], key: string, value: string) {
-  const out = new Map<string, string[]>();
-  for (const r of rows) out.set(String(r[key]), [...(out.get(String(r[key])) ?? []), String(r[value])]);
-  return out;
+function groupRows(rows: Record<string, unknown>[], key: string, value: string) {
+  return groupBy(rows, (r) => String(r[key]), (r) => String(r[value]));
 }
 
 /** What the source implies for every user, keyed by source user id. */
@@ -31,10 +30,10 @@ export async function sourceUserViews(source: Source): Promise<Map<string, Sourc
   const permKey = new Map(perms.map((p) => [String(p.id), String(p.k)]));
   const allKeys = [...new Set(permKey.values())].sort();
   const groupNames = new Map((await source.query("select id, name from auth_group")).map((g) => [String(g.id), String(g.name)]));
-  const userGroups = groupBy(await source.query("select user_id, group_id from auth_user_groups"), "user_id", "group_id");
-  const groupPerms = groupBy(await source.query("select group_id, permission_id from auth_group_permissions"), "group_id", "permission_id");
-  const userPerms = groupBy(await source.query("select user_id, permission_id from auth_user_user_permissions"), "user_id", "permission_id");
-  const statePerms = groupBy(await source.query("select state_id, permission_id from authentication_state_permissions"), "state_id", "permission_id");
+  const userGroups = groupRows(await source.query("select user_id, group_id from auth_user_groups"), "user_id", "group_id");
+  const groupPerms = groupRows(await source.query("select group_id, permission_id from auth_group_permissions"), "group_id", "permission_id");
+  const userPerms = groupRows(await source.query("select user_id, permission_id from auth_user_user_permissions"), "user_id", "permission_id");
+  const statePerms = groupRows(await source.query("select state_id, permission_id from authentication_state_permissions"), "state_id", "permission_id");
   const users = await source.query(
     `select u.id, u.username, u.is_active, u.is_superuser, p.state_id, s.name as state_name, c.character_id as main
        from auth_user u left join authentication_userprofile p on p.user_id = u.id

@@ -9,6 +9,7 @@ import { dialectOf } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import { bool, date, type Executor, int, type Step, type StepContext } from "./context.server";
 import { djangoHashToStored } from "./django-hashers.server";
+import { groupBy } from "../group-by";
 
 /** Inserts a row with a generated `id` and returns it, on both dialects. */
 export async function insertReturningId<T extends keyof DB & string>(db: Executor, table: T, values: Record<string, unknown>): Promise<number> {
@@ -161,8 +162,7 @@ export const identitySteps: Step[] = [
       const scopes = ids.length
         ? await source.query(`select ts.token_id, s.name from esi_token_scopes ts join esi_scope s on s.id = ts.scope_id where ts.token_id in (${ids.map(() => "?").join(",")})`, ids)
         : [];
-      const byToken = new Map<number, string[]>();
-      for (const s of scopes) byToken.set(Number(s.token_id), [...(byToken.get(Number(s.token_id)) ?? []), String(s.name)]);
+      const byToken = groupBy(scopes, (s) => Number(s.token_id), (s) => String(s.name));
       batch.set("scopes", byToken);
     },
     async run(row, { db, maps, box, problem, batch }) {

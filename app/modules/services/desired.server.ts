@@ -10,6 +10,7 @@ import { permissionKey } from "../auth/permission-types";
 import type { DesiredAccount } from "./contract";
 import type { ConnectorMeta } from "./meta";
 import { DEFAULT_SERVICE_NAME_FORMAT, formatServiceName, type NameFormatSubject } from "./name-format";
+import { groupBy } from "../group-by";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 const CHUNK = 5000;
@@ -80,8 +81,7 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
       .where("u.id", "in", chunk)
       .execute();
     const groups = await db.selectFrom("user_groups as ug").innerJoin("auth_groups as g", "g.id", "ug.group_id").select(["ug.user_id", "g.name"]).where("ug.user_id", "in", chunk).orderBy("g.name").execute();
-    const groupsByUser = new Map<number, string[]>();
-    for (const g of groups) groupsByUser.set(g.user_id, [...(groupsByUser.get(g.user_id) ?? []), g.name]);
+    const groupsByUser = groupBy(groups, (g) => g.user_id, (g) => g.name);
     const without = new Set(await usersWithoutPermission(db, chunk, permissionKey(meta.accessPermission)));
     for (const u of users) {
       const main =
