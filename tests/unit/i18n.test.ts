@@ -20,8 +20,12 @@ function pluralForms(catalogue: unknown) {
   const forms = new Map<string, string[]>();
   for (const key of keys(catalogue)) {
     const m = key.match(PLURAL_SUFFIX);
-    if (m) forms.set(base(key), [...(forms.get(base(key)) ?? []), m[1]].sort());
+    if (!m) continue;
+    const list = forms.get(base(key));
+    if (list) list.push(m[1]);
+    else forms.set(base(key), [m[1]]);
   }
+  for (const list of forms.values()) list.sort();
   return forms;
 }
 

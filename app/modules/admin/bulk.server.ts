@@ -3,7 +3,7 @@
  * key (table admin_job_progress); the job page shows it, with and without JavaScript.
  */
 import { randomBytes } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
@@ -12,22 +12,6 @@ import { type AdminCtx, type AdminResource, type BulkAction } from "./registry.s
 
 export const BULK_TASK = "admin.bulk_action";
 
-export interface ProgressTable {
-  job_key: string;
-  resource: string;
-  action: string;
-  ids: string;
-  total: number;
-  done: number;
-  failed: number;
-  status: "queued" | "running" | "done" | "failed";
-  actor_user_id: number | null;
-  actor: string;
-  created_at: Date;
-  updated_at: Date;
-}
-type AdminDB = DB & { admin_job_progress: ProgressTable };
-export const withProgress = (db: Kysely<DB> | Transaction<DB>) => db as unknown as Kysely<AdminDB>;
 
 /** Checked again when the job runs: only a superuser's job may touch a superuser (who may have been promoted since). */
 async function setActive(db: Kysely<DB>, id: string, active: boolean, actor: Actor) {
@@ -54,7 +38,7 @@ export async function startBulkAction(ctx: AdminCtx, resource: AdminResource, ac
   const jobKey = `admin-bulk-${resource.key}-${action.name}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
   const now = new Date();
   await ctx.db.transaction().execute(async (trx) => {
-    await withProgress(trx)
+    await trx
       .insertInto("admin_job_progress")
       .values({ job_key: jobKey, resource: resource.key, action: action.name, ids: JSON.stringify(ids), total: ids.length, done: 0, failed: 0, status: "queued", actor_user_id: ctx.actor.userId, actor: ctx.actor.label.slice(0, 150), created_at: now, updated_at: now })
       .execute();
@@ -66,7 +50,7 @@ export async function startBulkAction(ctx: AdminCtx, resource: AdminResource, ac
 }
 
 export async function getBulkProgress(db: Kysely<DB>, jobKey: string) {
-  return (await withProgress(db).selectFrom("admin_job_progress").selectAll().where("job_key", "=", jobKey).executeTakeFirst()) ?? null;
+  return (await db.selectFrom("admin_job_progress").selectAll().where("job_key", "=", jobKey).executeTakeFirst()) ?? null;
 }
 
 /** The job: resumes where it stopped (idempotent), updating the progress row as it goes. */
@@ -74,7 +58,7 @@ export async function runBulkAction(db: Kysely<DB>, jobKey: string) {
   const progress = await getBulkProgress(db, jobKey);
   if (!progress || progress.status === "done") return { skipped: true };
   const handler = handlers[`${progress.resource}:${progress.action}`];
-  const pdb = withProgress(db);
+  const pdb = db;
   if (!handler) {
     await pdb.updateTable("admin_job_progress").set({ status: "failed", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
     return { failed: true };

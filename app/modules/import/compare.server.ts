@@ -47,8 +47,12 @@ export async function sourceUserViews(source: Source): Promise<Map<string, Sourc
     if (bool(u.is_active)) {
       if (bool(u.is_superuser)) permissions = allKeys;
       else {
-        const ids = [...(userPerms.get(id) ?? []), ...groups.flatMap((g) => groupPerms.get(g) ?? []), ...(statePerms.get(String(u.state_id)) ?? [])];
-        permissions = [...new Set(ids.map((p) => permKey.get(p)!))].sort();
+        const keys = new Set<string>();
+        const add = (ids: string[] | undefined) => ids?.forEach((p) => keys.add(permKey.get(p)!));
+        add(userPerms.get(id));
+        for (const g of groups) add(groupPerms.get(g));
+        add(statePerms.get(String(u.state_id)));
+        permissions = [...keys].sort();
       }
     }
     views.set(id, {

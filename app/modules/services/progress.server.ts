@@ -7,12 +7,10 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
-import { withProgress } from "../admin/bulk.server";
 
 /** The admin resource whose view permission guards the progress page. */
 export const PROGRESS_RESOURCE = "name-formats";
 
-const pdb = withProgress;
 
 /** Queues `<service>.update_all` with a progress row, audited, in one transaction; returns the key. */
 export async function startSyncAll(db: Kysely<DB>, service: string, actor: Actor) {
@@ -20,7 +18,7 @@ export async function startSyncAll(db: Kysely<DB>, service: string, actor: Actor
   const now = new Date();
   const total = Number((await db.selectFrom("service_accounts").select((eb) => eb.fn.countAll().as("n")).where("service", "=", service).executeTakeFirst())?.n ?? 0);
   await db.transaction().execute(async (trx) => {
-    await pdb(trx)
+    await trx
       .insertInto("admin_job_progress")
       .values({ job_key: jobKey, resource: PROGRESS_RESOURCE, action: `${service}.update_all`, ids: "[]", total, done: 0, failed: 0, status: "queued", actor_user_id: actor.userId, actor: actor.label.slice(0, 150), created_at: now, updated_at: now })
       .execute();
@@ -31,11 +29,11 @@ export async function startSyncAll(db: Kysely<DB>, service: string, actor: Actor
 }
 
 export async function updateProgress(db: Kysely<DB>, jobKey: string, done: number, total: number) {
-  await pdb(db).updateTable("admin_job_progress").set({ done, total, status: "running", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
+  await db.updateTable("admin_job_progress").set({ done, total, status: "running", updated_at: new Date() }).where("job_key", "=", jobKey).execute();
 }
 
 export async function finishProgress(db: Kysely<DB>, jobKey: string, status: "done" | "failed", failed: number) {
-  await pdb(db)
+  await db
     .updateTable("admin_job_progress")
     .set((eb) => ({ status, failed, done: status === "done" ? eb.ref("total") : eb.ref("done"), updated_at: new Date() }))
     .where("job_key", "=", jobKey)
