@@ -84,6 +84,8 @@ const definitions = {
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],
   CRONTAB_EXTRA: [str(""), "Extra periodic jobs: `<cron pattern> <task> [<json payload>]`, separated by `;`."],
+  APPS_DISABLED: [str(""), "Apps switched off, by id, separated by commas (e.g. `corputils,hrapplications`): their menu entries, pages (404), jobs and dashboard widgets go; their data stays."],
+  APPS_ENABLED: [str(""), "Opt-in apps switched on, by id, separated by commas (e.g. `example`)."],
   LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "Log level of the JSON logs on stdout."],
   LANGUAGE_CODE: [z.enum(LANGUAGES).default("en"), "Default language when neither the user nor the browser picks one."],
   REGISTRATION_VERIFY_EMAIL: [bool(true), "New users must confirm their email before their account is activated."],

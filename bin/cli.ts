@@ -15,7 +15,8 @@ import { systemActor } from "../app/modules/audit/audit.server";
 import { addJobNow } from "../app/modules/jobs/enqueue.server";
 import { checkHealth } from "../app/modules/ops/health.server";
 import { bootRuntime, StartupError } from "../app/modules/runtime.server";
-import { buildCrontab, CrontabError } from "../jobs/crontab";
+import { buildCrontab, CrontabError, scheduleFor } from "../jobs/crontab";
+import { apps, unknownAppIds } from "../app/apps/registry.server";
 import { runTask, TaskPayloadError, tasks } from "../jobs/task-list";
 import { startWorker } from "../jobs/worker";
 import { connectToDemoEve } from "../app/modules/eve/demo.server";
@@ -79,11 +80,13 @@ async function check() {
     process.exit(1);
   }
   try {
-    buildCrontab(settings.CRONTAB_OVERRIDES, settings.CRONTAB_EXTRA, Object.keys(tasks));
+    buildCrontab(settings.CRONTAB_OVERRIDES, settings.CRONTAB_EXTRA, Object.keys(tasks), scheduleFor(settings));
   } catch (error) {
     if (error instanceof CrontabError) problems.push(error.message);
     else throw error;
   }
+  const unknownApps = unknownAppIds(settings);
+  if (unknownApps.length) problems.push(`APPS_DISABLED/APPS_ENABLED: no app is called ${unknownApps.map((id) => `"${id}"`).join(", ")} (known: ${apps.map((a) => a.id).join(", ")})`);
   try {
     const runtime = await bootRuntime(settings, { migrate: false });
     const health = await checkHealth(runtime);

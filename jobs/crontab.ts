@@ -5,6 +5,8 @@
  */
 import { type CronItem, parseCronItems } from "graphile-worker";
 import { serviceCrontab } from "~/modules/services/tasks.server";
+import type { Settings } from "~/config.server";
+import { appCrontab, apps, appTasks, enabledApps } from "~/apps/registry.server";
 
 export interface CronEntry {
   identifier: string;
@@ -53,6 +55,17 @@ export const builtInCrontab: CronEntry[] = [
   },
   ...serviceCrontab(),
 ];
+
+/** The schedule for these settings: the built-in entries and those of the apps switched on. */
+export function scheduleFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">): CronEntry[] {
+  return [...builtInCrontab, ...appCrontab(enabledApps(settings))];
+}
+
+/** Task names of the apps these settings switch off: the worker does not take their jobs. */
+export function switchedOffTasks(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">): Set<string> {
+  const on = enabledApps(settings);
+  return new Set(Object.keys(appTasks(apps.filter((app) => !on.includes(app)))));
+}
 
 export class CrontabError extends Error {}
 

@@ -15,6 +15,7 @@ import { applyRetention } from "~/modules/ops/retention.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { serviceTasks } from "~/modules/services/tasks.server";
+import { appTasks } from "~/apps/registry.server";
 
 export interface TaskDefinition<P = unknown> {
   description: string;
@@ -83,6 +84,7 @@ export const tasks: Record<string, TaskDefinition<any>> = {
     run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
   },
   ...serviceTasks(),
+  ...appTasks(),
 };
 
 export class TaskPayloadError extends Error {}
@@ -96,10 +98,10 @@ export async function runTask(name: string, payload: unknown, helpers: Pick<JobH
   return task.run(parsed.data, helpers);
 }
 
-/** The graphile-worker task list built from `tasks`. */
-export function graphileTaskList() {
+/** The graphile-worker task list built from `tasks` (without those of switched-off apps, when `skip` names them). */
+export function graphileTaskList(skip: ReadonlySet<string> = new Set()) {
   return Object.fromEntries(
-    Object.keys(tasks).map((name) => [
+    Object.keys(tasks).filter((name) => !skip.has(name)).map((name) => [
       name,
       async (payload: unknown, helpers: JobHelpers) => {
         // graphile-worker adds `_cron` (schedule time) to cron jobs' payloads; tasks do not take it.

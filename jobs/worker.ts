@@ -10,7 +10,7 @@ import { graphileLogger, type Runtime } from "~/modules/runtime.server";
 import { getLogger } from "~/modules/ops/logger.server";
 import { recordJobOutcome } from "~/modules/ops/metrics.server";
 import { notifyAdminsOfFailedJob, recordJobEvent } from "~/modules/notifications/job-alerts.server";
-import { buildCrontab } from "./crontab";
+import { buildCrontab, scheduleFor, switchedOffTasks } from "./crontab";
 import { graphileTaskList, tasks } from "./task-list";
 
 const HEARTBEAT_MS = 10_000;
@@ -40,13 +40,13 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   const log = getLogger().child({ component: "worker" });
   const id = randomUUID();
   const startedAt = new Date();
-  const crontab = buildCrontab(runtime.settings.CRONTAB_OVERRIDES, runtime.settings.CRONTAB_EXTRA, Object.keys(tasks));
+  const crontab = buildCrontab(runtime.settings.CRONTAB_OVERRIDES, runtime.settings.CRONTAB_EXTRA, Object.keys(tasks), scheduleFor(runtime.settings));
   const runner: Runner = await run({
     pgPool: runtime.queuePool,
     concurrency: runtime.settings.WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2000,
-    taskList: { ...graphileTaskList(), ...options.extraTasks },
+    taskList: { ...graphileTaskList(switchedOffTasks(runtime.settings)), ...options.extraTasks },
     parsedCronItems: parseCronItems(crontab),
     logger: graphileLogger(),
   });

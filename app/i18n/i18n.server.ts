@@ -34,6 +34,7 @@ import servicesDe from "./locales/services/de.json";
 import servicesEn from "./locales/services/en.json";
 import servicesEs from "./locales/services/es.json";
 import servicesZh from "./locales/services/zh-hans.json";
+import { appMessages } from "~/apps/registry.server";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -51,10 +52,10 @@ function merge(...parts: Messages[]): Messages {
 }
 
 export const catalogues: Record<LanguageCode, Messages> = {
-  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn),
-  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe),
-  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs),
-  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh),
+  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, ...appMessages("en")),
+  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, ...appMessages("de")),
+  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, ...appMessages("es")),
+  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, ...appMessages("zh-hans")),
 };
 
 /** The script that hands a catalogue to the browser, and its content-hashed URL (cached for a year). */

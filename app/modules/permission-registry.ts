@@ -6,5 +6,6 @@ import { auditPermissions, authPermissions, groupPermissions, permissionsToolPer
 import type { PermissionDeclaration } from "./auth/permission-types";
 import { adminPermissions } from "./admin/permissions";
 import { servicePermissions } from "../connectors/catalogue";
+import { appPermissions } from "../apps/registry.server";
 
-export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions, ...servicePermissions];
+export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions, ...servicePermissions, ...appPermissions];

@@ -6,6 +6,7 @@ import { requireUser } from "~/web/guards.server";
 import { getDashboard } from "~/modules/dashboard/dashboard.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { CharacterSummary } from "~/components/eve";
+import { widgetComponents } from "~/apps/widgets";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "dashboard.title");
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { t } = useTranslation();
-  const { account, groups, system, characters, state } = useLoaderData<typeof loader>();
+  const { account, groups, system, characters, state, widgets } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold" data-testid="dashboard-title">
@@ -100,6 +101,10 @@ export default function Dashboard() {
             <JobChart statistics={system.statistics} />
           </section>
         ) : null}
+        {widgets.map(({ id, data }) => {
+          const Widget = widgetComponents[id];
+          return Widget ? <Widget key={id} data={data} /> : null;
+        })}
       </div>
     </div>
   );

@@ -18,6 +18,10 @@ import { createRateLimits } from "./rate-limit.server";
 import { checkHealth } from "../modules/ops/health.server";
 import { getLogger, loggablePath } from "../modules/ops/logger.server";
 import { getMetrics, renderMetrics } from "../modules/ops/metrics.server";
+import { isSwitchedOffPath } from "~/apps/registry.server";
+
+/** Where requests for a switched-off app go: no route matches it, so the site's 404 page answers. */
+const SWITCHED_OFF_PATH = "/.app-switched-off";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const LABEL_CACHE_SIZE = 1_000;
@@ -223,7 +227,14 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
           refusal = { status: 429, reason: "tooManyRequests", retryAfterSeconds: limit.retryAfterSeconds };
         }
       }
-      if (refusal) {
+      if (!refusal && isSwitchedOffPath(settings, req.path)) {
+        // An app switched off (APPS_DISABLED): its pages are not found, and none of its code runs.
+        url = `${req.protocol}://${host}${SWITCHED_OFF_PATH}`;
+        method = "GET";
+        body = null;
+        headers.delete("content-type");
+        headers.delete("content-length");
+      } else if (refusal) {
         // Render the refusal page without running any loader or action of the requested route.
         url = `${req.protocol}://${host}${REFUSAL_PATH}`;
         method = "GET";

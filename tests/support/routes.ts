@@ -20,9 +20,23 @@ export interface RouteInfo {
   intents: string[];
 }
 
-const ROUTES = path.resolve("app/routes");
+const APPS = path.resolve("app/apps");
 
+/** Route folders and their id prefixes: the core's, then each app's (`app/apps/<id>/routes`). */
+function routeFolders(): { dir: string; prefix: string }[] {
+  const apps = fs
+    .readdirSync(APPS, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(APPS, e.name, "routes")))
+    .map((e) => ({ dir: path.join(APPS, e.name, "routes"), prefix: `apps/${e.name}/routes` }));
+  return [{ dir: path.resolve("app/routes"), prefix: "routes" }, ...apps];
+}
+
+/** Every route module of the site: app/routes and every app's routes (switch opt-in apps on to reach theirs). */
 export function listRoutes(samples: Record<string, string>): RouteInfo[] {
+  return routeFolders().flatMap(({ dir, prefix }) => listFolder(dir, prefix, samples));
+}
+
+function listFolder(ROUTES: string, prefix: string, samples: Record<string, string>): RouteInfo[] {
   const files = fs.readdirSync(ROUTES).filter((f) => /\.(tsx|ts)$/.test(f));
   const names = files.map((f) => f.replace(/\.(tsx|ts)$/, ""));
   return files.map((file, i) => {
@@ -57,7 +71,7 @@ export function listRoutes(samples: Record<string, string>): RouteInfo[] {
     for (const m of source.matchAll(/z\.enum\(\[([^\]]*)\]\)/g)) for (const v of m[1].matchAll(/"(\w+)"/g)) intents.add(v[1]);
     return {
       file,
-      id: `routes/${name}`,
+      id: `${prefix}/${name}`,
       url,
       isIndex,
       isLayout,

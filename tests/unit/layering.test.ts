@@ -52,6 +52,15 @@ describe("layering", () => {
     expect(bad).toEqual([]);
   });
 
+  it("an app's domain modules (app/apps/<id>/*.server.ts) hold no web code either", () => {
+    const root = path.resolve(__dirname, "../../app/apps");
+    const bad = filesUnder(root)
+      .filter((file) => file.endsWith(".server.ts") && !file.includes(`${path.sep}routes${path.sep}`))
+      .map((file) => ({ file: path.relative(root, file), why: violations(file, readFileSync(file, "utf8")) }))
+      .filter((entry) => entry.why.length > 0);
+    expect(bad).toEqual([]);
+  });
+
   it("recognises an import kept only for its side effect", () => {
     expect(sideEffectImports('import "~/modules/groups/menu.server";\nimport \'./x\'\n')).toEqual(["~/modules/groups/menu.server", "./x"]);
     expect(sideEffectImports('import "./tailwind.css";\nimport styles from "./tailwind.css?url";\nimport type { A } from "./a";\nimport { b } from "./b";')).toEqual([]);
@@ -69,7 +78,7 @@ describe("layering", () => {
     const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
     const bad = filesUnder(root)
       .map((file) => path.relative(root, file))
-      .filter((file) => !file.startsWith(`routes${path.sep}`))
+      .filter((file) => !file.startsWith(`routes${path.sep}`) && !/^apps[\\/][^\\/]+[\\/]routes[\\/]/.test(file))
       .filter((file) => !file.split(path.sep).every((part) => kebab.test(part.replace(/\.(ts|tsx|js|jsx)$/, ""))));
     expect(bad).toEqual([]);
     expect(kebab.test("AdminForm")).toBe(false);

@@ -6,6 +6,7 @@ import { countJobsByState, type JobCounts } from "../ops/metrics.server";
 import { APP_VERSION } from "../ops/version.server";
 import { accountCharacters } from "../eve/account.server";
 import { GUEST } from "../states/evaluate.server";
+import { loadWidgets } from "~/apps/registry.server";
 
 const SYSTEM_PANEL_TTL_MS = 5_000;
 
@@ -59,7 +60,7 @@ function systemStatus(runtime: Runtime) {
 /** The dashboard of `user`, read with what the caller passes (issue 9: no global runtime here). Independent reads run concurrently. */
 export async function getDashboard(runtime: Runtime, user: CurrentUser) {
   const { db } = runtime;
-  const [groups, characters, state, system] = await Promise.all([
+  const [groups, characters, state, system, widgets] = await Promise.all([
     db
       .selectFrom("user_groups as ug")
       .innerJoin("auth_groups as g", "g.id", "ug.group_id")
@@ -70,6 +71,7 @@ export async function getDashboard(runtime: Runtime, user: CurrentUser) {
     accountCharacters(db, user.id),
     db.selectFrom("users as u").leftJoin("states as s", "s.id", "u.state_id").select("s.name").where("u.id", "=", user.id).executeTakeFirst(),
     user.is_superuser ? systemStatus(runtime) : null,
+    loadWidgets(runtime, user),
   ]);
   return {
     // A user without a state (e.g. a superuser without a main) is a Guest, as in the original.
@@ -78,5 +80,6 @@ export async function getDashboard(runtime: Runtime, user: CurrentUser) {
     account: { username: user.username, email: user.email, isStaff: user.is_staff, isSuperuser: user.is_superuser, permissionCount: user.permissions.size },
     groups,
     system,
+    widgets,
   };
 }

@@ -8,6 +8,8 @@ import { notificationsMenu } from "../notifications/menu.server";
 import { permissionsAuditMenu } from "../permissions-audit/menu.server";
 import { servicesMenu } from "../services/menu.server";
 import { statesMenu } from "../states/menu.server";
+import type { Settings } from "~/config.server";
+import { appMenu, apps, enabledApps } from "~/apps/registry.server";
 import type { MenuItem, MenuUser } from "./types";
 
 export type { MenuItem, MenuUser } from "./types";
@@ -32,6 +34,7 @@ export const menuSources = {
   states: statesMenu,
   "permissions-audit": permissionsAuditMenu,
   services: servicesMenu,
+  apps: appMenu(apps),
 } satisfies Record<string, readonly MenuItem[]>;
 
 /** The whole menu in sidebar order; an id used twice is a programming error. */
@@ -46,6 +49,21 @@ export function buildMenu(sources: Record<string, readonly MenuItem[]>): readonl
 }
 
 export const menuItems = buildMenu(menuSources);
+
+const menuBySwitches = new Map<string, readonly MenuItem[]>();
+
+/** The menu without the entries of apps these settings switch off (APPS_DISABLED / APPS_ENABLED). */
+export function menuItemsFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">): readonly MenuItem[] {
+  const key = `${settings.APPS_DISABLED}|${settings.APPS_ENABLED}`;
+  let items = menuBySwitches.get(key);
+  if (!items) {
+    const on = enabledApps(settings);
+    const off = new Set(appMenu(apps.filter((app) => !on.includes(app))).map((item) => item.id));
+    items = menuItems.filter((item) => !off.has(item.id));
+    menuBySwitches.set(key, items);
+  }
+  return items;
+}
 
 /** The entries this user may see, with their badges. */
 export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems) {
