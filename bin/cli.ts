@@ -16,8 +16,8 @@ import { addJobNow } from "../app/modules/jobs/enqueue.server";
 import { checkHealth } from "../app/modules/ops/health.server";
 import { bootRuntime, StartupError } from "../app/modules/runtime.server";
 import { buildCrontab, CrontabError, scheduleFor } from "../jobs/crontab";
-import { apps, unknownAppIds } from "../app/apps/registry.server";
-import { runTask, TaskPayloadError, tasks } from "../jobs/task-list";
+import { allApps, unknownAppIds } from "../app/apps/registry.server";
+import { runTask, TaskPayloadError, allTasks } from "../jobs/task-list";
 import { startWorker } from "../jobs/worker";
 import { connectToDemoEve } from "../app/modules/eve/demo.server";
 import en from "../app/i18n/locales/en.json";
@@ -80,13 +80,13 @@ async function check() {
     process.exit(1);
   }
   try {
-    buildCrontab(settings.CRONTAB_OVERRIDES, settings.CRONTAB_EXTRA, Object.keys(tasks), scheduleFor(settings));
+    buildCrontab(settings.CRONTAB_OVERRIDES, settings.CRONTAB_EXTRA, Object.keys(allTasks()), scheduleFor(settings));
   } catch (error) {
     if (error instanceof CrontabError) problems.push(error.message);
     else throw error;
   }
   const unknownApps = unknownAppIds(settings);
-  if (unknownApps.length) problems.push(`APPS_DISABLED/APPS_ENABLED: no app is called ${unknownApps.map((id) => `"${id}"`).join(", ")} (known: ${apps.map((a) => a.id).join(", ")})`);
+  if (unknownApps.length) problems.push(`APPS_DISABLED/APPS_ENABLED: no app is called ${unknownApps.map((id) => `"${id}"`).join(", ")} (known: ${allApps().map((a) => a.id).join(", ")})`);
   try {
     const runtime = await bootRuntime(settings, { migrate: false });
     const health = await checkHealth(runtime);
@@ -168,11 +168,11 @@ async function task(argv: string[]) {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { priority: { type: "string" } } });
   const [sub, name, json] = positionals;
   if (sub === "list") {
-    for (const [taskName, def] of Object.entries(tasks)) console.log(`${taskName.padEnd(44)} ${def.description}`);
+    for (const [taskName, def] of Object.entries(allTasks())) console.log(`${taskName.padEnd(44)} ${def.description}`);
     return;
   }
   if ((sub !== "run" && sub !== "enqueue") || !name) fail(USAGE);
-  if (!tasks[name]) fail(`task: unknown task "${name}" (see \`npm run task -- list\`)`);
+  if (!allTasks()[name]) fail(`task: unknown task "${name}" (see \`npm run task -- list\`)`);
   const payload = parsePayload(json);
   const runtime = await bootOrExit({ migrate: true });
   try {

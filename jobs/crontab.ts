@@ -6,7 +6,7 @@
 import { type CronItem, parseCronItems } from "graphile-worker";
 import { serviceCrontab } from "~/modules/services/tasks.server";
 import type { Settings } from "~/config.server";
-import { appCrontab, apps, appTasks, enabledApps } from "~/apps/registry.server";
+import { appCrontab, allApps, appTasks, enabledApps } from "~/apps/registry.server";
 
 export interface CronEntry {
   identifier: string;
@@ -64,7 +64,7 @@ export function scheduleFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENA
 /** Task names of the apps these settings switch off: the worker does not take their jobs. */
 export function switchedOffTasks(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">): Set<string> {
   const on = enabledApps(settings);
-  return new Set(Object.keys(appTasks(apps.filter((app) => !on.includes(app)))));
+  return new Set(Object.keys(appTasks(allApps().filter((app) => !on.includes(app)))));
 }
 
 export class CrontabError extends Error {}

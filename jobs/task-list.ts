@@ -25,7 +25,8 @@ export interface TaskDefinition<P = unknown> {
 
 const noPayload = z.object({}).strict().or(z.null()).or(z.undefined());
 
-export const tasks: Record<string, TaskDefinition<any>> = {
+/** The core's own tasks; `allTasks()` adds the services' and the apps'. */
+const coreTasks: Record<string, TaskDefinition<any>> = {
   "authentication.cleanup_expired_sessions": {
     description: "Delete expired sessions and used or expired one-time tokens.",
     payload: noPayload,
@@ -83,16 +84,21 @@ export const tasks: Record<string, TaskDefinition<any>> = {
     payload: z.object({ jobKey: z.string().min(1).max(100) }).strict(),
     run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
   },
-  ...serviceTasks(),
-  ...appTasks(),
 };
+
+let everyTask: Record<string, TaskDefinition<any>> | undefined;
+
+/** Every task: the core's, each service connector's and each app's. Built on first use (apps' modules may import this one). */
+export function allTasks(): Record<string, TaskDefinition<any>> {
+  return (everyTask ??= { ...coreTasks, ...serviceTasks(), ...appTasks() });
+}
 
 export class TaskPayloadError extends Error {}
 
 /** Runs a task by name in this process (the CLI's `task run`, and the worker). */
 export async function runTask(name: string, payload: unknown, helpers: Pick<JobHelpers, "logger" | "job"> | null = null) {
-  const task = tasks[name];
-  if (!task) throw new TaskPayloadError(`unknown task "${name}" (known: ${Object.keys(tasks).join(", ")})`);
+  const task = allTasks()[name];
+  if (!task) throw new TaskPayloadError(`unknown task "${name}" (known: ${Object.keys(allTasks()).join(", ")})`);
   const parsed = task.payload.safeParse(payload);
   if (!parsed.success) throw new TaskPayloadError(`invalid payload for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`);
   return task.run(parsed.data, helpers);
@@ -101,7 +107,7 @@ export async function runTask(name: string, payload: unknown, helpers: Pick<JobH
 /** The graphile-worker task list built from `tasks` (without those of switched-off apps, when `skip` names them). */
 export function graphileTaskList(skip: ReadonlySet<string> = new Set()) {
   return Object.fromEntries(
-    Object.keys(tasks).filter((name) => !skip.has(name)).map((name) => [
+    Object.keys(allTasks()).filter((name) => !skip.has(name)).map((name) => [
       name,
       async (payload: unknown, helpers: JobHelpers) => {
         // graphile-worker adds `_cron` (schedule time) to cron jobs' payloads; tasks do not take it.

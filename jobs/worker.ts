@@ -11,7 +11,7 @@ import { getLogger } from "~/modules/ops/logger.server";
 import { recordJobOutcome } from "~/modules/ops/metrics.server";
 import { notifyAdminsOfFailedJob, recordJobEvent } from "~/modules/notifications/job-alerts.server";
 import { buildCrontab, scheduleFor, switchedOffTasks } from "./crontab";
-import { graphileTaskList, tasks } from "./task-list";
+import { graphileTaskList, allTasks } from "./task-list";
 
 const HEARTBEAT_MS = 10_000;
 const RELAY_MS = 1_000;
@@ -40,7 +40,7 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   const log = getLogger().child({ component: "worker" });
   const id = randomUUID();
   const startedAt = new Date();
-  const crontab = buildCrontab(runtime.settings.CRONTAB_OVERRIDES, runtime.settings.CRONTAB_EXTRA, Object.keys(tasks), scheduleFor(runtime.settings));
+  const crontab = buildCrontab(runtime.settings.CRONTAB_OVERRIDES, runtime.settings.CRONTAB_EXTRA, Object.keys(allTasks()), scheduleFor(runtime.settings));
   const runner: Runner = await run({
     pgPool: runtime.queuePool,
     concurrency: runtime.settings.WORKER_CONCURRENCY,

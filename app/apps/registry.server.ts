@@ -15,7 +15,22 @@ import type { AppContext, AppDefinition, DashboardWidget } from "./types";
 
 export type { AppDefinition, AppContext, DashboardWidget } from "./types";
 
-export const apps: readonly AppDefinition[] = [exampleApp];
+/**
+ * The apps, one line each. Read on first use rather than at import: an app's modules may import
+ * core modules that read this registry, so nothing may touch the list while modules still load.
+ */
+function appList(): AppDefinition[] {
+  return [
+    exampleApp,
+  ];
+}
+
+let checked: readonly AppDefinition[] | undefined;
+
+/** Every app, checked for clashes (ids, paths, widgets, task names) on first use. */
+export function allApps(): readonly AppDefinition[] {
+  return (checked ??= checkApps(appList()));
+}
 
 const ID = /^[a-z][a-z0-9_]*$/;
 
@@ -45,8 +60,6 @@ export function checkApps(list: readonly AppDefinition[]): readonly AppDefinitio
   return list;
 }
 
-checkApps(apps);
-
 const idList = (value: string) =>
   value
     .split(",")
@@ -54,26 +67,26 @@ const idList = (value: string) =>
     .filter(Boolean);
 
 /** The ids named in APPS_DISABLED / APPS_ENABLED that no app has (for `npm run check`). */
-export function unknownAppIds(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, list: readonly AppDefinition[] = apps): string[] {
+export function unknownAppIds(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, list: readonly AppDefinition[] = allApps()): string[] {
   const known = new Set(list.map((a) => a.id));
   return [...idList(settings.APPS_DISABLED), ...idList(settings.APPS_ENABLED)].filter((id) => !known.has(id));
 }
 
 /** The apps switched on by these settings: every app not in APPS_DISABLED, opt-in ones only when in APPS_ENABLED. */
-export function enabledApps(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, list: readonly AppDefinition[] = apps): readonly AppDefinition[] {
+export function enabledApps(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, list: readonly AppDefinition[] = allApps()): readonly AppDefinition[] {
   const off = new Set(idList(settings.APPS_DISABLED));
   const on = new Set(idList(settings.APPS_ENABLED));
   return list.filter((app) => !off.has(app.id) && (!app.optIn || on.has(app.id)));
 }
 
 /** The app a URL path belongs to, if any (a path equal to one of its prefixes or below it). */
-export function appForPath(pathname: string, list: readonly AppDefinition[] = apps): AppDefinition | undefined {
+export function appForPath(pathname: string, list: readonly AppDefinition[] = allApps()): AppDefinition | undefined {
   const path = pathname.toLowerCase();
   return list.find((app) => app.paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
 }
 
 /** True when the path belongs to an app these settings switch off (the HTTP layer answers 404). */
-export function isSwitchedOffPath(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, pathname: string, list: readonly AppDefinition[] = apps): boolean {
+export function isSwitchedOffPath(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">, pathname: string, list: readonly AppDefinition[] = allApps()): boolean {
   const app = appForPath(pathname, list);
   return app !== undefined && !enabledApps(settings, list).includes(app);
 }
@@ -81,35 +94,37 @@ export function isSwitchedOffPath(settings: Pick<Settings, "APPS_DISABLED" | "AP
 // Everything below covers every app, enabled or not: permissions and strings stay declared (the
 // data stays), and the menu, widgets and schedule are filtered by `enabledApps` where they are used.
 
-export const appPermissions = apps.flatMap((app) => app.permissions ?? []);
+export function appPermissions(list: readonly AppDefinition[] = allApps()) {
+  return list.flatMap((app) => app.permissions ?? []);
+}
 
 /** Menu entries of the given apps, each tagged with its app (see `menuForApps`). */
-export function appMenu(list: readonly AppDefinition[] = apps): readonly MenuItem[] {
+export function appMenu(list: readonly AppDefinition[] = allApps()): readonly MenuItem[] {
   return list.flatMap((app) => app.menu ?? []);
 }
 
-export function appTasks(list: readonly AppDefinition[] = apps): Record<string, TaskDefinition<any>> {
+export function appTasks(list: readonly AppDefinition[] = allApps()): Record<string, TaskDefinition<any>> {
   return Object.assign({}, ...list.map((app) => app.tasks ?? {}));
 }
 
 /** The app a task belongs to (by its `<app id>.` prefix). */
-export function appOfTask(task: string, list: readonly AppDefinition[] = apps): AppDefinition | undefined {
+export function appOfTask(task: string, list: readonly AppDefinition[] = allApps()): AppDefinition | undefined {
   return list.find((app) => app.tasks && task in app.tasks);
 }
 
-export function appCrontab(list: readonly AppDefinition[] = apps): CronEntry[] {
+export function appCrontab(list: readonly AppDefinition[] = allApps()): CronEntry[] {
   return list.flatMap((app) => app.crontab ?? []);
 }
 
-export function appAdminResources(list: readonly AppDefinition[] = apps) {
+export function appAdminResources(list: readonly AppDefinition[] = allApps()) {
   return list.flatMap((app) => app.adminResources ?? []);
 }
 
-export function appWidgets(list: readonly AppDefinition[] = apps): DashboardWidget[] {
+export function appWidgets(list: readonly AppDefinition[] = allApps()): DashboardWidget[] {
   return list.flatMap((app) => app.widgets ?? []).sort((a, b) => a.order - b.order);
 }
 
-export function appMessages(lang: LanguageCode, list: readonly AppDefinition[] = apps): Messages[] {
+export function appMessages(lang: LanguageCode, list: readonly AppDefinition[] = allApps()): Messages[] {
   return list.flatMap((app) => (app.messages ? [app.messages[lang]] : []));
 }
 

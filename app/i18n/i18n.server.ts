@@ -51,12 +51,33 @@ function merge(...parts: Messages[]): Messages {
   return out;
 }
 
-export const catalogues: Record<LanguageCode, Messages> = {
-  en: merge(en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, ...appMessages("en")),
-  de: merge(de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, ...appMessages("de")),
-  es: merge(es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, ...appMessages("es")),
-  "zh-hans": merge(zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, ...appMessages("zh-hans")),
+/**
+ * A record whose values are built on first read (then kept). The catalogues include the apps'
+ * strings, and an app's modules may import this one: building at import time would read the app
+ * registry while it is still loading (docs/decisions/0030-app-registry.md).
+ */
+function lazyRecord<T>(build: (lang: LanguageCode) => T): Record<LanguageCode, T> {
+  const record = {} as Record<LanguageCode, T>;
+  for (const lang of LANGUAGE_CODES) {
+    let value: T | undefined;
+    Object.defineProperty(record, lang, { enumerable: true, get: () => (value ??= build(lang)) });
+  }
+  return record;
+}
+
+const coreMessages: Record<LanguageCode, Messages[]> = {
+  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn],
+  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe],
+  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs],
+  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh],
 };
+
+/** Each language's whole catalogue: the core's strings and every app's; registered for server rendering when built. */
+export const catalogues: Record<LanguageCode, Messages> = lazyRecord((lang) => {
+  const messages = merge(...coreMessages[lang], ...appMessages(lang));
+  registerMessages(lang, messages);
+  return messages;
+});
 
 /** The script that hands a catalogue to the browser, and its content-hashed URL (cached for a year). */
 export interface CatalogueScript {
@@ -64,16 +85,13 @@ export interface CatalogueScript {
   body: string;
 }
 
-export const catalogueScripts = Object.fromEntries(
-  LANGUAGE_CODES.map((lang) => {
-    registerMessages(lang, catalogues[lang]);
-    const json = JSON.stringify(catalogues[lang]);
-    // JSON.parse of a string literal parses faster than an object literal of the same size.
-    const body = `(self.__aaMessages=self.__aaMessages||{})[${JSON.stringify(lang)}]=JSON.parse(${JSON.stringify(json)});\n`;
-    const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
-    return [lang, { url: `/i18n/${lang}.${hash}.js`, body }];
-  }),
-) as Record<LanguageCode, CatalogueScript>;
+export const catalogueScripts: Record<LanguageCode, CatalogueScript> = lazyRecord((lang) => {
+  const json = JSON.stringify(catalogues[lang]);
+  // JSON.parse of a string literal parses faster than an object literal of the same size.
+  const body = `(self.__aaMessages=self.__aaMessages||{})[${JSON.stringify(lang)}]=JSON.parse(${JSON.stringify(json)});\n`;
+  const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
+  return { url: `/i18n/${lang}.${hash}.js`, body };
+});
 
 export const languageCookie = createCookie("aa_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 1_209_600 });
 

@@ -8,4 +8,7 @@ import { adminPermissions } from "./admin/permissions";
 import { servicePermissions } from "../connectors/catalogue";
 import { appPermissions } from "../apps/registry.server";
 
-export const permissionCatalogue: PermissionDeclaration[] = [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions, ...servicePermissions, ...appPermissions];
+/** Built on first call: the apps' modules may import this one while the app registry is still loading. */
+export function permissionCatalogue(): PermissionDeclaration[] {
+  return [...authPermissions, ...auditPermissions, ...statePermissions, ...groupPermissions, ...permissionsToolPermissions, ...adminPermissions, ...servicePermissions, ...appPermissions()];
+}

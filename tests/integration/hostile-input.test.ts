@@ -13,7 +13,7 @@ import { makeGroup, makeUser } from "../support/factories";
 import { startTestServer } from "../support/http";
 import { dataUrl, listRoutes, type RouteInfo } from "../support/routes";
 import { type SignedIn, signedIn } from "../support/sessions";
-import { apps } from "~/apps/registry.server";
+import { allApps } from "~/apps/registry.server";
 
 type Pairs = [string, string][];
 
@@ -52,7 +52,7 @@ describe.each(dialects)("hostile input on $dialect", ({ dialect, skip }) => {
     if (skip) return;
     rt = await createTestRuntime(dialect);
     // Opt-in apps on, so that their routes are swept like every other.
-    rt.settings.APPS_ENABLED = apps.map((a) => a.id).join(",");
+    rt.settings.APPS_ENABLED = allApps().map((a) => a.id).join(",");
     fake = await attachFakeEve(rt);
     server = await startTestServer(rt);
     root = await signedIn(rt, server.origin, await makeUser(rt.db, { is_staff: true, is_superuser: true }));

@@ -15,7 +15,7 @@ import { makeGroup, makeUser } from "../support/factories";
 import { Browser, startTestServer } from "../support/http";
 import { dataUrl, listRoutes, type RouteInfo } from "../support/routes";
 import { signedIn } from "../support/sessions";
-import { apps } from "~/apps/registry.server";
+import { allApps } from "~/apps/registry.server";
 
 const LEVELS = ["anonymous", "member", "staff", "superuser"] as const;
 type Level = (typeof LEVELS)[number];
@@ -78,7 +78,7 @@ describe.each(dialects)("route guards on $dialect", ({ dialect, skip }) => {
     if (skip) return;
     rt = await createTestRuntime(dialect);
     // Opt-in apps on, so that their routes are swept like every other.
-    rt.settings.APPS_ENABLED = apps.map((a) => a.id).join(",");
+    rt.settings.APPS_ENABLED = allApps().map((a) => a.id).join(",");
     fake = await attachFakeEve(rt);
     server = await startTestServer(rt);
     const group = await makeGroup(rt.db);

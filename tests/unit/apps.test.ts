@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appForPath, appMenu, apps, checkApps, enabledApps, isSwitchedOffPath, unknownAppIds, type AppDefinition } from "~/apps/registry.server";
+import { appForPath, appMenu, allApps, checkApps, enabledApps, isSwitchedOffPath, unknownAppIds, type AppDefinition } from "~/apps/registry.server";
 import { menuItemsFor } from "~/modules/menu/registry.server";
 import { permissionCatalogue } from "~/modules/permission-registry";
 import { catalogues } from "~/i18n/i18n.server";
 import { scheduleFor, switchedOffTasks } from "../../jobs/crontab";
-import { tasks } from "../../jobs/task-list";
+import { allTasks } from "../../jobs/task-list";
 import { appRoutes } from "../../remix.config.js";
 
 const app = (fields: Partial<AppDefinition> & { id: string }): AppDefinition => ({ label: `${fields.id}.title`, paths: [`/${fields.id}`], ...fields });
@@ -22,7 +22,7 @@ describe("app registry", () => {
     expect(() => checkApps([app({ id: "a", widgets: [widget] }), app({ id: "b", widgets: [widget] })])).toThrow(/"w" is declared twice/);
     const task = { description: "", payload: {} as never, run: async () => null };
     expect(() => checkApps([app({ id: "a", tasks: { "other.run": task } })])).toThrow(/must be named a\.<verb>/);
-    expect(checkApps(apps)).toBe(apps);
+    expect(checkApps(allApps())).toStrictEqual(allApps());
   });
 
   it("switches apps off by APPS_DISABLED and opt-in apps on by APPS_ENABLED", () => {
@@ -39,14 +39,14 @@ describe("app registry", () => {
   });
 
   it("feeds the menu, permissions, strings, tasks and schedule from each app's definition", () => {
-    const example = apps.find((a) => a.id === "example")!;
+    const example = allApps().find((a) => a.id === "example")!;
     expect(menuItemsFor(switches()).some((i) => i.id === "example")).toBe(false);
     expect(menuItemsFor(switches("", "example")).some((i) => i.id === "example")).toBe(true);
     expect(appMenu().map((i) => i.id)).toContain("example");
-    for (const p of example.permissions ?? []) expect(permissionCatalogue).toContainEqual(p);
+    for (const p of example.permissions ?? []) expect(permissionCatalogue()).toContainEqual(p);
     for (const lang of Object.keys(catalogues) as (keyof typeof catalogues)[]) expect(catalogues[lang]).toHaveProperty("example.title");
-    for (const a of apps) {
-      for (const name of Object.keys(a.tasks ?? {})) expect(tasks).toHaveProperty([name]);
+    for (const a of allApps()) {
+      for (const name of Object.keys(a.tasks ?? {})) expect(allTasks()).toHaveProperty([name]);
       const off = switchedOffTasks(switches(a.id));
       for (const name of Object.keys(a.tasks ?? {})) expect(off.has(name)).toBe(true);
       for (const entry of a.crontab ?? []) {
@@ -60,13 +60,24 @@ describe("app registry", () => {
     const manifest = appRoutes() as Record<string, { id: string; parentId: string; path?: string }>;
     expect(manifest["apps/example/routes/_app.example._index"]).toMatchObject({ parentId: "routes/_app", path: "example" });
     const folders = fs.readdirSync(path.resolve("app/apps"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    expect(folders.sort()).toEqual(apps.map((a) => a.id).sort());
+    expect(folders.sort()).toEqual(allApps().map((a) => a.id).sort());
     for (const route of Object.values(manifest)) {
       const id = route.id.split("/")[1];
-      const owner = apps.find((a) => a.id === id)!;
+      const owner = allApps().find((a) => a.id === id)!;
       expect(owner, route.id).toBeDefined();
       // Every page an app mounts answers under one of its declared paths, so switching it off hides it.
       if (route.path) expect(owner.paths.some((p) => `/${route.path}` === p || `/${route.path}`.startsWith(`${p}/`)), route.id).toBe(true);
     }
+  });
+
+  it("the example app reaches the core only through the plugin API, as a third party's would", () => {
+    const dir = path.resolve("app/apps/example");
+    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.tsx?$/.test(f) && !f.startsWith("tests"));
+    expect(files.length).toBeGreaterThan(3);
+    const allowed = /^(?:\.{1,2}\/(?!\.\.\/)|\.\.\/\.\.\/plugin-|\.\.\/plugin-|\.\.\/types$|react$|react-i18next$|@remix-run\/(?:node|react)$|zod$|kysely$)/;
+    const bad = files.flatMap((file) =>
+      [...fs.readFileSync(path.join(dir, file), "utf8").matchAll(/from\s+["']([^"']+)["']/g)].map((m) => m[1]).filter((target) => !allowed.test(target)).map((target) => `${file}: ${target}`),
+    );
+    expect(bad).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 /**
- * The example app: the smallest complete app, switched on with APPS_ENABLED=example. It shows how a
- * third-party app plugs in through the public registry only (docs/extending.md).
+ * The example app: the smallest complete app, switched on with APPS_ENABLED=example. It plugs in
+ * through the public registry and the plugin API only, as a third party's app would
+ * (docs/extending.md): a page, a menu entry, a permission, a dashboard widget, a job and its
+ * schedule, and its strings in four languages.
  */
-import type { AppDefinition } from "../types";
+import { z } from "zod";
+import type { AppDefinition } from "../plugin-api.server";
+import { greetingFor, sendGreeting } from "./greeting.server";
 import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
 import zhHans from "./locales/zh-hans.json";
-import { greetingFor } from "./greeting.server";
 
 export const EXAMPLE_PERMISSION = "example.view_example" as const;
 
@@ -18,6 +21,14 @@ export const exampleApp: AppDefinition = {
   paths: ["/example"],
   permissions: [{ appLabel: "example", codename: "view_example", name: "Can view the example app" }],
   menu: [{ id: "example", label: "example.menu", to: "/example", order: 1100, permission: EXAMPLE_PERMISSION }],
-  widgets: [{ id: "example.greeting", order: 500, permission: EXAMPLE_PERMISSION, load: ({ db }, user) => greetingFor(db, user.id) }],
+  widgets: [{ id: "example.greeting", order: 500, permission: EXAMPLE_PERMISSION, load: (ctx, user) => greetingFor(ctx, user.id) }],
+  tasks: {
+    "example.send_greeting": {
+      description: "Example app: send a greeting notification to one user.",
+      payload: z.object({ userId: z.number().int().positive() }).strict(),
+      run: async (payload: { userId: number }) => sendGreeting(payload.userId),
+    },
+  },
+  crontab: [{ identifier: "example_weekly_hello", task: "example.send_greeting", pattern: "0 12 * * 1", priority: 9, description: "Example app: a weekly greeting to user 1 (shows an app's schedule entry)." }],
   messages: { en, de, es, "zh-hans": zhHans },
 };

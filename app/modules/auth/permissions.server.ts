@@ -7,7 +7,7 @@ import { type PermissionDeclaration, type PermissionKey, permissionKey } from ".
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Inserts declared permissions that are missing and refreshes descriptions. Never deletes grants. */
-export async function syncPermissionCatalogue(db: Executor, catalogue: PermissionDeclaration[] = permissionCatalogue) {
+export async function syncPermissionCatalogue(db: Executor, catalogue: PermissionDeclaration[] = permissionCatalogue()) {
   const existing = await db.selectFrom("permissions").select(["id", "app_label", "codename", "name"]).execute();
   const byKey = new Map(existing.map((row) => [`${row.app_label}.${row.codename}`, row]));
   const missing = catalogue.filter((p) => !byKey.has(permissionKey(p)));

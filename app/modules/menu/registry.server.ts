@@ -9,7 +9,7 @@ import { permissionsAuditMenu } from "../permissions-audit/menu.server";
 import { servicesMenu } from "../services/menu.server";
 import { statesMenu } from "../states/menu.server";
 import type { Settings } from "~/config.server";
-import { appMenu, apps, enabledApps } from "~/apps/registry.server";
+import { allApps, appMenu, enabledApps } from "~/apps/registry.server";
 import type { MenuItem, MenuUser } from "./types";
 
 export type { MenuItem, MenuUser } from "./types";
@@ -24,8 +24,8 @@ const coreMenu: readonly MenuItem[] = [
 ];
 
 /**
- * Every source of sidebar entries, by module. The services registry (app/connectors) and the apps
- * registry plug in here with one line each (`services: servicesMenu`, `apps: appsMenu`).
+ * Every source of sidebar entries, by module, but the apps': theirs come from the app registry
+ * (app/apps/registry.server.ts) when the menu is first built (see `menuItems`).
  */
 export const menuSources = {
   core: coreMenu,
@@ -34,7 +34,6 @@ export const menuSources = {
   states: statesMenu,
   "permissions-audit": permissionsAuditMenu,
   services: servicesMenu,
-  apps: appMenu(apps),
 } satisfies Record<string, readonly MenuItem[]>;
 
 /** The whole menu in sidebar order; an id used twice is a programming error. */
@@ -48,7 +47,12 @@ export function buildMenu(sources: Record<string, readonly MenuItem[]>): readonl
   return items.sort((a, b) => a.order - b.order);
 }
 
-export const menuItems = buildMenu(menuSources);
+let built: readonly MenuItem[] | undefined;
+
+/** The whole menu, every app's entries included; built on first use (after every app module has loaded). */
+export function menuItems(): readonly MenuItem[] {
+  return (built ??= buildMenu({ ...menuSources, apps: appMenu(allApps()) }));
+}
 
 const menuBySwitches = new Map<string, readonly MenuItem[]>();
 
@@ -58,15 +62,15 @@ export function menuItemsFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_EN
   let items = menuBySwitches.get(key);
   if (!items) {
     const on = enabledApps(settings);
-    const off = new Set(appMenu(apps.filter((app) => !on.includes(app))).map((item) => item.id));
-    items = menuItems.filter((item) => !off.has(item.id));
+    const off = new Set(appMenu(allApps().filter((app) => !on.includes(app))).map((item) => item.id));
+    items = menuItems().filter((item) => !off.has(item.id));
     menuBySwitches.set(key, items);
   }
   return items;
 }
 
 /** The entries this user may see, with their badges. */
-export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems) {
+export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems()) {
   const allowed = items.filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser));
   const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user) : true) ? item : null)));
   const visible = checked.filter((item): item is MenuItem => item !== null);

@@ -1,9 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { pageTitle } from "~/i18n/meta";
-import { getRuntime } from "~/modules/runtime.server";
-import { requirePermission } from "~/web/guards.server";
+import { appContext, pageTitle, requirePermission } from "../../plugin-web.server";
 import { EXAMPLE_PERMISSION } from "../app.server";
 import { greetingFor } from "../greeting.server";
 
@@ -11,7 +9,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "example.t
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, EXAMPLE_PERMISSION);
-  return json({ greeting: await greetingFor(getRuntime().db, user.id) });
+  return json({ greeting: await greetingFor(appContext(), user.id) });
 }
 
 export default function ExamplePage() {
