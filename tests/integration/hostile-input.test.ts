@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminResourceList } from "~/modules/admin/resources/index.server";
+import { adminResources } from "~/modules/admin/resources/index.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { attachFakeEve } from "../support/eve";
 import { makeGroup, makeUser } from "../support/factories";
@@ -30,7 +30,7 @@ const WRITES_BY_DESIGN: Record<string, string[]> = {
   "routes/admin.users.$id.sessions": ["sessions", "audit_log"],
 };
 
-const ADMIN_FIELDS = [...new Set(adminResourceList.flatMap((r) => [...(r.fields ?? []).map((f) => f.name), ...(r.filters ?? []).map((f) => f.name)]))];
+const ADMIN_FIELDS = [...new Set(adminResources().flatMap((r) => [...(r.fields ?? []).map((f) => f.name), ...(r.filters ?? []).map((f) => f.name)]))];
 
 const VALUES: Record<string, string[]> = {
   "NUL bytes": ["a\u0000b"],

@@ -3,6 +3,7 @@
  * else. A feature adds its resource with one line below.
  */
 import type { AdminResource } from "../registry.server";
+import { appAdminResources } from "~/apps/registry.server";
 import { alliancesResource, charactersResource, corporationsResource, factionsResource, ownershipRecordsResource, tokensResource } from "./eve.server";
 import { groupsResource } from "./groups.server";
 import { groupRequestLogsResource, notificationsResource, permissionsResource } from "./records.server";
@@ -11,7 +12,8 @@ import { statesResource } from "./states.server";
 import { usersResource } from "./users.server";
 import { nameFormatsResource } from "../../services/admin-resource.server";
 
-export const adminResourceList: readonly AdminResource[] = [
+/** The core's resources; the apps' follow them (see `adminResources`). */
+const coreResources: readonly AdminResource[] = [
   usersResource,
   statesResource,
   groupsResource,
@@ -28,11 +30,25 @@ export const adminResourceList: readonly AdminResource[] = [
   nameFormatsResource,
 ];
 
-const byKey = new Map(adminResourceList.map((r) => [r.key, r]));
+let list: readonly AdminResource[] | undefined;
+let byKey: Map<string, AdminResource> | undefined;
 
+/**
+ * Every admin resource: the core's, then each app's (enabled or not: an app switched off keeps its
+ * data manageable). Built on first use, as the app registry is read after every module has loaded.
+ */
 export function adminResources(): readonly AdminResource[] {
-  return adminResourceList;
+  if (!list) {
+    list = [...coreResources, ...appAdminResources()];
+    byKey = new Map();
+    for (const r of list) {
+      if (byKey.has(r.key)) throw new Error(`admin resource "${r.key}" is declared twice`);
+      byKey.set(r.key, r);
+    }
+  }
+  return list;
 }
 export function adminResource(key: string | undefined) {
-  return key ? byKey.get(key) : undefined;
+  adminResources();
+  return key ? byKey!.get(key) : undefined;
 }
