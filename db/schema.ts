@@ -315,6 +315,28 @@ export interface ReservedGroupNamesTable {
   created_by: string;
   created_at: Timestamp;
 }
+export interface AnnouncementsTable {
+  id: Generated<number>;
+  title: string;
+  message: string;
+  level: "danger" | "warning" | "info" | "success";
+  starts_at: Timestamp;
+  ends_at: Timestamp | null;
+  created_at: Timestamp;
+  /** users.id of the admin who posted it (null once that user is gone) */
+  created_by: number | null;
+}
+export interface AnnouncementTargetsTable {
+  announcement_id: number;
+  kind: "state" | "group";
+  /** states.id or auth_groups.id */
+  target_id: number;
+}
+export interface AnnouncementDismissalsTable {
+  announcement_id: number;
+  user_id: number;
+  dismissed_at: Timestamp;
+}
 export interface NotificationsTable {
   id: Generated<number>;
   user_id: number;
@@ -401,6 +423,9 @@ export interface ServiceSyncStateTable {
 }
 
 export interface DB {
+  announcements: AnnouncementsTable;
+  announcement_targets: AnnouncementTargetsTable;
+  announcement_dismissals: AnnouncementDismissalsTable;
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;

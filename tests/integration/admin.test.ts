@@ -129,6 +129,12 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const fields: Pairs = [["_fields", "service"], ["_fields", "format"], ["_fields", "default_to_username"], ["_fields", "stateIds"], ["_fields", "previewUserId"]];
         return { id: String(row.id), create: [...fields, ["service", String(k % 9)], ["format", `[{corp_ticker}] {character_name} ${k}`]], change: [...fields, ["service", String(k % 9)], ["format", `{character_name} ${k}`]] };
       }
+      case "announcements": {
+        await rt.db.insertInto("announcements").values({ title: `News ${k}`, message: "m", level: "info", starts_at: new Date(), ends_at: null, created_at: new Date(), created_by: null }).execute();
+        const row = await rt.db.selectFrom("announcements").select("id").where("title", "=", `News ${k}`).executeTakeFirstOrThrow();
+        const fields: Pairs = ["title", "message", "level", "startsAt", "endsAt", "stateIds", "groupIds"].map((f) => ["_fields", f]);
+        return { id: String(row.id), create: [...fields, ["title", `Posted ${k}`], ["message", "hello"], ["level", "2"], ["startsAt", "2026-01-01 10:00"]], change: [...fields, ["title", `Changed ${k}`], ["message", "hi"], ["level", "1"], ["startsAt", "2026-01-01 10:00"], ["endsAt", "2027-01-01 10:00"]] };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }
