@@ -43,6 +43,20 @@ const str = (fallback: string) =>
     .optional()
     .transform((value) => (value === undefined || value === "" ? fallback : value));
 
+const tablePrefix = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback;
+      if (!/^[A-Za-z0-9_]*$/.test(value)) {
+        ctx.addIssue({ code: "custom", message: `a table prefix has letters, digits and _ only, got "${value}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
 const optionalUrl = (protocols: string[], label: string) =>
   z
     .string()
@@ -150,6 +164,16 @@ const definitions = {
   DISCORD_API_BASE_URL: [str("https://discord.com/api"), "Discord API base URL, without the version (the client uses v10)."],
   DISCORD_OAUTH_BASE_URL: [str("https://discord.com/api/oauth2/authorize"), "Discord OAuth2 authorize URL."],
   DISCORD_OAUTH_TOKEN_URL: [str("https://discord.com/api/oauth2/token"), "Discord OAuth2 token URL."],
+  PHPBB3_DATABASE_URL: [optionalUrl(["mysql:", "mariadb:"], "mysql://user:password@host:3306/forum"), "phpBB3: the forum's own MySQL/MariaDB database (the original's DATABASES['phpbb3']). Unset: the phpBB3 service is off."],
+  PHPBB3_URL: [str(""), "phpBB3: the forum's web address, shown on the services page."],
+  PHPBB3_TABLE_PREFIX: [tablePrefix("phpbb_"), "phpBB3: table prefix of the forum's database."],
+  SMF_DATABASE_URL: [optionalUrl(["mysql:", "mariadb:"], "mysql://user:password@host:3306/smf"), "SMF: the forum's own MySQL/MariaDB database (the original's DATABASES['smf']). Unset: the SMF service is off."],
+  SMF_URL: [str(""), "SMF: the forum's web address, shown on the services page."],
+  SMF_TABLE_PREFIX: [tablePrefix("smf_"), "SMF: table prefix of the forum's database."],
+  IPS4_DATABASE_URL: [optionalUrl(["mysql:", "mariadb:"], "mysql://user:password@host:3306/ips4"), "IPS4: the forum's own MySQL/MariaDB database (the original's DATABASES['ips4']). Unset: the IPS4 service is off."],
+  IPS4_URL: [str(""), "IPS4: the forum's web address, shown on the services page."],
+  IPS4_TABLE_PREFIX: [tablePrefix(""), "IPS4: table prefix of the forum's database."],
+  IPS4_MEMBER_GROUP_ID: [int(3, 1, 65535), "IPS4: primary group of new members (the original's MEMBER_GROUP_ID, 3 = Members)."],
   LOGIN_TOKEN_SCOPES: [str("publicData"), "Scopes requested at login, space-separated. Must not be empty (the login token must be refreshable)."],
   DEFAULT_FROM_EMAIL: [str("Alliance Auth <noreply@localhost>"), "Sender of activation emails."],
   EMAIL_HOST: [str(""), "SMTP server. Unset outside production: emails go to the outbox page (/account/outbox) instead."],

@@ -6,8 +6,11 @@
 import type { Settings } from "~/config.server";
 import type { Connector } from "~/modules/services/contract";
 import { discordConnector } from "./discord/connector.server";
+import { ips4Connector } from "./ips4/connector.server";
+import { phpbb3Connector } from "./phpbb3/connector.server";
+import { smfConnector } from "./smf/connector.server";
 
-export const connectors: readonly Connector[] = [discordConnector];
+export const connectors: readonly Connector[] = [discordConnector, phpbb3Connector, smfConnector, ips4Connector];
 
 export function connectorById(id: string | undefined): Connector | undefined {
   return connectors.find((c) => c.meta.id === id);

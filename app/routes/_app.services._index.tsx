@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
 import { requireUser } from "~/web/guards.server";
@@ -76,13 +76,19 @@ export default function Services() {
                   <td className="px-2 py-2">{row.lastSyncAt ? <time dateTime={row.lastSyncAt}>{utc(row.lastSyncAt)}</time> : "—"}</td>
                   <td className="px-2 py-2">
                     <div className="flex flex-wrap gap-2">
-                      {row.actions.map((action) => (
-                        <PostForm key={action} action={`/services/${row.id}/${action}`} reloadDocument={action === "activate" || action === "reset"}>
-                          <button type="submit" className={action === "deactivate" ? "btn-secondary" : "btn-primary"} data-testid={`service-${row.id}-${action}`}>
+                      {row.actions.map((action) =>
+                        action === "set_password" ? (
+                          <Link key={action} to={`/services/${row.id}/${action}`} className="btn-secondary" data-testid={`service-${row.id}-${action}`}>
                             {t(`services.action.${action}`)}
-                          </button>
-                        </PostForm>
-                      ))}
+                          </Link>
+                        ) : (
+                          <PostForm key={action} action={`/services/${row.id}/${action}`} reloadDocument={action === "activate" || action === "reset"}>
+                            <button type="submit" className={action === "deactivate" ? "btn-secondary" : "btn-primary"} data-testid={`service-${row.id}-${action}`}>
+                              {t(`services.action.${action}`)}
+                            </button>
+                          </PostForm>
+                        ),
+                      )}
                     </div>
                   </td>
                 </tr>

@@ -9,6 +9,6 @@ export const meta: ConnectorMeta = {
   sanitiseName: sanitisers.plain,
   sanitiseGroupName: sanitisers.plain,
   accountActions: ["deactivate", "reset_password", "set_password"],
-  syncsGroups: false,
+  syncsGroups: true,
   syncsNicknames: false,
 };

@@ -26,6 +26,12 @@ export interface DesiredAccount {
   name: string;
   /** Remote group/role names: the user's groups and their state, sanitised for the service. */
   groups: string[];
+  /** The main character's name as it is (forums' display names); the username without a main. */
+  displayName?: string;
+  /** The user's email address, if any (forum accounts). */
+  email?: string | null;
+  /** The main character's EVE id (portraits as avatars), null without a main. */
+  characterId?: number | null;
 }
 
 export interface ServiceAccount {

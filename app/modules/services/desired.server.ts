@@ -67,6 +67,7 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
         "u.id",
         "u.username",
         "u.is_active",
+        "u.email",
         "u.state_id",
         "s.name as state_name",
         "c.character_id",
@@ -115,7 +116,7 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
         groupNames,
         nameSubject,
         hasAccess: Boolean(u.is_active) && main !== null && !without.has(u.id),
-        desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null) },
+        desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null), displayName: main?.character_name ?? u.username, email: u.email ?? null, characterId: main?.character_id ?? null },
       });
     }
   }

@@ -10,7 +10,7 @@ import type { PermissionKey } from "../auth/permission-types";
 import { permissionKey } from "../auth/permission-types";
 import { configuredConnectors } from "../../connectors/registry.server";
 import { accountsOfUser, upsertAccount } from "./accounts.server";
-import type { Connector } from "./contract";
+import type { Connector, ServiceAccount } from "./contract";
 import { loadServiceSubjects } from "./desired.server";
 import type { ServiceAction } from "./meta";
 
@@ -68,4 +68,40 @@ export async function completeOAuthActivation(db: Kysely<DB>, settings: Settings
     await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, ...remote } });
   });
   return remote;
+}
+
+export interface ServiceCredentials {
+  service: string;
+  title: string;
+  username: string;
+  password: string;
+  url: string | null;
+}
+
+/** Creates a password service's account: checks access from our data, creates remotely, links, audits. */
+export async function completePasswordActivation(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, actor: Actor): Promise<ServiceCredentials> {
+  if (connector.activation.kind !== "password") throw new ServiceAccessError("not a password service");
+  const subject = (await loadServiceSubjects(db, connector.meta, [userId])).get(userId);
+  if (!subject?.hasAccess) throw new ServiceAccessError("no access");
+  const remote = await connector.activation.create({ db, settings }, subject.desired);
+  await db.transaction().execute(async (trx) => {
+    await upsertAccount(trx, connector.meta.id, userId, { remoteId: remote.remoteId, remoteUsername: remote.remoteUsername });
+    await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, remoteId: remote.remoteId, remoteUsername: remote.remoteUsername } });
+  });
+  return { service: connector.meta.id, title: connector.meta.title, username: remote.remoteUsername, password: remote.password, url: connector.describe(settings, null).url };
+}
+
+/** A new random password (reset) or the member's own (set), audited; never stored. */
+export async function changeServicePassword(db: Kysely<DB>, settings: Settings, connector: Connector, account: ServiceAccount, actor: Actor, chosen?: string): Promise<ServiceCredentials> {
+  let password: string;
+  if (chosen !== undefined) {
+    if (!connector.setPassword) throw new ServiceAccessError("no set_password");
+    await connector.setPassword({ db, settings }, account, chosen);
+    password = chosen;
+  } else {
+    if (!connector.resetPassword) throw new ServiceAccessError("no reset_password");
+    password = await connector.resetPassword({ db, settings }, account);
+  }
+  await writeAudit(db, actor, { action: chosen !== undefined ? "service.password_set" : "service.password_reset", targetType: "user", targetId: account.userId, after: { service: connector.meta.id } });
+  return { service: connector.meta.id, title: connector.meta.title, username: account.remoteUsername ?? "", password, url: connector.describe(settings, account).url };
 }

@@ -1,0 +1,189 @@
+/**
+ * One connector shape for the three forums that AA drives through their own database (phpBB3, SMF,
+ * IPS4): password activation, desired-state group (and display-name) sync, a set-based reconcile
+ * with its drift report, password reset and set, disable on loss. Each forum supplies a ForumAdapter.
+ */
+import type { Settings } from "~/config.server";
+import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
+import { loadServiceSubjects } from "~/modules/services/desired.server";
+import { managedGroupNames } from "~/modules/services/managed.server";
+import type { ConnectorMeta } from "~/modules/services/meta";
+import type { ForumAdapter, ForumMemberState, GroupChange } from "./adapter";
+import { chunks } from "./db.server";
+import { randomForumPassword } from "./hashes.server";
+import { planGroups, wantedIds } from "./plan";
+
+export interface ForumDefinition {
+  meta: ConnectorMeta;
+  configured(settings: Settings): boolean;
+  adapter(settings: Settings): ForumAdapter;
+  siteUrl(settings: Settings): string | null;
+}
+
+const LIST_CAP = 200;
+
+function remoteIdOf(account: Pick<ServiceAccount, "remoteId">): number | null {
+  return account.remoteId && /^\d+$/.test(account.remoteId) ? Number(account.remoteId) : null;
+}
+
+interface Applied {
+  groupChanges: GroupChange[];
+  nameChanges: { id: number; displayName: string }[];
+  groupsCreated: number;
+}
+
+/** Brings `members` to their desired groups and display names with as few statements as the forum allows. */
+async function apply(adapter: ForumAdapter, members: Map<number, ForumMemberState>, wanted: { id: number; desired: DesiredAccount }[], parts: SyncParts): Promise<Applied> {
+  const out: Applied = { groupChanges: [], nameChanges: [], groupsCreated: 0 };
+  if (parts.groups) {
+    let book = await adapter.loadGroups();
+    if (adapter.createGroups) {
+      const missing = new Map<string, string>();
+      for (const w of wanted) for (const name of wantedIds(book, adapter.groupKey, w.desired.groups).missing) missing.set(adapter.groupKey(name), name);
+      if (missing.size > 0) {
+        await adapter.createGroups([...missing.values()]);
+        out.groupsCreated = missing.size;
+        book = await adapter.loadGroups();
+      }
+    }
+    for (const w of wanted) {
+      const member = members.get(w.id);
+      const change = member ? planGroups(member, wantedIds(book, adapter.groupKey, w.desired.groups).ids) : null;
+      if (change) out.groupChanges.push(change);
+    }
+    if (out.groupChanges.length > 0) await adapter.writeGroups(out.groupChanges);
+  }
+  if (parts.nickname && adapter.writeDisplayNames) {
+    for (const w of wanted) {
+      const member = members.get(w.id);
+      if (member && w.desired.displayName && member.displayName !== w.desired.displayName) out.nameChanges.push({ id: w.id, displayName: w.desired.displayName });
+    }
+    if (out.nameChanges.length > 0) await adapter.writeDisplayNames(out.nameChanges);
+  }
+  return out;
+}
+
+async function desiredOf(ctx: ConnectorContext, meta: ConnectorMeta, userId: number): Promise<DesiredAccount | null> {
+  return (await loadServiceSubjects(ctx.db, meta, [userId])).get(userId)?.desired ?? null;
+}
+
+async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accounts: ServiceAccount[], desired: Map<number, DesiredAccount>, parts: SyncParts): Promise<ReconcileReport> {
+  const adapter = def.adapter(ctx.settings);
+  const ids = accounts.map(remoteIdOf).filter((id): id is number => id !== null);
+  const members = new Map<number, ForumMemberState>();
+  for (const chunk of chunks(ids)) for (const [id, m] of await adapter.readMembers(chunk)) members.set(id, m);
+  const lists: Record<string, string[]> = {
+    changedMembers: [],
+    goneAccounts: [],
+    unlinkedHolders: [],
+  };
+  const goneUserIds: number[] = [];
+  const wanted: { id: number; desired: DesiredAccount }[] = [];
+  const byRemote = new Map<number, ServiceAccount>();
+  for (const account of accounts) {
+    const id = remoteIdOf(account);
+    const want = desired.get(account.userId);
+    if (id === null || !members.has(id)) {
+      goneUserIds.push(account.userId);
+      if (lists.goneAccounts.length < LIST_CAP) lists.goneAccounts.push(`${account.remoteUsername ?? account.remoteId} (user ${account.userId})`);
+    } else if (want) {
+      wanted.push({ id, desired: want });
+      byRemote.set(id, account);
+    }
+  }
+  const applied = await apply(adapter, members, wanted, parts);
+  const changedIds = new Set([...applied.groupChanges.map((c) => c.id), ...applied.nameChanges.map((c) => c.id)]);
+  for (const id of changedIds) {
+    if (lists.changedMembers.length >= LIST_CAP) break;
+    const what = [applied.groupChanges.some((c) => c.id === id) ? "groups" : "", applied.nameChanges.some((c) => c.id === id) ? "name" : ""].filter(Boolean).join("+");
+    lists.changedMembers.push(`${members.get(id)?.name ?? id}: ${what}`);
+  }
+  // Forum members holding a group we manage without a linked account.
+  const managed = await managedGroupNames(ctx.db, def.meta);
+  const book = await adapter.loadGroups();
+  const managedIds = wantedIds(book, adapter.groupKey, [...managed]).ids;
+  lists.unlinkedHolders = managedIds.length > 0 ? await adapter.unlinkedHolders(managedIds, new Set(ids), LIST_CAP) : [];
+  return {
+    changed: changedIds.size,
+    goneUserIds,
+    figures: {
+      members: members.size,
+      statements: adapter.db.statements,
+      groupChanges: applied.groupChanges.length,
+      membershipsAdded: applied.groupChanges.reduce((n, c) => n + c.add.length, 0),
+      membershipsRemoved: applied.groupChanges.reduce((n, c) => n + c.remove.length, 0),
+      nameChanges: applied.nameChanges.length,
+      groupsCreated: applied.groupsCreated,
+      goneAccounts: goneUserIds.length,
+      unlinkedHolders: lists.unlinkedHolders.length,
+    },
+    lists,
+  };
+}
+
+export function forumConnector(def: ForumDefinition): Connector {
+  const { meta } = def;
+  return {
+    meta,
+    isConfigured: def.configured,
+    activation: {
+      kind: "password",
+      create: async (ctx, desired) => {
+        const adapter = def.adapter(ctx.settings);
+        const password = randomForumPassword();
+        const member = await adapter.createMember(desired, password);
+        await apply(adapter, await adapter.readMembers([member.id]), [{ id: member.id, desired }], { groups: true, nickname: true });
+        return {
+          remoteId: String(member.id),
+          remoteUsername: member.name,
+          password,
+        };
+      },
+    },
+    syncAccount: async (ctx, account, desired, parts): Promise<SyncOutcome> => {
+      const id = remoteIdOf(account);
+      if (id === null) return { kind: "gone" };
+      const adapter = def.adapter(ctx.settings);
+      const members = await adapter.readMembers([id]);
+      if (!members.has(id)) return { kind: "gone" };
+      const applied = await apply(adapter, members, [{ id, desired }], parts);
+      return applied.groupChanges.length + applied.nameChanges.length > 0 ? { kind: "updated", calls: adapter.db.statements } : { kind: "unchanged" };
+    },
+    disableAccount: async (ctx, account) => {
+      const id = remoteIdOf(account);
+      if (id !== null) await def.adapter(ctx.settings).disableMember(id);
+    },
+    reconcile: (ctx, accounts, desired, parts, progress) =>
+      reconcileForum(def, ctx, accounts, desired, parts).then(async (report) => {
+        await progress(accounts.length, accounts.length);
+        return report;
+      }),
+    resetPassword: async (ctx, account) => {
+      const password = randomForumPassword();
+      await setPassword(def, ctx, account, password);
+      return password;
+    },
+    setPassword: (ctx, account, password) => setPassword(def, ctx, account, password),
+    describe: (settings, account) => ({
+      url: def.siteUrl(settings),
+      username: account?.remoteUsername ?? null,
+    }),
+    remoteGroups: async (ctx, account) => {
+      const id = remoteIdOf(account);
+      if (id === null) return null;
+      const adapter = def.adapter(ctx.settings);
+      const member = (await adapter.readMembers([id])).get(id);
+      if (!member) return null;
+      const book = await adapter.loadGroups();
+      return [...member.kept, ...member.groups].map((g) => book.names.get(g) ?? String(g)).sort();
+    },
+  };
+}
+
+export class ForumAccountGone extends Error {}
+
+async function setPassword(def: ForumDefinition, ctx: ConnectorContext, account: ServiceAccount, password: string) {
+  const id = remoteIdOf(account);
+  const done = id !== null && (await def.adapter(ctx.settings).setPassword(id, password, await desiredOf(ctx, def.meta, account.userId)));
+  if (!done) throw new ForumAccountGone(`${def.meta.title}: the forum account no longer exists`);
+}
