@@ -21,7 +21,7 @@ export function ips4Adapter(settings: Settings): ForumAdapter {
   const db = new ForumDb(settings.IPS4_DATABASE_URL!, settings.IPS4_TABLE_PREFIX);
   const coreMembers = db.table("core_members");
   const passwordColumns = async (password: string) => {
-    const { hash, salt } = await ips4Hash(password, 13);
+    const { hash, salt } = await ips4Hash(password, settings.IPS4_PASSWORD_COST);
     return { members_pass_hash: hash, members_pass_salt: salt };
   };
 

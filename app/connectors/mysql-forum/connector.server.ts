@@ -8,7 +8,7 @@ import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, Serv
 import { loadServiceSubjects } from "~/modules/services/desired.server";
 import { managedGroupNames } from "~/modules/services/managed.server";
 import type { ConnectorMeta } from "~/modules/services/meta";
-import type { ForumAdapter, ForumMemberState, GroupChange } from "./adapter";
+import type { ForumAdapter, ForumGroupBook, ForumMemberState, GroupChange } from "./adapter";
 import { chunks } from "./db.server";
 import { randomForumPassword } from "./hashes.server";
 import { planGroups, wantedIds } from "./plan";
@@ -27,6 +27,7 @@ function remoteIdOf(account: Pick<ServiceAccount, "remoteId">): number | null {
 }
 
 interface Applied {
+  book: ForumGroupBook | null;
   groupChanges: GroupChange[];
   nameChanges: { id: number; displayName: string }[];
   groupsCreated: number;
@@ -34,7 +35,7 @@ interface Applied {
 
 /** Brings `members` to their desired groups and display names with as few statements as the forum allows. */
 async function apply(adapter: ForumAdapter, members: Map<number, ForumMemberState>, wanted: { id: number; desired: DesiredAccount }[], parts: SyncParts): Promise<Applied> {
-  const out: Applied = { groupChanges: [], nameChanges: [], groupsCreated: 0 };
+  const out: Applied = { book: null, groupChanges: [], nameChanges: [], groupsCreated: 0 };
   if (parts.groups) {
     let book = await adapter.loadGroups();
     if (adapter.createGroups) {
@@ -52,6 +53,7 @@ async function apply(adapter: ForumAdapter, members: Map<number, ForumMemberStat
       if (change) out.groupChanges.push(change);
     }
     if (out.groupChanges.length > 0) await adapter.writeGroups(out.groupChanges);
+    out.book = book;
   }
   if (parts.nickname && adapter.writeDisplayNames) {
     for (const w of wanted) {
@@ -71,7 +73,7 @@ async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accou
   const adapter = def.adapter(ctx.settings);
   const ids = accounts.map(remoteIdOf).filter((id): id is number => id !== null);
   const members = new Map<number, ForumMemberState>();
-  for (const chunk of chunks(ids)) for (const [id, m] of await adapter.readMembers(chunk)) members.set(id, m);
+  for (const chunk of chunks(ids, 5000)) for (const [id, m] of await adapter.readMembers(chunk)) members.set(id, m);
   const lists: Record<string, string[]> = {
     changedMembers: [],
     goneAccounts: [],
@@ -100,7 +102,7 @@ async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accou
   }
   // Forum members holding a group we manage without a linked account.
   const managed = await managedGroupNames(ctx.db, def.meta);
-  const book = await adapter.loadGroups();
+  const book = applied.book ?? (await adapter.loadGroups());
   const managedIds = wantedIds(book, adapter.groupKey, [...managed]).ids;
   lists.unlinkedHolders = managedIds.length > 0 ? await adapter.unlinkedHolders(managedIds, new Set(ids), LIST_CAP) : [];
   return {

@@ -3,7 +3,7 @@
  * sha1(lower(name) + password) (SMF ≤ 2.0) and bcrypt of the same string (SMF 2.1's native form),
  * IPS4's bcrypt `$2y$` with its salt column. Test vectors: docs/decisions/0024-forum-database-connectors.md.
  */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
 
 const ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -38,7 +38,13 @@ function phpassEncode(input: Buffer): string {
 function phpassDigest(password: string, salt: string, cost: number): Buffer {
   const pw = Buffer.from(password, "utf8");
   let h = createHash("md5").update(salt).update(pw).digest();
-  for (let n = 2 ** cost; n > 0; n--) h = createHash("md5").update(h).update(pw).digest();
+  // One reused buffer (digest + password) and the one-shot hash: about a third faster than createHash per round.
+  const round = Buffer.alloc(16 + pw.length);
+  pw.copy(round, 16);
+  for (let n = 2 ** cost; n > 0; n--) {
+    h.copy(round, 0);
+    h = hash("md5", round, "buffer");
+  }
   return h;
 }
 

@@ -18,6 +18,7 @@ const AVATAR_SIZE = 64;
 export function phpbbAdapter(settings: Settings): ForumAdapter {
   const db = new ForumDb(settings.PHPBB3_DATABASE_URL!, settings.PHPBB3_TABLE_PREFIX);
   const [users, groups, userGroup] = [db.table("users"), db.table("groups"), db.table("user_group")];
+  const hash = (password: string) => phpassHash(password, { cost: settings.PHPBB3_PASSWORD_COST });
 
   /** phpBB 3.0 stores the avatar type as the number 2; 3.1+ as a driver name (legacy 2 still maps to it). */
   async function avatarColumns(characterId: number | null | undefined): Promise<Record<string, unknown>> {
@@ -82,7 +83,7 @@ export function phpbbAdapter(settings: Settings): ForumAdapter {
       const groupId = await registeredGroup();
       const values = {
         user_email: desired.email ?? "",
-        user_password: phpassHash(password),
+        user_password: hash(password),
         user_passchg: unixNow(),
         user_type: USER_NORMAL,
         user_inactive_reason: 0,
@@ -104,10 +105,10 @@ export function phpbbAdapter(settings: Settings): ForumAdapter {
       return { id, name };
     },
     async setPassword(id, password, desired) {
-      return (await db.update("users", { user_password: phpassHash(password), user_passchg: unixNow(), ...(await avatarColumns(desired?.characterId)) }, "user_id = ?", [id])) > 0;
+      return (await db.update("users", { user_password: hash(password), user_passchg: unixNow(), ...(await avatarColumns(desired?.characterId)) }, "user_id = ?", [id])) > 0;
     },
     async disableMember(id) {
-      const revoked = { user_email: "revoked@localhost", user_password: phpassHash(randomForumPassword()), user_type: USER_INACTIVE, user_inactive_reason: INACTIVE_MANUAL, user_inactive_time: unixNow(), user_permissions: "" };
+      const revoked = { user_email: "revoked@localhost", user_password: hash(randomForumPassword()), user_type: USER_INACTIVE, user_inactive_reason: INACTIVE_MANUAL, user_inactive_time: unixNow(), user_permissions: "" };
       await db.update("users", revoked, "user_id = ?", [id]);
       await db.run(`DELETE FROM ${db.table("sessions_keys")} WHERE user_id = ?`, [id]);
       await db.run(`DELETE FROM ${db.table("sessions")} WHERE session_user_id = ?`, [id]);
