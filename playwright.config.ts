@@ -26,6 +26,9 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Forum database connectors (phpBB3 on MariaDB; skipped without TEST_MYSQL_URL). Needs only the first-run setup.
+    { name: `${name}-forums`, testMatch: /forums\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-forums-nojs`, testMatch: /forums\.spec\.ts/, dependencies: [`${name}-forums`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { E2E_SERVERS } from "../../playwright.config";
+import { createForumDatabase, type ForumDatabase, forumSettings } from "../support/forum-db";
 
 export const STATE_DIR = path.resolve("test-results/e2e-state");
 
@@ -34,6 +35,7 @@ export default async function globalSetup() {
   fs.mkdirSync(STATE_DIR, { recursive: true });
   const children: { child: ChildProcess; dataDir: string }[] = [];
   const mysqlDatabases: string[] = [];
+  const forums: ForumDatabase[] = [];
   for (const { name, port } of E2E_SERVERS) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `aa-e2e-${name}-`));
     fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as user postgres
@@ -52,6 +54,12 @@ export default async function globalSetup() {
       RATE_LIMIT_SSO_PER_MINUTE: "10000",
       RATE_LIMIT_REGISTRATION_PER_HOUR: "10000",
     };
+    // phpBB3 on a MariaDB database built from phpBB's schema (tests/e2e/forums.spec.ts), when there is a MariaDB.
+    if (process.env.TEST_MYSQL_URL) {
+      const forum = await createForumDatabase(process.env.TEST_MYSQL_URL, "phpbb3", { name: `aa_e2e_phpbb3_${name}_${Date.now().toString(36)}` });
+      forums.push(forum);
+      Object.assign(env, forumSettings(forum, "http://forum.example/phpbb3"), { PHPBB3_PASSWORD_COST: "8" });
+    }
     delete env.DATABASE_URL;
     delete env.QUEUE_DATABASE_URL;
     const dbUrl = databaseUrl(name);
@@ -82,6 +90,7 @@ export default async function globalSetup() {
     } catch (error) {
       console.error(`[e2e] ${name}: server failed to start:\n${output}`);
       for (const c of children) c.child.kill("SIGTERM");
+      for (const forum of forums) await forum.drop();
       throw error;
     }
   }
@@ -101,6 +110,7 @@ export default async function globalSetup() {
           }),
       ),
     );
+    for (const forum of forums) await forum.drop();
     for (const url of mysqlDatabases) {
       const { createConnection } = await import("mysql2/promise");
       const u = new URL(url);

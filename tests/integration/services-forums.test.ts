@@ -19,6 +19,8 @@ import { reconcileService, syncServiceUser } from "~/modules/services/runner.ser
 import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
 import { createForumDatabase, forumSettings, type ForumDatabase, type ForumKind } from "../support/forum-db";
+import { startTestServer } from "../support/http";
+import { signedIn } from "../support/sessions";
 
 const SYSTEM = systemActor("test");
 const KINDS: ForumKind[] = ["phpbb3", "smf", "ips4"];
@@ -121,6 +123,44 @@ describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
       return groupId;
     }
     const remoteId = async (kind: ForumKind, userId: number) => Number((await findAccount(rt.db, kind, userId))!.remoteId);
+
+    describe("the member's pages over HTTP (no JavaScript)", () => {
+      let server: Awaited<ReturnType<typeof startTestServer>>;
+      beforeAll(async () => {
+        if (!skip && dialect === "postgres") server = await startTestServer(rt);
+      });
+      afterAll(async () => {
+        await server?.close();
+      });
+
+      it.skipIf(skip || dialect !== "postgres")("activate answers with the credentials page; a bad set_password is a 400 beside the field that changes nothing; no permission is a 403", async () => {
+        const u = await member({ main: "Http Pilot" });
+        const me = await signedIn(rt, server.origin, u, "/services");
+        const page = await me.post("/services/phpbb3/activate", []);
+        expect(page.status).toBe(200);
+        expect(page.headers.get("cache-control")).toBe("no-store");
+        const html = await page.text();
+        const password = /data-testid="credentials-password"[^>]*>([A-Za-z0-9]{16})</.exec(html)?.[1];
+        expect(password).toBeDefined();
+        const id = await remoteId("phpbb3", u.id);
+        expect(await (await seen(forums.phpbb3, id))!.passwordOk(password!)).toBe(true);
+        expect((await me.post("/services/phpbb3/activate", [])).status).toBe(302);
+
+        expect((await me.browser.get("/services/phpbb3/set_password")).status).toBe(200);
+        const bad = await me.post("/services/phpbb3/set_password", [["password", "short"]]);
+        expect(bad.status).toBe(400);
+        expect(await bad.text()).toContain("The password must be 8 to 128 characters long.");
+        expect(await (await seen(forums.phpbb3, id))!.passwordOk(password!)).toBe(true);
+        const good = await me.post("/services/phpbb3/set_password", [["password", "eight chars or more"]]);
+        expect(good.status).toBe(302);
+        expect(await (await seen(forums.phpbb3, id))!.passwordOk("eight chars or more")).toBe(true);
+
+        const stranger = await makeUser(rt.db, { username: `nope_${dialect}` });
+        const other = await signedIn(rt, server.origin, stranger);
+        expect((await other.post("/services/smf/activate", [])).status).toBe(403);
+        expect((await other.post("/services/smf/reset_password", [])).status).toBe(302);
+      });
+    });
 
     describe.each(KINDS)("%s", (kind) => {
       let connector: Connector;
