@@ -1,9 +1,12 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
 import { requireUser } from "~/web/guards.server";
 import { connectorFromParams, notFound, serviceAction, SERVICE_PASSWORD_MIN, type ServiceActionData } from "~/web/services-routes.server";
+
+/** Credentials are shown once: never cached. */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} — services` : "Services" }];
 

@@ -17,7 +17,7 @@ test("a member activates phpBB3 from /services, sees the credentials once, reset
   const row = page.getByTestId("service-row-phpbb3");
   if ((await row.getAttribute("data-status")) !== "none") {
     await page.getByTestId("service-phpbb3-deactivate").click();
-    await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 account was deactivated.");
+    await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 account was deactivated.", { timeout: 20_000 });
   }
   await page.getByTestId("service-phpbb3-activate").click();
   await expect(page.getByTestId("service-credentials")).toBeVisible({ timeout: 20_000 });
@@ -25,7 +25,7 @@ test("a member activates phpBB3 from /services, sees the credentials once, reset
   const first = (await page.getByTestId("credentials-password").textContent()) ?? "";
   expect(first).toMatch(/^[A-Za-z0-9]{16}$/);
   await page.getByRole("link", { name: "Back to services" }).click();
-  await expect(page).toHaveURL(/\/services$/);
+  await expect(page).toHaveURL(/\/services$/, { timeout: 20_000 });
   await expect(row).toHaveAttribute("data-status", "active");
   await expect(page.getByTestId("service-username-phpbb3")).toContainText(NAME);
   await expect(page.getByTestId("service-groups-phpbb3")).toContainText("REGISTERED");
@@ -46,10 +46,10 @@ test("a member activates phpBB3 from /services, sees the credentials once, reset
   await expect(page.locator("#field-password-error")).toHaveText("The password must be 8 to 128 characters long.");
   await page.getByLabel("Password").fill("a long forum password");
   await page.getByTestId("service-phpbb3-set-password-submit").click();
-  await expect(page).toHaveURL(/\/services$/);
-  await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 password was changed.");
+  await expect(page).toHaveURL(/\/services$/, { timeout: 20_000 });
+  await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 password was changed.", { timeout: 20_000 });
 
   await page.getByTestId("service-phpbb3-deactivate").click();
-  await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 account was deactivated.");
+  await expect(page.getByTestId("toast-success")).toHaveText("Your phpBB3 account was deactivated.", { timeout: 20_000 });
   await expect(row).toHaveAttribute("data-status", "none");
 });

@@ -10,7 +10,7 @@ export async function passwordLogin(page: Page) {
   await page.getByLabel("Username").fill(ADMIN.username);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
 }
 
 export async function ssoLogin(page: Page) {
@@ -21,7 +21,7 @@ export async function ssoLogin(page: Page) {
     await page.getByTestId("authorize").click();
   };
   await pick();
-  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/);
+  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/, { timeout: 20_000 });
   if (page.url().endsWith("/account/register")) {
     await page.getByLabel("Email").fill(MEMBER.email);
     await page.getByRole("button", { name: "Register" }).click();
@@ -30,12 +30,12 @@ export async function ssoLogin(page: Page) {
     await page.getByTestId("sso-login").click();
     await pick();
   }
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
 }
 
 export async function logout(page: Page) {
   await page.getByTestId("logout").click();
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login$/, { timeout: 20_000 });
 }
 
 /** As the admin: lets every Guest use the services with these permission codenames (e.g. `discord\.access_discord`). */
@@ -48,5 +48,5 @@ export async function grantGuest(page: Page, permissions: RegExp[]) {
   for (const perm of permissions) wanted.push((await select.locator("option", { hasText: perm }).getAttribute("value"))!);
   await select.selectOption([...new Set([...current, ...wanted])]);
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("toast-success")).toBeVisible();
+  await expect(page.getByTestId("toast-success")).toBeVisible({ timeout: 20_000 });
 }
