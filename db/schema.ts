@@ -400,7 +400,23 @@ export interface ServiceSyncStateTable {
   updated_at: Timestamp;
 }
 
+/** The original's mumble_mumbleuser (migration 0010), read by the murmur authenticator. */
+export interface MumbleMumbleuserTable {
+  user_id: number;
+  username: string;
+  pwhash: string;
+  hashfn: Generated<string>;
+  groups: string | null;
+  certhash: string | null;
+  display_name: string;
+  release: string | null;
+  version: number | null;
+  last_connect: Timestamp | null;
+  last_disconnect: Timestamp | null;
+}
+
 export interface DB {
+  mumble_mumbleuser: MumbleMumbleuserTable;
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;
