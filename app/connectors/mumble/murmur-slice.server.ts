@@ -3,7 +3,8 @@
  * uses, declared with Ice for JavaScript's Slice runtime the way `slice2js` output does: only the
  * structs, dictionaries, exceptions and operations below are marshalled. The operation tables
  * (mode, return type, parameter types, declared exceptions) are those of `slice2js Murmur.ice`
- * (Ice 3.7) for the same operations; extending this file means copying further rows from there.
+ * (`npx slice2js@3.7.110 /usr/share/slice/Murmur.ice`, Ice 3.7) for the same operations; extending
+ * this file means copying further rows from there.
  * Wire types: 1 bool, 3 int, 7 string.
  */
 import IcePackage from "ice";
