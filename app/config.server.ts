@@ -161,6 +161,13 @@ const definitions = {
   SERVICES_SYNC_DEBOUNCE_SECONDS: [int(5, 0, 3600), "Services: seconds a user's sync waits for further changes before it runs (repeated triggers collapse into one job)."],
   SERVICES_BULK_THRESHOLD: [int(50, 1, 100000), "Services: a change touching more users than this queues one reconcile per service instead of one job per user."],
   SERVICES_REMOVAL_GRACE_HOURS: [int(0, 0, 24 * 30), "Services: hours a member who lost access keeps the account (warned by a notification) before removal. 0: removed at once, as in the original."],
+  MUMBLE_URL: [str(""), "Mumble server address members connect to (host or host:port, the original's MUMBLE_URL); the services page links mumble://<username>@MUMBLE_URL. Mumble is offered when set."],
+  MUMBLE_MODE: [z.enum(["table", "direct"]).default("table"), "Mumble: table (the original's mumble_mumbleuser table, read by the murmur authenticator daemon) or direct (accounts registered in murmur itself over Ice; no daemon). See the README's Mumble section."],
+  MUMBLE_ICE_HOST: [str("127.0.0.1"), "Mumble direct mode: host of murmur's Ice endpoint (murmur.ini ice=)."],
+  MUMBLE_ICE_PORT: [int(6502, 1, 65535), "Mumble direct mode: port of murmur's Ice endpoint."],
+  MUMBLE_ICE_SECRET: [str(""), "Mumble direct mode: murmur's icesecretwrite, sent with every Ice call."],
+  MUMBLE_SERVER_ID: [int(1, 1, 1000000), "Mumble direct mode: the virtual server's id in murmur (1 on a default install)."],
+  MUMBLE_ICE_TIMEOUT_SECONDS: [int(10, 1, 120), "Mumble direct mode: timeout of one Ice call."],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 
 type Definitions = typeof definitions;

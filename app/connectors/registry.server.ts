@@ -6,8 +6,9 @@
 import type { Settings } from "~/config.server";
 import type { Connector } from "~/modules/services/contract";
 import { discordConnector } from "./discord/connector.server";
+import { mumbleConnector } from "./mumble/connector.server";
 
-export const connectors: readonly Connector[] = [discordConnector];
+export const connectors: readonly Connector[] = [discordConnector, mumbleConnector];
 
 export function connectorById(id: string | undefined): Connector | undefined {
   return connectors.find((c) => c.meta.id === id);

@@ -1,12 +1,14 @@
 /** What the services routes share: connector from the URL, the member's actions, and the OAuth return. */
-import { type AppLoadContext, redirect } from "@remix-run/node";
+import { type AppLoadContext, json, redirect } from "@remix-run/node";
 import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, type CurrentUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { flashHeader, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
-import type { Connector } from "../modules/services/contract";
+import { ServiceNameTakenError, type Connector } from "../modules/services/contract";
+import { activateWithPassword, changeServicePassword, SERVICE_PASSWORD_MAX, SERVICE_PASSWORD_MIN } from "../modules/services/passwords.server";
+import { readForm } from "./input.server";
 import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
 import { completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
 import { removeAccount } from "../modules/services/runner.server";
@@ -44,6 +46,7 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       const account = await findAccount(db, connector.meta.id, user.id);
       if (account) await removeAccount({ db, settings }, connector, account, "user", false);
     }
+    if (connector.activation.kind === "password") return passwordActivation(context, user, connector);
     if (connector.activation.kind !== "oauth") notFound();
     // The strategy throws the redirect to the provider, with the state cookie.
     try {
@@ -64,7 +67,62 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
     }
     return back({ level: "success", key: "services.flash.deactivated", params: { service: title } });
   }
+  if (action === "reset_password" || action === "set_password") return passwordChange(request, context, user, connector, action);
   notFound();
+}
+
+/** What the credentials page shows once: the member's name on the service, the password and the connect link. */
+async function credentialsPage(connector: Connector, userId: number, credentials: { username: string; password: string }, kind: "activated" | "reset_password" | "set_password") {
+  const { db, settings } = getRuntime();
+  const url = connector.describe(settings, await findAccount(db, connector.meta.id, userId)).url;
+  return json({ kind, service: connector.meta.id, title: connector.meta.title, username: credentials.username, password: kind === "set_password" ? null : credentials.password, url, errors: null }, { headers: { "Cache-Control": "no-store" } });
+}
+
+async function passwordActivation(context: AppLoadContext, user: CurrentUser, connector: Connector) {
+  const { db, settings } = getRuntime();
+  const title = connector.meta.title;
+  try {
+    return credentialsPage(connector, user.id, await activateWithPassword(db, settings, connector, user.id, actorFor(user, context)), "activated");
+  } catch (error) {
+    if (error instanceof ServiceNameTakenError) return back({ level: "danger", key: "services.flash.nameTaken", params: { service: title } });
+    if (error instanceof ServiceAccessError) return back({ level: "danger", key: "services.flash.noAccess", params: { service: title } });
+    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+  }
+}
+
+/** POST reset_password (new generated password, shown once) or set_password (the member's own, checked). */
+async function passwordChange(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector, action: "reset_password" | "set_password") {
+  const { db, settings } = getRuntime();
+  const title = connector.meta.title;
+  if (!connector.meta.accountActions.includes(action) || !connector.setPassword) notFound();
+  let password: string | undefined;
+  if (action === "set_password") {
+    password = String((await readForm(request)).get("password") ?? "");
+    const error = password.length < SERVICE_PASSWORD_MIN ? "services.password.tooShort" : password.length > SERVICE_PASSWORD_MAX ? "services.password.tooLong" : null;
+    if (error) return json({ kind: "set_password" as const, service: connector.meta.id, title, username: null, password: null, url: null, errors: { password: error } }, { status: 400 });
+  }
+  try {
+    const shown = await changeServicePassword(db, settings, connector, user.id, actorFor(user, context), password);
+    if (!shown) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    return credentialsPage(connector, user.id, shown, action);
+  } catch {
+    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+  }
+}
+
+/**
+ * The action page's data: the set-password form (a service with passwords, once an account exists);
+ * for the other actions only what the credentials page shown after the POST needs (never a form).
+ */
+export async function setPasswordForm(user: CurrentUser, connector: Connector, action: string) {
+  const base = { service: connector.meta.id, title: connector.meta.title, min: SERVICE_PASSWORD_MIN };
+  if (action !== "set_password") {
+    if (!(connector.meta.accountActions as string[]).includes(action) && action !== "activate") notFound();
+    return json({ ...base, form: false });
+  }
+  if (!connector.meta.accountActions.includes("set_password") || !connector.setPassword) notFound();
+  if (!(await findAccount(getRuntime().db, connector.meta.id, user.id))) notFound();
+  return json({ ...base, form: true });
 }
 
 /** GET /services/<id>/callback: state checked against the cookie, code exchanged, account linked. */

@@ -96,6 +96,15 @@ export type Activation =
       create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; password: string }>;
     };
 
+/** Activation refused because the remote name is held by someone else (the original's "already exists"). */
+export class ServiceNameTakenError extends Error {}
+
+/** One line on a services-page row: an i18n key (`services.detail.*`) and its parameters. */
+export interface ServiceDetail {
+  key: string;
+  params: Record<string, string>;
+}
+
 export interface Connector {
   meta: ConnectorMeta;
   /** Settings present (bot token, server address …); unconfigured connectors are left out everywhere. */
@@ -111,6 +120,8 @@ export interface Connector {
   setPassword?(ctx: ConnectorContext, account: ServiceAccount, password: string): Promise<void>;
   /** The services-page row: where the service lives and what name to show. */
   describe(settings: Settings, account: ServiceAccount | null): { url: string | null; username: string | null };
+  /** Further lines for the member's services-page row (i18n key + params), e.g. Mumble's last connection. */
+  accountDetails?(ctx: ConnectorContext, account: ServiceAccount): Promise<ServiceDetail[]>;
   /** The groups/roles the remote side holds for this account now (shown to the member), null if unknown. */
   remoteGroups?(ctx: ConnectorContext, account: ServiceAccount): Promise<string[] | null>;
   /** Extra tasks under the connector's namespace (beyond the framework's update_groups & co). */

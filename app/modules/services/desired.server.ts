@@ -121,3 +121,9 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
   }
   return out;
 }
+
+/** Remote group names a connector manages: every group name and every state name, sanitised for it. */
+export async function managedGroupNames(db: Executor, meta: ConnectorMeta): Promise<Set<string>> {
+  const [groups, states] = await Promise.all([db.selectFrom("auth_groups").select("name").execute(), db.selectFrom("states").select("name").execute()]);
+  return new Set([...groups, ...states].map((r) => meta.sanitiseGroupName(r.name)).filter(Boolean));
+}

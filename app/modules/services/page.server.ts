@@ -10,7 +10,7 @@ import type { PermissionKey } from "../auth/permission-types";
 import { permissionKey } from "../auth/permission-types";
 import { configuredConnectors } from "../../connectors/registry.server";
 import { accountsOfUser, upsertAccount } from "./accounts.server";
-import type { Connector } from "./contract";
+import type { Connector, ServiceDetail } from "./contract";
 import { loadServiceSubjects } from "./desired.server";
 import type { ServiceAction } from "./meta";
 
@@ -26,6 +26,8 @@ export interface ServiceRow {
   actions: ServiceAction[];
   /** What the service holds for the member now (e.g. Discord roles), read live; null when unknown. */
   remoteGroups: string[] | null;
+  /** Further lines (e.g. Mumble's last connection and client version). */
+  details: ServiceDetail[];
 }
 
 export function mayUse(connector: Connector, user: { permissions: Set<PermissionKey>; is_superuser: boolean }) {
@@ -50,6 +52,7 @@ export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: 
         removalDueAt: account?.removalDueAt?.toISOString() ?? null,
         actions: account ? c.meta.accountActions : mayUse(c, user) ? ["activate"] : [],
         remoteGroups: account && c.remoteGroups ? await c.remoteGroups({ db, settings }, account).catch(() => null) : null,
+        details: account && c.accountDetails ? await c.accountDetails({ db, settings }, account).catch(() => []) : [],
       };
     }),
   );
