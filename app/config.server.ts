@@ -167,6 +167,7 @@ const definitions = {
   MUMBLE_ICE_PORT: [int(6502, 1, 65535), "Mumble direct mode: port of murmur's Ice endpoint."],
   MUMBLE_ICE_SECRET: [str(""), "Mumble direct mode: murmur's icesecretwrite, sent with every Ice call."],
   MUMBLE_SERVER_ID: [int(1, 1, 1000000), "Mumble direct mode: the virtual server's id in murmur (1 on a default install)."],
+  MUMBLE_PASSWORD_COST: [int(12, 4, 16), "Mumble: bcrypt cost of the passlib bcrypt_sha256 hashes in mumble_mumbleuser (the original: 12)."],
   MUMBLE_ICE_TIMEOUT_SECONDS: [int(10, 1, 120), "Mumble direct mode: timeout of one Ice call."],
 } as const satisfies Record<string, readonly [z.ZodType, string]>;
 

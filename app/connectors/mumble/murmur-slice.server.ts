@@ -7,16 +7,15 @@
  * this file means copying further rows from there.
  * Wire types: 1 bool, 3 int, 7 string.
  */
-import IcePackage from "ice";
 
-// The Slice runtime and the module registry are not in ice's type declarations.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const Ice = IcePackage.Ice as any;
-const Slice = Ice.Slice;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const Murmur: any = Ice._ModuleRegistry.module("Murmur");
+/* eslint-disable @typescript-eslint/no-explicit-any -- the Slice runtime is not in ice's type declarations */
 
-if (!Murmur.MetaPrx) {
+/** Declares the subset on Ice's module registry (once per process). */
+function define(Ice: any) {
+  const Slice = Ice.Slice;
+  const Murmur: any = Ice._ModuleRegistry.module("Murmur");
+  if (Murmur.MetaPrx) return Murmur;
+
   Slice.defineSequence(Murmur, "IntListHelper", "Ice.IntHelper", true);
 
   Murmur.Group = class {
@@ -29,7 +28,6 @@ if (!Murmur.MetaPrx) {
       public remove: number[] | null = null,
       public members: number[] | null = null,
     ) {}
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     _write(o: any) {
       o.writeString(this.name);
       o.writeBool(this.inherited);
@@ -39,7 +37,6 @@ if (!Murmur.MetaPrx) {
       Murmur.IntListHelper.write(o, this.remove);
       Murmur.IntListHelper.write(o, this.members);
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     _read(i: any) {
       this.name = i.readString();
       this.inherited = i.readBool();
@@ -65,7 +62,6 @@ if (!Murmur.MetaPrx) {
       public allow = 0,
       public deny = 0,
     ) {}
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     _write(o: any) {
       o.writeBool(this.applyHere);
       o.writeBool(this.applySubs);
@@ -75,7 +71,6 @@ if (!Murmur.MetaPrx) {
       o.writeInt(this.allow);
       o.writeInt(this.deny);
     }
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     _read(i: any) {
       this.applyHere = i.readBool();
       this.applySubs = i.readBool();
@@ -150,10 +145,11 @@ if (!Murmur.MetaPrx) {
     getServer: [, 2, 2, , ["Murmur.ServerPrx"], [[3]], , [secret], , ],
     getVersion: [, 2, 2, , , , [[3], [3], [3], [7]], , , ],
   });
+  return Murmur;
 }
 
 /** murmur's registration fields (Murmur.UserInfo). */
-export const UserInfo = Murmur.UserInfo as Record<"UserName" | "UserEmail" | "UserComment" | "UserHash" | "UserPassword" | "UserLastActive", unknown>;
+export type UserInfoField = "UserName" | "UserEmail" | "UserComment" | "UserHash" | "UserPassword" | "UserLastActive";
 
 export interface MurmurAcl {
   applyHere: boolean;
@@ -199,18 +195,37 @@ export interface MurmurMeta {
   getVersion(ctx?: Ctx): Promise<[number, number, number, string]>;
 }
 
-export function newGroup(name: string, members: number[]): MurmurGroup {
-  return new Murmur.Group(name, false, true, true, [...members], [], []);
+export interface MurmurSlice {
+  Ice: any;
+  metaProxy(communicator: any, endpoint: string): MurmurMeta;
+  userInfo: Record<UserInfoField, unknown>;
+  newGroup(name: string, members: number[]): MurmurGroup;
+  newAcl(fields: Partial<MurmurAcl>): MurmurAcl;
+  /** Is `error` the murmur exception `name`? */
+  isException(error: unknown, name: "InvalidUserException" | "InvalidSecretException" | "ServerBootedException" | "InvalidChannelException"): boolean;
 }
 
-export function newAcl(fields: Partial<MurmurAcl>): MurmurAcl {
-  const acl = new Murmur.ACL();
-  return Object.assign(acl, fields);
-}
+let loaded: Promise<MurmurSlice> | undefined;
 
-/** Is `error` the murmur exception `name` (InvalidUserException, InvalidSecretException …)? */
-export function isMurmurException(error: unknown, name: "InvalidUserException" | "InvalidSecretException" | "ServerBootedException" | "InvalidChannelException"): boolean {
-  return error instanceof Murmur[name];
+/**
+ * Loads Ice for JavaScript on first use. Its WebSocket transport reads `navigator.userAgent` when a
+ * global WebSocket exists; Node 21+ has both, Node 20 may have WebSocket (undici) without navigator,
+ * so Node 21's minimal navigator is provided there before ice loads.
+ */
+export function murmurSlice(): Promise<MurmurSlice> {
+  loaded ??= (async () => {
+    if (typeof (globalThis as any).navigator === "undefined") Object.defineProperty(globalThis, "navigator", { value: { userAgent: `Node.js/${process.versions.node.split(".")[0]}` }, configurable: true, writable: true });
+    const pkg: any = await import("ice");
+    const Ice = (pkg.Ice ?? pkg.default?.Ice) as any;
+    const Murmur = define(Ice);
+    return {
+      Ice,
+      metaProxy: (communicator, endpoint) => Murmur.MetaPrx.uncheckedCast(communicator.stringToProxy(endpoint)),
+      userInfo: Murmur.UserInfo,
+      newGroup: (name, members) => new Murmur.Group(name, false, true, true, [...members], [], []),
+      newAcl: (fields) => Object.assign(new Murmur.ACL(), fields),
+      isException: (error, name) => error instanceof Murmur[name],
+    };
+  })();
+  return loaded;
 }
-
-export { Ice, Murmur };

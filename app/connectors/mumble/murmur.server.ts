@@ -4,7 +4,7 @@
  * service are serialised by the service's job queue). Group membership lives in the root channel's
  * ACL groups (`add` lists registered user ids), which murmur evaluates for every channel below.
  */
-import { Ice, Murmur, UserInfo, isMurmurException, newGroup, type MurmurAcl, type MurmurGroup, type MurmurMeta, type MurmurServer } from "./murmur-slice.server";
+import { murmurSlice, type MurmurAcl, type MurmurGroup, type MurmurServer, type MurmurSlice } from "./murmur-slice.server";
 import type { MumbleSettings } from "./settings";
 
 export class MurmurUnavailableError extends Error {}
@@ -27,6 +27,7 @@ export class MurmurSession {
     private readonly server: MurmurServer,
     private readonly ctx: Map<string, string>,
     readonly counter: CallCounter,
+    readonly slice: MurmurSlice,
   ) {}
 
   private call<T>(run: (s: MurmurServer, ctx: Map<string, string>) => Promise<T>): Promise<T> {
@@ -47,19 +48,19 @@ export class MurmurSession {
   }
 
   register(name: string, password: string): Promise<number> {
-    return this.call((s, c) => s.registerUser(new Map([[UserInfo.UserName, name], [UserInfo.UserPassword, password]]), c));
+    return this.call((s, c) => s.registerUser(new Map([[this.slice.userInfo.UserName, name], [this.slice.userInfo.UserPassword, password]]), c));
   }
 
   /** Renames and/or sets the password; false when the id is not registered. */
   async update(id: number, fields: { name?: string; password?: string }): Promise<boolean> {
     const info = new Map<unknown, string>();
-    if (fields.name !== undefined) info.set(UserInfo.UserName, fields.name);
-    if (fields.password !== undefined) info.set(UserInfo.UserPassword, fields.password);
+    if (fields.name !== undefined) info.set(this.slice.userInfo.UserName, fields.name);
+    if (fields.password !== undefined) info.set(this.slice.userInfo.UserPassword, fields.password);
     try {
       await this.call((s, c) => s.updateRegistration(id, info, c));
       return true;
     } catch (error) {
-      if (isMurmurException(error, "InvalidUserException")) return false;
+      if (this.slice.isException(error, "InvalidUserException")) return false;
       throw error;
     }
   }
@@ -68,9 +69,9 @@ export class MurmurSession {
   async lastActive(id: number): Promise<string | null> {
     try {
       const info = await this.call((s, c) => s.getRegistration(id, c));
-      return info.get(UserInfo.UserLastActive) || null;
+      return info.get(this.slice.userInfo.UserLastActive) || null;
     } catch (error) {
-      if (isMurmurException(error, "InvalidUserException")) return null;
+      if (this.slice.isException(error, "InvalidUserException")) return null;
       throw error;
     }
   }
@@ -106,14 +107,16 @@ export function membershipOf(acl: RootAcl, managed: Set<string>): Map<string, Se
 }
 
 /** Writes `membership` (managed groups only) into the ACL read before; new groups are created inheritable. */
-export function withMembership(acl: RootAcl, membership: Map<string, Set<number>>): RootAcl {
+export function withMembership(slice: Pick<MurmurSlice, "newGroup">, acl: RootAcl, membership: Map<string, Set<number>>): RootAcl {
   const groups = acl.groups.map((g) => (membership.has(g.name) ? { ...g, add: [...membership.get(g.name)!].sort((a, b) => a - b) } : g));
-  for (const [name, ids] of membership) if (!acl.groups.some((g) => g.name === name) && ids.size) groups.push(newGroup(name, [...ids].sort((a, b) => a - b)));
+  for (const [name, ids] of membership) if (!acl.groups.some((g) => g.name === name) && ids.size) groups.push(slice.newGroup(name, [...ids].sort((a, b) => a - b)));
   return { ...acl, groups };
 }
 
 /** Opens murmur's virtual server, runs `use`, and always destroys the communicator. */
 export async function withMurmur<T>(settings: MumbleSettings, use: (session: MurmurSession) => Promise<T>, counter: CallCounter = { calls: 0 }): Promise<T> {
+  const slice = await murmurSlice();
+  const Ice = slice.Ice;
   const init = new Ice.InitializationData();
   init.properties = Ice.createProperties();
   init.properties.setProperty("Ice.Default.EncodingVersion", "1.0");
@@ -121,19 +124,19 @@ export async function withMurmur<T>(settings: MumbleSettings, use: (session: Mur
   const communicator = Ice.initialize(init);
   const ctx = new Map(settings.iceSecret ? [["secret", settings.iceSecret]] : []);
   try {
-    const meta: MurmurMeta = Murmur.MetaPrx.uncheckedCast(communicator.stringToProxy(`Meta:tcp -h ${settings.iceHost} -p ${settings.icePort} -t ${settings.timeoutMs}`));
+    const meta = slice.metaProxy(communicator, `Meta:tcp -h ${settings.iceHost} -p ${settings.icePort} -t ${settings.timeoutMs}`);
     let server: MurmurServer | null;
     try {
       counter.calls++;
       server = await meta.getServer(settings.serverId, ctx);
     } catch (error) {
-      if (isMurmurException(error, "InvalidSecretException")) throw new MurmurUnavailableError("murmur refused the Ice secret (MUMBLE_ICE_SECRET must match icesecretwrite)");
+      if (slice.isException(error, "InvalidSecretException")) throw new MurmurUnavailableError("murmur refused the Ice secret (MUMBLE_ICE_SECRET must match icesecretwrite)");
       throw new MurmurUnavailableError(`murmur's Ice endpoint ${settings.iceHost}:${settings.icePort} did not answer (${(error as Error)?.constructor?.name ?? "error"})`);
     }
     if (!server) throw new MurmurUnavailableError(`murmur has no virtual server ${settings.serverId}`);
-    return await use(new MurmurSession(server, ctx, counter));
+    return await use(new MurmurSession(server, ctx, counter, slice));
   } catch (error) {
-    if (isMurmurException(error, "ServerBootedException")) throw new MurmurUnavailableError(`murmur's virtual server ${settings.serverId} is not running`);
+    if (slice.isException(error, "ServerBootedException")) throw new MurmurUnavailableError(`murmur's virtual server ${settings.serverId} is not running`);
     throw error;
   } finally {
     await communicator.destroy();

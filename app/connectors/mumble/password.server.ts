@@ -9,7 +9,6 @@ import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import { hashSync, verifySync } from "@node-rs/bcrypt";
 
 export const MUMBLE_HASHFN = "bcrypt-sha256";
-const COST = 12;
 const BCRYPT64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** bcrypt's own base64 of the 16 salt bytes (22 characters). */
@@ -27,8 +26,8 @@ function bcryptBase64(bytes: Uint8Array): string {
 const v2Key = (salt: string, password: string) => createHmac("sha256", Buffer.from(salt, "ascii")).update(password, "utf8").digest("base64");
 const v1Key = (password: string) => createHash("sha256").update(password, "utf8").digest("base64");
 
-/** A new v2 hash of `password` (cost 12, random salt). */
-export function hashMumblePassword(password: string, cost = COST): string {
+/** A new v2 hash of `password` (random salt; the original's cost is 12). */
+export function hashMumblePassword(password: string, cost: number): string {
   const saltBytes = randomBytes(16);
   const salt = bcryptBase64(saltBytes);
   const inner = hashSync(v2Key(salt, password), cost, saltBytes);

@@ -38,19 +38,19 @@ export async function nameTaken(db: Executor, userId: number, username: string, 
 }
 
 /** Creates the row, or revives the user's deactivated one, with a new password hash. */
-export async function saveRow(db: Executor, userId: number, values: { username: string; displayName: string; password: string; groups: string[] }) {
-  const data = { username: values.username, display_name: values.displayName, pwhash: hashMumblePassword(values.password), hashfn: MUMBLE_HASHFN, groups: groupsColumn(values.groups) };
+export async function saveRow(db: Executor, userId: number, values: { username: string; displayName: string; password: string; groups: string[] }, cost: number) {
+  const data = { username: values.username, display_name: values.displayName, pwhash: hashMumblePassword(values.password, cost), hashfn: MUMBLE_HASHFN, groups: groupsColumn(values.groups) };
   const updated = await db.updateTable("mumble_mumbleuser").set(data).where("user_id", "=", userId).executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) await db.insertInto("mumble_mumbleuser").values({ user_id: userId, ...data, certhash: null, release: null, version: null, last_connect: null, last_disconnect: null }).execute();
 }
 
-export async function setRowPassword(db: Executor, userId: number, password: string) {
-  await db.updateTable("mumble_mumbleuser").set({ pwhash: hashMumblePassword(password), hashfn: MUMBLE_HASHFN }).where("user_id", "=", userId).execute();
+export async function setRowPassword(db: Executor, userId: number, password: string, cost: number) {
+  await db.updateTable("mumble_mumbleuser").set({ pwhash: hashMumblePassword(password, cost), hashfn: MUMBLE_HASHFN }).where("user_id", "=", userId).execute();
 }
 
-/** Deactivation: the name stays reserved, nobody can log in with it, no groups. */
+/** Deactivation: the name stays reserved, nobody can log in with it, no groups (a 64-character random password needs no cost). */
 export async function disableRow(db: Executor, userId: number) {
-  await db.updateTable("mumble_mumbleuser").set({ pwhash: hashMumblePassword(unknowablePassword()), hashfn: MUMBLE_HASHFN, groups: null }).where("user_id", "=", userId).execute();
+  await db.updateTable("mumble_mumbleuser").set({ pwhash: hashMumblePassword(unknowablePassword(), 4), hashfn: MUMBLE_HASHFN, groups: null }).where("user_id", "=", userId).execute();
 }
 
 export async function rowsOf(db: Executor, userIds: number[]): Promise<Map<number, MumbleRow>> {

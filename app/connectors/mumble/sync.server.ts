@@ -32,7 +32,7 @@ async function setMembership(session: MurmurSession, managed: Set<string>, wante
       }
     }
   }
-  if (changed) await session.setRootAcl(withMembership(acl, membership));
+  if (changed) await session.setRootAcl(withMembership(session.slice, acl, membership));
   return changed;
 }
 
@@ -57,7 +57,7 @@ export async function activate(ctx: ConnectorContext, desired: DesiredAccount) {
       }),
     );
   }
-  await saveRow(ctx.db, desired.userId, { username, displayName, password, groups: desired.groups });
+  await saveRow(ctx.db, desired.userId, { username, displayName, password, groups: desired.groups }, ctx.settings.MUMBLE_PASSWORD_COST);
   return { remoteId, remoteUsername: username, password };
 }
 
@@ -112,7 +112,7 @@ export async function setPassword(ctx: ConnectorContext, account: ServiceAccount
     const ok = await murmur(ctx, (s) => s.update(Number(account.remoteId), { password }));
     if (!ok) throw new Error("the Mumble account is no longer registered in murmur");
   }
-  await setRowPassword(ctx.db, account.userId, password);
+  await setRowPassword(ctx.db, account.userId, password, ctx.settings.MUMBLE_PASSWORD_COST);
 }
 
 export async function resetPassword(ctx: ConnectorContext, account: ServiceAccount) {
