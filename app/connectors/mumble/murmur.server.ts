@@ -108,7 +108,8 @@ export function membershipOf(acl: RootAcl, managed: Set<string>): Map<string, Se
 
 /** Writes `membership` (managed groups only) into the ACL read before; new groups are created inheritable. */
 export function withMembership(slice: Pick<MurmurSlice, "newGroup">, acl: RootAcl, membership: Map<string, Set<number>>): RootAcl {
-  const groups = acl.groups.map((g) => (membership.has(g.name) ? { ...g, add: [...membership.get(g.name)!].sort((a, b) => a - b) } : g));
+  // Copies keep the Slice struct's class (its marshalling lives on the prototype).
+  const groups = acl.groups.map((g) => (membership.has(g.name) ? Object.assign(Object.create(Object.getPrototypeOf(g)) as MurmurGroup, g, { add: [...membership.get(g.name)!].sort((a, b) => a - b) }) : g));
   for (const [name, ids] of membership) if (!acl.groups.some((g) => g.name === name) && ids.size) groups.push(slice.newGroup(name, [...ids].sort((a, b) => a - b)));
   return { ...acl, groups };
 }
