@@ -8,7 +8,8 @@ import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
+import { mumbleSync } from "./benchmarks/mumble";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, mumbleSync, memory];
