@@ -26,6 +26,8 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-mumble`, testMatch: /mumble\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-mumble-nojs`, testMatch: /mumble\.spec\.ts/, dependencies: [`${name}-mumble`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -51,6 +51,9 @@ export default async function globalSetup() {
       RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
       RATE_LIMIT_SSO_PER_MINUTE: "10000",
       RATE_LIMIT_REGISTRATION_PER_HOUR: "10000",
+      // Mumble in table mode (no murmur needed): offered on /services.
+      MUMBLE_URL: "voice.example.org:64738",
+      MUMBLE_PASSWORD_COST: "4",
     };
     delete env.DATABASE_URL;
     delete env.QUEUE_DATABASE_URL;

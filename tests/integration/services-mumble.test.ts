@@ -7,17 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectorById } from "~/connectors/registry.server";
 import { systemActor } from "~/modules/audit/audit.server";
-import { createSession } from "~/modules/auth/sessions.server";
 import { addMembership } from "~/modules/groups/membership.server";
 import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
 import { activateWithPassword, changeServicePassword } from "~/modules/services/passwords.server";
 import { reconcileService, removeAccount, syncServiceUser } from "~/modules/services/runner.server";
 import { verifyMumblePassword } from "~/connectors/mumble/password.server";
-import { sessionCookie } from "~/web/cookies.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
-import { Browser, startTestServer } from "../support/http";
+import { startTestServer } from "../support/http";
+import { signedIn } from "../support/sessions";
 import { passlibVerify } from "../support/passlib";
 
 const SYSTEM = systemActor("test");
@@ -140,13 +139,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
       await server?.close();
     });
 
-    async function browserFor(userId: number) {
-      const u = await rt.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirstOrThrow();
-      const token = await createSession(rt.db, rt.settings, u, {});
-      const browser = new Browser(server.origin);
-      browser.cookies.set("aa_session", (await sessionCookie(rt.settings).serialize(token)).split(";")[0].split("=").slice(1).join("="));
-      return browser;
-    }
+    const browserFor = async (userId: number) => (await signedIn(rt, server.origin, await rt.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirstOrThrow(), "/services")).browser;
 
     it.skipIf(skip)("activate shows the credentials once; a short password is a 400 beside the field and changes nothing; no permission is a 403", async () => {
       const u = await member({ main: `Http Pilot ${dialect}` });
