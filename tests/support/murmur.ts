@@ -39,6 +39,8 @@ export async function startMurmur(options: { icePort: number; port: number; secr
       `port=${options.port}`,
       "pidfile=",
       "logfile=",
+      // WAL without a sync per write: the tests and the bench register many users.
+      "sqlite_wal=1",
       "bonjour=false",
       "autobanAttempts=0",
       "autobanTimeframe=0",
