@@ -64,9 +64,9 @@ async function seed(db: Database, members: number, murmurIds: number[] | null) {
 async function seedMurmur(settings: Settings, members: number, progress: (m: string) => void) {
   progress(`  registering ${members} users in murmur…`);
   return withMurmur(mumbleSettings(settings), async (s) => {
-    // murmur writes each registration to its database (~30 ms): 100 in flight at a time.
+    // murmur writes each registration to its database (~30 ms): 20 in flight at a time.
     const ids: number[] = [];
-    for (let i = 0; i < members; i += 100) ids.push(...(await Promise.all(Array.from({ length: Math.min(100, members - i) }, (_, k) => s.register(`[VOX]Voice_Pilot_${i + k}`, randomBytes(12).toString("hex"))))));
+    for (let i = 0; i < members; i += 20) ids.push(...(await Promise.all(Array.from({ length: Math.min(20, members - i) }, (_, k) => s.register(`[VOX]Voice_Pilot_${i + k}`, randomBytes(12).toString("hex"))))));
     const membership = new Map<string, Set<number>>([["Member", new Set()]]);
     for (let g = 0; g < GROUPS; g++) membership.set(groupName(g), new Set());
     const step = Math.round(1 / DRIFT);
@@ -94,7 +94,7 @@ async function figure(members: number, mode: "table" | "direct", progress: (m: s
     await syncPermissionCatalogue(db);
     const secret = randomBytes(8).toString("hex");
     if (mode === "direct") murmur = await startMurmur({ icePort: 3407, port: 3408, secret });
-    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), MUMBLE_URL: "127.0.0.1:3408", MUMBLE_MODE: mode, MUMBLE_ICE_PORT: "3407", MUMBLE_ICE_SECRET: secret });
+    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), MUMBLE_URL: "127.0.0.1:3408", MUMBLE_MODE: mode, MUMBLE_ICE_PORT: "3407", MUMBLE_ICE_SECRET: secret, MUMBLE_ICE_TIMEOUT_SECONDS: "120" });
     setSettings(settings);
     const seeded = mode === "direct" ? await seedMurmur(settings, members, progress) : null;
     progress(`  seeding ${members} linked Mumble accounts (${DRIFT * 100} % drifted, ${mode} mode)…`);

@@ -138,6 +138,8 @@ export async function withMurmur<T>(settings: MumbleSettings, use: (session: Mur
     return await use(new MurmurSession(server, ctx, counter, slice));
   } catch (error) {
     if (slice.isException(error, "ServerBootedException")) throw new MurmurUnavailableError(`murmur's virtual server ${settings.serverId} is not running`);
+    // Ice's transport errors (timeouts, refused connections) carry their name, not a message.
+    if (error instanceof slice.Ice.LocalException) throw new MurmurUnavailableError(`murmur's Ice call failed (${(error as { ice_id?(): string }).ice_id?.() ?? "Ice error"})`);
     throw error;
   } finally {
     await communicator.destroy();
