@@ -53,7 +53,8 @@ export class QueryClient {
   private bannerWaiter: (() => void) | null = null;
   private pending: Pending | null = null;
   private chain: Promise<unknown> = Promise.resolve();
-  private sent: number[] = [];
+  /** When recent commands were answered (the server counted each before it answered: a safe lower bound). */
+  private sent: { at: number }[] = [];
   private keepAlive: NodeJS.Timeout | null = null;
   private bannedUntil = 0;
   private closed = false;
@@ -123,18 +124,21 @@ export class QueryClient {
     if (this.bannedUntil > Date.now()) throw new Ts3UnavailableError("flood_ban", `TeamSpeak 3 ${command}: not sent, the query client is flood-banned until ${new Date(this.bannedUntil).toISOString()}`, new Date(this.bannedUntil));
   }
 
-  /** Waits until one more command stays within the flood limit. */
-  private async pace() {
+  /** Waits until one more command stays within the flood limit; the slot's time is set when answered. */
+  private async pace(): Promise<{ at: number }> {
+    const slot = { at: Number.POSITIVE_INFINITY };
     const { floodCommands, floodWindowMs } = this.options;
-    if (floodCommands <= 0) return;
+    if (floodCommands <= 0) return slot;
     for (;;) {
       const now = Date.now();
-      this.sent = this.sent.filter((t) => t > now - floodWindowMs);
+      this.sent = this.sent.filter((s) => s.at > now - floodWindowMs);
       if (this.sent.length < floodCommands) break;
       this.stats.floodWaits++;
-      await sleep(this.sent[0] + floodWindowMs - now + 5);
+      const oldest = Math.min(...this.sent.map((s) => s.at));
+      await sleep(Number.isFinite(oldest) ? oldest + floodWindowMs - now + 5 : 5);
     }
-    this.sent.push(Date.now());
+    this.sent.push(slot);
+    return slot;
   }
 
   private async ensureSession() {
@@ -210,9 +214,12 @@ export class QueryClient {
   }
 
   private async exchange(line: string, command: string): Promise<Item[]> {
-    await this.pace();
+    const slot = await this.pace();
     const socket = this.socket;
-    if (!socket) throw new Ts3UnavailableError("connection_lost", `TeamSpeak 3 ${command}: connection lost`);
+    if (!socket) {
+      slot.at = Date.now();
+      throw new Ts3UnavailableError("connection_lost", `TeamSpeak 3 ${command}: connection lost`);
+    }
     this.stats.commands++;
     this.stats.byCommand[command] = (this.stats.byCommand[command] ?? 0) + 1;
     this.touchKeepAlive();
@@ -228,6 +235,7 @@ export class QueryClient {
         socket.write(`${line}\n`);
       });
     } finally {
+      slot.at = Date.now();
       this.socket?.unref();
     }
   }

@@ -94,17 +94,17 @@ export async function startFakeTs3(options: FakeTs3Options = {}): Promise<FakeTs
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + (buffer[end] === "\r" ? 2 : 1));
         if (!line.trim()) continue;
+        if (/^quit\s*$/i.test(line)) {
+          write(errorLine(0, "ok"));
+          socket.end();
+          return;
+        }
         if (flooding(address)) {
           write(errorLine(3331, MESSAGES[3331], { extra_msg: `you may retry in ${flood.banSeconds} seconds` }));
           socket.end();
           return;
         }
         const request = parseRequest(line);
-        if (request.command === "quit") {
-          write(errorLine(0, "ok"));
-          socket.end();
-          return;
-        }
         if (session.loggedIn) commands[request.command] = (commands[request.command] ?? 0) + 1;
         try {
           const rows: Row[] = runCommand(world, session, request);
