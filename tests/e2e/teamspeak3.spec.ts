@@ -25,6 +25,7 @@ async function ssoLogin(page: Page) {
   if (page.url().endsWith("/account/register")) {
     await page.getByLabel("Email").fill(MEMBER.email);
     await page.getByRole("button", { name: "Register" }).click();
+    await expect(page).toHaveURL(/\/login$/);
     await page.goto("/account/outbox");
     await page.getByTestId("outbox-email").filter({ hasText: MEMBER.email }).first().getByTestId("outbox-link").click();
     await page.getByTestId("sso-login").click();
