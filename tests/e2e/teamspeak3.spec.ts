@@ -1,43 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN } from "./state";
+import { logout, memberLogin, passwordLogin } from "./session";
 
 // Demo mode runs the fake TeamSpeak 3 ServerQuery server (tests/fakes/teamspeak3) with a simulated
 // client that redeems each privilege key a moment after it is made. Runs with JavaScript on and off.
 const MEMBER = { id: 90000006, email: "carys@example.com" };
-
-async function passwordLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(ADMIN.username);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function ssoLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByTestId("sso-login").click();
-  const pick = async () => {
-    await page.getByTestId(`character-${MEMBER.id}`).check();
-    await page.getByTestId("authorize").click();
-  };
-  await pick();
-  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/);
-  if (page.url().endsWith("/account/register")) {
-    await page.getByLabel("Email").fill(MEMBER.email);
-    await page.getByRole("button", { name: "Register" }).click();
-    await expect(page).toHaveURL(/\/login$/);
-    await page.goto("/account/outbox");
-    await page.getByTestId("outbox-email").filter({ hasText: MEMBER.email }).first().getByTestId("outbox-link").click();
-    await page.getByTestId("sso-login").click();
-    await pick();
-  }
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function logout(page: Page) {
-  await page.getByTestId("logout").click();
-  await expect(page).toHaveURL(/\/login$/);
-}
 
 /** The admin lets Guests use TeamSpeak 3, refreshes the server groups and maps the Guest state to "Blue". */
 async function prepare(page: Page) {
@@ -81,7 +47,7 @@ async function prepare(page: Page) {
 test("a member activates TeamSpeak 3 with a privilege key, joins, resets the key and deactivates", async ({ page }) => {
   test.setTimeout(120_000);
   await prepare(page);
-  await ssoLogin(page);
+  await memberLogin(page, MEMBER);
   await page.goto("/services");
   const row = page.getByTestId("service-row-teamspeak3");
   if ((await row.getAttribute("data-status")) !== "none") {
