@@ -26,6 +26,9 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // TeamSpeak 3 against the in-process fake ServerQuery server (demo mode).
+    { name: `${name}-teamspeak3`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-teamspeak3-nojs`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -6,9 +6,10 @@ import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
+import { teamspeak3Sync } from "./benchmarks/teamspeak3";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, teamspeak3Sync, memory];

@@ -422,6 +422,24 @@ export interface ServiceSyncStateTable {
   updated_at: Timestamp;
 }
 
+export interface Ts3ServerGroupsTable {
+  sgid: number;
+  name: string;
+}
+export interface Ts3AuthGroupsTable {
+  id: Generated<number>;
+  group_id: number;
+}
+export interface Ts3AuthGroupServerGroupsTable {
+  auth_ts_id: number;
+  sgid: number;
+}
+export interface Ts3StateGroupsTable {
+  id: Generated<number>;
+  state_id: number;
+  sgid: number;
+}
+
 export interface DB {
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
@@ -429,6 +447,10 @@ export interface DB {
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;
+  ts3_server_groups: Ts3ServerGroupsTable;
+  ts3_auth_groups: Ts3AuthGroupsTable;
+  ts3_auth_group_server_groups: Ts3AuthGroupServerGroupsTable;
+  ts3_state_groups: Ts3StateGroupsTable;
   service_name_formats: ServiceNameFormatsTable;
   service_name_format_states: ServiceNameFormatStatesTable;
   service_sync_state: ServiceSyncStateTable;

@@ -6,8 +6,9 @@
 import type { Settings } from "~/config.server";
 import type { Connector } from "~/modules/services/contract";
 import { discordConnector } from "./discord/connector.server";
+import { teamspeak3Connector } from "./teamspeak3/connector.server";
 
-export const connectors: readonly Connector[] = [discordConnector];
+export const connectors: readonly Connector[] = [discordConnector, teamspeak3Connector];
 
 export function connectorById(id: string | undefined): Connector | undefined {
   return connectors.find((c) => c.meta.id === id);

@@ -53,6 +53,19 @@ export default function Services() {
                   <td className="px-2 py-2 font-medium">{row.title}</td>
                   <td className="px-2 py-2" data-testid={`service-username-${row.id}`}>
                     {row.username ?? "—"}
+                    {row.pending ? (
+                      <div className="mt-1 space-y-1 text-xs" data-testid={`service-pending-${row.id}`}>
+                        <div>
+                          {t("services.privilegeKey")} <code className="break-all" data-testid={`service-key-${row.id}`}>{row.pending.secret}</code>
+                        </div>
+                        {row.pending.link ? (
+                          <a href={row.pending.link} className="btn-primary inline-block" data-testid={`service-join-${row.id}`}>
+                            {t("services.joinWithKey")}
+                          </a>
+                        ) : null}
+                        <div className="text-slate-500 dark:text-slate-400">{t("services.keyHelp")}</div>
+                      </div>
+                    ) : null}
                     {row.remoteGroups ? (
                       <div className="text-xs text-slate-500 dark:text-slate-400" data-testid={`service-groups-${row.id}`}>
                         {t("services.remoteGroups", { groups: row.remoteGroups.join(", ") || "—" })}

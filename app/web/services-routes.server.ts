@@ -8,8 +8,8 @@ import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
 import type { Connector } from "../modules/services/contract";
 import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
-import { completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
-import { removeAccount } from "../modules/services/runner.server";
+import { activateWithKey, completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
+import { removeAccount, syncServiceUser } from "../modules/services/runner.server";
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -44,6 +44,15 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       const account = await findAccount(db, connector.meta.id, user.id);
       if (account) await removeAccount({ db, settings }, connector, account, "user", false);
     }
+    if (connector.activation.kind === "privilege-key") {
+      try {
+        await activateWithKey(db, settings, connector, user.id, actorFor(user, context));
+      } catch (error) {
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
+      return back({ level: "success", key: "services.flash.keyIssued", params: { service: title } });
+    }
     if (connector.activation.kind !== "oauth") notFound();
     // The strategy throws the redirect to the provider, with the state cookie.
     try {
@@ -53,6 +62,20 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       throw thrown;
     }
     notFound();
+  }
+  if (action === "verify" && connector.meta.accountActions.includes("verify")) {
+    // The original's "I have joined": look the bound identity up now and apply the groups.
+    const account = await findAccount(db, connector.meta.id, user.id);
+    if (!account) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    try {
+      const result = await syncServiceUser({ db, settings }, connector, user.id);
+      const stillPending = result.kind === "synced" && Boolean(await connector.pendingActivation?.({ db, settings }, account));
+      if (stillPending) return back({ level: "warning", key: "services.flash.notJoinedYet", params: { service: title } });
+      if (result.kind === "removed") return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    } catch {
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    return back({ level: "success", key: "services.flash.verified", params: { service: title } });
   }
   if (action === "deactivate") {
     const account = await findAccount(db, connector.meta.id, user.id);

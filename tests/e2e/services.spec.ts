@@ -1,42 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN } from "./state";
+import { logout, memberLogin, passwordLogin } from "./session";
 
 // Demo worlds: Carys O'Daire (tests/fakes/eve/demo.ts) links the Discord user carys.odaire
 // (tests/fakes/discord/demo.ts). Runs with JavaScript on and off (two projects).
 const MEMBER = { id: 90000006, email: "carys@example.com", discord: "carys.odaire" };
-
-async function passwordLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(ADMIN.username);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function ssoLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByTestId("sso-login").click();
-  const pick = async () => {
-    await page.getByTestId(`character-${MEMBER.id}`).check();
-    await page.getByTestId("authorize").click();
-  };
-  await pick();
-  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/);
-  if (page.url().endsWith("/account/register")) {
-    await page.getByLabel("Email").fill(MEMBER.email);
-    await page.getByRole("button", { name: "Register" }).click();
-    await page.goto("/account/outbox");
-    await page.getByTestId("outbox-email").filter({ hasText: MEMBER.email }).first().getByTestId("outbox-link").click();
-    await page.getByTestId("sso-login").click();
-    await pick();
-  }
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function logout(page: Page) {
-  await page.getByTestId("logout").click();
-  await expect(page).toHaveURL(/\/login$/);
-}
 
 /** Reloads /services until the member's Discord roles satisfy `check` (the sync job is debounced). */
 async function expectRoles(page: Page, check: (roles: string) => boolean) {
@@ -77,7 +44,7 @@ test("a member activates Discord, gets the roles of their groups and loses one b
   await logout(page);
 
   // The member joins the group, then links Discord through the fake's authorize page.
-  await ssoLogin(page);
+  await memberLogin(page, MEMBER);
   await page.goto("/groups");
   await page.getByRole("button", { name: `Join: ${groupName}` }).click({ timeout: 10_000 });
   await expect(page.getByTestId("toast-success")).toHaveText(`Joined group ${groupName}.`);

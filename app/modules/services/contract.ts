@@ -91,6 +91,12 @@ export type Activation =
       complete(ctx: ConnectorContext, accessToken: string, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string }>;
     }
   | {
+      /** A one-time key the member redeems in the service's own client (TeamSpeak 3 privilege keys). */
+      kind: "privilege-key";
+      /** Makes the key; `credentials` is the sealed key, shown on the services page until it is redeemed. */
+      create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; credentials: string }>;
+    }
+  | {
       kind: "password";
       /** Creates the remote account; the password is shown once and never stored in clear. */
       create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; password: string }>;
@@ -113,6 +119,12 @@ export interface Connector {
   describe(settings: Settings, account: ServiceAccount | null): { url: string | null; username: string | null };
   /** The groups/roles the remote side holds for this account now (shown to the member), null if unknown. */
   remoteGroups?(ctx: ConnectorContext, account: ServiceAccount): Promise<string[] | null>;
+  /** A key still to be redeemed (privilege-key activation): the key and the link that redeems it. */
+  pendingActivation?(ctx: ConnectorContext, account: ServiceAccount): Promise<{ secret: string; link: string | null } | null>;
+  /** The connection's health for the admin's service page (a troubleshooting topic), null when fine. */
+  adminStatus?(ctx: ConnectorContext): Promise<{ topic: string | null; detail: string | null; at: string | null }>;
+  /** Extra buttons on the admin's service page: each queues `task` (e.g. refresh the server groups). */
+  adminActions?: { intent: string; task: string; label: string }[];
   /** Extra tasks under the connector's namespace (beyond the framework's update_groups & co). */
   tasks?: Record<string, TaskDefinition<any>>;
   /** Extra periodic entries (identifier, task, pattern) for the crontab. */

@@ -6,7 +6,7 @@
 import type { PermissionDeclaration } from "../auth/permission-types";
 
 /** The actions a services-page row can offer (the original's auth_activate/… URLs). */
-export type ServiceAction = "activate" | "deactivate" | "reset_password" | "set_password" | "reset";
+export type ServiceAction = "activate" | "deactivate" | "reset_password" | "set_password" | "reset" | "verify";
 
 export interface ConnectorMeta {
   /** Stable id: folder name, task namespace (`<id>.update_groups`), queue name, service_accounts.service. */
