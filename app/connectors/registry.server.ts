@@ -6,8 +6,11 @@
 import type { Settings } from "~/config.server";
 import type { Connector } from "~/modules/services/contract";
 import { discordConnector } from "./discord/connector.server";
+import { discourseConnector } from "./discourse/connector.server";
+import { openfireConnector } from "./openfire/connector.server";
+import { xenforoConnector } from "./xenforo/connector.server";
 
-export const connectors: readonly Connector[] = [discordConnector];
+export const connectors: readonly Connector[] = [discordConnector, discourseConnector, openfireConnector, xenforoConnector];
 
 export function connectorById(id: string | undefined): Connector | undefined {
   return connectors.find((c) => c.meta.id === id);
