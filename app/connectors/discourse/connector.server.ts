@@ -53,7 +53,7 @@ async function syncAccount(ctx: ConnectorContext, account: ServiceAccount, desir
   const plan = planGroups({ wanted: desired.groups, current: current.map((g) => g.name), normalise: (n) => n.toLowerCase(), reserved: await reservedNames(ctx.db) });
   if (!planChanged(plan)) return { kind: "unchanged" };
   const ids = await groupIds(ctx.settings, api, plan.add);
-  for (const name of plan.add) await api.addMember(ids.get(name)!, user.username);
+  for (const name of plan.add) await api.addMember(ids.get(name.toLowerCase())!, user.username);
   for (const name of plan.remove) await api.removeMember(current.find((g) => g.name === name)!.id, user.username);
   return { kind: "updated", calls: api.stats.writes };
 }

@@ -11,7 +11,13 @@ export interface GroupPlan {
 export function planGroups(input: { wanted: string[]; current: string[]; normalise: (name: string) => string; reserved: Set<string> }): GroupPlan {
   const wanted = new Set(input.wanted.map(input.normalise));
   const held = new Set(input.current.map(input.normalise));
-  const add = [...wanted].filter((name) => !held.has(name));
+  const seen = new Set<string>();
+  const add = input.wanted.filter((name) => {
+    const key = input.normalise(name);
+    if (held.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const remove = input.current.filter((name) => !wanted.has(input.normalise(name)) && !input.reserved.has(name.toLowerCase()));
   return { add, remove };
 }
