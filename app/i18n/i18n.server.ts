@@ -35,6 +35,10 @@ import servicesEn from "./locales/services/en.json";
 import servicesEs from "./locales/services/es.json";
 import servicesZh from "./locales/services/zh-hans.json";
 import { appMessages } from "~/apps/registry.server";
+import httpServicesDe from "./locales/http-services/de.json";
+import httpServicesEn from "./locales/http-services/en.json";
+import httpServicesEs from "./locales/http-services/es.json";
+import httpServicesZh from "./locales/http-services/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -66,10 +70,10 @@ function lazyRecord<T>(build: (lang: LanguageCode) => T): Record<LanguageCode, T
 }
 
 const coreMessages: Record<LanguageCode, Messages[]> = {
-  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn],
-  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe],
-  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs],
-  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh],
+  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, httpServicesEn],
+  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, httpServicesDe],
+  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, httpServicesEs],
+  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, httpServicesZh],
 };
 
 /** Each language's whole catalogue: the core's strings and every app's; registered for server rendering when built. */
