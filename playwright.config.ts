@@ -24,8 +24,11 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-groups`, testMatch: /groups\.spec\.ts/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-services`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-services-nojs`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Discourse, XenForo, Openfire (demo-mode fakes) and the Jabber broadcast (prosody, when installed); a member no other spec uses.
+    { name: `${name}-http-services`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-http-services-nojs`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 
