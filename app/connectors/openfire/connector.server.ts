@@ -7,6 +7,7 @@ import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, Serv
 import { managedGroupNames, reservedNames } from "~/modules/services/desired.server";
 import { planChanged, planGroups } from "~/modules/services/group-plan";
 import { generatePassword } from "~/modules/services/http.server";
+import { groupBy } from "~/modules/group-by";
 import { OpenfireClient } from "./api.server";
 import { meta } from "./meta";
 import { openfireSettings } from "./settings";
@@ -42,8 +43,11 @@ async function reconcile(ctx: ConnectorContext, accounts: ServiceAccount[], desi
   // Openfire nodepreps usernames (lower case); we store the name as sent.
   const users = new Set((await api.listUsers()).map((u) => u.username.toLowerCase()));
   const groups = parts.groups ? await api.listGroupsWithMembers() : [];
-  const held = new Map<string, string[]>();
-  for (const g of groups) for (const m of g.members.map((x) => x.toLowerCase())) held.set(m, [...(held.get(m) ?? []), g.name]);
+  const held = groupBy(
+    groups.flatMap((g) => g.members.map((m) => ({ member: m.toLowerCase(), group: g.name }))),
+    (x) => x.member,
+    (x) => x.group,
+  );
   const reserved = await reservedNames(ctx.db);
   const lists: Record<string, string[]> = { changedMembers: [], goneAccounts: [], unlinkedHolders: [], failed: [] };
   const goneUserIds: number[] = [];
