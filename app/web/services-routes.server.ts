@@ -7,9 +7,13 @@ import { flashHeader, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
 import type { Connector } from "../modules/services/contract";
+import { answerDiscourseConnect } from "../connectors/discourse/connect.server";
+import { DiscourseConnectError } from "../connectors/discourse/sso.server";
+import { badInput, paramsOf, readText } from "./input.server";
 import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
 import { activateWithKey, completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
 import { removeAccount, syncServiceUser } from "../modules/services/runner.server";
+import { activatePasswordAccount, changeServicePassword, ServicePasswordError } from "../modules/services/passwords.server";
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -22,12 +26,12 @@ export function connectorFromParams(id: string | undefined): Connector {
   return connector;
 }
 
-async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
+export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
   await writeAudit(getRuntime().db, actorFor(user, context), { action: "authz.denied", targetType: "route", targetId: new URL(request.url).pathname.slice(0, 64), after: { required, method: request.method } });
   throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
 
-async function back(flash: Flash, extraCookies: string[] = []) {
+export async function back(flash: Flash, extraCookies: string[] = []) {
   const headers = new Headers();
   headers.append("Set-Cookie", await flashHeader(flash));
   for (const c of extraCookies) headers.append("Set-Cookie", c);
@@ -43,6 +47,16 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
     if (action === "reset") {
       const account = await findAccount(db, connector.meta.id, user.id);
       if (account) await removeAccount({ db, settings }, connector, account, "user", false);
+    }
+    if (connector.activation.kind === "link") return redirect(connector.activation.url(settings));
+    if (connector.activation.kind === "password") {
+      try {
+        const { remoteUsername } = await activatePasswordAccount(db, settings, connector, user.id, actorFor(user, context));
+        return back({ level: "success", key: "services.flash.activated", params: { service: title, username: remoteUsername } });
+      } catch (error) {
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
     }
     if (connector.activation.kind === "privilege-key") {
       try {
@@ -76,6 +90,17 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
     }
     return back({ level: "success", key: "services.flash.verified", params: { service: title } });
+  }
+  if (action === "reset_password") {
+    if (!mayUse(connector, user)) await forbidden(user, context, request, connector.meta.accessPermission.appLabel + "." + connector.meta.accessPermission.codename);
+    if (!connector.meta.accountActions.includes("reset_password")) notFound();
+    try {
+      await changeServicePassword(db, settings, connector, user.id, actorFor(user, context));
+    } catch (error) {
+      if (error instanceof ServicePasswordError) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    return back({ level: "success", key: "services.flash.passwordReset", params: { service: title } });
   }
   if (action === "deactivate") {
     const account = await findAccount(db, connector.meta.id, user.id);
@@ -113,4 +138,24 @@ export async function serviceCallback(request: Request, context: AppLoadContext,
     if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
     return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } }, [clear]);
   }
+}
+
+/** GET /discourse/sso: a signed DiscourseConnect request answered for the signed-in member. */
+export async function discourseConnect(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector) {
+  const { db, settings } = getRuntime();
+  const query = paramsOf(request);
+  const sso = readText(query, "sso", { max: 4096, trim: false, required: true });
+  const sig = readText(query, "sig", { max: 128, required: true });
+  const title = connector.meta.title;
+  let outcome;
+  try {
+    outcome = await answerDiscourseConnect(db, settings, user.id, sso, sig, actorFor(user, context));
+  } catch (error) {
+    if (error instanceof DiscourseConnectError) badInput("sig");
+    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+  }
+  if (outcome.kind === "no-access") return forbidden(user, context, request, `${connector.meta.accessPermission.appLabel}.${connector.meta.accessPermission.codename}`);
+  if (outcome.kind === "no-main") return back({ level: "warning", key: "services.flash.noMain", params: { service: title } });
+  if (outcome.kind === "no-email") return back({ level: "warning", key: "services.flash.noEmail", params: { service: title } });
+  return redirect(outcome.url);
 }

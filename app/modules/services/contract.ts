@@ -26,6 +26,10 @@ export interface DesiredAccount {
   name: string;
   /** Remote group/role names: the user's groups and their state, sanitised for the service. */
   groups: string[];
+  /** The user's email (forums that need one to register), null when unknown. */
+  email?: string | null;
+  /** The main character's EVE id (avatars), null without a main. */
+  characterId?: number | null;
 }
 
 export interface ServiceAccount {
@@ -100,6 +104,14 @@ export type Activation =
       kind: "password";
       /** Creates the remote account; the password is shown once and never stored in clear. */
       create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; password: string }>;
+    }
+  | {
+      /**
+       * The member signs in on the service, which asks us who they are and links the account when it
+       * comes back (Discourse: DiscourseConnect, the original's "SSO login active" row).
+       */
+      kind: "link";
+      url(settings: Settings): string;
     };
 
 export interface Connector {
