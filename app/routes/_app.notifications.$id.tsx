@@ -9,8 +9,9 @@ import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { badRequest, notFound, pathId } from "~/web/params.server";
 import { DateTime } from "~/components/date-time";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Notification" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
 /** Viewing a notification marks it read. Only its owner may see it: anyone else gets 404. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

@@ -8,8 +8,9 @@ import { EmptyRow, rowClass, tableClass, theadClass } from "~/components/service
 import { getRuntime } from "~/modules/runtime.server";
 import { servicesForUser } from "~/modules/services/page.server";
 import { connectorById } from "~/connectors/registry.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Services" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "services.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

@@ -14,8 +14,9 @@ import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefin
 import { flashHeader } from "~/web/flash.server";
 import { notFound, pathId } from "~/web/params.server";
 import { readForm } from "~/web/input.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "State" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "states.title");
 
 function stateId(param: string | undefined): number | null {
   return param === "new" ? null : pathId(param);
