@@ -19,8 +19,9 @@ import { servicesForUser } from "~/modules/services/page.server";
 import { takeCredentials } from "~/modules/services/passwords.server";
 import { ServiceCredentials } from "~/components/service-credentials";
 import { connectorById } from "~/connectors/registry.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Services" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "services.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
