@@ -24,10 +24,16 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-groups`, testMatch: /groups\.spec\.ts/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
-    { name: `${name}-mumble`, testMatch: /mumble\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-mumble-nojs`, testMatch: /mumble\.spec\.ts/, dependencies: [`${name}-mumble`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-services`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-services-nojs`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-mumble`, testMatch: /mumble\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-mumble-nojs`, testMatch: /mumble\.spec\.ts$/, dependencies: [`${name}-mumble`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // TeamSpeak 3 against the in-process fake ServerQuery server (demo mode).
+    { name: `${name}-teamspeak3`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-teamspeak3-nojs`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Discourse, XenForo, Openfire (demo-mode fakes) and the Jabber broadcast (prosody, when installed); a member no other spec uses.
+    { name: `${name}-http-services`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-http-services-nojs`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -6,10 +6,11 @@ import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
+import { teamspeak3Sync } from "./benchmarks/teamspeak3";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
 import { mumbleSync } from "./benchmarks/mumble";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, mumbleSync, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, memory];

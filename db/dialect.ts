@@ -17,3 +17,10 @@ export function idColumn(dialect: Dialect) {
   return (col: ColumnDefinitionBuilder) =>
     dialect === "mysql" ? col.autoIncrement().primaryKey() : col.generatedByDefaultAsIdentity().primaryKey();
 }
+
+/** Inserts a row with a generated `id` and returns the id, on both dialects. */
+export async function insertReturningId(db: Kysely<any>, table: string, values: Record<string, unknown>): Promise<number> {
+  const query = db.insertInto(table).values(values);
+  if (dialectOf(db) === "mysql") return Number((await query.executeTakeFirstOrThrow()).insertId);
+  return Number((await query.returning("id").executeTakeFirstOrThrow()).id);
+}

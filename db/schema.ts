@@ -315,6 +315,28 @@ export interface ReservedGroupNamesTable {
   created_by: string;
   created_at: Timestamp;
 }
+export interface AnnouncementsTable {
+  id: Generated<number>;
+  title: string;
+  message: string;
+  level: "danger" | "warning" | "info" | "success";
+  starts_at: Timestamp;
+  ends_at: Timestamp | null;
+  created_at: Timestamp;
+  /** users.id of the admin who posted it (null once that user is gone) */
+  created_by: number | null;
+}
+export interface AnnouncementTargetsTable {
+  announcement_id: number;
+  kind: "state" | "group";
+  /** states.id or auth_groups.id */
+  target_id: number;
+}
+export interface AnnouncementDismissalsTable {
+  announcement_id: number;
+  user_id: number;
+  dismissed_at: Timestamp;
+}
 export interface NotificationsTable {
   id: Generated<number>;
   user_id: number;
@@ -415,11 +437,36 @@ export interface MumbleMumbleuserTable {
   last_disconnect: Timestamp | null;
 }
 
+export interface Ts3ServerGroupsTable {
+  sgid: number;
+  name: string;
+}
+export interface Ts3AuthGroupsTable {
+  id: Generated<number>;
+  group_id: number;
+}
+export interface Ts3AuthGroupServerGroupsTable {
+  auth_ts_id: number;
+  sgid: number;
+}
+export interface Ts3StateGroupsTable {
+  id: Generated<number>;
+  state_id: number;
+  sgid: number;
+}
+
 export interface DB {
+  announcements: AnnouncementsTable;
+  announcement_targets: AnnouncementTargetsTable;
+  announcement_dismissals: AnnouncementDismissalsTable;
   mumble_mumbleuser: MumbleMumbleuserTable;
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;
+  ts3_server_groups: Ts3ServerGroupsTable;
+  ts3_auth_groups: Ts3AuthGroupsTable;
+  ts3_auth_group_server_groups: Ts3AuthGroupServerGroupsTable;
+  ts3_state_groups: Ts3StateGroupsTable;
   service_name_formats: ServiceNameFormatsTable;
   service_name_format_states: ServiceNameFormatStatesTable;
   service_sync_state: ServiceSyncStateTable;

@@ -23,6 +23,7 @@ export { systemActor, writeAudit, type AuditEntry } from "~/modules/audit/audit.
 export { EsiError, EsiUnavailableError } from "~/modules/eve/esi-client.server";
 export { DiscordApiError, DiscordUnavailableError } from "~/connectors/discord/index.server";
 export * from "~/modules/eve/evelinks";
+export { insertReturningId } from "../../db/dialect";
 
 /** Sends a notification to these users (set-based; each user's list is trimmed to the site's cap). */
 export function notify(ctx: AppContext, userIds: number[], notification: NewNotification) {

@@ -1,5 +1,6 @@
 /** The components an app's pages use (docs/extending.md); browser-safe. */
 export { CsrfInput, FieldError, PostForm, TextField } from "~/components/forms";
 export { Table } from "~/components/table";
+export { LevelBadge } from "~/components/level-badge";
 export { CharacterSummary } from "~/components/eve";
 export * from "~/modules/eve/evelinks";

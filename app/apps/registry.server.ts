@@ -10,6 +10,7 @@ import type { LanguageCode } from "~/i18n/languages";
 import type { MenuItem, MenuUser } from "~/modules/menu/types";
 import type { CronEntry } from "../../jobs/crontab";
 import type { TaskDefinition } from "../../jobs/task-list";
+import { announcementsApp } from "./announcements/app.server";
 import { exampleApp } from "./example/app.server";
 import type { AppContext, AppDefinition, DashboardWidget } from "./types";
 
@@ -21,6 +22,7 @@ export type { AppDefinition, AppContext, DashboardWidget } from "./types";
  */
 function appList(): AppDefinition[] {
   return [
+    announcementsApp,
     exampleApp,
   ];
 }
@@ -129,8 +131,8 @@ export function appMessages(lang: LanguageCode, list: readonly AppDefinition[] =
 }
 
 /** The dashboard widgets of the apps switched on that this user may see, with their data, in order. */
-export async function loadWidgets(ctx: AppContext, user: MenuUser): Promise<{ id: string; data: unknown }[]> {
+export async function loadWidgets(ctx: AppContext, user: MenuUser): Promise<{ id: string; order: number; data: unknown }[]> {
   const widgets = appWidgets(enabledApps(ctx.settings)).filter((w) => !w.permission || user.is_superuser || user.permissions.has(w.permission));
-  const loaded = await Promise.all(widgets.map(async (w) => ({ id: w.id, data: await w.load(ctx, user) })));
+  const loaded = await Promise.all(widgets.map(async (w) => ({ id: w.id, order: w.order, data: await w.load(ctx, user) })));
   return loaded.filter((w) => w.data !== null && w.data !== undefined);
 }

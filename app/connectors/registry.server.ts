@@ -6,9 +6,13 @@
 import type { Settings } from "~/config.server";
 import type { Connector } from "~/modules/services/contract";
 import { discordConnector } from "./discord/connector.server";
+import { discourseConnector } from "./discourse/connector.server";
 import { mumbleConnector } from "./mumble/connector.server";
+import { openfireConnector } from "./openfire/connector.server";
+import { teamspeak3Connector } from "./teamspeak3/connector.server";
+import { xenforoConnector } from "./xenforo/connector.server";
 
-export const connectors: readonly Connector[] = [discordConnector, mumbleConnector];
+export const connectors: readonly Connector[] = [discordConnector, discourseConnector, mumbleConnector, openfireConnector, teamspeak3Connector, xenforoConnector];
 
 export function connectorById(id: string | undefined): Connector | undefined {
   return connectors.find((c) => c.meta.id === id);

@@ -23,6 +23,11 @@ export default function Dashboard() {
       <h1 className="text-2xl font-semibold" data-testid="dashboard-title">
         {t("dashboard.title")}
       </h1>
+      {/* Widgets ordered below 0 (announcements) come before the core's panels. */}
+      {widgets.filter((w) => w.order < 0).map(({ id, data }) => {
+        const Widget = widgetComponents[id];
+        return Widget ? <Widget key={id} data={data} /> : null;
+      })}
       <div className="grid gap-6 lg:grid-cols-2">
         <section className="card lg:col-span-2" aria-labelledby="characters-heading">
           <h2 id="characters-heading" className="text-lg font-semibold">
@@ -101,7 +106,7 @@ export default function Dashboard() {
             <JobChart statistics={system.statistics} />
           </section>
         ) : null}
-        {widgets.map(({ id, data }) => {
+        {widgets.filter((w) => w.order >= 0).map(({ id, data }) => {
           const Widget = widgetComponents[id];
           return Widget ? <Widget key={id} data={data} /> : null;
         })}

@@ -16,9 +16,12 @@ import {
 } from "~/components/service-table";
 import { getRuntime } from "~/modules/runtime.server";
 import { servicesForUser } from "~/modules/services/page.server";
+import { takeCredentials } from "~/modules/services/passwords.server";
+import { ServiceCredentials } from "~/components/service-credentials";
 import { connectorById } from "~/connectors/registry.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Services" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "services.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -27,12 +30,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const canLinkDiscord =
     user.is_superuser &&
     Boolean(connectorById("discord")?.isConfigured(settings));
-  return json({ rows, canLinkDiscord });
+  // A generated password is shown once: read and cleared here, never cached.
+  const credentials = await takeCredentials(db, settings, user.id);
+  return json(
+    { rows, canLinkDiscord, credentials },
+    credentials.length
+      ? { headers: { "Cache-Control": "no-store" } }
+      : undefined
+  );
 }
 
 export default function Services() {
   const { t } = useTranslation();
-  const { rows, canLinkDiscord } = useLoaderData<typeof loader>();
+  const { rows, canLinkDiscord, credentials } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -47,6 +57,9 @@ export default function Services() {
           </a>
         ) : null}
       </div>
+      {credentials.map((c) => (
+        <ServiceCredentials key={c.service} {...c} />
+      ))}
       <div className="overflow-x-auto">
         <table className={tableClass} data-testid="services-table">
           <thead className={theadClass}>
@@ -76,6 +89,19 @@ export default function Services() {
                     data-testid={`service-username-${row.id}`}
                   >
                     {row.username ?? "—"}
+                    {row.pending ? (
+                      <div className="mt-1 space-y-1 text-xs" data-testid={`service-pending-${row.id}`}>
+                        <div>
+                          {t("services.privilegeKey")} <code className="break-all" data-testid={`service-key-${row.id}`}>{row.pending.secret}</code>
+                        </div>
+                        {row.pending.link ? (
+                          <a href={row.pending.link} className="btn-primary inline-block" data-testid={`service-join-${row.id}`}>
+                            {t("services.joinWithKey")}
+                          </a>
+                        ) : null}
+                        <div className="text-slate-500 dark:text-slate-400">{t("services.keyHelp")}</div>
+                      </div>
+                    ) : null}
                     {row.remoteGroups ? (
                       <div
                         className="text-xs text-slate-500 dark:text-slate-400"

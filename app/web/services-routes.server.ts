@@ -7,11 +7,13 @@ import { flashHeader, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
 import { ServiceNameTakenError, type Connector } from "../modules/services/contract";
-import { activateWithPassword, changeServicePassword, SERVICE_PASSWORD_MAX, SERVICE_PASSWORD_MIN } from "../modules/services/passwords.server";
-import { readForm } from "./input.server";
+import { answerDiscourseConnect } from "../connectors/discourse/connect.server";
+import { DiscourseConnectError } from "../connectors/discourse/sso.server";
+import { badInput, paramsOf, readText } from "./input.server";
 import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
-import { completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
-import { removeAccount } from "../modules/services/runner.server";
+import { activateWithKey, completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
+import { removeAccount, syncServiceUser } from "../modules/services/runner.server";
+import { activatePasswordAccount, changeServicePassword, sealsCredentials, ServicePasswordError, type ShownCredentials } from "../modules/services/passwords.server";
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -24,12 +26,12 @@ export function connectorFromParams(id: string | undefined): Connector {
   return connector;
 }
 
-async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
+export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
   await writeAudit(getRuntime().db, actorFor(user, context), { action: "authz.denied", targetType: "route", targetId: new URL(request.url).pathname.slice(0, 64), after: { required, method: request.method } });
   throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
 
-async function back(flash: Flash, extraCookies: string[] = []) {
+export async function back(flash: Flash, extraCookies: string[] = []) {
   const headers = new Headers();
   headers.append("Set-Cookie", await flashHeader(flash));
   for (const c of extraCookies) headers.append("Set-Cookie", c);
@@ -46,7 +48,27 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       const account = await findAccount(db, connector.meta.id, user.id);
       if (account) await removeAccount({ db, settings }, connector, account, "user", false);
     }
-    if (connector.activation.kind === "password") return passwordActivation(context, user, connector);
+    if (connector.activation.kind === "link") return redirect(connector.activation.url(settings));
+    if (connector.activation.kind === "password") {
+      try {
+        const shown = await activatePasswordAccount(db, settings, connector, user.id, actorFor(user, context));
+        if (!sealsCredentials(connector)) return credentialsPage(connector, user.id, shown);
+        return back({ level: "success", key: "services.flash.activated", params: { service: title, username: shown.username } });
+      } catch (error) {
+        if (error instanceof ServiceNameTakenError) return back({ level: "danger", key: "services.flash.nameTaken", params: { service: title } });
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
+    }
+    if (connector.activation.kind === "privilege-key") {
+      try {
+        await activateWithKey(db, settings, connector, user.id, actorFor(user, context));
+      } catch (error) {
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
+      return back({ level: "success", key: "services.flash.keyIssued", params: { service: title } });
+    }
     if (connector.activation.kind !== "oauth") notFound();
     // The strategy throws the redirect to the provider, with the state cookie.
     try {
@@ -56,6 +78,33 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       throw thrown;
     }
     notFound();
+  }
+  if (action === "verify" && connector.meta.accountActions.includes("verify")) {
+    // The original's "I have joined": look the bound identity up now and apply the groups.
+    const account = await findAccount(db, connector.meta.id, user.id);
+    if (!account) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    try {
+      const result = await syncServiceUser({ db, settings }, connector, user.id);
+      const stillPending = result.kind === "synced" && Boolean(await connector.pendingActivation?.({ db, settings }, account));
+      if (stillPending) return back({ level: "warning", key: "services.flash.notJoinedYet", params: { service: title } });
+      if (result.kind === "removed") return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    } catch {
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    return back({ level: "success", key: "services.flash.verified", params: { service: title } });
+  }
+  if (action === "reset_password") {
+    if (!mayUse(connector, user)) await forbidden(user, context, request, connector.meta.accessPermission.appLabel + "." + connector.meta.accessPermission.codename);
+    if (!connector.meta.accountActions.includes("reset_password")) notFound();
+    let shown: ShownCredentials;
+    try {
+      shown = await changeServicePassword(db, settings, connector, user.id, actorFor(user, context));
+    } catch (error) {
+      if (error instanceof ServicePasswordError) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    if (!sealsCredentials(connector)) return credentialsPage(connector, user.id, shown);
+    return back({ level: "success", key: "services.flash.passwordReset", params: { service: title } });
   }
   if (action === "deactivate") {
     const account = await findAccount(db, connector.meta.id, user.id);
@@ -67,62 +116,20 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
     }
     return back({ level: "success", key: "services.flash.deactivated", params: { service: title } });
   }
-  if (action === "reset_password" || action === "set_password") return passwordChange(request, context, user, connector, action);
   notFound();
 }
 
-/** What the credentials page shows once: the member's name on the service, the password and the connect link. */
-async function credentialsPage(connector: Connector, userId: number, credentials: { username: string; password: string }, kind: "activated" | "reset_password" | "set_password") {
+/** The page answering the POST for a service that shows its password there (Mumble): name, password, connect link. */
+async function credentialsPage(connector: Connector, userId: number, credentials: ShownCredentials) {
   const { db, settings } = getRuntime();
   const url = connector.describe(settings, await findAccount(db, connector.meta.id, userId)).url;
-  return json({ kind, service: connector.meta.id, title: connector.meta.title, username: credentials.username, password: kind === "set_password" ? null : credentials.password, url, errors: null }, { headers: { "Cache-Control": "no-store" } });
+  return json({ service: connector.meta.id, title: connector.meta.title, username: credentials.username, password: credentials.password, url }, { headers: { "Cache-Control": "no-store" } });
 }
 
-async function passwordActivation(context: AppLoadContext, user: CurrentUser, connector: Connector) {
-  const { db, settings } = getRuntime();
-  const title = connector.meta.title;
-  try {
-    return credentialsPage(connector, user.id, await activateWithPassword(db, settings, connector, user.id, actorFor(user, context)), "activated");
-  } catch (error) {
-    if (error instanceof ServiceNameTakenError) return back({ level: "danger", key: "services.flash.nameTaken", params: { service: title } });
-    if (error instanceof ServiceAccessError) return back({ level: "danger", key: "services.flash.noAccess", params: { service: title } });
-    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
-  }
-}
-
-/** POST reset_password (new generated password, shown once) or set_password (the member's own, checked). */
-async function passwordChange(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector, action: "reset_password" | "set_password") {
-  const { db, settings } = getRuntime();
-  const title = connector.meta.title;
-  if (!connector.meta.accountActions.includes(action) || !connector.setPassword) notFound();
-  let password: string | undefined;
-  if (action === "set_password") {
-    password = String((await readForm(request)).get("password") ?? "");
-    const error = password.length < SERVICE_PASSWORD_MIN ? "services.password.tooShort" : password.length > SERVICE_PASSWORD_MAX ? "services.password.tooLong" : null;
-    if (error) return json({ kind: "set_password" as const, service: connector.meta.id, title, username: null, password: null, url: null, errors: { password: error } }, { status: 400 });
-  }
-  try {
-    const shown = await changeServicePassword(db, settings, connector, user.id, actorFor(user, context), password);
-    if (!shown) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
-    return credentialsPage(connector, user.id, shown, action);
-  } catch {
-    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
-  }
-}
-
-/**
- * The action page's data: the set-password form (a service with passwords, once an account exists);
- * for the other actions only what the credentials page shown after the POST needs (never a form).
- */
-export async function setPasswordForm(user: CurrentUser, connector: Connector, action: string) {
-  const base = { service: connector.meta.id, title: connector.meta.title, min: SERVICE_PASSWORD_MIN };
-  if (action !== "set_password") {
-    if (!(connector.meta.accountActions as string[]).includes(action) && action !== "activate") notFound();
-    return json({ ...base, form: false });
-  }
-  if (!connector.meta.accountActions.includes("set_password") || !connector.setPassword) notFound();
-  if (!(await findAccount(getRuntime().db, connector.meta.id, user.id))) notFound();
-  return json({ ...base, form: true });
+/** The action page's data (the credentials page rendered after the POST needs a loader): 404 for an action the service lacks. */
+export function actionPage(connector: Connector, action: string) {
+  if (action !== "activate" && !(connector.meta.accountActions as string[]).includes(action)) notFound();
+  return json({ service: connector.meta.id });
 }
 
 /** GET /services/<id>/callback: state checked against the cookie, code exchanged, account linked. */
@@ -148,4 +155,24 @@ export async function serviceCallback(request: Request, context: AppLoadContext,
     if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
     return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } }, [clear]);
   }
+}
+
+/** GET /discourse/sso: a signed DiscourseConnect request answered for the signed-in member. */
+export async function discourseConnect(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector) {
+  const { db, settings } = getRuntime();
+  const query = paramsOf(request);
+  const sso = readText(query, "sso", { max: 4096, trim: false, required: true });
+  const sig = readText(query, "sig", { max: 128, required: true });
+  const title = connector.meta.title;
+  let outcome;
+  try {
+    outcome = await answerDiscourseConnect(db, settings, user.id, sso, sig, actorFor(user, context));
+  } catch (error) {
+    if (error instanceof DiscourseConnectError) badInput("sig");
+    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+  }
+  if (outcome.kind === "no-access") return forbidden(user, context, request, `${connector.meta.accessPermission.appLabel}.${connector.meta.accessPermission.codename}`);
+  if (outcome.kind === "no-main") return back({ level: "warning", key: "services.flash.noMain", params: { service: title } });
+  if (outcome.kind === "no-email") return back({ level: "warning", key: "services.flash.noEmail", params: { service: title } });
+  return redirect(outcome.url);
 }

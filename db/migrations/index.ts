@@ -10,6 +10,8 @@ import * as m0007 from "./0007-eve-production";
 import * as m0008 from "./0008-hardening-web";
 import * as m0009 from "./0009-import";
 import * as m0010 from "./0010-mumble";
+import * as m0011 from "./0011-teamspeak3";
+import * as m0022 from "./0022-announcements";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   "0008-hardening-web": m0008,
   "0009-import": m0009,
   "0010-mumble": m0010,
+  "0011-teamspeak3": m0011,
+  "0022-announcements": m0022,
 };

@@ -1,5 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logout, MEMBER, passwordLogin, ssoLogin } from "./logins";
+import { logout, memberLogin, passwordLogin } from "./session";
+
+// Demo worlds: Carys O'Daire (tests/fakes/eve/demo.ts) links the Discord user carys.odaire
+// (tests/fakes/discord/demo.ts). Runs with JavaScript on and off (two projects).
+const MEMBER = { id: 90000006, email: "carys@example.com", discord: "carys.odaire" };
 
 /** Reloads /services until the member's Discord roles satisfy `check` (the sync job is debounced). */
 async function expectRoles(page: Page, check: (roles: string) => boolean) {
@@ -40,7 +44,7 @@ test("a member activates Discord, gets the roles of their groups and loses one b
   await logout(page);
 
   // The member joins the group, then links Discord through the fake's authorize page.
-  await ssoLogin(page);
+  await memberLogin(page, MEMBER);
   await page.goto("/groups");
   await page.getByRole("button", { name: `Join: ${groupName}` }).click({ timeout: 10_000 });
   await expect(page.getByTestId("toast-success")).toHaveText(`Joined group ${groupName}.`);

@@ -129,6 +129,29 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const fields: Pairs = [["_fields", "service"], ["_fields", "format"], ["_fields", "default_to_username"], ["_fields", "stateIds"], ["_fields", "previewUserId"]];
         return { id: String(row.id), create: [...fields, ["service", String(k % 9)], ["format", `[{corp_ticker}] {character_name} ${k}`]], change: [...fields, ["service", String(k % 9)], ["format", `{character_name} ${k}`]] };
       }
+      case "announcements": {
+        await rt.db.insertInto("announcements").values({ title: `News ${k}`, message: "m", level: "info", starts_at: new Date(), ends_at: null, created_at: new Date(), created_by: null }).execute();
+        const row = await rt.db.selectFrom("announcements").select("id").where("title", "=", `News ${k}`).executeTakeFirstOrThrow();
+        const fields: Pairs = ["title", "message", "level", "startsAt", "endsAt", "stateIds", "groupIds"].map((f) => ["_fields", f]);
+        return { id: String(row.id), create: [...fields, ["title", `Posted ${k}`], ["message", "hello"], ["level", "2"], ["startsAt", "2026-01-01 10:00"]], change: [...fields, ["title", `Changed ${k}`], ["message", "hi"], ["level", "1"], ["startsAt", "2026-01-01 10:00"], ["endsAt", "2027-01-01 10:00"]] };
+      }
+      case "teamspeak3-auth-groups":
+      case "teamspeak3-state-groups": {
+        const sgids = [700 + 2 * k, 701 + 2 * k];
+        await rt.db.insertInto("ts3_server_groups").values(sgids.map((sgid) => ({ sgid, name: `TS ${sgid}` }))).execute();
+        const state = (await rt.db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
+        if (key === "teamspeak3-state-groups") {
+          await rt.db.insertInto("ts3_state_groups").values({ state_id: state, sgid: sgids[0] }).execute();
+          const row = await rt.db.selectFrom("ts3_state_groups").select("id").where("sgid", "=", sgids[0]).executeTakeFirstOrThrow();
+          return { id: String(row.id), create: [["_fields", "state_id"], ["_fields", "sgid"], ["state_id", String(state)], ["sgid", String(sgids[1])]] };
+        }
+        const [mapped, free] = [await makeGroup(rt.db), await makeGroup(rt.db)];
+        await rt.db.insertInto("ts3_auth_groups").values({ group_id: mapped.id }).execute();
+        const row = await rt.db.selectFrom("ts3_auth_groups").select("id").where("group_id", "=", mapped.id).executeTakeFirstOrThrow();
+        await rt.db.insertInto("ts3_auth_group_server_groups").values({ auth_ts_id: row.id, sgid: sgids[0] }).execute();
+        const fields: Pairs = [["_fields", "group_id"], ["_fields", "sgids"]];
+        return { id: String(row.id), create: [...fields, ["group_id", String(free.id)], ["sgids", String(sgids[0])], ["sgids", String(sgids[1])]], change: [...fields, ["group_id", String(mapped.id)], ["sgids", String(sgids[1])]] };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }

@@ -14,7 +14,7 @@ import { systemActor } from "~/modules/audit/audit.server";
 import { addMembership, removeMembership } from "~/modules/groups/membership.server";
 import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
-import { activateWithPassword, changeServicePassword } from "~/modules/services/passwords.server";
+import { activatePasswordAccount, changeServicePassword } from "~/modules/services/passwords.server";
 import { reconcileService, removeAccount, syncServiceUser } from "~/modules/services/runner.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
@@ -97,7 +97,7 @@ describe.skipIf(skip)("services: Mumble direct mode against a real murmur", () =
   it("an activated member logs in with the shown password, not with a wrong one; the group opens the channel and its removal closes it", async () => {
     const u = await member("Aria Solenne");
     await addMembership(rt.db, u.id, group.id);
-    const shown = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const shown = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     expect(shown.username).toBe("[SIG]Aria_Solenne");
     expect(await login(shown.username, "wrong password")).toMatch(/wrong certificate or password/i);
     const client = await login(shown.username, shown.password);
@@ -119,7 +119,7 @@ describe.skipIf(skip)("services: Mumble direct mode against a real murmur", () =
   it("deactivation keeps the name registered with a password nobody knows: the next login is refused, also as a guest", async () => {
     const u = await member("Borin Kaltz");
     await addMembership(rt.db, u.id, group.id);
-    const shown = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const shown = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     const account = (await findAccount(rt.db, "mumble", u.id))!;
     await removeAccount({ db: rt.db, settings: rt.settings }, mumble, account, "user", false);
     expect(await login(shown.username, shown.password)).toMatch(/wrong certificate or password/i);
@@ -127,7 +127,7 @@ describe.skipIf(skip)("services: Mumble direct mode against a real murmur", () =
     const membership = await withMurmur(mumbleSettings(rt.settings), async (s) => (await s.rootAcl()).groups.find((g) => g.name === "Fleet-Command")?.add ?? []);
     expect(membership).not.toContain(Number(account.remoteId));
     // Re-activation reuses the same registration with a new password.
-    const again = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const again = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     expect((await findAccount(rt.db, "mumble", u.id))!.remoteId).toBe(account.remoteId);
     expect(await login(again.username, again.password)).toBeInstanceOf(Client);
   }, 60_000);
@@ -135,7 +135,7 @@ describe.skipIf(skip)("services: Mumble direct mode against a real murmur", () =
   it("the reconciler reads murmur twice and writes the root ACL once for any number of changes; drift caused in murmur is repaired", async () => {
     const users = await Promise.all(["Cora Vell", "Dax Morrow", "Eir Nolan"].map((n) => member(n)));
     for (const u of users) await addMembership(rt.db, u.id, group.id);
-    for (const u of users) await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    for (const u of users) await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     // Someone empties our group by hand in murmur.
     await withMurmur(mumbleSettings(rt.settings), async (s) => {
       await s.setRootAcl(withMembership(s.slice, await s.rootAcl(), new Map([["Fleet-Command", new Set<number>()]])));
@@ -151,7 +151,7 @@ describe.skipIf(skip)("services: Mumble direct mode against a real murmur", () =
   it("a wrong Ice secret is a clear error and changes nothing", async () => {
     const u = await member("Fen Arrow");
     const bad = { ...rt.settings, MUMBLE_ICE_SECRET: "not-the-secret" };
-    await expect(activateWithPassword(rt.db, bad, mumble, u.id, SYSTEM)).rejects.toThrow(/Ice secret/);
+    await expect(activatePasswordAccount(rt.db, bad, mumble, u.id, SYSTEM)).rejects.toThrow(/Ice secret/);
     expect(await rt.db.selectFrom("mumble_mumbleuser").select("user_id").where("user_id", "=", u.id).executeTakeFirst()).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { systemActor } from "~/modules/audit/audit.server";
 import { addMembership } from "~/modules/groups/membership.server";
 import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
-import { activateWithPassword, changeServicePassword } from "~/modules/services/passwords.server";
+import { activatePasswordAccount, changeServicePassword } from "~/modules/services/passwords.server";
 import { reconcileService, removeAccount, syncServiceUser } from "~/modules/services/runner.server";
 import { verifyMumblePassword } from "~/connectors/mumble/password.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
@@ -61,7 +61,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
 
   it.skipIf(skip)("activation writes the authenticator's row: name from the name format, passlib hash, groups with the state", async () => {
     const u = await member({ groups: [`Fleet Commanders ${dialect}`], main: "Aria Solenne" });
-    const shown = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const shown = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     expect(shown.username).toBe("[ECHO]Aria_Solenne");
     expect(shown.password).toMatch(/^[A-Za-z0-9]{16}$/);
     const r = (await row(u.id))!;
@@ -78,7 +78,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
 
   it.skipIf(skip)("reset and set password replace the hash; deactivation keeps the name with a hash nobody can match and no groups", async () => {
     const u = await member({ groups: [`Logi ${dialect}`] });
-    const first = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const first = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     const reset = (await changeServicePassword(rt.db, rt.settings, mumble, u.id, SYSTEM))!;
     expect(reset.password).not.toBe(first.password);
     let r = (await row(u.id))!;
@@ -93,7 +93,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
     expect(r.groups).toBeNull();
     expect(r.username).toMatch(/_/);
     expect(verifyMumblePassword("my own voice pw", r.pwhash)).toBe(false);
-    const again = await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    const again = await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     expect(again.username).toBe(r.username);
     expect(verifyMumblePassword(again.password, (await row(u.id))!.pwhash)).toBe(true);
   });
@@ -102,7 +102,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
     const a = await member({ groups: [`Alpha ${dialect}`] });
     const b = await member();
     const c = await member();
-    for (const u of [a, b, c]) await activateWithPassword(rt.db, rt.settings, mumble, u.id, SYSTEM);
+    for (const u of [a, b, c]) await activatePasswordAccount(rt.db, rt.settings, mumble, u.id, SYSTEM);
     expect(await syncServiceUser(ctx(), mumble, a.id)).toEqual({ kind: "synced", changed: false });
     await addMembership(rt.db, a.id, (await makeGroup(rt.db, `Beta Squad ${dialect}`)).id);
     expect(await syncServiceUser(ctx(), mumble, a.id)).toEqual({ kind: "synced", changed: true });
@@ -123,9 +123,9 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
 
   it.skipIf(skip)("a name held by another user's row refuses activation and writes nothing", async () => {
     const a = await member({ main: `Twin ${dialect}` });
-    await activateWithPassword(rt.db, rt.settings, mumble, a.id, SYSTEM);
+    await activatePasswordAccount(rt.db, rt.settings, mumble, a.id, SYSTEM);
     const b = await member({ main: `Twin ${dialect}` });
-    await expect(activateWithPassword(rt.db, rt.settings, mumble, b.id, SYSTEM)).rejects.toThrow(/taken/);
+    await expect(activatePasswordAccount(rt.db, rt.settings, mumble, b.id, SYSTEM)).rejects.toThrow(/taken/);
     expect(await row(b.id)).toBeUndefined();
     expect(await findAccount(rt.db, "mumble", b.id)).toBeNull();
   });
@@ -148,7 +148,7 @@ describe.each(dialects)("services: Mumble connector (table mode) on $dialect", (
       const page = await b.post("/services/mumble/activate", { csrf });
       expect(page.status).toBe(200);
       const html = await page.text();
-      const password = /data-testid="service-credentials-password">([A-Za-z0-9]{16})</.exec(html)?.[1];
+      const password = /data-testid="service-credentials-mumble-password">([A-Za-z0-9]{16})</.exec(html)?.[1];
       expect(password).toBeTruthy();
       expect(html).toContain("mumble://%5BECHO%5DHttp_Pilot_");
       expect(verifyMumblePassword(password!, (await row(u.id))!.pwhash)).toBe(true);

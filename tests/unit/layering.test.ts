@@ -55,7 +55,8 @@ describe("layering", () => {
   it("an app's domain modules (app/apps/<id>/*.server.ts) hold no web code either", () => {
     const root = path.resolve(__dirname, "../../app/apps");
     const bad = filesUnder(root)
-      .filter((file) => file.endsWith(".server.ts") && !file.includes(`${path.sep}routes${path.sep}`))
+      // plugin-web.server.ts is the apps' door to the web layer (for their route modules).
+      .filter((file) => file.endsWith(".server.ts") && !file.includes(`${path.sep}routes${path.sep}`) && !file.endsWith("plugin-web.server.ts"))
       .map((file) => ({ file: path.relative(root, file), why: violations(file, readFileSync(file, "utf8")) }))
       .filter((entry) => entry.why.length > 0);
     expect(bad).toEqual([]);

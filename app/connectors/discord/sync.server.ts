@@ -7,6 +7,7 @@ import type { DB } from "../../../db/schema";
 import type { DesiredAccount, ReconcileProgress, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
 import type { DiscordMember, DiscordPort, DiscordRole } from "./port";
 import { planRoles, roleByName } from "./roles";
+import { reservedNames } from "~/modules/services/desired.server";
 
 export const MEMBER_PAGE = 1000;
 
@@ -15,11 +16,7 @@ export interface DiscordSyncOptions {
   disableRoleCreation: boolean;
 }
 
-/** Reserved group names, lower-cased (roles with these names are never removed). */
-export async function reservedNames(db: Kysely<DB>) {
-  const rows = await db.selectFrom("reserved_group_names").select("name").execute();
-  return new Set(rows.map((r) => r.name.toLowerCase()));
-}
+export { reservedNames } from "~/modules/services/desired.server";
 
 /** Guild roles, with missing wanted roles created (fresh list first, so no duplicate names). */
 export class RoleBook {

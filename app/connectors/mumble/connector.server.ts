@@ -10,7 +10,7 @@ import { activate, disable, reconcileAll, resetPassword, setPassword, syncOne } 
 export const mumbleConnector: Connector = {
   meta,
   isConfigured: (settings) => mumbleSettings(settings).configured,
-  activation: { kind: "password", create: activate },
+  activation: { kind: "password", shownOn: "action", create: activate },
   syncAccount: syncOne,
   disableAccount: disable,
   reconcile: reconcileAll,

@@ -21,6 +21,8 @@ export interface AdminCtx {
 export interface Option {
   value: string;
   label: string;
+  /** Shown but not offered: this user may neither add nor remove it (e.g. a restricted group for staff). */
+  locked?: boolean;
 }
 
 export type FieldKind = "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
@@ -39,6 +41,12 @@ export interface FieldDef {
   createOnly?: boolean;
   /** Ids in this field are EVE ids (bigint), not row ids (integer). */
   eveIds?: boolean;
+  /**
+   * An open-ended multiselect/idlist: the picker searches `/lookup/<kind>` (EVE entities through
+   * ESI, or usernames) and the form reads it with `readPicked`; `options` then only labels the
+   * current choice.
+   */
+  lookup?: "character" | "corporation" | "alliance" | "faction" | "user";
 }
 
 export interface ColumnDef {
@@ -83,7 +91,11 @@ export class AdminForbidden extends Error {
   }
 }
 export class AdminInvalid extends Error {
-  constructor(readonly errors: Record<string, string>) {
+  constructor(
+    readonly errors: Record<string, string>,
+    /** Interpolation values of the messages, by field. */
+    readonly params: Record<string, Record<string, string>> = {},
+  ) {
     super("invalid");
   }
 }

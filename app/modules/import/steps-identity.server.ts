@@ -5,18 +5,13 @@
  * account that was not imported gets the suffix `_aa<source id>`; dangling references skip the row.
  */
 import { isLanguage } from "~/i18n/languages";
-import { dialectOf } from "../../../db/dialect";
+import { dialectOf, insertReturningId } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import { bool, date, type Executor, int, type Step, type StepContext } from "./context.server";
 import { djangoHashToStored } from "./django-hashers.server";
 import { groupBy } from "../group-by";
 
-/** Inserts a row with a generated `id` and returns it, on both dialects. */
-export async function insertReturningId<T extends keyof DB & string>(db: Executor, table: T, values: Record<string, unknown>): Promise<number> {
-  const query = db.insertInto(table as "users").values(values as never);
-  if (dialectOf(db as never) === "mysql") return Number((await query.executeTakeFirstOrThrow()).insertId);
-  return (await query.returning("id").executeTakeFirstOrThrow()).id;
-}
+export { insertReturningId };
 
 async function exists(db: Executor, table: "eve_factions" | "eve_alliances" | "eve_corporations", column: string, value: number) {
   return Boolean(await db.selectFrom(table as "eve_factions").select(column as "faction_id").where(column as "faction_id", "=", value).executeTakeFirst());

@@ -26,6 +26,10 @@ export interface DesiredAccount {
   name: string;
   /** Remote group/role names: the user's groups and their state, sanitised for the service. */
   groups: string[];
+  /** The user's email (forums that need one to register), null when unknown. */
+  email?: string | null;
+  /** The main character's EVE id (avatars), null without a main. */
+  characterId?: number | null;
 }
 
 export interface ServiceAccount {
@@ -91,9 +95,28 @@ export type Activation =
       complete(ctx: ConnectorContext, accessToken: string, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string }>;
     }
   | {
+      /** A one-time key the member redeems in the service's own client (TeamSpeak 3 privilege keys). */
+      kind: "privilege-key";
+      /** Makes the key; `credentials` is the sealed key, shown on the services page until it is redeemed. */
+      create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; credentials: string }>;
+    }
+  | {
       kind: "password";
+      /**
+       * Where a generated password is shown once: "services" (default) seals it until the services page
+       * shows it; "action" shows it, with the connect link, on the page answering the POST (Mumble).
+       */
+      shownOn?: "services" | "action";
       /** Creates the remote account; the password is shown once and never stored in clear. */
       create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; password: string }>;
+    }
+  | {
+      /**
+       * The member signs in on the service, which asks us who they are and links the account when it
+       * comes back (Discourse: DiscourseConnect, the original's "SSO login active" row).
+       */
+      kind: "link";
+      url(settings: Settings): string;
     };
 
 /** Activation refused because the remote name is held by someone else (the original's "already exists"). */
@@ -124,6 +147,12 @@ export interface Connector {
   accountDetails?(ctx: ConnectorContext, account: ServiceAccount): Promise<ServiceDetail[]>;
   /** The groups/roles the remote side holds for this account now (shown to the member), null if unknown. */
   remoteGroups?(ctx: ConnectorContext, account: ServiceAccount): Promise<string[] | null>;
+  /** A key still to be redeemed (privilege-key activation): the key and the link that redeems it. */
+  pendingActivation?(ctx: ConnectorContext, account: ServiceAccount): Promise<{ secret: string; link: string | null } | null>;
+  /** The connection's health for the admin's service page (a troubleshooting topic), null when fine. */
+  adminStatus?(ctx: ConnectorContext): Promise<{ topic: string | null; detail: string | null; at: string | null }>;
+  /** Extra buttons on the admin's service page: each queues `task` (e.g. refresh the server groups). */
+  adminActions?: { intent: string; task: string; label: string }[];
   /** Extra tasks under the connector's namespace (beyond the framework's update_groups & co). */
   tasks?: Record<string, TaskDefinition<any>>;
   /** Extra periodic entries (identifier, task, pattern) for the crontab. */

@@ -28,6 +28,8 @@ export interface ServiceRow {
   remoteGroups: string[] | null;
   /** Further lines (e.g. Mumble's last connection and client version). */
   details: ServiceDetail[];
+  /** A one-time key still to be redeemed in the service's client (TeamSpeak 3), and its link. */
+  pending: { secret: string; link: string | null } | null;
 }
 
 export function mayUse(connector: Connector, user: { permissions: Set<PermissionKey>; is_superuser: boolean }) {
@@ -41,6 +43,7 @@ export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: 
     shown.map(async (c) => {
       const account = accounts.get(c.meta.id) ?? null;
       const described = c.describe(settings, account);
+      const pending = account && c.pendingActivation ? await c.pendingActivation({ db, settings }, account).catch(() => null) : null;
       return {
         id: c.meta.id,
         title: c.meta.title,
@@ -50,15 +53,30 @@ export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: 
         lastSyncAt: account?.lastSyncAt?.toISOString() ?? null,
         lastError: account?.lastError ?? null,
         removalDueAt: account?.removalDueAt?.toISOString() ?? null,
-        actions: account ? c.meta.accountActions : mayUse(c, user) ? ["activate"] : [],
+        // "verify" (the original's "I have joined") only while a key waits to be redeemed.
+        actions: account ? c.meta.accountActions.filter((a) => a !== "verify" || pending) : mayUse(c, user) ? ["activate"] : [],
         remoteGroups: account && c.remoteGroups ? await c.remoteGroups({ db, settings }, account).catch(() => null) : null,
         details: account && c.accountDetails ? await c.accountDetails({ db, settings }, account).catch(() => []) : [],
+        pending,
       };
     }),
   );
 }
 
 export class ServiceAccessError extends Error {}
+
+/** Privilege-key activation: checks access, makes the key (remote first), links, audits. */
+export async function activateWithKey(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, actor: Actor) {
+  if (connector.activation.kind !== "privilege-key") throw new ServiceAccessError("not a privilege-key service");
+  const subject = (await loadServiceSubjects(db, connector.meta, [userId])).get(userId);
+  if (!subject?.hasAccess) throw new ServiceAccessError("no access");
+  const remote = await connector.activation.create({ db, settings }, subject.desired);
+  await db.transaction().execute(async (trx) => {
+    await upsertAccount(trx, connector.meta.id, userId, remote);
+    await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, remoteId: remote.remoteId, remoteUsername: remote.remoteUsername } });
+  });
+  return remote;
+}
 
 /** Finishes an OAuth activation: checks access from our data, links, audits. Throws before writing anything on failure. */
 export async function completeOAuthActivation(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, accessToken: string, actor: Actor) {

@@ -59,7 +59,7 @@ export const groupsResource: AdminResource = {
     { name: "open", label: "admin.field.open", kind: "checkbox" },
     { name: "public", label: "admin.col.public", kind: "checkbox" },
     { name: "restricted", label: "admin.field.restricted", kind: "checkbox", superuserOnly: true },
-    { name: "leaderUserIds", label: "admin.field.leaderUserIds", kind: "idlist" },
+    { name: "leaderUserIds", label: "admin.field.leaderUserIds", kind: "multiselect", lookup: "user" },
     { name: "leaderGroupIds", label: "admin.field.leaderGroups", kind: "multiselect", options: groupOptions },
     { name: "stateIds", label: "admin.field.states", kind: "multiselect", options: stateOptions },
     { name: "permissionIds", label: "admin.field.permissions", kind: "multiselect", options: permissionOptions, superuserOnly: true },

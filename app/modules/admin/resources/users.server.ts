@@ -10,7 +10,7 @@ import { MembershipForbidden, planMembershipEdit } from "../../groups/membership
 import { reevaluateStates } from "../../states/evaluate.server";
 import { setUserActive } from "../../states/states.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, type Option, type Values } from "../registry.server";
-import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
+import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, membershipGroupOptions, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
 
 const userSchema = z.object({
   username: z.string().trim().min(1, "admin.errors.required").max(150, "admin.errors.tooLong").regex(/^[\w.@+' -]+$/u, "admin.errors.username"),
@@ -163,7 +163,7 @@ export const usersResource: AdminResource = {
         return rows.map((c) => ({ value: String(c.id), label: c.character_name }));
       },
     },
-    { name: "groupIds", label: "admin.field.groups", kind: "multiselect", options: groupOptions },
+    { name: "groupIds", label: "admin.field.groups", kind: "multiselect", options: membershipGroupOptions },
     { name: "permissionIds", label: "admin.field.permissions", kind: "multiselect", options: permissionOptions, superuserOnly: true },
   ],
   schema: userSchema,
