@@ -9,6 +9,7 @@ import * as m0006 from "./0006-discord-ratelimits";
 import * as m0007 from "./0007-eve-production";
 import * as m0008 from "./0008-hardening-web";
 import * as m0009 from "./0009-import";
+import * as m0024 from "./0024-import-progress";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0007-eve-production": m0007,
   "0008-hardening-web": m0008,
   "0009-import": m0009,
+  "0024-import-progress": m0024,
 };

@@ -73,6 +73,10 @@ const MODELLED: [ours: string, theirs: string][] = [
   ["group_request_logs", "groupmanagement_requestlog"],
   ["reserved_group_names", "groupmanagement_reservedgroupname"],
   ["notifications", "notifications_notification"],
+  ["service_name_formats", "services_nameformatconfig"],
+  ["service_name_format_states", "services_nameformatconfig_states"],
+  // Discord is the only service with a connector so far: its accounts are all the service accounts.
+  ["service_accounts", "discord_discorduser"],
 ];
 
 const sourceName = `aa_import_src_${process.pid}`;
@@ -131,7 +135,9 @@ describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip })
     expect(report.version).toMatch(/^4\.x/);
     expect(report.tables.auth_user).toMatchObject({ source: 120, imported: 120, alreadyImported: 0 });
     expect(report.tables.esi_token.imported).toBe(384);
-    expect(report.notImported).toMatchObject({ discord_discorduser: 56, mumble_mumbleuser: 52, srp_srpuserrequest: 24, hrapplications_application: 13 });
+    expect(report.notImported).toMatchObject({ mumble_mumbleuser: 52, srp_srpuserrequest: 24, hrapplications_application: 13 });
+    expect(report.notImported.discord_discorduser).toBeUndefined();
+    expect(report.tables.discord_discorduser).toMatchObject({ source: 56, imported: 56 });
     expect(report.unknownPermissions).toContain("srp.access_srp");
     expect(await counts()).toEqual(before);
     expect(await rt.db.selectFrom("import_map").selectAll().execute()).toEqual([]);
@@ -167,6 +173,21 @@ describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip })
     expect(await counts()).toEqual(before);
     expect(await rt.db.selectFrom("import_map").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).toEqual(map);
   }, 120_000);
+
+  it.skipIf(skip || !serverUrl)("Discord links come along with their Discord ids and names; name formats keep their states", async () => {
+    const conn = await mysql.createConnection({ uri: urlFor(sourceName), supportBigNumbers: true, bigNumberStrings: true });
+    const [rows] = await conn.query("select u.username, d.uid, d.username as du, d.discriminator from discord_discorduser d join auth_user u on u.id = d.user_id");
+    await conn.end();
+    const ours = await rt.db.selectFrom("service_accounts as a").innerJoin("users as u", "u.id", "a.user_id").select(["u.username", "a.remote_id", "a.remote_username", "a.status"]).where("a.service", "=", "discord").execute();
+    expect(ours.map((a) => a.username).sort()).toEqual([...expected.service_accounts.discord.usernames].sort());
+    const byUser = new Map(ours.map((a) => [a.username, a]));
+    for (const r of rows as { username: string; uid: string; du: string; discriminator: string }[]) {
+      const name = !r.discriminator || r.discriminator === "0" ? `@${r.du}` : `${r.du}#${r.discriminator}`;
+      expect([r.username, byUser.get(r.username)?.remote_id, byUser.get(r.username)?.remote_username, byUser.get(r.username)?.status]).toEqual([r.username, r.uid, name, "active"]);
+    }
+    const formats = await rt.db.selectFrom("service_name_formats as f").innerJoin("service_name_format_states as s", "s.name_format_id", "f.id").innerJoin("states as st", "st.id", "s.state_id").select(["f.service", "f.format", "f.default_to_username", "st.name"]).where("f.service", "=", "discord").execute();
+    expect(formats.map((f) => [f.format, Boolean(f.default_to_username)])).toEqual([["{character_name} [{corp_ticker}]", false]]);
+  });
 
   it.skipIf(skip || !serverUrl)("the three password accounts keep their Django passwords; login rehashes; unusable stays unusable", async () => {
     const users = await rt.db.selectFrom("users").select(["username", "password_hash"]).execute();

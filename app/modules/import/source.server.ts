@@ -13,6 +13,11 @@ export interface Source {
   close(): Promise<void>;
 }
 
+/** The URL as it may be shown and stored: the password replaced by ***. */
+export function redactSource(url: string) {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
 /** One clear line for the failures operators meet: bad URL, unreachable host, wrong password, no database. */
 export class SourceError extends Error {}
 
