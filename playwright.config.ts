@@ -26,6 +26,8 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services-nojs`, testMatch: /services\.spec\.ts/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Imports the AA fixture into this server (last: it adds 120 users); needs TEST_MYSQL_URL for the source.
+    { name: `${name}-import`, testMatch: /import\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

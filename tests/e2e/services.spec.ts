@@ -1,17 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN } from "./state";
+import { passwordLogin } from "./state";
 
 // Demo worlds: Carys O'Daire (tests/fakes/eve/demo.ts) links the Discord user carys.odaire
 // (tests/fakes/discord/demo.ts). Runs with JavaScript on and off (two projects).
 const MEMBER = { id: 90000006, email: "carys@example.com", discord: "carys.odaire" };
-
-async function passwordLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(ADMIN.username);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function ssoLogin(page: Page) {
   await page.goto("/login");

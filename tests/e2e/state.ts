@@ -1,8 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { TestInfo } from "@playwright/test";
+import { expect, type Page, type TestInfo } from "@playwright/test";
 
 export const ADMIN = { username: "admin", email: "admin@example.com", password: "a very long admin password" };
+
+/** Logs the first-run superuser in with the password form. */
+export async function passwordLogin(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
 
 export function serverState(testInfo: TestInfo): { setupPath: string; database: string } {
   const server = testInfo.project.metadata.server as string;

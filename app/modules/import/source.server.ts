@@ -18,6 +18,11 @@ export function redactSource(url: string) {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
 
+/** The URL to give back in a form: the password left out, so it is typed again, never echoed. */
+export function withoutPassword(url: string) {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1@");
+}
+
 /** One clear line for the failures operators meet: bad URL, unreachable host, wrong password, no database. */
 export class SourceError extends Error {}
 
