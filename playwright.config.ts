@@ -32,6 +32,8 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Discourse, XenForo, Openfire (demo-mode fakes) and the Jabber broadcast (prosody, when installed); a member no other spec uses.
     { name: `${name}-http-services`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-http-services-nojs`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Imports the AA fixture into this server (last: it adds 120 users); needs TEST_MYSQL_URL for the source.
+    { name: `${name}-import`, testMatch: /[\\/]import\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
   ];
 });
 

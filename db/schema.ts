@@ -379,10 +379,18 @@ export interface ImportRunsTable {
   id: Generated<number>;
   source: string;
   dry_run: boolean;
-  status: "running" | "done" | "failed" | "stopped";
+  status: "queued" | "running" | "done" | "failed" | "stopped";
   started_at: Timestamp;
   finished_at: Timestamp | null;
   report: string | null;
+  /** Source rows read so far, of `total` (every table the run reads). */
+  done: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number, number | undefined, number>;
+  current_table: string | null;
+  /** Why the run failed (one line: unreachable source, wrong password, schema refused …). */
+  error: string | null;
+  /** The source URL (with its password) encrypted with the SecretBox while the run is pending. */
+  source_secret: string | null;
 }
 
 /** A linked account on an external service (the original's per-service user models). */

@@ -11,6 +11,7 @@ import * as m0008 from "./0008-hardening-web";
 import * as m0009 from "./0009-import";
 import * as m0011 from "./0011-teamspeak3";
 import * as m0022 from "./0022-announcements";
+import * as m0024 from "./0024-import-progress";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009-import": m0009,
   "0011-teamspeak3": m0011,
   "0022-announcements": m0022,
+  "0024-import-progress": m0024,
 };
