@@ -7,7 +7,7 @@ export interface AdminField {
   kind: "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
   locked: boolean;
 }
-export type AdminOptions = Record<string, { value: string; label: string }[]>;
+export type AdminOptions = Record<string, { value: string; label: string; translate?: boolean }[]>;
 
 function asList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
@@ -50,7 +50,7 @@ export function AdminFields({ fields, values, options, errors, disabled }: { fie
                 <option value="">—</option>
                 {(options[field.name] ?? []).map((o) => (
                   <option key={o.value} value={o.value}>
-                    {o.label}
+                    {o.translate ? t(o.label) : o.label}
                   </option>
                 ))}
               </select>

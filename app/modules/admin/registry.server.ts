@@ -21,6 +21,8 @@ export interface AdminCtx {
 export interface Option {
   value: string;
   label: string;
+  /** The label is an i18n key (fixed choices), not data. */
+  translate?: boolean;
 }
 
 export type FieldKind = "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
@@ -39,6 +41,8 @@ export interface FieldDef {
   createOnly?: boolean;
   /** Ids in this field are EVE ids (bigint), not row ids (integer). */
   eveIds?: boolean;
+  /** A text whose leading and trailing spaces matter (e.g. a name prefix): not trimmed. */
+  keepSpaces?: boolean;
 }
 
 export interface ColumnDef {
