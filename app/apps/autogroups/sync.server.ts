@@ -13,7 +13,7 @@
  *
  * Every change gets an audit row per group and reaches the services through servicesNeedSync.
  */
-import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { type Actor, writeAuditMany } from "~/modules/audit/audit.server";
 import { ensureGroupSettings } from "~/modules/groups/admin.server";
@@ -47,22 +47,6 @@ function entitled(db: Executor, kind: Kind) {
     .innerJoin("autogroups_configs as cfg", "cfg.id", "cs.config_id")
     .where(enabledColumn(kind), "=", true)
     .where("u.is_active", "=", true);
-}
-
-/** True when some config managing `groupRef` justifies `userRef`'s membership in it. */
-function justified(eb: ExpressionBuilder<any, any>, userRef: string, groupRef: string) {
-  return eb.or(
-    KINDS.map((kind) =>
-      eb.exists(
-        entitled(eb as unknown as Executor, kind)
-          .innerJoin("autogroups_managed_groups as jm", (join) => join.onRef("jm.config_id", "=", "cfg.id").onRef("jm.entity_id", "=", entityColumn(kind)))
-          .select("jm.group_id")
-          .where("jm.kind", "=", kind)
-          .whereRef("u.id", "=", userRef as "u.id")
-          .whereRef("jm.group_id", "=", groupRef as "jm.group_id"),
-      ),
-    ),
-  );
 }
 
 /** Creates the groups members in scope need and that do not exist yet; returns how many were made. */
@@ -114,32 +98,43 @@ async function createNeededGroups(db: Executor, kind: Kind, ids: readonly number
   return missing.length;
 }
 
+/** The managed-group memberships of users in scope that no config justifies any more: found by difference, deleted by (user, group) pairs. */
 async function removeUnjustified(db: Executor, ids: readonly number[] | null) {
-  const managed = db.selectFrom("autogroups_managed_groups as mg").select("mg.group_id");
-  let select = db
+  let current = db
     .selectFrom("user_groups as ug")
     .select(["ug.user_id", "ug.group_id"])
-    .where("ug.group_id", "in", managed)
-    .where((eb) => eb.not(justified(eb, "ug.user_id", "ug.group_id")));
-  if (ids) select = select.where("ug.user_id", "in", ids);
-  const rows = await select.execute();
-  if (rows.length === 0) return rows;
-  let del = db
-    .deleteFrom("user_groups")
-    .where("group_id", "in", managed)
-    .where((eb) => eb.not(justified(eb, "user_groups.user_id", "user_groups.group_id")));
-  if (ids) del = del.where("user_id", "in", ids);
-  await del.execute();
+    .where("ug.group_id", "in", db.selectFrom("autogroups_managed_groups as mg").select("mg.group_id"));
+  if (ids) current = current.where("ug.user_id", "in", ids);
+  const held = await current.execute();
+  if (held.length === 0) return held;
+  const justified = new Set<string>();
+  for (const kind of KINDS) {
+    let query = justifiedPairs(db, kind);
+    if (ids) query = query.where("u.id", "in", ids);
+    for (const row of await query.execute()) justified.add(`${row.user_id}:${row.group_id}`);
+  }
+  const rows = held.filter((r) => !justified.has(`${r.user_id}:${r.group_id}`));
+  for (let i = 0; i < rows.length; i += 1000) {
+    const part = rows.slice(i, i + 1000);
+    await db
+      .deleteFrom("user_groups")
+      .where((eb) => eb(eb.refTuple("user_id", "group_id"), "in", part.map((r) => eb.tuple(r.user_id, r.group_id))))
+      .execute();
+  }
   return rows;
 }
 
-async function addJustified(db: Executor, kind: Kind, ids: readonly number[] | null) {
-  let missing = entitled(db, kind)
+/** Every (user, managed group) pair a config of this kind justifies. */
+function justifiedPairs(db: Executor, kind: Kind) {
+  return entitled(db, kind)
     .innerJoin("autogroups_managed_groups as m", (join) => join.onRef("m.config_id", "=", "cfg.id").onRef("m.entity_id", "=", entityColumn(kind)))
     .select(["u.id as user_id", "m.group_id"])
     .distinct()
-    .where("m.kind", "=", kind)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("user_groups as ug").select("ug.group_id").whereRef("ug.user_id", "=", "u.id").whereRef("ug.group_id", "=", "m.group_id"))));
+    .where("m.kind", "=", kind);
+}
+
+async function addJustified(db: Executor, kind: Kind, ids: readonly number[] | null) {
+  let missing = justifiedPairs(db, kind).where((eb) => eb.not(eb.exists(eb.selectFrom("user_groups as ug").select("ug.group_id").whereRef("ug.user_id", "=", "u.id").whereRef("ug.group_id", "=", "m.group_id"))));
   if (ids) missing = missing.where("u.id", "in", ids);
   const rows = await missing.execute();
   if (rows.length) await db.insertInto("user_groups").columns(["user_id", "group_id"]).expression(missing).execute();
