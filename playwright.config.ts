@@ -29,6 +29,9 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // TeamSpeak 3 against the in-process fake ServerQuery server (demo mode).
     { name: `${name}-teamspeak3`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-teamspeak3-nojs`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Apps (auto groups): registers a demo pilot itself, so it needs only the first-run setup.
+    { name: `${name}-apps-autogroups`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-autogroups-nojs`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

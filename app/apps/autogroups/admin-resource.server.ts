@@ -78,6 +78,7 @@ export const autogroupsConfigResource: AdminResource = {
     { name: "replace_spaces", label: "autogroups.field.replaceSpaces", kind: "checkbox" },
     { name: "replace_spaces_with", label: "autogroups.field.replaceSpacesWith", kind: "text", keepSpaces: true },
   ],
+  defaults: { corp_group_prefix: "Corp ", corp_name_source: 1, alliance_group_prefix: "Alliance ", alliance_name_source: 1 },
   schema,
   get: async (db, id) => {
     const def = await (await configs()).getConfig(db, Number(id));

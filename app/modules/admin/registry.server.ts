@@ -112,6 +112,8 @@ export interface AdminResource {
   /** The list's base query; selects `id` plus every column name. */
   listQuery: (db: Kysely<DB>) => any;
   fields?: FieldDef[];
+  /** What the add form starts from, where an empty field would not do (e.g. the original's default prefixes). */
+  defaults?: Values;
   schema?: ZodType;
   /** Current values (form values for editable resources; never secrets). */
   get: (db: Kysely<DB>, id: string) => Promise<Values | null>;
