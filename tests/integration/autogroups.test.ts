@@ -1,5 +1,5 @@
 /** Auto groups (behaviour reference §2.3, §3.8) on both dialects: the lifecycle step by step, manual join refused, switch-off, set-based cost. */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, deleteConfig, saveConfig, type ConfigDefinition } from "~/apps/autogroups/configs.server";
 import { syncAutogroups } from "~/apps/autogroups/sync.server";
@@ -165,6 +165,29 @@ describe.each(dialects)("auto groups on $dialect", ({ dialect, skip }) => {
     rt.settings.APPS_DISABLED = "";
     await moveTo(a.id, a.characterId, BETA);
     expect(await groupsOf(a.id)).toEqual(["Corp Beta Corp"]);
+  });
+
+  it.skipIf(skip)("a move reaches the services like any group change: a sync job for the member's linked service", async () => {
+    const a = await pilot(ALPHA);
+    await saveConfig(rt.db, null, config({ alliance_groups: false }), actor);
+    Object.assign(rt.settings, { DISCORD_GUILD_ID: "1", DISCORD_APP_ID: "2", DISCORD_APP_SECRET: "s", DISCORD_BOT_TOKEN: "t" });
+    try {
+      await rt.db.insertInto("service_accounts").values({ user_id: a.id, service: "discord", remote_id: "42", remote_username: null, credentials: null, status: "active", synced: null, activated_at: new Date(), last_sync_at: null, last_error: null, last_error_at: null, removal_due_at: null }).execute();
+      const jobKeys = async () =>
+        dialect === "postgres"
+          ? (await sql<{ key: string }>`select key from graphile_worker.jobs where task_identifier = 'discord.update_groups'`.execute(rt.db)).rows.map((r) => r.key)
+          : (await rt.db.selectFrom("job_outbox").select("job_key as key").where("task", "=", "discord.update_groups").execute()).map((r) => r.key);
+      expect(await jobKeys()).not.toContain(`discord.update_groups:${a.id}`);
+      await rt.db.transaction().execute((trx) => syncAutogroups(trx, [a.id], actor, "test: no change"));
+      expect(await jobKeys()).not.toContain(`discord.update_groups:${a.id}`);
+      // The pass alone (not mainCharacterChanged, which tells the services by itself).
+      await rt.db.updateTable("eve_characters").set({ corporation_id: GAMMA, corporation_name: "Gamma Corp", corporation_ticker: "GAMMA" }).where("character_id", "=", a.characterId).execute();
+      await rt.db.transaction().execute((trx) => syncAutogroups(trx, [a.id], actor, "test: moved"));
+      expect(await groupsOf(a.id)).toEqual(["Corp Gamma Corp"]);
+      expect(await jobKeys()).toContain(`discord.update_groups:${a.id}`);
+    } finally {
+      Object.assign(rt.settings, { DISCORD_GUILD_ID: "", DISCORD_APP_ID: "", DISCORD_APP_SECRET: "", DISCORD_BOT_TOKEN: "" });
+    }
   });
 
   it.skipIf(skip)("one pass over 600 users in 3 corporations costs the same number of statements as over 6 (set-based)", async () => {
