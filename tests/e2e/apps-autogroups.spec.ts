@@ -4,7 +4,6 @@ import { logout, memberLogin, passwordLogin } from "./session";
 // Demo world (tests/fakes/eve/demo.ts): Carys O'Daire (memberLogin registers the account the first time).
 const PILOT = { id: 90000006, email: "carys@example.com" };
 
-
 test("auto groups: a config for every state creates the members' corporation groups; switching the kind off deletes them; the config is deleted", async ({ page, javaScriptEnabled }) => {
   test.setTimeout(150_000);
   // A member with a main in a demo corporation.
