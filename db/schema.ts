@@ -448,10 +448,37 @@ export interface Ts3StateGroupsTable {
   sgid: number;
 }
 
+/** Auto groups (app/apps/autogroups). */
+export interface AutogroupsConfigsTable {
+  id: Generated<number>;
+  corp_groups: boolean;
+  corp_group_prefix: string;
+  corp_name_source: "name" | "ticker";
+  alliance_groups: boolean;
+  alliance_group_prefix: string;
+  alliance_name_source: "name" | "ticker";
+  replace_spaces: boolean;
+  replace_spaces_with: string;
+}
+export interface AutogroupsConfigStatesTable {
+  config_id: number;
+  state_id: number;
+}
+export interface AutogroupsManagedGroupsTable {
+  config_id: number;
+  kind: "corp" | "alliance";
+  /** The corporation or alliance id (EVE id). */
+  entity_id: number;
+  group_id: number;
+}
+
 export interface DB {
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
   announcement_dismissals: AnnouncementDismissalsTable;
+  autogroups_configs: AutogroupsConfigsTable;
+  autogroups_config_states: AutogroupsConfigStatesTable;
+  autogroups_managed_groups: AutogroupsManagedGroupsTable;
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;

@@ -10,6 +10,7 @@ import * as m0007 from "./0007-eve-production";
 import * as m0008 from "./0008-hardening-web";
 import * as m0009 from "./0009-import";
 import * as m0011 from "./0011-teamspeak3";
+import * as m0014 from "./0014-autogroups";
 import * as m0022 from "./0022-announcements";
 import * as m0024 from "./0024-import-progress";
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "0008-hardening-web": m0008,
   "0009-import": m0009,
   "0011-teamspeak3": m0011,
+  "0014-autogroups": m0014,
   "0022-announcements": m0022,
   "0024-import-progress": m0024,
 };

@@ -3,6 +3,8 @@
  * (permission check + audit row), the staff limits against crafted requests, lists, CSV, bulk jobs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, saveConfig } from "~/apps/autogroups/configs.server";
+import { systemActor } from "~/modules/audit/audit.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
 import { permissionFor, type Verb } from "~/modules/admin/registry.server";
 import { adminResources } from "~/modules/admin/resources/index.server";
@@ -151,6 +153,11 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         await rt.db.insertInto("ts3_auth_group_server_groups").values({ auth_ts_id: row.id, sgid: sgids[0] }).execute();
         const fields: Pairs = [["_fields", "group_id"], ["_fields", "sgids"]];
         return { id: String(row.id), create: [...fields, ["group_id", String(free.id)], ["sgids", String(sgids[0])], ["sgids", String(sgids[1])]], change: [...fields, ["group_id", String(mapped.id)], ["sgids", String(sgids[1])]] };
+      }
+      case "autogroups": {
+        const id = await saveConfig(rt.db, null, { ...DEFAULT_CONFIG, corp_group_prefix: `Corp${k} ` }, systemActor("test"));
+        const fields: Pairs = [["_fields", "stateIds"], ["_fields", "corp_groups"], ["_fields", "corp_group_prefix"], ["_fields", "corp_name_source"], ["_fields", "alliance_name_source"]];
+        return { id: String(id), create: [...fields, ["corp_group_prefix", `New${k} `], ["corp_name_source", "2"], ["alliance_name_source", "1"]], change: [...fields, ["corp_groups", "on"], ["corp_group_prefix", `Changed${k} `], ["corp_name_source", "1"], ["alliance_name_source", "1"]] };
       }
     }
     throw new Error(`no fixture for ${key}`);
