@@ -29,6 +29,9 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // TeamSpeak 3 against the in-process fake ServerQuery server (demo mode).
     { name: `${name}-teamspeak3`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-teamspeak3-nojs`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
+    { name: `${name}-apps-ops`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-ops-nojs`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -12,6 +12,9 @@ import type { CronEntry } from "../../jobs/crontab";
 import type { TaskDefinition } from "../../jobs/task-list";
 import { announcementsApp } from "./announcements/app.server";
 import { exampleApp } from "./example/app.server";
+import { optimerApp } from "./optimer/app.server";
+import { srpApp } from "./srp/app.server";
+import { timerboardApp } from "./timerboard/app.server";
 import type { AppContext, AppDefinition, DashboardWidget } from "./types";
 
 export type { AppDefinition, AppContext, DashboardWidget } from "./types";
@@ -24,6 +27,9 @@ function appList(): AppDefinition[] {
   return [
     announcementsApp,
     exampleApp,
+    timerboardApp,
+    optimerApp,
+    srpApp,
   ];
 }
 

@@ -152,6 +152,15 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const fields: Pairs = [["_fields", "group_id"], ["_fields", "sgids"]];
         return { id: String(row.id), create: [...fields, ["group_id", String(free.id)], ["sgids", String(sgids[0])], ["sgids", String(sgids[1])]], change: [...fields, ["group_id", String(mapped.id)], ["sgids", String(sgids[1])]] };
       }
+      case "timers": {
+        await rt.db.insertInto("timerboard_timers").values({ details: `timer${k}`, system: "Jita", planet_moon: "", structure: "POCO", timer_type: "HULL", objective: "Hostile", eve_time: new Date(), important: false, corp_timer: false, eve_character_id: null, character_name: null, corporation_id: null, corporation_name: null, user_id: null, created_at: new Date() }).execute();
+        return { id: String((await rt.db.selectFrom("timerboard_timers").select("id").where("details", "=", `timer${k}`).executeTakeFirstOrThrow()).id) };
+      }
+      case "optimer-types": {
+        await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();
+        const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();
+        return { id: String(row.id), create: [["type", `New op type ${k}`]], change: [["type", `Renamed op type ${k}`]] };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }
