@@ -37,6 +37,9 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Apps (auto groups): registers a demo pilot itself, so it needs only the first-run setup.
     { name: `${name}-apps-autogroups`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-autogroups-nojs`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
+    { name: `${name}-apps-ops`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-ops-nojs`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -16,6 +16,9 @@ import type { TaskDefinition } from "../../jobs/task-list";
 import { announcementsApp } from "./announcements/app.server";
 import { autogroupsApp } from "./autogroups/app.server";
 import { exampleApp } from "./example/app.server";
+import { optimerApp } from "./optimer/app.server";
+import { srpApp } from "./srp/app.server";
+import { timerboardApp } from "./timerboard/app.server";
 import type { AppContext, AppDefinition, DashboardWidget } from "./types";
 
 export type { AppDefinition, AppContext, DashboardWidget } from "./types";
@@ -29,6 +32,9 @@ function appList(): AppDefinition[] {
     announcementsApp,
     exampleApp,
     autogroupsApp,
+    timerboardApp,
+    optimerApp,
+    srpApp,
   ];
 }
 

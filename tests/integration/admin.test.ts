@@ -159,6 +159,15 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const fields: Pairs = [["_fields", "stateIds"], ["_fields", "corp_groups"], ["_fields", "corp_group_prefix"], ["_fields", "corp_name_source"], ["_fields", "alliance_name_source"]];
         return { id: String(id), create: [...fields, ["corp_group_prefix", `New${k} `], ["corp_name_source", "2"], ["alliance_name_source", "1"]], change: [...fields, ["corp_groups", "on"], ["corp_group_prefix", `Changed${k} `], ["corp_name_source", "1"], ["alliance_name_source", "1"]] };
       }
+      case "timers": {
+        await rt.db.insertInto("timerboard_timers").values({ details: `timer${k}`, system: "Jita", planet_moon: "", structure: "POCO", timer_type: "HULL", objective: "Hostile", eve_time: new Date(), important: false, corp_timer: false, eve_character_id: null, character_name: null, corporation_id: null, corporation_name: null, user_id: null, created_at: new Date() }).execute();
+        return { id: String((await rt.db.selectFrom("timerboard_timers").select("id").where("details", "=", `timer${k}`).executeTakeFirstOrThrow()).id) };
+      }
+      case "optimer-types": {
+        await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();
+        const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();
+        return { id: String(row.id), create: [["type", `New op type ${k}`]], change: [["type", `Renamed op type ${k}`]] };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }
