@@ -34,6 +34,14 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Discourse, XenForo, Openfire (demo-mode fakes) and the Jabber broadcast (prosody, when installed); a member no other spec uses.
     { name: `${name}-http-services`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-http-services-nojs`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Imports the AA fixture into this server (last: it adds 120 users); needs TEST_MYSQL_URL for the source.
+    { name: `${name}-import`, testMatch: /[\\/]import\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    // Apps (auto groups): registers a demo pilot itself, so it needs only the first-run setup.
+    { name: `${name}-apps-autogroups`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-autogroups-nojs`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
+    { name: `${name}-apps-ops`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-ops-nojs`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

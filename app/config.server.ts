@@ -118,6 +118,7 @@ const definitions = {
   ESI_SSO_BASE_URL: [str("https://login.eveonline.com"), "EVE SSO base URL (its metadata document is read from here)."],
   ESI_API_URL: [str("https://esi.evetech.net/"), "ESI base URL."],
   ESI_USER_CONTACT_EMAIL: [str(""), "Contact address sent in the ESI User-Agent, as CCP asks of every application."],
+  ZKILLBOARD_API_URL: [str("https://zkillboard.com/api/"), "zKillboard API base URL; ship replacement (SRP) reads a loss's hash and value there."],
   ESI_TOKEN_VALID_DURATION: [int(1170, 60, 1200), "Seconds after which a stored access token is refreshed before use."],
   ESI_TIMEOUT_SECONDS: [int(15, 1, 120), "Timeout of one ESI or SSO request."],
   ESI_COMPATIBILITY_DATE: [

@@ -4,6 +4,7 @@
  */
 import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
+import { autogroups } from "./benchmarks/autogroups";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
 import { teamspeak3Sync } from "./benchmarks/teamspeak3";
@@ -13,4 +14,4 @@ import { mumbleSync } from "./benchmarks/mumble";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, memory];

@@ -12,7 +12,7 @@ import { flashHeader } from "~/web/flash.server";
 function initialValues(resource: AdminResource): Values {
   const values: Values = {};
   for (const f of resource.fields ?? []) values[f.name] = f.kind === "checkbox" ? f.name === "is_active" : f.kind === "multiselect" || f.kind === "idlist" ? [] : f.kind === "number" || f.kind === "select" ? null : "";
-  return values;
+  return { ...values, ...resource.defaults };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

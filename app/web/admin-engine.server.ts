@@ -132,7 +132,7 @@ export async function readForm(resource: AdminResource, user: CurrentUser, form:
         break;
       }
       default:
-        value = String(form.get(field.name) ?? "").trim();
+        value = field.keepSpaces ? String(form.get(field.name) ?? "") : String(form.get(field.name) ?? "").trim();
     }
     if (field.superuserOnly && !user.is_superuser && !sameValue(value, current[field.name])) {
       throw new AdminForbidden(`is_superuser:${resource.key}.${field.name}`, { field: field.name });

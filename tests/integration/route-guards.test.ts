@@ -85,7 +85,7 @@ describe.each(dialects)("route guards on $dialect", ({ dialect, skip }) => {
     server = await startTestServer(rt);
     const group = await makeGroup(rt.db);
     const state = (await rt.db.selectFrom("states").select("id").executeTakeFirstOrThrow()).id;
-    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation" });
+    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999" });
     const anonymous = new Browser(server.origin);
     const anonymousCsrf = await anonymous.csrfFrom("/login");
     const form = (browser: Browser, csrf: string) => (url: string, pairs: [string, string][]) =>

@@ -10,7 +10,7 @@ export interface AdminField {
   /** Open-ended choice searched through `/lookup/<lookup>` (see MultiPicker). */
   lookup?: string;
 }
-export type AdminOptions = Record<string, { value: string; label: string; locked?: boolean }[]>;
+export type AdminOptions = Record<string, { value: string; label: string; locked?: boolean; translate?: boolean }[]>;
 
 function asList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
@@ -73,7 +73,7 @@ export function AdminFields({ fields, values, options, errors, errorParams, disa
                 <option value="">—</option>
                 {(options[field.name] ?? []).map((o) => (
                   <option key={o.value} value={o.value}>
-                    {o.label}
+                    {o.translate ? t(o.label) : o.label}
                   </option>
                 ))}
               </select>

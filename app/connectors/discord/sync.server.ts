@@ -162,6 +162,10 @@ export async function reconcileGuild(
   for (const m of members.values()) {
     if (!linkedRemote.has(m.user.id) && m.roles.some((id) => managedIds.has(id))) push(lists.unlinkedHolders, `${m.user.username} (${m.user.id})`);
   }
+  // Roles no group or state names and no reservation keeps: the sync strips them from linked members.
+  for (const r of book.list) {
+    if (r.id !== port.guildId && !r.managed && !managedGroupNames.has(r.name) && !reserved.has(r.name.toLowerCase())) push(lists.orphanRoles, r.name);
+  }
   const after = port.stats();
   return {
     changed,
@@ -175,6 +179,7 @@ export async function reconcileGuild(
       failed,
       unlinkedHolders: lists.unlinkedHolders.length,
       goneAccounts: lists.goneAccounts.length,
+      orphanRoles: lists.orphanRoles.length,
     },
     lists,
   };

@@ -23,6 +23,8 @@ export interface Option {
   label: string;
   /** Shown but not offered: this user may neither add nor remove it (e.g. a restricted group for staff). */
   locked?: boolean;
+  /** The label is an i18n key (fixed choices), not data. */
+  translate?: boolean;
 }
 
 export type FieldKind = "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
@@ -47,6 +49,8 @@ export interface FieldDef {
    * current choice.
    */
   lookup?: "character" | "corporation" | "alliance" | "faction" | "user";
+  /** A text whose leading and trailing spaces matter (e.g. a name prefix): not trimmed. */
+  keepSpaces?: boolean;
 }
 
 export interface ColumnDef {
@@ -120,6 +124,8 @@ export interface AdminResource {
   /** The list's base query; selects `id` plus every column name. */
   listQuery: (db: Kysely<DB>) => any;
   fields?: FieldDef[];
+  /** What the add form starts from, where an empty field would not do (e.g. the original's default prefixes). */
+  defaults?: Values;
   schema?: ZodType;
   /** Current values (form values for editable resources; never secrets). */
   get: (db: Kysely<DB>, id: string) => Promise<Values | null>;
