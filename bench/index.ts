@@ -4,12 +4,15 @@
  */
 import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
+import { autogroups } from "./benchmarks/autogroups";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
 import { phpbb3Sync } from "./benchmarks/forums";
+import { teamspeak3Sync } from "./benchmarks/teamspeak3";
 import { dashboard, healthz } from "./benchmarks/http";
 import { memory } from "./benchmarks/memory";
+import { mumbleSync } from "./benchmarks/mumble";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, dashboardScale, adminList, discordReconcile, phpbb3Sync, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, phpbb3Sync, memory];

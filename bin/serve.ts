@@ -15,6 +15,8 @@ import { announceSetupIfNeeded } from "../app/modules/auth/setup-announce.server
 import { getLogger } from "../app/modules/ops/logger.server";
 import { startDemoEve } from "../app/modules/eve/demo.server";
 import { demoDiscordEnv, startDemoDiscord } from "../app/connectors/discord/demo.server";
+import { demoTs3Env, startDemoTs3 } from "../app/connectors/teamspeak3/demo.server";
+import { startDemoHttpServices } from "../app/connectors/http-demo.server";
 import type { Runtime } from "../app/modules/runtime.server";
 
 const log = getLogger();
@@ -64,6 +66,8 @@ async function runPrimary(build: ServerBuild) {
   const { settings } = runtime;
   const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
   const demoDiscord = settings.demoMode && !settings.DISCORD_BOT_TOKEN ? await startDemoDiscord(settings) : null;
+  const demoTs3 = settings.demoMode && !settings.TEAMSPEAK3_SERVER_IP ? await startDemoTs3(settings) : null;
+  const demoHttp = settings.demoMode ? await startDemoHttpServices(settings) : null;
   const children = new Set<ClusterWorker>();
   let server: http.Server | null = null;
   let stopping = false;
@@ -73,6 +77,8 @@ async function runPrimary(build: ServerBuild) {
     const env: Record<string, string> = { DATABASE_URL: runtime.authUrl, QUEUE_DATABASE_URL: runtime.queueUrl, SECRET_KEY: settings.SECRET_KEY };
     if (demoEve) Object.assign(env, { ESI_SSO_CLIENT_ID: settings.ESI_SSO_CLIENT_ID, ESI_SSO_CLIENT_SECRET: settings.ESI_SSO_CLIENT_SECRET, ESI_SSO_BASE_URL: settings.ESI_SSO_BASE_URL, ESI_API_URL: settings.ESI_API_URL, [CHILD_DEMO]: "1" });
     if (demoDiscord) Object.assign(env, demoDiscordEnv(settings));
+    if (demoTs3) Object.assign(env, demoTs3Env(settings));
+    if (demoHttp) Object.assign(env, demoHttp.env());
     const fork = () => {
       const child = cluster.fork(env);
       children.add(child);
@@ -112,6 +118,8 @@ async function runPrimary(build: ServerBuild) {
     await worker?.stop().catch(() => {});
     await demoEve?.stop();
     await demoDiscord?.stop();
+    await demoTs3?.stop();
+    await demoHttp?.stop();
     await runtime.stop();
     process.exit(0);
   });

@@ -379,10 +379,18 @@ export interface ImportRunsTable {
   id: Generated<number>;
   source: string;
   dry_run: boolean;
-  status: "running" | "done" | "failed" | "stopped";
+  status: "queued" | "running" | "done" | "failed" | "stopped";
   started_at: Timestamp;
   finished_at: Timestamp | null;
   report: string | null;
+  /** Source rows read so far, of `total` (every table the run reads). */
+  done: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number, number | undefined, number>;
+  current_table: string | null;
+  /** Why the run failed (one line: unreachable source, wrong password, schema refused …). */
+  error: string | null;
+  /** The source URL (with its password) encrypted with the SecretBox while the run is pending. */
+  source_secret: string | null;
 }
 
 /** A linked account on an external service (the original's per-service user models). */
@@ -422,13 +430,158 @@ export interface ServiceSyncStateTable {
   updated_at: Timestamp;
 }
 
+/** The original's mumble_mumbleuser (migration 0010), read by the murmur authenticator. */
+export interface MumbleMumbleuserTable {
+  user_id: number;
+  username: string;
+  pwhash: string;
+  hashfn: Generated<string>;
+  groups: string | null;
+  certhash: string | null;
+  display_name: string;
+  release: string | null;
+  version: number | null;
+  last_connect: Timestamp | null;
+  last_disconnect: Timestamp | null;
+}
+
+export interface Ts3ServerGroupsTable {
+  sgid: number;
+  name: string;
+}
+export interface Ts3AuthGroupsTable {
+  id: Generated<number>;
+  group_id: number;
+}
+export interface Ts3AuthGroupServerGroupsTable {
+  auth_ts_id: number;
+  sgid: number;
+}
+export interface Ts3StateGroupsTable {
+  id: Generated<number>;
+  state_id: number;
+  sgid: number;
+}
+
+/** Auto groups (app/apps/autogroups). */
+export interface AutogroupsConfigsTable {
+  id: Generated<number>;
+  corp_groups: boolean;
+  corp_group_prefix: string;
+  corp_name_source: "name" | "ticker";
+  alliance_groups: boolean;
+  alliance_group_prefix: string;
+  alliance_name_source: "name" | "ticker";
+  replace_spaces: boolean;
+  replace_spaces_with: string;
+}
+export interface AutogroupsConfigStatesTable {
+  config_id: number;
+  state_id: number;
+}
+export interface AutogroupsManagedGroupsTable {
+  config_id: number;
+  kind: "corp" | "alliance";
+  /** The corporation or alliance id (EVE id). */
+  entity_id: number;
+  group_id: number;
+}
+
+/** A structure timer (the timerboard app). Author names are kept as they were when it was saved. */
+export interface TimerboardTimersTable {
+  id: Generated<number>;
+  details: string;
+  system: string;
+  planet_moon: string;
+  structure: string;
+  timer_type: string;
+  objective: string;
+  eve_time: Timestamp;
+  important: boolean;
+  corp_timer: boolean;
+  eve_character_id: number | null;
+  character_name: string | null;
+  corporation_id: number | null;
+  corporation_name: string | null;
+  user_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface OptimerTypesTable {
+  id: Generated<number>;
+  type: string;
+}
+
+/** A fleet operation (the optimer app); `start` is EVE time (UTC). */
+export interface OptimerTimersTable {
+  id: Generated<number>;
+  operation_name: string;
+  type_id: number | null;
+  doctrine: string;
+  system: string;
+  location: string;
+  start: Timestamp;
+  duration: string;
+  fc: string;
+  description: string;
+  post_time: Timestamp;
+  eve_character_id: number | null;
+  character_name: string | null;
+  user_id: number | null;
+}
+
+/** An SRP fleet; members file losses against its code. `fleet_srp_status` is "" (open) or "Completed". */
+export interface SrpFleetsTable {
+  id: Generated<number>;
+  fleet_name: string;
+  doctrine: string;
+  fleet_time: Timestamp;
+  fleet_srp_code: string;
+  fleet_srp_status: string;
+  fleet_commander_id: number | null;
+  fleet_commander_name: string | null;
+  aar_link: string;
+  created_at: Timestamp;
+}
+
+/** A member's loss filed for replacement; amounts in whole ISK. */
+export interface SrpRequestsTable {
+  id: Generated<number>;
+  fleet_id: number;
+  user_id: number;
+  character_id: number | null;
+  character_name: string;
+  killboard_link: string;
+  kill_id: number;
+  additional_info: string;
+  srp_status: "Pending" | "Approved" | "Rejected";
+  srp_total_amount: number;
+  kb_total_loss: number;
+  ship_type_id: number;
+  srp_ship_name: string;
+  post_time: Timestamp;
+}
+
 export interface DB {
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
   announcement_dismissals: AnnouncementDismissalsTable;
+  autogroups_configs: AutogroupsConfigsTable;
+  autogroups_config_states: AutogroupsConfigStatesTable;
+  autogroups_managed_groups: AutogroupsManagedGroupsTable;
+  srp_fleets: SrpFleetsTable;
+  srp_requests: SrpRequestsTable;
+  timerboard_timers: TimerboardTimersTable;
+  optimer_types: OptimerTypesTable;
+  optimer_timers: OptimerTimersTable;
+  mumble_mumbleuser: MumbleMumbleuserTable;
   import_map: ImportMapTable;
   import_runs: ImportRunsTable;
   service_accounts: ServiceAccountsTable;
+  ts3_server_groups: Ts3ServerGroupsTable;
+  ts3_auth_groups: Ts3AuthGroupsTable;
+  ts3_auth_group_server_groups: Ts3AuthGroupServerGroupsTable;
+  ts3_state_groups: Ts3StateGroupsTable;
   service_name_formats: ServiceNameFormatsTable;
   service_name_format_states: ServiceNameFormatStatesTable;
   service_sync_state: ServiceSyncStateTable;

@@ -13,6 +13,7 @@ import { reencryptTokens } from "~/modules/eve/tokens.server";
 import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { applyRetention } from "~/modules/ops/retention.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
+import { IMPORT_TASK, runImportJob } from "~/modules/import/runs.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { serviceTasks } from "~/modules/services/tasks.server";
 import { appTasks } from "~/apps/registry.server";
@@ -83,6 +84,14 @@ const coreTasks: Record<string, TaskDefinition<any>> = {
     description: "Run an admin bulk action (e.g. activate or deactivate many users), updating its progress row.",
     payload: z.object({ jobKey: z.string().min(1).max(100) }).strict(),
     run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
+  },
+  [IMPORT_TASK]: {
+    description: "Import an Alliance Auth database started from the admin page (dry run or import), writing progress to its run.",
+    payload: z.object({ runId: z.number().int().positive() }).strict(),
+    run: async (payload: { runId: number }) => {
+      const { db, settings } = getRuntime();
+      return runImportJob(db, settings, payload.runId);
+    },
   },
 };
 

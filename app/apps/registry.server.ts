@@ -4,14 +4,21 @@
  * (menu, permissions, admin resources, tasks, schedule, strings, widgets, URL switch-off) is read
  * from its definition here, so nothing registers itself when a module is imported.
  */
-import type { Settings } from "~/config.server";
+import type { Kysely, Transaction } from "kysely";
+import { getSettings, type Settings } from "~/config.server";
+import type { Actor } from "~/modules/audit/audit.server";
+import type { DB } from "../../db/schema";
 import type { Messages } from "~/i18n/i18n";
 import type { LanguageCode } from "~/i18n/languages";
 import type { MenuItem, MenuUser } from "~/modules/menu/types";
 import type { CronEntry } from "../../jobs/crontab";
 import type { TaskDefinition } from "../../jobs/task-list";
 import { announcementsApp } from "./announcements/app.server";
+import { autogroupsApp } from "./autogroups/app.server";
 import { exampleApp } from "./example/app.server";
+import { optimerApp } from "./optimer/app.server";
+import { srpApp } from "./srp/app.server";
+import { timerboardApp } from "./timerboard/app.server";
 import type { AppContext, AppDefinition, DashboardWidget } from "./types";
 
 export type { AppDefinition, AppContext, DashboardWidget } from "./types";
@@ -24,6 +31,10 @@ function appList(): AppDefinition[] {
   return [
     announcementsApp,
     exampleApp,
+    autogroupsApp,
+    timerboardApp,
+    optimerApp,
+    srpApp,
   ];
 }
 
@@ -135,4 +146,20 @@ export async function loadWidgets(ctx: AppContext, user: MenuUser): Promise<{ id
   const widgets = appWidgets(enabledApps(ctx.settings)).filter((w) => !w.permission || user.is_superuser || user.permissions.has(w.permission));
   const loaded = await Promise.all(widgets.map(async (w) => ({ id: w.id, order: w.order, data: await w.load(ctx, user) })));
   return loaded.filter((w) => w.data !== null && w.data !== undefined);
+}
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Tells every app switched on that these users' main, affiliation or state changed (AppHooks.membersChanged). */
+export async function appsMembersChanged(db: Executor, userIds: readonly number[], actor: Actor, settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED"> = getSettings()) {
+  if (userIds.length === 0) return;
+  for (const app of enabledApps(settings)) await app.hooks?.membersChanged?.(db, userIds, actor);
+}
+
+/** The group ids among these whose membership an app switched on decides (AppHooks.managedGroups). */
+export async function appManagedGroupIds(db: Executor, groupIds: readonly number[], settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED"> = getSettings()): Promise<Set<number>> {
+  const managed = new Set<number>();
+  if (groupIds.length === 0) return managed;
+  for (const app of enabledApps(settings)) for (const id of (await app.hooks?.managedGroups?.(db, groupIds)) ?? []) managed.add(id);
+  return managed;
 }

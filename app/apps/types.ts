@@ -6,7 +6,8 @@
  * This maps the original's hooks: `menu_item_hook` → `menu`, `url_hook` → `routes/` + `paths`,
  * `dashboard_hook` → `widgets`, `services_hook` → the connectors registry (app/connectors).
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import type { Actor } from "~/modules/audit/audit.server";
 import type { Settings } from "~/config.server";
 import type { Messages } from "~/i18n/i18n";
 import type { LanguageCode } from "~/i18n/languages";
@@ -34,6 +35,20 @@ export interface DashboardWidget {
   load(ctx: AppContext, user: MenuUser): Promise<unknown | null>;
 }
 
+/**
+ * Calls from the core into an app, in the caller's transaction (the original's signal receivers).
+ * Only apps switched on are called.
+ */
+export interface AppHooks {
+  /**
+   * These users' main character, its corporation or alliance, or their state changed (the
+   * affiliation refresh, a main change, a state re-evaluation). Must be set-based.
+   */
+  membersChanged?(db: Kysely<DB> | Transaction<DB>, userIds: readonly number[], actor: Actor): Promise<void>;
+  /** The ids among `groupIds` whose membership the app decides: members cannot join or leave them by hand. */
+  managedGroups?(db: Kysely<DB> | Transaction<DB>, groupIds: readonly number[]): Promise<number[]>;
+}
+
 export interface AppDefinition {
   /** Lower-case id, as in APPS_DISABLED / APPS_ENABLED (the original's app label where one exists). */
   id: string;
@@ -53,6 +68,7 @@ export interface AppDefinition {
   /** Worker tasks, named `<app id>.<verb>`. */
   tasks?: Readonly<Record<string, TaskDefinition<any>>>;
   crontab?: readonly CronEntry[];
+  hooks?: AppHooks;
   /** The app's strings, one object per language, under a top-level key of its own (its id). */
   messages?: Readonly<Record<LanguageCode, Messages>>;
 }

@@ -5,8 +5,12 @@
 import type { ComponentType } from "react";
 import { AnnouncementsWidget } from "./announcements/widget";
 import { GreetingWidget } from "./example/widget";
+import { UpcomingOpsWidget } from "./optimer/widget";
+import { UpcomingTimersWidget } from "./timerboard/widget";
 
 export const widgetComponents: Record<string, ComponentType<{ data: any }>> = {
   "announcements.active": AnnouncementsWidget,
   "example.greeting": GreetingWidget,
+  "timerboard.upcoming": UpcomingTimersWidget,
+  "optimer.upcoming": UpcomingOpsWidget,
 };

@@ -57,3 +57,37 @@ export function TextField(props: { name: string; label: string; type?: string; d
     </div>
   );
 }
+
+/** A labelled drop-down; `options` are value/label pairs. */
+export function SelectField(props: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; error?: string; required?: boolean }) {
+  const id = `field-${props.name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="label">
+        {props.label}
+      </label>
+      <select id={id} name={props.name} defaultValue={props.defaultValue} required={props.required} aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${id}-error` : undefined} className="input">
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldError id={`${id}-error`} error={props.error} />
+    </div>
+  );
+}
+
+/** A labelled checkbox (sent as "on" when ticked). */
+export function CheckboxField(props: { name: string; label: string; defaultChecked?: boolean; error?: string }) {
+  const id = `field-${props.name}`;
+  return (
+    <div>
+      <label htmlFor={id} className="flex items-center gap-2 text-sm">
+        <input id={id} type="checkbox" name={props.name} defaultChecked={props.defaultChecked} aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${id}-error` : undefined} />
+        {props.label}
+      </label>
+      <FieldError id={`${id}-error`} error={props.error} />
+    </div>
+  );
+}

@@ -24,7 +24,7 @@ export function ManagementTabs({ pending }: { pending?: number }) {
   );
 }
 
-export function FlagBadges({ group }: { group: { open: boolean; public: boolean; hidden: boolean } }) {
+export function FlagBadges({ group }: { group: { open: boolean; public: boolean; hidden: boolean; managed?: boolean } }) {
   const { t } = useTranslation();
   const badge = "rounded bg-slate-100 px-2 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100";
   return (
@@ -32,6 +32,11 @@ export function FlagBadges({ group }: { group: { open: boolean; public: boolean;
       {group.open ? <span className={badge}>{t("groups.flags.open")}</span> : null}
       {group.public ? <span className={badge}>{t("groups.flags.public")}</span> : null}
       {group.hidden ? <span className={badge}>{t("groups.flags.hidden")}</span> : null}
+      {group.managed ? (
+        <span className={badge} data-testid="managed-badge" title={t("groups.flags.managedHint")}>
+          {t("groups.flags.managed")}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -47,8 +52,10 @@ export function MemberName({ member }: { member: { mainCharacter: string | null;
 }
 
 /** The member's button for one group: join/request, leave, or the pending state. */
-export function MembershipButton({ group }: { group: Pick<GroupListEntry, "id" | "name" | "open" | "member" | "pending"> }) {
+export function MembershipButton({ group }: { group: Pick<GroupListEntry, "id" | "name" | "open" | "member" | "pending" | "managed"> }) {
   const { t } = useTranslation();
+  // Membership of a managed group follows its rules (auto groups): no button.
+  if (group.managed) return null;
   if (group.pending) {
     return (
       <span className="rounded bg-amber-100 px-2 py-1 text-xs font-semibold text-amber-900 dark:bg-amber-900 dark:text-amber-100" data-testid={`pending-${group.id}`}>

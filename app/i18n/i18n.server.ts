@@ -35,6 +35,14 @@ import servicesEn from "./locales/services/en.json";
 import servicesEs from "./locales/services/es.json";
 import servicesZh from "./locales/services/zh-hans.json";
 import { appMessages } from "~/apps/registry.server";
+import teamspeak3De from "./locales/teamspeak3/de.json";
+import teamspeak3En from "./locales/teamspeak3/en.json";
+import teamspeak3Es from "./locales/teamspeak3/es.json";
+import teamspeak3Zh from "./locales/teamspeak3/zh-hans.json";
+import httpServicesDe from "./locales/http-services/de.json";
+import httpServicesEn from "./locales/http-services/en.json";
+import httpServicesEs from "./locales/http-services/es.json";
+import httpServicesZh from "./locales/http-services/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -66,10 +74,10 @@ function lazyRecord<T>(build: (lang: LanguageCode) => T): Record<LanguageCode, T
 }
 
 const coreMessages: Record<LanguageCode, Messages[]> = {
-  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn],
-  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe],
-  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs],
-  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh],
+  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, teamspeak3En, httpServicesEn],
+  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, teamspeak3De, httpServicesDe],
+  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, teamspeak3Es, httpServicesEs],
+  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, teamspeak3Zh, httpServicesZh],
 };
 
 /** Each language's whole catalogue: the core's strings and every app's; registered for server rendering when built. */

@@ -10,6 +10,7 @@ import { revokeAndDeleteToken } from "~/modules/eve/tokens.server";
 import { badRequest, formId, notFound } from "~/web/params.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "tokens.title");
 
@@ -55,7 +56,11 @@ export default function Tokens() {
             header: t("tokens.col.expires"),
             className: "whitespace-nowrap",
             sortValue: (token) => token.expires_at,
-            cell: (token) => `${token.expires_at.replace("T", " ").slice(0, 16)} ${token.refreshable ? "" : `(${t("tokens.notRefreshable")})`}`,
+            cell: (token) => (
+              <>
+                <DateTime iso={token.expires_at} /> {token.refreshable ? null : `(${t("tokens.notRefreshable")})`}
+              </>
+            ),
           },
           {
             id: "actions",

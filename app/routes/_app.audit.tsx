@@ -7,6 +7,7 @@ import { z } from "zod";
 import { listAudit } from "~/modules/audit/audit.server";
 import { requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "audit.title");
 
@@ -55,7 +56,7 @@ export default function AuditLog() {
         rowKey={(row) => row.id}
         empty={t("audit.empty")}
         columns={[
-          { id: "when", header: t("audit.col.when"), className: "whitespace-nowrap", cell: (row) => row.created_at.replace("T", " ").slice(0, 19) },
+          { id: "when", header: t("audit.col.when"), className: "whitespace-nowrap", cell: (row) => <DateTime iso={row.created_at} seconds /> },
           { id: "actor", header: t("audit.col.actor"), cell: (row) => row.actor },
           { id: "action", header: t("audit.col.action"), className: "font-mono", cell: (row) => row.action },
           { id: "target", header: t("audit.col.target"), cell: (row) => `${row.target_type}${row.target_id ? ` #${row.target_id}` : ""}` },

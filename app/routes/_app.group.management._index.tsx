@@ -11,8 +11,9 @@ import { pendingRequestsFor, showLeaveTab } from "~/modules/groups/queries.serve
 import { decideRequest } from "~/modules/groups/requests.server";
 import { redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
 import { badRequest, formId, formIds, notFound } from "~/web/params.server";
-import { ManagementTabs, MemberName, utc } from "~/components/groups";
+import { ManagementTabs, MemberName } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.management.title");
 
@@ -105,7 +106,7 @@ function RequestTable({ rows, leave }: { rows: RequestRow[]; leave: boolean }) {
       rowTestId={(r) => `request-${r.id}`}
       empty={t(leave ? "groups.management.noLeaveRequests" : "groups.management.noJoinRequests")}
       columns={[
-        { id: "requested", header: t("groups.col.requestedAt"), className: "whitespace-nowrap", cell: (r) => utc(r.createdAt) },
+        { id: "requested", header: t("groups.col.requestedAt"), className: "whitespace-nowrap", cell: (r) => <DateTime iso={r.createdAt} /> },
         {
           id: "character",
           header: t("groups.col.character"),

@@ -6,8 +6,9 @@ import { groupAuditLog, managedGroup } from "~/modules/groups/queries.server";
 import { forbidden } from "~/web/guards.server";
 import { requireGroupManager } from "~/web/groups-routes.server";
 import { notFound, pathId } from "~/web/params.server";
-import { ManagementTabs, utc } from "~/components/groups";
+import { ManagementTabs } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name}: audit log` : "Group audit log" }];
 
@@ -41,7 +42,7 @@ export default function GroupAuditLog() {
         rowTestId={(e) => `audit-entry-${e.id}`}
         empty={t("groups.audit.empty")}
         columns={[
-          { id: "date", header: t("groups.audit.date"), className: "whitespace-nowrap", cell: (e) => utc(e.date) },
+          { id: "date", header: t("groups.audit.date"), className: "whitespace-nowrap", cell: (e) => <DateTime iso={e.date} /> },
           { id: "requestor", header: t("groups.audit.requestor"), cell: (e) => e.requestor },
           { id: "main", header: t("groups.audit.mainCharacter"), cell: (e) => e.mainCharacter ?? "" },
           { id: "type", header: t("groups.audit.type"), cell: (e) => t(`groups.audit.types.${e.type}`) },

@@ -8,8 +8,10 @@ import { deleteNotification, unreadCount, viewNotification } from "~/modules/not
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { badRequest, notFound, pathId } from "~/web/params.server";
+import { DateTime } from "~/components/date-time";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Notification" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
 /** Viewing a notification marks it read. Only its owner may see it: anyone else gets 404. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -50,7 +52,7 @@ export default function NotificationView() {
           </h1>
         </div>
         <p className="text-xs text-slate-500 dark:text-slate-400">
-          {t("notifications.received")}: <time dateTime={notification.created_at}>{notification.created_at.replace("T", " ").slice(0, 16)}</time>
+          {t("notifications.received")}: <DateTime iso={notification.created_at} />
         </p>
         <div className="whitespace-pre-wrap break-words text-sm" data-testid="notification-message">
           {notification.message}

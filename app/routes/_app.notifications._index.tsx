@@ -17,6 +17,7 @@ import { type Flash, flashHeader } from "~/web/flash.server";
 import { LevelBadge } from "~/components/level-badge";
 import { Pager } from "~/components/table";
 import { badRequest, formId, notFound, parsePage } from "~/web/params.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
@@ -144,7 +145,7 @@ export default function Notifications() {
                   </Link>
                 </div>
                 <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                  <time dateTime={item.created_at}>{item.created_at.replace("T", " ").slice(0, 16)}</time>
+                  <DateTime iso={item.created_at} />
                 </p>
               </div>
               <div className="flex gap-2">

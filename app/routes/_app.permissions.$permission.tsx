@@ -6,8 +6,9 @@ import { requirePermission } from "~/web/guards.server";
 import { AUDIT_PERMISSION, findPermission, type HolderSource, permissionHolders } from "~/modules/permissions-audit/audit.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { notFound, parsePage } from "~/web/params.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Permissions audit" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "permissions.title");
 
 const PAGE_SIZE = 200;
 

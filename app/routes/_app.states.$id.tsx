@@ -1,16 +1,22 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { PostForm } from "~/components/forms";
+import { FieldError, PostForm } from "~/components/forms";
 import { actorFor, hasPermission, requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { editorChoices, readStateForm } from "~/modules/states/editor.server";
+import { editorChoices } from "~/modules/states/editor.server";
+import { MultiPicker } from "~/components/multi-picker";
+import { lookupProvider } from "~/web/lookup.server";
+import { readStateForm, stateLabels } from "~/web/state-form.server";
+import { type PickerLabels, STATE_PICKERS } from "~/modules/states/pickers";
 import { GUEST } from "~/modules/states/evaluate.server";
 import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError, withGuestRule } from "~/modules/states/states.server";
 import { flashHeader } from "~/web/flash.server";
 import { notFound, pathId } from "~/web/params.server";
+import { readForm } from "~/web/input.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "State" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "states.title");
 
 function stateId(param: string | undefined): number | null {
   return param === "new" ? null : pathId(param);
@@ -25,7 +31,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return json({
     id,
     definition,
-    choices: await editorChoices(db),
+    choices: await editorChoices(db, lookupProvider()),
+    labels: definition ? await stateLabels(definition) : null,
     canChange: hasPermission(user, id === null ? "authentication.add_state" : "authentication.change_state"),
     canDelete: id !== null && definition?.name !== GUEST && hasPermission(user, "authentication.delete_state"),
     // Only superusers grant permissions through states (the original's staff limit).
@@ -39,70 +46,66 @@ function ruleMessage(error: StateRuleError) {
   return { key, ids: ids ?? "" };
 }
 
+interface ActionData {
+  formError: { key: string; ids: string } | null;
+  preview: { gaining: number; losing: number; sampleGaining: string[]; sampleLosing: string[] } | null;
+  values: StateDefinition | null;
+  labels: PickerLabels | null;
+  raw: { priority: string; typed: Record<string, string> } | null;
+  errors: Record<string, string>;
+  errorParams: Record<string, Record<string, string>>;
+}
+const NOTHING: ActionData = { formError: null, preview: null, values: null, labels: null, raw: null, errors: {}, errorParams: {} };
+
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const id = stateId(params.id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const { db } = getRuntime();
   if (intent === "delete") {
     const user = await requirePermission(request, context, "authentication.delete_state");
     if (id === null) notFound();
-    if (form.get("confirm") !== "on") return json({ formError: { key: "states.errors.confirmDelete", ids: "" }, preview: null, values: null, errors: {} }, { status: 400 });
+    if (form.get("confirm") !== "on") return json({ ...NOTHING, formError: { key: "states.errors.confirmDelete", ids: "" } }, { status: 400 });
     try {
       const result = await deleteState(db, id, actorFor(user, context));
       return redirect("/states", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "states.deleted", params: { moved: result.moved } }) } });
     } catch (error) {
-      if (error instanceof StateRuleError) return json({ formError: ruleMessage(error), preview: null, values: null, errors: {} }, { status: 400 });
+      if (error instanceof StateRuleError) return json({ ...NOTHING, formError: ruleMessage(error) }, { status: 400 });
       throw error;
     }
   }
   const user = await requirePermission(request, context, id === null ? "authentication.add_state" : "authentication.change_state");
   const current = id === null ? null : await getStateDefinition(db, id);
   if (id !== null && !current) notFound();
-  const { definition: submitted, errors } = readStateForm(form, current, user.is_superuser);
-  const definition = withGuestRule(submitted, current);
-  if (Object.keys(errors).length) return json({ formError: null, preview: null, values: definition, errors }, { status: 400 });
+  const read = await readStateForm(form, current, user.is_superuser);
+  const definition = withGuestRule(read.definition, current);
+  // Everything the form re-renders exactly as submitted.
+  const echo = { values: definition, labels: await stateLabels(definition), raw: read.raw, errorParams: read.errorParams };
+  if (Object.keys(read.errors).length) return json({ ...NOTHING, ...echo, errors: read.errors }, { status: 400 });
   try {
     if (intent === "preview") {
       const preview = await previewStateDefinition(db, id, definition);
-      return json({ formError: null, preview: { gaining: preview.gaining, losing: preview.losing, sampleGaining: preview.sampleGaining, sampleLosing: preview.sampleLosing }, values: definition, errors: {} });
+      return json({ ...NOTHING, ...echo, preview: { gaining: preview.gaining, losing: preview.losing, sampleGaining: preview.sampleGaining, sampleLosing: preview.sampleLosing } });
     }
     const saved = await saveStateDefinition(db, id, definition, actorFor(user, context));
     return redirect(`/states/${saved.id}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "states.saved", params: { gaining: saved.gaining, losing: saved.losing } }) } });
   } catch (error) {
-    if (error instanceof StateRuleError) return json({ formError: ruleMessage(error), preview: null, values: definition, errors: {} }, { status: 400 });
+    if (error instanceof StateRuleError) return json({ ...NOTHING, ...echo, formError: ruleMessage(error) }, { status: 400 });
     throw error;
   }
 }
 
-function Picker({ name, label, options, selected, disabled }: { name: string; label: string; options: { id: number; name: string; ticker?: string }[]; selected: number[]; disabled: boolean }) {
-  return (
-    <div>
-      <label htmlFor={`field-${name}`} className="label">
-        {label}
-      </label>
-      <select id={`field-${name}`} name={name} multiple size={Math.min(8, Math.max(3, options.length))} defaultValue={selected.map(String)} disabled={disabled} className="input" data-testid={`field-${name}`}>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-            {o.ticker ? ` [${o.ticker}]` : ""}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export default function StateEditor() {
   const { t } = useTranslation();
-  const { id, definition, choices, canChange, canDelete, canChangePermissions } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const { id, definition, choices, labels: loaded, canChange, canDelete, canChangePermissions } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state === "submitting";
   const values: StateDefinition = (data?.values as StateDefinition | null) ?? definition ?? { name: "", priority: 0, public: false, permissionIds: [], characterIds: [], corporationIds: [], allianceIds: [], factionIds: [] };
-  const errors: Record<string, string> = (data?.errors as Record<string, string>) ?? {};
+  const errors: Record<string, string> = data?.errors ?? {};
+  const labels: PickerLabels | null = data?.labels ?? loaded;
   const isGuest = definition?.name === GUEST;
   // Re-mount the form when the values change (preview), so uncontrolled fields show them.
-  const formKey = JSON.stringify(values);
+  const formKey = JSON.stringify([values, data?.raw]);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{id === null ? t("states.new") : t("states.edit", { name: definition?.name })}</h1>
@@ -126,15 +129,15 @@ export default function StateEditor() {
               <label htmlFor="field-name" className="label">
                 {t("states.field.name")}
               </label>
-              <input id="field-name" name="name" defaultValue={values.name} disabled={isGuest} maxLength={32} className="input" aria-invalid={errors.name ? true : undefined} />
-              {errors.name ? <p className="field-error">{t(errors.name)}</p> : null}
+              <input id="field-name" name="name" defaultValue={values.name} disabled={isGuest} maxLength={32} className="input" aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? "field-name-error" : undefined} />
+              <FieldError id="field-name-error" error={errors.name} />
             </div>
             <div>
               <label htmlFor="field-priority" className="label">
                 {t("states.field.priority")}
               </label>
-              <input id="field-priority" name="priority" type="number" defaultValue={values.priority} className="input" aria-invalid={errors.priority ? true : undefined} />
-              {errors.priority ? <p className="field-error">{t(errors.priority)}</p> : null}
+              <input id="field-priority" name="priority" inputMode="numeric" defaultValue={data?.raw?.priority ?? values.priority} className="input" aria-invalid={errors.priority ? true : undefined} aria-describedby={errors.priority ? "field-priority-error" : undefined} />
+              <FieldError id="field-priority-error" error={errors.priority} />
             </div>
             <label className="flex items-center gap-2 pt-6 text-sm">
               <input type="checkbox" name="public" defaultChecked={values.public} disabled={isGuest} /> {t("states.field.public")}
@@ -144,16 +147,21 @@ export default function StateEditor() {
             <p className="text-sm text-slate-500">{t("states.guestNote")}</p>
           ) : (
             <div className="grid gap-4 md:grid-cols-3">
-              <Picker name="corporationIds" label={t("states.field.corporations")} options={choices.corporations} selected={values.corporationIds} disabled={!canChange} />
-              <Picker name="allianceIds" label={t("states.field.alliances")} options={choices.alliances} selected={values.allianceIds} disabled={!canChange} />
-              <Picker name="factionIds" label={t("states.field.factions")} options={choices.factions} selected={values.factionIds} disabled={!canChange} />
-              <div className="md:col-span-3">
-                <label htmlFor="field-characterIds" className="label">
-                  {t("states.field.characters")}
-                </label>
-                <textarea id="field-characterIds" name="characterIds" defaultValue={values.characterIds.join(", ")} rows={2} className="input" />
-                {errors.characterIds ? <p className="field-error">{t(errors.characterIds)}</p> : null}
-              </div>
+              {STATE_PICKERS.map((picker) => (
+                <div key={picker.name} className={picker.name === "characterIds" ? "md:col-span-3" : undefined}>
+                  <MultiPicker
+                    name={picker.name}
+                    label={t(picker.label)}
+                    selected={labels?.[picker.name] ?? []}
+                    choices={picker.kind === "faction" ? choices.factions : undefined}
+                    lookup={picker.kind === "faction" ? undefined : picker.kind}
+                    typed={data?.raw?.typed[picker.name]}
+                    disabled={!canChange}
+                    error={errors[picker.name]}
+                    errorParams={data?.errorParams[picker.name]}
+                  />
+                </div>
+              ))}
             </div>
           )}
           <details open={canChangePermissions}>

@@ -6,6 +6,7 @@ import { listOutbox, usesOutbox } from "~/modules/mail/mailer.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { outboxReaderCookie, registrationCookie } from "~/web/cookies.server";
 import { getCurrentUser } from "~/web/guards.server";
+import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
@@ -45,7 +46,7 @@ export default function Outbox() {
       {emails.map((email) => (
         <article key={email.id} className="card" data-testid="outbox-email">
           <p className="text-xs text-slate-500">
-            {email.created.replace("T", " ").slice(0, 19)} · {t("outbox.to")} {email.to}
+            <DateTime iso={email.created} seconds /> · {t("outbox.to")} {email.to}
           </p>
           <h2 className="mt-1 font-semibold">{email.subject}</h2>
           <pre className="mt-2 whitespace-pre-wrap font-sans text-sm [overflow-wrap:anywhere]">{linkify(email.text)}</pre>

@@ -3,7 +3,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields, AdminTabs, formatCell } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
+import { readForm as readBody } from "~/web/input.server";
 import { can } from "~/modules/admin/registry.server";
 import { flashHeader } from "~/web/flash.server";
 
@@ -13,7 +14,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const current = await resource.get(ctx.db, id);
   if (!current) notFound();
   const canChange = Boolean(resource.update) && can(user, resource, "change");
-  const fields = resource.fields ? editableFields(resource, user, resource.update ? "change" : "create").map(({ name, label, kind, locked }) => ({ name, label, kind, locked })) : [];
+  const fields = resource.fields ? editableFields(resource, user, resource.update ? "change" : "create").map(({ name, label, kind, locked, lookup }) => ({ name, label, kind, locked, lookup })) : [];
   return json({
     key: resource.key,
     label: resource.label,
@@ -21,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     title: resource.title(current),
     fields,
     values: Object.fromEntries(Object.entries(current).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)])),
-    options: resource.fields ? await fieldOptions(ctx, resource, id) : {},
+    options: resource.fields ? await fieldOptions(ctx, resource, id, current) : {},
     details: resource.details ? await resource.details(ctx.db, id) : [],
     canChange,
     canDelete: Boolean(resource.remove) && can(user, resource, "delete") && !resource.undeletable?.(current),
@@ -36,26 +37,35 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!update) throw new Response("Method Not Allowed", { status: 405 });
   const current = await resource.get(ctx.db, id);
   if (!current) notFound();
-  const form = await request.formData();
+  const form = await readBody(request);
   const intent = String(form.get("intent") ?? "save");
-  const result = await runGuarded(request, context, user, async () => {
-    const values = readForm(resource, user, form, current, "change");
+  const save = async () => {
+    const values = await readForm(resource, user, form, current, "change");
     if (intent === "preview" && resource.preview) return { preview: await resource.preview(ctx, id, values), values };
     await update(ctx, id, values, current);
     return null;
-  });
-  if (!result.ok) return json({ errors: result.errors, preview: null }, { status: 400 });
-  if (result.value) return json({ errors: {} as Record<string, string>, preview: result.value.preview });
+  };
+  const result = await runGuarded(request, context, user, save, { inForm: true });
+  // Refused or previewed: the form comes back exactly as submitted.
+  const echo = async () => {
+    const values = submittedValues(resource, user, form, current, "change");
+    return { values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)])), options: await fieldOptions(ctx, resource, id, values) };
+  };
+  if (!result.ok) return json({ errors: result.errors, params: result.params ?? {}, preview: null, ...(await echo()) }, { status: result.status });
+  if (result.value) return json({ errors: {} as Record<string, string>, params: {}, preview: result.value.preview, ...(await echo()) });
   return redirect(`/admin/${resource.key}/${encodeURIComponent(id)}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.saved", params: { name: resource.title(current) } }) } });
 }
 
 export default function AdminDetail() {
-  const { key, label, id, title, fields, values, options, details, canChange, canDelete, hasPreview } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { key, label, id, title, fields, details, canChange, canDelete, hasPreview } = loaded;
   const data = useActionData<typeof action>();
+  const values = data?.values ?? loaded.values;
+  const options = data?.options ?? loaded.options;
   const { t } = useTranslation();
   const base = `/admin/${key}/${encodeURIComponent(id)}`;
   const fieldNames = new Set(fields.map((f) => f.name));
-  const extra = Object.entries(values).filter(([k]) => !fieldNames.has(k));
+  const extra = Object.entries(loaded.values).filter(([k]) => !fieldNames.has(k));
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-500">{t(label)}</p>
@@ -69,8 +79,8 @@ export default function AdminDetail() {
         </section>
       ) : null}
       {fields.length ? (
-        <PostForm className="card space-y-4">
-          <AdminFields fields={fields} values={values} options={options} errors={data?.errors ?? {}} disabled={!canChange} />
+        <PostForm key={JSON.stringify(values)} className="card space-y-4">
+          <AdminFields fields={fields} values={values} options={options} errors={data?.errors ?? {}} errorParams={data?.params} disabled={!canChange} />
           {canChange ? (
             <div className="flex gap-2">
               {hasPreview ? (

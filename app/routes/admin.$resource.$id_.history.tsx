@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { AdminTabs } from "~/components/admin/admin-form";
 import { notFound, objectHistory, parseId, requireAdmin } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
+import { DateTime } from "~/components/date-time";
 
 /** Every audit row about this object: who, what, before → after. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -32,7 +33,7 @@ export default function AdminHistory() {
         {rows.map((r) => (
           <li key={r.id} className="card text-sm" data-testid="admin-history-row">
             <p>
-              <time dateTime={r.created_at}>{r.created_at.replace("T", " ").slice(0, 19)}</time> · <strong>{r.actor}</strong> · <code>{r.action}</code>
+              <DateTime iso={r.created_at} seconds /> · <strong>{r.actor}</strong> · <code>{r.action}</code>
               {r.reason ? ` · ${r.reason}` : ""}
             </p>
             {r.before || r.after ? (

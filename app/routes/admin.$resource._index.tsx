@@ -179,7 +179,10 @@ export default function AdminList() {
             <label htmlFor="admin-bulk" className="text-sm">
               {t("admin.bulk.label")}
             </label>
-            <select id="admin-bulk" name="bulk" className="input w-auto">
+            <select id="admin-bulk" name="bulk" className="input w-auto" defaultValue="" required>
+              <option value="" disabled>
+                {t("admin.bulk.choose")}
+              </option>
               {bulk.map((b) => (
                 <option key={b.name} value={b.name}>
                   {t(b.label)}

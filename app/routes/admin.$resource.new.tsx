@@ -3,7 +3,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
+import { readForm as readBody } from "~/web/input.server";
 import type { AdminResource, Values } from "~/modules/admin/registry.server";
 import { flashHeader } from "~/web/flash.server";
 
@@ -11,7 +12,7 @@ import { flashHeader } from "~/web/flash.server";
 function initialValues(resource: AdminResource): Values {
   const values: Values = {};
   for (const f of resource.fields ?? []) values[f.name] = f.kind === "checkbox" ? f.name === "is_active" : f.kind === "multiselect" || f.kind === "idlist" ? [] : f.kind === "number" || f.kind === "select" ? null : "";
-  return values;
+  return { ...values, ...resource.defaults };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -20,7 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return json({
     key: resource.key,
     label: resource.label,
-    fields: editableFields(resource, user, "create").map(({ name, label, kind, locked }) => ({ name, label, kind, locked })),
+    fields: editableFields(resource, user, "create").map(({ name, label, kind, locked, lookup }) => ({ name, label, kind, locked, lookup })),
     values: initialValues(resource),
     options: await fieldOptions(ctx, resource, null),
     hasPreview: Boolean(resource.preview),
@@ -31,25 +32,28 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "add");
   const create = resource.create;
   if (!create) throw new Response("Not Found", { status: 404 });
-  const form = await request.formData();
+  const form = await readBody(request);
   const intent = String(form.get("intent") ?? "save");
-  let submitted: Values = initialValues(resource);
-  const result = await runGuarded(request, context, user, async () => {
-    const values = readForm(resource, user, form, initialValues(resource), "create");
-    submitted = values;
+  const save = async () => {
+    const values = await readForm(resource, user, form, initialValues(resource), "create");
     if (intent === "preview" && resource.preview) return { preview: await resource.preview(ctx, null, values) };
     return { id: await create(ctx, values) };
-  });
-  if (!result.ok) return json({ errors: result.errors, preview: null, values: submitted }, { status: 400 });
-  if ("preview" in result.value) return json({ errors: {} as Record<string, string>, preview: result.value.preview, values: submitted });
+  };
+  const result = await runGuarded(request, context, user, save, { inForm: true });
+  // Refused or previewed: the form comes back exactly as submitted.
+  const submitted = submittedValues(resource, user, form, initialValues(resource), "create");
+  const echo = { values: submitted, options: await fieldOptions(ctx, resource, null, submitted) };
+  if (!result.ok) return json({ errors: result.errors, params: result.params ?? {}, preview: null, ...echo }, { status: result.status });
+  if ("preview" in result.value) return json({ errors: {} as Record<string, string>, params: {}, preview: result.value.preview, ...echo });
   return redirect(`/admin/${resource.key}/${encodeURIComponent(String(result.value.id))}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.created", params: {} }) } });
 }
 
 export default function AdminNew() {
-  const { key, label, fields, values, options, hasPreview } = useLoaderData<typeof loader>();
+  const { key, label, fields, values, options: loadedOptions, hasPreview } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const { t } = useTranslation();
   const shown = (data?.values as Values | undefined) ?? values;
+  const options = data?.options ?? loadedOptions;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.addTitle", { resource: t(label) })}</h1>
@@ -59,7 +63,7 @@ export default function AdminNew() {
         </section>
       ) : null}
       <PostForm key={JSON.stringify(shown)} className="card space-y-4" action={`/admin/${key}/new`}>
-        <AdminFields fields={fields} values={shown} options={options} errors={(data?.errors as Record<string, string>) ?? {}} />
+        <AdminFields fields={fields} values={shown} options={options} errors={(data?.errors as Record<string, string>) ?? {}} errorParams={data?.params} />
         <div className="flex gap-2">
           {hasPreview ? (
             <button type="submit" name="intent" value="preview" className="btn-secondary" data-testid="admin-preview-button">

@@ -8,6 +8,7 @@ import { adminResources } from "~/modules/admin/resources/index.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaff(request, context);
   return json({
+    canImport: user.is_superuser,
     resources: adminResources()
       .filter((r) => can(user, r, "view"))
       .map((r) => ({ key: r.key, label: r.label, canAdd: Boolean(r.create) && can(user, r, "add") })),
@@ -15,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AdminIndex() {
-  const { resources } = useLoaderData<typeof loader>();
+  const { resources, canImport } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="space-y-4">
@@ -33,6 +34,13 @@ export default function AdminIndex() {
             ) : null}
           </li>
         ))}
+        {canImport ? (
+          <li className="card">
+            <Link to="/admin/import" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-import-link">
+              {t("admin.import.title")}
+            </Link>
+          </li>
+        ) : null}
       </ul>
     </div>
   );

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { isRunning, percentOf, refreshWhileRunning, useRevalidateWhile } from "~/components/job-progress";
 import { useTranslation } from "react-i18next";
 import { getBulkProgress } from "~/modules/admin/bulk.server";
 import { notFound, requireAdmin } from "~/web/admin-engine.server";
@@ -10,7 +10,7 @@ import { getRuntime } from "~/modules/runtime.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Bulk action" },
   // Without JavaScript the page refreshes itself while the job runs.
-  ...(data && (data.status === "queued" || data.status === "running") ? [{ httpEquiv: "refresh", content: "2" } as const] : []),
+  ...refreshWhileRunning(data?.status),
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -24,16 +24,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export default function AdminJob() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const revalidator = useRevalidator();
-  const running = data.status === "queued" || data.status === "running";
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [running, revalidator]);
-  const percent = data.total ? Math.round((data.done / data.total) * 100) : 100;
+  useRevalidateWhile(isRunning(data.status));
+  const percent = percentOf(data.done, data.total);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.job.title")}</h1>

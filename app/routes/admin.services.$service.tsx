@@ -6,9 +6,10 @@ import { requireAdmin } from "~/web/admin-engine.server";
 import { utc } from "~/components/groups";
 import { EmptyRow, rowClass, tableClass, theadClass } from "~/components/service-table";
 import { getRuntime } from "~/modules/runtime.server";
-import { serviceOverview } from "~/modules/services/admin.server";
+import { queueAdminAction, serviceOverview } from "~/modules/services/admin.server";
 import { PROGRESS_RESOURCE, startSyncAll } from "~/modules/services/progress.server";
 import { connectorFromParams } from "~/web/services-routes.server";
+import { ServiceStatus } from "~/components/service-status";
 
 /** Plural key (summary_one / summary_other). */
 const SUMMARY = "services.admin.summary";
@@ -18,14 +19,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireAdmin(request, context, PROGRESS_RESOURCE, "view");
   const connector = connectorFromParams(params.service);
-  return json({ id: connector.meta.id, title: connector.meta.title, ...(await serviceOverview(getRuntime().db, connector.meta.id)) });
+  const { db, settings } = getRuntime();
+  const status = connector.adminStatus ? await connector.adminStatus({ db, settings }) : null;
+  const extraActions = (connector.adminActions ?? []).map((a) => ({ intent: a.intent, label: a.label }));
+  return json({ id: connector.meta.id, title: connector.meta.title, status, extraActions, ...(await serviceOverview(db, connector.meta.id)) });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { ctx } = await requireAdmin(request, context, PROGRESS_RESOURCE, "change");
   const connector = connectorFromParams(params.service);
   const form = await request.formData();
-  if (form.get("intent") !== "sync_all") return json({ error: "badRequest" }, { status: 400 });
+  const intent = String(form.get("intent") ?? "");
+  if (intent !== "sync_all") {
+    if (await queueAdminAction(ctx.db, connector, intent, ctx.actor)) return redirect(`/admin/services/${connector.meta.id}?queued=${encodeURIComponent(intent)}`);
+    return json({ error: "badRequest" }, { status: 400 });
+  }
   const jobKey = await startSyncAll(ctx.db, connector.meta.id, ctx.actor);
   return redirect(`/admin/jobs/${encodeURIComponent(jobKey)}`);
 }
@@ -38,12 +46,22 @@ export default function AdminService() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{data.title}</h1>
-        <PostForm>
-          <button type="submit" name="intent" value="sync_all" className="btn-primary" data-testid="service-sync-all">
-            {t("services.admin.syncAll")}
-          </button>
-        </PostForm>
+        <div className="flex flex-wrap gap-2">
+          {data.extraActions.map((a) => (
+            <PostForm key={a.intent}>
+              <button type="submit" name="intent" value={a.intent} className="btn-secondary" data-testid={`service-action-${a.intent}`}>
+                {t(a.label)}
+              </button>
+            </PostForm>
+          ))}
+          <PostForm>
+            <button type="submit" name="intent" value="sync_all" className="btn-primary" data-testid="service-sync-all">
+              {t("services.admin.syncAll")}
+            </button>
+          </PostForm>
+        </div>
       </div>
+      {data.status ? <ServiceStatus id={data.id} status={data.status} /> : null}
       <p className="text-sm">{t(SUMMARY, { count: data.total, errors: data.errors })}</p>
       <section className="card space-y-2" data-testid="service-drift">
         <h2 className="text-lg font-semibold">{t("services.admin.drift")}</h2>

@@ -5,8 +5,9 @@ import { SideNav, SidebarLayout } from "~/components/side-nav";
 import { requireStaff } from "~/web/guards.server";
 import { can } from "~/modules/admin/registry.server";
 import { adminResources } from "~/modules/admin/resources/index.server";
+import { pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Administration" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.admin");
 
 /** Only staff (or superusers) open /admin; each page then checks the resource permission. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -4,20 +4,16 @@ import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { writeAudit } from "../modules/audit/audit.server";
-import { actorFor, type CurrentUser, forbidden, requireStaff } from "./guards.server";
+import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
-import { MAX_EVE_ID, MAX_ROW_ID, parseId as plainId } from "./params.server";
+import { pickedLabels, readPicked } from "./lookup.server";
+import { MAX_EVE_ID, MAX_ROW_ID, parseId as plainId, parseSignedInt } from "./params.server";
 
 export const PAGE_SIZE = 50;
 
-/** A whole number in plain digits with an optional minus sign (the id rules of params.server, signed). */
-function signedInt(raw: string): number | null {
-  if (raw === "0") return 0;
-  const n = plainId(raw.startsWith("-") ? raw.slice(1) : raw, MAX_EVE_ID);
-  return n === null ? null : raw.startsWith("-") ? -n : n;
-}
+const signedInt = (raw: string) => parseSignedInt(raw, MAX_EVE_ID);
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -33,15 +29,37 @@ export async function requireAdmin(request: Request, context: AppLoadContext, ke
   return { user, resource, ctx };
 }
 
-/** Runs an operation; staff-limit refusals become 403 with an audit row, validation errors are returned. */
-export async function runGuarded<T>(request: Request, context: AppLoadContext, user: CurrentUser, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string> }> {
+/**
+ * Runs an operation; validation errors are returned (status 400). Staff-limit refusals get an audit
+ * row and a 403: a bare 403 page, or with `inForm` an explanation beside the field the refusal
+ * names (so the user keeps the edit), returned with status 403.
+ */
+export async function runGuarded<T>(
+  request: Request,
+  context: AppLoadContext,
+  user: CurrentUser,
+  fn: () => Promise<T>,
+  options: { inForm?: boolean } = {},
+): Promise<{ ok: true; value: T } | { ok: false; status: 400 | 403; errors: Record<string, string>; params?: Record<string, Record<string, string>> }> {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    if (error instanceof AdminForbidden) return forbidden(user, context, request, error.required, error.detail);
-    if (error instanceof AdminInvalid) return { ok: false, errors: error.errors };
+    if (error instanceof AdminForbidden) {
+      if (!options.inForm) return forbidden(user, context, request, error.required, error.detail);
+      await auditRefusal(user, context, request, error.required, error.detail);
+      const field = typeof error.detail.field === "string" ? error.detail.field : error.detail.groups ? "groupIds" : "_form";
+      return { ok: false, status: 403, errors: { [field]: refusalMessage(error.required) } };
+    }
+    if (error instanceof AdminInvalid) return { ok: false, status: 400, errors: error.errors, params: error.params };
     throw error;
   }
+}
+
+/** What a refused change says in the form. */
+function refusalMessage(required: string) {
+  if (required === "is_superuser:restricted_group") return "admin.errors.restrictedGroup";
+  if (required === "is_superuser:group_permissions") return "admin.errors.groupPermissions";
+  return "admin.errors.superuserOnly";
 }
 
 export function parseId(resource: AdminResource, raw: string | undefined): string {
@@ -72,10 +90,11 @@ export function editableFields(resource: AdminResource, user: CurrentUser, mode:
  * lists it in `_fields` (rendered editable) or carries it at all (a crafted request). A locked
  * (superuser-only) field submitted with a different value is an escalation attempt: 403.
  */
-export function readForm(resource: AdminResource, user: CurrentUser, form: FormData, current: Values, mode: "create" | "change"): Values {
+export async function readForm(resource: AdminResource, user: CurrentUser, form: FormData, current: Values, mode: "create" | "change"): Promise<Values> {
   const shown = new Set(form.getAll("_fields").map(String));
   const values: Values = { ...current };
   const errors: Record<string, string> = {};
+  const params: Record<string, Record<string, string>> = {};
   for (const field of editableFields(resource, user, mode)) {
     const submitted = shown.has(field.name) || form.has(field.name);
     if (!submitted) continue;
@@ -98,20 +117,29 @@ export function readForm(resource: AdminResource, user: CurrentUser, form: FormD
       }
       case "multiselect":
       case "idlist": {
+        if (field.lookup) {
+          const picked = await readPicked(form, field.name, field.lookup);
+          if (picked.error) {
+            errors[field.name] = picked.error;
+            params[field.name] = { names: picked.unresolved.join(", ") };
+          }
+          value = picked.ids;
+          break;
+        }
         const list = toNumberList(form.getAll(field.name), field.eveIds ? MAX_EVE_ID : MAX_ROW_ID);
         if (list.bad) errors[field.name] = "admin.errors.idList";
         value = list.ids;
         break;
       }
       default:
-        value = String(form.get(field.name) ?? "").trim();
+        value = field.keepSpaces ? String(form.get(field.name) ?? "") : String(form.get(field.name) ?? "").trim();
     }
     if (field.superuserOnly && !user.is_superuser && !sameValue(value, current[field.name])) {
       throw new AdminForbidden(`is_superuser:${resource.key}.${field.name}`, { field: field.name });
     }
     values[field.name] = value;
   }
-  if (Object.keys(errors).length) throw new AdminInvalid(errors);
+  if (Object.keys(errors).length) throw new AdminInvalid(errors, params);
   if (resource.schema) {
     const parsed = resource.schema.safeParse(values);
     if (!parsed.success) {
@@ -136,10 +164,32 @@ export function sameValue(a: unknown, b: unknown) {
   return (a ?? null) === (b ?? null) || String(a ?? "") === String(b ?? "");
 }
 
-export async function fieldOptions(ctx: AdminCtx, resource: AdminResource, id: string | null) {
-  const out: Record<string, { value: string; label: string }[]> = {};
-  for (const field of resource.fields ?? []) if (field.options) out[field.name] = await field.options(ctx, id);
+/** The choices of each field; a lookup field's are the names of its chosen ids in `values`. */
+export async function fieldOptions(ctx: AdminCtx, resource: AdminResource, id: string | null, values: Values = {}) {
+  const out: Record<string, { value: string; label: string; locked?: boolean }[]> = {};
+  for (const field of resource.fields ?? []) {
+    if (field.lookup) out[field.name] = await pickedLabels(field.lookup, Array.isArray(values[field.name]) ? (values[field.name] as unknown[]).map(Number) : []);
+    else if (field.options) out[field.name] = await field.options(ctx, id);
+  }
   return out;
+}
+
+/**
+ * The form as submitted, for the re-render after a refusal: text exactly as typed, ticks as
+ * ticked, the well-formed chosen ids, and a lookup picker's typed list under `<name>__typed`.
+ */
+export function submittedValues(resource: AdminResource, user: CurrentUser, form: FormData, current: Values, mode: "create" | "change"): Values {
+  const values: Values = { ...current };
+  for (const field of editableFields(resource, user, mode)) {
+    if (field.locked) continue;
+    if (field.kind === "checkbox") values[field.name] = form.has(field.name) && form.get(field.name) !== "off";
+    else if (field.kind === "multiselect" || field.kind === "idlist") {
+      values[field.name] = toNumberList(form.getAll(field.name), field.eveIds ? MAX_EVE_ID : MAX_ROW_ID).ids;
+      if (field.lookup) values[`${field.name}__typed`] = String(form.get(`${field.name}__typed`) ?? "").slice(0, 5000);
+    } else if (field.kind === "password") values[field.name] = "";
+    else values[field.name] = String(form.get(field.name) ?? "").slice(0, 5000);
+  }
+  return values;
 }
 
 // ---- Lists -----------------------------------------------------------------------------------

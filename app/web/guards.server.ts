@@ -46,14 +46,19 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
   return user;
 }
 
-/** 403, with the attempt in the audit trail (written outside any transaction that will roll back). */
-export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}): Promise<never> {
+/** The refused attempt in the audit trail (written outside any transaction that will roll back). */
+export async function auditRefusal(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}) {
   await writeAudit(getRuntime().db, actorFor(user, context), {
     action: "authz.denied",
     targetType: "route",
     targetId: new URL(request.url).pathname.slice(0, 64),
     after: { required, method: request.method, ...detail },
   });
+}
+
+/** 403, with the attempt in the audit trail. */
+export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}): Promise<never> {
+  await auditRefusal(user, context, request, required, detail);
   throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
 

@@ -188,7 +188,7 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   app.all("*", async (req, res, next) => {
     try {
       const nonce = randomBytes(16).toString("base64");
-      securityHeaders(res, nonce, settings.secureCookies, [originOf(settings.ESI_SSO_BASE_URL), originOf(settings.DISCORD_OAUTH_BASE_URL)]);
+      securityHeaders(res, nonce, settings.secureCookies, [originOf(settings.ESI_SSO_BASE_URL), originOf(settings.DISCORD_OAUTH_BASE_URL), ...(settings.DISCOURSE_URL ? [originOf(settings.DISCOURSE_URL)] : [])]);
       const csrf = await readOrIssueCsrfToken(settings, req.get("cookie") ?? null);
       if (csrf.setCookie) res.append("Set-Cookie", csrf.setCookie);
 

@@ -21,6 +21,18 @@ export function parseId(raw: unknown, max: number = MAX_ROW_ID): number | null {
   return Number.isSafeInteger(n) && n <= max ? n : null;
 }
 
+/**
+ * A whole number that may be zero or negative ("0", "-12"), written as strictly as an id (no
+ * spaces, "+", leading zeros, exponents or radix prefixes); null for anything else.
+ */
+export function parseSignedInt(raw: unknown, max: number = Number.MAX_SAFE_INTEGER): number | null {
+  if (raw === "0") return 0;
+  if (typeof raw !== "string") return null;
+  const negative = raw.startsWith("-");
+  const n = parseId(negative ? raw.slice(1) : raw, max);
+  return n === null ? null : negative ? -n : n;
+}
+
 /** A page number from a query string: 1 unless a valid one is given, never past `maxPage`. */
 export function parsePage(raw: unknown, maxPage = 10_000): number {
   return Math.min(parseId(raw) ?? 1, maxPage);

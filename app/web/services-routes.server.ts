@@ -6,11 +6,14 @@ import { getRuntime } from "../modules/runtime.server";
 import { flashHeader, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
-import type { Connector } from "../modules/services/contract";
+import { ServiceNameTakenError, type Connector } from "../modules/services/contract";
+import { answerDiscourseConnect } from "../connectors/discourse/connect.server";
+import { DiscourseConnectError } from "../connectors/discourse/sso.server";
+import { badInput, paramsOf, readText } from "./input.server";
 import { clearOAuthCookie, oauthStrategy } from "./services-oauth.server";
-import { changeServicePassword, completeOAuthActivation, completePasswordActivation, mayUse, ServiceAccessError, type ServiceCredentials } from "../modules/services/page.server";
-import { readForm, readText } from "./input.server";
-import { removeAccount } from "../modules/services/runner.server";
+import { activateWithKey, completeOAuthActivation, mayUse, ServiceAccessError } from "../modules/services/page.server";
+import { removeAccount, syncServiceUser } from "../modules/services/runner.server";
+import { activatePasswordAccount, changeServicePassword, sealsCredentials, ServicePasswordError, type ShownCredentials } from "../modules/services/passwords.server";
 
 export function notFound(): never {
   throw new Response("Not Found", { status: 404, statusText: "Not Found" });
@@ -23,12 +26,12 @@ export function connectorFromParams(id: string | undefined): Connector {
   return connector;
 }
 
-async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
+export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
   await writeAudit(getRuntime().db, actorFor(user, context), { action: "authz.denied", targetType: "route", targetId: new URL(request.url).pathname.slice(0, 64), after: { required, method: request.method } });
   throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
 
-async function back(flash: Flash, extraCookies: string[] = []) {
+export async function back(flash: Flash, extraCookies: string[] = []) {
   const headers = new Headers();
   headers.append("Set-Cookie", await flashHeader(flash));
   for (const c of extraCookies) headers.append("Set-Cookie", c);
@@ -45,7 +48,27 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
       const account = await findAccount(db, connector.meta.id, user.id);
       if (account) await removeAccount({ db, settings }, connector, account, "user", false);
     }
-    if (connector.activation.kind === "password") return activateWithPassword(request, context, user, connector, action === "reset");
+    if (connector.activation.kind === "link") return redirect(connector.activation.url(settings));
+    if (connector.activation.kind === "password") {
+      try {
+        const shown = await activatePasswordAccount(db, settings, connector, user.id, actorFor(user, context));
+        if (!sealsCredentials(connector)) return credentialsPage(connector, user.id, shown);
+        return back({ level: "success", key: "services.flash.activated", params: { service: title, username: shown.username } });
+      } catch (error) {
+        if (error instanceof ServiceNameTakenError) return back({ level: "danger", key: "services.flash.nameTaken", params: { service: title } });
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
+    }
+    if (connector.activation.kind === "privilege-key") {
+      try {
+        await activateWithKey(db, settings, connector, user.id, actorFor(user, context));
+      } catch (error) {
+        if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
+        return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+      }
+      return back({ level: "success", key: "services.flash.keyIssued", params: { service: title } });
+    }
     if (connector.activation.kind !== "oauth") notFound();
     // The strategy throws the redirect to the provider, with the state cookie.
     try {
@@ -56,7 +79,33 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
     }
     notFound();
   }
-  if (action === "reset_password" || action === "set_password") return changePassword(request, context, user, connector, action);
+  if (action === "verify" && connector.meta.accountActions.includes("verify")) {
+    // The original's "I have joined": look the bound identity up now and apply the groups.
+    const account = await findAccount(db, connector.meta.id, user.id);
+    if (!account) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    try {
+      const result = await syncServiceUser({ db, settings }, connector, user.id);
+      const stillPending = result.kind === "synced" && Boolean(await connector.pendingActivation?.({ db, settings }, account));
+      if (stillPending) return back({ level: "warning", key: "services.flash.notJoinedYet", params: { service: title } });
+      if (result.kind === "removed") return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+    } catch {
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    return back({ level: "success", key: "services.flash.verified", params: { service: title } });
+  }
+  if (action === "reset_password") {
+    if (!mayUse(connector, user)) await forbidden(user, context, request, connector.meta.accessPermission.appLabel + "." + connector.meta.accessPermission.codename);
+    if (!connector.meta.accountActions.includes("reset_password")) notFound();
+    let shown: ShownCredentials;
+    try {
+      shown = await changeServicePassword(db, settings, connector, user.id, actorFor(user, context));
+    } catch (error) {
+      if (error instanceof ServicePasswordError) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
+      return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+    }
+    if (!sealsCredentials(connector)) return credentialsPage(connector, user.id, shown);
+    return back({ level: "success", key: "services.flash.passwordReset", params: { service: title } });
+  }
   if (action === "deactivate") {
     const account = await findAccount(db, connector.meta.id, user.id);
     if (!account) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
@@ -70,46 +119,17 @@ export async function serviceAction(request: Request, context: AppLoadContext, u
   notFound();
 }
 
-/** What the action page shows once: the credentials of a new account or a new password. */
-export type ServiceActionData = { credentials: ServiceCredentials } | { errors: { password: string } };
-
-/** Password services (forums): the account is created at once and its credentials shown once. */
-async function activateWithPassword(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector, reset: boolean) {
+/** The page answering the POST for a service that shows its password there (Mumble): name, password, connect link. */
+async function credentialsPage(connector: Connector, userId: number, credentials: ShownCredentials) {
   const { db, settings } = getRuntime();
-  const title = connector.meta.title;
-  if (!reset && (await findAccount(db, connector.meta.id, user.id))) return back({ level: "warning", key: "services.flash.alreadyActive", params: { service: title } });
-  try {
-    const credentials = await completePasswordActivation(db, settings, connector, user.id, actorFor(user, context));
-    return json<ServiceActionData>({ credentials }, { headers: { "Cache-Control": "no-store" } });
-  } catch (error) {
-    if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
-    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
-  }
+  const url = connector.describe(settings, await findAccount(db, connector.meta.id, userId)).url;
+  return json({ service: connector.meta.id, title: connector.meta.title, username: credentials.username, password: credentials.password, url }, { headers: { "Cache-Control": "no-store" } });
 }
 
-export const SERVICE_PASSWORD_MIN = 8;
-export const SERVICE_PASSWORD_MAX = 128;
-
-/** reset_password (a new random one, shown once) and set_password (the member's own, 8 to 128 characters). */
-async function changePassword(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector, action: "reset_password" | "set_password") {
-  const { db, settings } = getRuntime();
-  const title = connector.meta.title;
-  if (!connector.meta.accountActions.includes(action)) notFound();
-  let chosen: string | undefined;
-  if (action === "set_password") {
-    chosen = readText(await readForm(request), "password", { trim: false, max: 1000 });
-    if (chosen.length < SERVICE_PASSWORD_MIN || chosen.length > SERVICE_PASSWORD_MAX) return json<ServiceActionData>({ errors: { password: "services.password.length" } }, { status: 400 });
-  }
-  const account = await findAccount(db, connector.meta.id, user.id);
-  if (!account) return back({ level: "warning", key: "services.flash.noAccount", params: { service: title } });
-  let credentials: ServiceCredentials;
-  try {
-    credentials = await changeServicePassword(db, settings, connector, account, actorFor(user, context), chosen);
-  } catch {
-    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
-  }
-  if (action === "set_password") return back({ level: "success", key: "services.flash.passwordSet", params: { service: title } });
-  return json<ServiceActionData>({ credentials }, { headers: { "Cache-Control": "no-store" } });
+/** The action page's data (the credentials page rendered after the POST needs a loader): 404 for an action the service lacks. */
+export function actionPage(connector: Connector, action: string) {
+  if (action !== "activate" && !(connector.meta.accountActions as string[]).includes(action)) notFound();
+  return json({ service: connector.meta.id });
 }
 
 /** GET /services/<id>/callback: state checked against the cookie, code exchanged, account linked. */
@@ -135,4 +155,24 @@ export async function serviceCallback(request: Request, context: AppLoadContext,
     if (error instanceof ServiceAccessError) await forbidden(user, context, request, "service access");
     return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } }, [clear]);
   }
+}
+
+/** GET /discourse/sso: a signed DiscourseConnect request answered for the signed-in member. */
+export async function discourseConnect(request: Request, context: AppLoadContext, user: CurrentUser, connector: Connector) {
+  const { db, settings } = getRuntime();
+  const query = paramsOf(request);
+  const sso = readText(query, "sso", { max: 4096, trim: false, required: true });
+  const sig = readText(query, "sig", { max: 128, required: true });
+  const title = connector.meta.title;
+  let outcome;
+  try {
+    outcome = await answerDiscourseConnect(db, settings, user.id, sso, sig, actorFor(user, context));
+  } catch (error) {
+    if (error instanceof DiscourseConnectError) badInput("sig");
+    return back({ level: "danger", key: "services.flash.remoteFailed", params: { service: title } });
+  }
+  if (outcome.kind === "no-access") return forbidden(user, context, request, `${connector.meta.accessPermission.appLabel}.${connector.meta.accessPermission.codename}`);
+  if (outcome.kind === "no-main") return back({ level: "warning", key: "services.flash.noMain", params: { service: title } });
+  if (outcome.kind === "no-email") return back({ level: "warning", key: "services.flash.noEmail", params: { service: title } });
+  return redirect(outcome.url);
 }

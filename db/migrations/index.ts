@@ -9,7 +9,14 @@ import * as m0006 from "./0006-discord-ratelimits";
 import * as m0007 from "./0007-eve-production";
 import * as m0008 from "./0008-hardening-web";
 import * as m0009 from "./0009-import";
+import * as m0010 from "./0010-mumble";
+import * as m0011 from "./0011-teamspeak3";
+import * as m0014 from "./0014-autogroups";
+import * as m0017 from "./0017-timerboard";
+import * as m0018 from "./0018-optimer";
+import * as m0019 from "./0019-srp";
 import * as m0022 from "./0022-announcements";
+import * as m0024 from "./0024-import-progress";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -21,5 +28,12 @@ export const migrations: Record<string, Migration> = {
   "0007-eve-production": m0007,
   "0008-hardening-web": m0008,
   "0009-import": m0009,
+  "0010-mumble": m0010,
+  "0011-teamspeak3": m0011,
+  "0014-autogroups": m0014,
+  "0017-timerboard": m0017,
+  "0018-optimer": m0018,
+  "0019-srp": m0019,
   "0022-announcements": m0022,
+  "0024-import-progress": m0024,
 };

@@ -3,6 +3,7 @@
  * secret), reads the first-run setup URL it prints, and stops it (and its database) afterwards.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { prosodySkipReason, startProsody } from "../support/prosody";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -33,6 +34,11 @@ function databaseUrl(name: string): string | undefined {
 
 export default async function globalSetup() {
   fs.mkdirSync(STATE_DIR, { recursive: true });
+  // The Jabber broadcast needs an XMPP server: Debian's prosody when present (CI), else the page stays off.
+  const prosody = prosodySkipReason() ? null : await startProsody({ port: Number(process.env.E2E_PROSODY_PORT ?? 3437), allowedSenders: ["broadcast@localhost"] });
+  const botPassword = randomBytes(12).toString("base64url");
+  await prosody?.register("broadcast", botPassword);
+  const broadcastEnv = prosody ? { JABBER_URL: "localhost", JABBER_SERVER: "127.0.0.1", JABBER_PORT: String(prosody.port), BROADCAST_USER: "broadcast@localhost", BROADCAST_USER_PASSWORD: botPassword } : {};
   const children: { child: ChildProcess; dataDir: string }[] = [];
   const mysqlDatabases: string[] = [];
   const forums: ForumDatabase[] = [];
@@ -53,6 +59,10 @@ export default async function globalSetup() {
       RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
       RATE_LIMIT_SSO_PER_MINUTE: "10000",
       RATE_LIMIT_REGISTRATION_PER_HOUR: "10000",
+      ...broadcastEnv,
+      // Mumble in table mode (no murmur needed): offered on /services.
+      MUMBLE_URL: "voice.example.org:64738",
+      MUMBLE_PASSWORD_COST: "4",
     };
     // phpBB3 on a MariaDB database built from phpBB's schema (tests/e2e/forums.spec.ts), when there is a MariaDB.
     if (process.env.TEST_MYSQL_URL) {
@@ -95,6 +105,7 @@ export default async function globalSetup() {
     }
   }
   return async () => {
+    await prosody?.stop();
     await Promise.all(
       children.map(
         ({ child, dataDir }) =>

@@ -1,18 +1,10 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN } from "./state";
+import { passwordLogin } from "./session";
 
 // Demo world (tests/fakes/eve/demo.ts): Brannoc Ydris is Bob's main, Carys O'Daire is Carol's.
 // sso.spec.ts does not use them, so this file registers them itself (once per server).
 const LEADER = { id: 90000004, name: "Brannoc Ydris", email: "brannoc@example.com" };
 const MEMBER = { id: 90000006, name: "Carys O'Daire", email: "carys@example.com" };
-
-async function passwordLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(ADMIN.username);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function pickCharacter(page: Page, characterId: number) {
   await expect(page.getByTestId(`character-${characterId}`)).toBeVisible();

@@ -1,16 +1,8 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN } from "./state";
+import { passwordLogin } from "./session";
 
 // The superuser may or may not have notifications (a failed background job creates some), so the
 // tests first clear them through the UI and then check the empty states.
-
-async function passwordLogin(page: Page) {
-  await page.goto("/login");
-  await page.getByLabel("Username").fill(ADMIN.username);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function clearAll(page: Page) {
   await page.getByTestId("mark-all-read").click();

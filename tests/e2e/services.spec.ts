@@ -1,7 +1,9 @@
 import { expect, type Page, test } from "@playwright/test";
-import { grantGuest, logout, MEMBER, passwordLogin, ssoLogin } from "./login";
+import { logout, memberLogin, passwordLogin } from "./session";
 
-// Runs with JavaScript on and off (two projects).
+// Demo worlds: Carys O'Daire (tests/fakes/eve/demo.ts) links the Discord user carys.odaire
+// (tests/fakes/discord/demo.ts). Runs with JavaScript on and off (two projects).
+const MEMBER = { id: 90000006, email: "carys@example.com", discord: "carys.odaire" };
 
 /** Reloads /services until the member's Discord roles satisfy `check` (the sync job is debounced). */
 async function expectRoles(page: Page, check: (roles: string) => boolean) {
@@ -22,7 +24,15 @@ test("a member activates Discord, gets the roles of their groups and loses one b
 
   // Admin: every Guest may use Discord and join groups (the demo has no alliance state), and an open group.
   await passwordLogin(page);
-  await grantGuest(page, [/^discord\.access_discord$/, /^groupmanagement\.request_groups$/]);
+  await page.goto("/admin/states");
+  await page.getByRole("link", { name: "Guest", exact: true }).click();
+  const select = page.locator('select[name="permissionIds"]');
+  const current = await select.evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value));
+  const wanted = [];
+  for (const perm of [/^discord\.access_discord$/, /^groupmanagement\.request_groups$/]) wanted.push((await select.locator("option", { hasText: perm }).getAttribute("value"))!);
+  await select.selectOption([...new Set([...current, ...wanted])]);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("toast-success")).toBeVisible();
   await page.goto("/group/management");
   await page.getByTestId("create-group").getByText("Create a group").click();
   await page.getByLabel("Name", { exact: true }).fill(groupName);
@@ -34,7 +44,7 @@ test("a member activates Discord, gets the roles of their groups and loses one b
   await logout(page);
 
   // The member joins the group, then links Discord through the fake's authorize page.
-  await ssoLogin(page);
+  await memberLogin(page, MEMBER);
   await page.goto("/groups");
   await page.getByRole("button", { name: `Join: ${groupName}` }).click({ timeout: 10_000 });
   await expect(page.getByTestId("toast-success")).toHaveText(`Joined group ${groupName}.`);

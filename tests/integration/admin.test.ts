@@ -3,6 +3,8 @@
  * (permission check + audit row), the staff limits against crafted requests, lists, CSV, bulk jobs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG, saveConfig } from "~/apps/autogroups/configs.server";
+import { systemActor } from "~/modules/audit/audit.server";
 import { runBulkAction } from "~/modules/admin/bulk.server";
 import { permissionFor, type Verb } from "~/modules/admin/registry.server";
 import { adminResources } from "~/modules/admin/resources/index.server";
@@ -134,6 +136,37 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const row = await rt.db.selectFrom("announcements").select("id").where("title", "=", `News ${k}`).executeTakeFirstOrThrow();
         const fields: Pairs = ["title", "message", "level", "startsAt", "endsAt", "stateIds", "groupIds"].map((f) => ["_fields", f]);
         return { id: String(row.id), create: [...fields, ["title", `Posted ${k}`], ["message", "hello"], ["level", "2"], ["startsAt", "2026-01-01 10:00"]], change: [...fields, ["title", `Changed ${k}`], ["message", "hi"], ["level", "1"], ["startsAt", "2026-01-01 10:00"], ["endsAt", "2027-01-01 10:00"]] };
+      }
+      case "teamspeak3-auth-groups":
+      case "teamspeak3-state-groups": {
+        const sgids = [700 + 2 * k, 701 + 2 * k];
+        await rt.db.insertInto("ts3_server_groups").values(sgids.map((sgid) => ({ sgid, name: `TS ${sgid}` }))).execute();
+        const state = (await rt.db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
+        if (key === "teamspeak3-state-groups") {
+          await rt.db.insertInto("ts3_state_groups").values({ state_id: state, sgid: sgids[0] }).execute();
+          const row = await rt.db.selectFrom("ts3_state_groups").select("id").where("sgid", "=", sgids[0]).executeTakeFirstOrThrow();
+          return { id: String(row.id), create: [["_fields", "state_id"], ["_fields", "sgid"], ["state_id", String(state)], ["sgid", String(sgids[1])]] };
+        }
+        const [mapped, free] = [await makeGroup(rt.db), await makeGroup(rt.db)];
+        await rt.db.insertInto("ts3_auth_groups").values({ group_id: mapped.id }).execute();
+        const row = await rt.db.selectFrom("ts3_auth_groups").select("id").where("group_id", "=", mapped.id).executeTakeFirstOrThrow();
+        await rt.db.insertInto("ts3_auth_group_server_groups").values({ auth_ts_id: row.id, sgid: sgids[0] }).execute();
+        const fields: Pairs = [["_fields", "group_id"], ["_fields", "sgids"]];
+        return { id: String(row.id), create: [...fields, ["group_id", String(free.id)], ["sgids", String(sgids[0])], ["sgids", String(sgids[1])]], change: [...fields, ["group_id", String(mapped.id)], ["sgids", String(sgids[1])]] };
+      }
+      case "autogroups": {
+        const id = await saveConfig(rt.db, null, { ...DEFAULT_CONFIG, corp_group_prefix: `Corp${k} ` }, systemActor("test"));
+        const fields: Pairs = [["_fields", "stateIds"], ["_fields", "corp_groups"], ["_fields", "corp_group_prefix"], ["_fields", "corp_name_source"], ["_fields", "alliance_name_source"]];
+        return { id: String(id), create: [...fields, ["corp_group_prefix", `New${k} `], ["corp_name_source", "2"], ["alliance_name_source", "1"]], change: [...fields, ["corp_groups", "on"], ["corp_group_prefix", `Changed${k} `], ["corp_name_source", "1"], ["alliance_name_source", "1"]] };
+      }
+      case "timers": {
+        await rt.db.insertInto("timerboard_timers").values({ details: `timer${k}`, system: "Jita", planet_moon: "", structure: "POCO", timer_type: "HULL", objective: "Hostile", eve_time: new Date(), important: false, corp_timer: false, eve_character_id: null, character_name: null, corporation_id: null, corporation_name: null, user_id: null, created_at: new Date() }).execute();
+        return { id: String((await rt.db.selectFrom("timerboard_timers").select("id").where("details", "=", `timer${k}`).executeTakeFirstOrThrow()).id) };
+      }
+      case "optimer-types": {
+        await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();
+        const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();
+        return { id: String(row.id), create: [["type", `New op type ${k}`]], change: [["type", `Renamed op type ${k}`]] };
       }
     }
     throw new Error(`no fixture for ${key}`);

@@ -2,10 +2,7 @@
  * Alliance Auth import (issue 17) against the real AA 4.1.0 fixture, loaded into a scratch MariaDB
  * database, imported into our database on both dialects and compared with what AA computed.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox } from "~/modules/auth/secrets.server";
@@ -15,35 +12,15 @@ import { verifyPasslibBcryptSha256 } from "~/modules/import/django-hashers.serve
 import { ourUserView } from "~/modules/import/compare.server";
 import { importAllianceAuth } from "~/modules/import/importer.server";
 import { SourceError } from "~/modules/import/source.server";
+import type { ImportReport } from "~/modules/import/context.server";
+import { importRequestSchema, importRun, runImportJob, startImport } from "~/modules/import/runs.server";
+import { AA_FIXTURE, databaseUrl, loadAaFixture, mysqlAdmin } from "../support/aa-fixture";
 import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
 
-const FIXTURE = path.resolve(import.meta.dirname, "../fixtures/alliance-auth-4.1");
-const expected = JSON.parse(fs.readFileSync(`${FIXTURE}/expected.json`, "utf8"));
+const expected = JSON.parse(fs.readFileSync(`${AA_FIXTURE}/expected.json`, "utf8"));
 const serverUrl = process.env.TEST_MYSQL_URL ?? "";
-
-function urlFor(name: string) {
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string) {
-  const conn = await mysql.createConnection({ uri: urlFor(""), multipleStatements: true });
-  try {
-    await conn.query(sql);
-  } finally {
-    await conn.end();
-  }
-}
-
-/** A scratch copy of the fixture: gunzipped here, fed to the `mariadb` client. */
-async function loadFixture(name: string) {
-  await admin(`drop database if exists ${name}; create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
-  const u = new URL(serverUrl);
-  const args = ["-h", u.hostname, "-P", u.port || "3306", "-u", decodeURIComponent(u.username), ...(u.password ? [`-p${decodeURIComponent(u.password)}`] : []), name];
-  const result = spawnSync("mariadb", args, { input: gunzipSync(fs.readFileSync(`${FIXTURE}/alliance-auth-4.1.0-devfix.sql.gz`)), maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`loading the fixture failed: ${result.stderr}`);
-}
+const urlFor = (name: string) => databaseUrl(serverUrl, name);
+const admin = (sql: string) => mysqlAdmin(serverUrl, sql);
 
 /** Our row counts for the tables we model, with the source table each mirrors. */
 const MODELLED: [ours: string, theirs: string][] = [
@@ -73,12 +50,16 @@ const MODELLED: [ours: string, theirs: string][] = [
   ["group_request_logs", "groupmanagement_requestlog"],
   ["reserved_group_names", "groupmanagement_reservedgroupname"],
   ["notifications", "notifications_notification"],
+  ["service_name_formats", "services_nameformatconfig"],
+  ["service_name_format_states", "services_nameformatconfig_states"],
+  // Discord is the only service with a connector so far: its accounts are all the service accounts.
+  ["service_accounts", "discord_discorduser"],
 ];
 
 const sourceName = `aa_import_src_${process.pid}`;
 
 beforeAll(async () => {
-  if (mysqlAvailable && serverUrl) await loadFixture(sourceName);
+  if (mysqlAvailable && serverUrl) await loadAaFixture(serverUrl, sourceName);
 }, 120_000);
 afterAll(async () => {
   if (mysqlAvailable && serverUrl) await admin(`drop database if exists ${sourceName}`);
@@ -125,13 +106,40 @@ describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip })
     }
   });
 
+  it.skipIf(skip || !serverUrl)("from the admin page: a bad URL is refused; an unreachable source fails its queued run with one line, once", async () => {
+    expect(importRequestSchema.safeParse({ from: "https://example.invalid/db", dryRun: true }).success).toBe(false);
+    const refused = await startImport(rt.db, rt.settings, { from: "mysql://root:hunter2@127.0.0.1:1/x", dryRun: false }, { userId: null, label: "test" });
+    expect(await importRun(rt.db, refused)).toMatchObject({ status: "queued", source: "mysql://root:***@127.0.0.1:1/x" });
+    expect(await runImportJob(rt.db, rt.settings, refused)).toMatchObject({ status: "failed" });
+    expect(await importRun(rt.db, refused)).toMatchObject({ status: "failed", error: expect.stringMatching(/cannot reach the source database at 127.0.0.1:1/) });
+    expect((await rt.db.selectFrom("import_runs").select("source_secret").where("id", "=", refused).executeTakeFirstOrThrow()).source_secret).toBeNull();
+    // A second delivery of the job does nothing.
+    expect(await runImportJob(rt.db, rt.settings, refused)).toEqual({ skipped: true });
+    await rt.db.deleteFrom("import_runs").execute();
+  });
+
   it.skipIf(skip || !serverUrl)("dry run reports per table and what has no target, and writes nothing", async () => {
     const before = await counts();
-    const report = await run({ dryRun: true });
+    // Started as the admin page does: a queued run (source encrypted), run by the job with progress.
+    const runId = await startImport(rt.db, rt.settings, { from: urlFor(sourceName), dryRun: true }, { userId: null, label: "test" });
+    const queued = await rt.db.selectFrom("import_runs").select(["status", "source_secret"]).where("id", "=", runId).executeTakeFirstOrThrow();
+    expect(queued.status).toBe("queued");
+    expect(SecretBox.fromSettings(rt.settings).decrypt(queued.source_secret!)).toBe(urlFor(sourceName));
+    expect(await runImportJob(rt.db, rt.settings, runId)).toMatchObject({ status: "done" });
+    const view = (await importRun(rt.db, runId))!;
+    expect(view).toMatchObject({ status: "done", dryRun: true, error: null });
+    expect(view.total).toBeGreaterThan(1000);
+    expect(view.done).toBe(view.total);
+    expect(view.report?.[0]).toContain("dry run");
+    const row = await rt.db.selectFrom("import_runs").select(["report", "source_secret"]).where("id", "=", runId).executeTakeFirstOrThrow();
+    expect(row.source_secret).toBeNull();
+    const report = JSON.parse(row.report!) as ImportReport;
     expect(report.version).toMatch(/^4\.x/);
     expect(report.tables.auth_user).toMatchObject({ source: 120, imported: 120, alreadyImported: 0 });
     expect(report.tables.esi_token.imported).toBe(384);
-    expect(report.notImported).toMatchObject({ discord_discorduser: 56, mumble_mumbleuser: 52, srp_srpuserrequest: 24, hrapplications_application: 13 });
+    expect(report.notImported).toMatchObject({ mumble_mumbleuser: 52, srp_srpuserrequest: 24, hrapplications_application: 13 });
+    expect(report.notImported.discord_discorduser).toBeUndefined();
+    expect(report.tables.discord_discorduser).toMatchObject({ source: 56, imported: 56 });
     expect(report.unknownPermissions).toContain("srp.access_srp");
     expect(await counts()).toEqual(before);
     expect(await rt.db.selectFrom("import_map").selectAll().execute()).toEqual([]);
@@ -167,6 +175,21 @@ describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip })
     expect(await counts()).toEqual(before);
     expect(await rt.db.selectFrom("import_map").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).toEqual(map);
   }, 120_000);
+
+  it.skipIf(skip || !serverUrl)("Discord links come along with their Discord ids and names; name formats keep their states", async () => {
+    const conn = await mysql.createConnection({ uri: urlFor(sourceName), supportBigNumbers: true, bigNumberStrings: true });
+    const [rows] = await conn.query("select u.username, d.uid, d.username as du, d.discriminator from discord_discorduser d join auth_user u on u.id = d.user_id");
+    await conn.end();
+    const ours = await rt.db.selectFrom("service_accounts as a").innerJoin("users as u", "u.id", "a.user_id").select(["u.username", "a.remote_id", "a.remote_username", "a.status"]).where("a.service", "=", "discord").execute();
+    expect(ours.map((a) => a.username).sort()).toEqual([...expected.service_accounts.discord.usernames].sort());
+    const byUser = new Map(ours.map((a) => [a.username, a]));
+    for (const r of rows as { username: string; uid: string; du: string; discriminator: string }[]) {
+      const name = !r.discriminator || r.discriminator === "0" ? `@${r.du}` : `${r.du}#${r.discriminator}`;
+      expect([r.username, byUser.get(r.username)?.remote_id, byUser.get(r.username)?.remote_username, byUser.get(r.username)?.status]).toEqual([r.username, r.uid, name, "active"]);
+    }
+    const formats = await rt.db.selectFrom("service_name_formats as f").innerJoin("service_name_format_states as s", "s.name_format_id", "f.id").innerJoin("states as st", "st.id", "s.state_id").select(["f.service", "f.format", "f.default_to_username", "st.name"]).where("f.service", "=", "discord").execute();
+    expect(formats.map((f) => [f.format, Boolean(f.default_to_username)])).toEqual([["{character_name} [{corp_ticker}]", false]]);
+  });
 
   it.skipIf(skip || !serverUrl)("the three password accounts keep their Django passwords; login rehashes; unusable stays unusable", async () => {
     const users = await rt.db.selectFrom("users").select(["username", "password_hash"]).execute();

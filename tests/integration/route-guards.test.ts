@@ -38,6 +38,8 @@ const OPEN_TO: Record<string, Level> = {
   // Demo and development mode only (404 otherwise).
   "routes/account.outbox": "anonymous",
   "routes/notifications.count": "member",
+  // EVE entities are public: any member may search them (usernames: staff, checked in entity-picker.test.ts).
+  "routes/lookup.$kind": "member",
   "routes/logout-everywhere": "member",
   // Lists only the services the member may access (each action checks its own permission).
   "routes/_app.services._index": "member",
@@ -83,7 +85,7 @@ describe.each(dialects)("route guards on $dialect", ({ dialect, skip }) => {
     server = await startTestServer(rt);
     const group = await makeGroup(rt.db);
     const state = (await rt.db.selectFrom("states").select("id").executeTakeFirstOrThrow()).id;
-    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate" });
+    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999" });
     const anonymous = new Browser(server.origin);
     const anonymousCsrf = await anonymous.csrfFrom("/login");
     const form = (browser: Browser, csrf: string) => (url: string, pairs: [string, string][]) =>

@@ -5,66 +5,42 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { connectorById } from "~/connectors/registry.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { addMembership, removeMembership } from "~/modules/groups/membership.server";
 import { setUserActive } from "~/modules/states/states.server";
 import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
-import { completeOAuthActivation } from "~/modules/services/page.server";
 import { reconcileService, syncServiceUser } from "~/modules/services/runner.server";
 import { servicesNeedSync } from "~/modules/services/sync.server";
-import { startFakeDiscord, type FakeDiscord, type SeedGuild } from "../fakes/discord/index";
-import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
-import { makeGroup, makeUser, permissionId } from "../support/factories";
+import type { FakeDiscord, SeedGuild } from "../fakes/discord/index";
+import { dialects, type TestRuntime } from "../support/db";
+import { type DiscordWorld, linkedUser as worldLinkedUser, roleNames as worldRoleNames, startDiscordWorld, stopDiscordWorld } from "../support/discord-services";
+import { makeGroup, permissionId } from "../support/factories";
 import { Browser, startTestServer } from "../support/http";
 import { createSession } from "~/modules/auth/sessions.server";
 import { sessionCookie } from "~/web/cookies.server";
 
-const APP = { clientId: "222222222222222222", clientSecret: "svc-secret", botToken: "svc-bot-token", redirectUris: ["http://127.0.0.1:9/discord/callback"], name: "AA" };
 const PATCH = "PATCH /guilds/{guild.id}/members/{user.id}";
 const LIST = "GET /guilds/{guild.id}/members";
 const CREATE_ROLE = "POST /guilds/{guild.id}/roles";
 const SYSTEM = systemActor("test");
 
 describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, skip }) => {
+  let world: DiscordWorld;
   let rt: TestRuntime;
   let fake: FakeDiscord;
   let g: SeedGuild;
   let discord: Connector;
   let memberState: number;
   let guestState: number;
-  let n = 0;
 
   beforeAll(async () => {
     if (skip) return;
-    fake = await startFakeDiscord({ app: APP });
-    g = fake.addGuild({ name: "Services Guild" });
-    fake.setMembersIntent(true);
-    for (const group of ["members-list", "member", "member-add", "roles", "role-create", "me"] as const) fake.setBucketLimit(group, { limit: 100_000, windowMs: 1000 });
-    rt = await createTestRuntime(dialect, {
-      settings: {
-        DISCORD_GUILD_ID: g.guildId,
-        DISCORD_APP_ID: APP.clientId,
-        DISCORD_APP_SECRET: APP.clientSecret,
-        DISCORD_BOT_TOKEN: APP.botToken,
-        DISCORD_API_BASE_URL: fake.apiBase,
-        DISCORD_OAUTH_BASE_URL: fake.authorizeUrl,
-        DISCORD_OAUTH_TOKEN_URL: fake.tokenUrl,
-        DISCORD_SYNC_NAMES: "true",
-        DISCORD_CALLBACK_URL: APP.redirectUris[0],
-      },
-    });
-    discord = connectorById("discord")!;
-    const states = await rt.db.selectFrom("states").select(["id", "name"]).execute();
-    memberState = states.find((s) => s.name === "Member")!.id;
-    guestState = states.find((s) => s.name === "Guest")!.id;
-    const perm = await permissionId(rt.db, "discord.access_discord");
-    await rt.db.insertInto("state_permissions").values({ state_id: memberState, permission_id: perm }).execute();
+    world = await startDiscordWorld(dialect);
+    ({ rt, fake, g, discord, memberState, guestState } = world);
   });
   afterAll(async () => {
-    await rt?.stop();
-    await fake?.stop();
+    await stopDiscordWorld(world);
   });
   beforeEach(() => {
     if (skip) return;
@@ -74,42 +50,19 @@ describe.each(dialects)("services: Discord connector on $dialect", ({ dialect, s
   });
 
   const ctx = () => ({ db: rt.db, settings: rt.settings });
-  const roleNames = (discordId: string) => (fake.member(g.guildId, discordId)?.roles ?? []).map((id) => fake.roles(g.guildId).find((r) => r.id === id)?.name).sort();
-
-  /** A Member-state user with a main, in `groups`, linked to a new Discord user through activation. */
-  async function linkedUser(options: { groups?: string[]; main?: string; link?: boolean } = {}) {
-    const i = ++n;
-    const u = await makeUser(rt.db, { username: `svc${i}_${dialect}` });
-    const characterId = 96_000_000 + i;
-    await rt.db
-      .insertInto("eve_characters")
-      .values({ character_id: characterId, character_name: options.main ?? `Pilot ${i}`, corporation_id: 98000001, corporation_name: "Meridian Logistics", corporation_ticker: "MRLOG", alliance_id: null, alliance_name: null, alliance_ticker: null, faction_id: null, faction_name: null, updated_at: new Date() })
-      .execute();
-    const c = await rt.db.selectFrom("eve_characters").select("id").where("character_id", "=", characterId).executeTakeFirstOrThrow();
-    await rt.db.updateTable("users").set({ main_character_id: c.id, state_id: memberState }).where("id", "=", u.id).execute();
-    for (const name of options.groups ?? []) {
-      const existing = await rt.db.selectFrom("auth_groups").select("id").where("name", "=", name).executeTakeFirst();
-      const groupId = existing?.id ?? (await makeGroup(rt.db, name)).id;
-      await rt.db.insertInto("user_groups").values({ user_id: u.id, group_id: groupId }).execute();
-    }
-    const discordUser = fake.addUser({ username: `du${i}${dialect}` });
-    if (options.link !== false) {
-      const token = fake.issueToken(discordUser.id).access_token;
-      await completeOAuthActivation(rt.db, rt.settings, discord, u.id, token, SYSTEM);
-    }
-    return { user: u, discordId: discordUser.id };
-  }
+  const roleNames = (discordId: string) => worldRoleNames(world, discordId);
+  const linkedUser = (options: Parameters<typeof worldLinkedUser>[1] = {}) => worldLinkedUser(world, options);
 
   it.skipIf(skip)("activation joins the guild with the roles of the groups and the state, created when missing, and the nickname", async () => {
     fake.clearRequests();
-    const { user, discordId } = await linkedUser({ groups: [`Fleet ${dialect}`, `Logi ${dialect}`], main: "Aria Solenne" });
+    const { user, discordId, index } = await linkedUser({ groups: [`Fleet ${dialect}`, `Logi ${dialect}`], main: "Aria Solenne" });
     expect(roleNames(discordId)).toEqual([`Fleet ${dialect}`, `Logi ${dialect}`, "Member"].sort());
     expect(fake.member(g.guildId, discordId)?.nick).toBe("Aria Solenne");
     expect(fake.callCount("PUT /guilds/{guild.id}/members/{user.id}")).toBe(1);
     expect(fake.callCount(PATCH)).toBe(0);
     const account = await findAccount(rt.db, "discord", user.id);
     expect(account?.remoteId).toBe(discordId);
-    expect(account?.remoteUsername).toBe(`@du${n}${dialect}`);
+    expect(account?.remoteUsername).toBe(`@du${index}${dialect}`);
   });
 
   it.skipIf(skip)("an unchanged member costs no PATCH; a group left and one joined cost exactly one", async () => {

@@ -1,7 +1,8 @@
 /** The forum password hashes against the spec's test vectors and the forums' own verification rules. */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bcrypt2y, bcryptCheck, ips4Hash, phpassHash, phpassVerify, randomForumPassword, smfBcrypt, smfSha1 } from "~/connectors/mysql-forum/hashes.server";
+import { generatePassword } from "~/modules/services/http.server";
+import { bcrypt2y, bcryptCheck, ips4Hash, phpassHash, phpassVerify, smfBcrypt, smfSha1 } from "~/connectors/mysql-forum/hashes.server";
 import { commaIds, planGroups } from "~/connectors/mysql-forum/plan";
 
 describe("forum password hashes", () => {
@@ -32,7 +33,7 @@ describe("forum password hashes", () => {
   });
 
   it("generated passwords are 16 characters of [A-Za-z0-9]", () => {
-    const seen = new Set(Array.from({ length: 50 }, () => randomForumPassword()));
+    const seen = new Set(Array.from({ length: 50 }, () => generatePassword()));
     expect(seen.size).toBe(50);
     for (const p of seen) expect(p).toMatch(/^[A-Za-z0-9]{16}$/);
   });

@@ -55,7 +55,8 @@ describe("name formats (the original's NameFormatter)", () => {
     expect(formatServiceName("{character_name}", subject, connectorMeta("discourse")!.sanitiseName)).toBe("Able_Pilot");
     expect(formatServiceName("{character_name}", subject, connectorMeta("openfire")!.sanitiseName)).toBe("Ab\\27le\\20Pilot");
     expect(formatServiceName("[{corp_ticker}]{character_name}", long, connectorMeta("teamspeak3")!.sanitiseName)).toHaveLength(30);
-    expect(connectorMeta("discourse")!.sanitiseGroupName("AB")).toBe("Group AB");
+    // The original prefixes "Group " and sanitises again before Discourse sees the name (spec C6-7).
+    expect(connectorMeta("discourse")!.sanitiseGroupName("AB")).toBe("GroupAB");
     expect(connectorMeta("mumble")!.sanitiseGroupName("Fleet Commanders")).toBe("Fleet-Commanders");
     expect(connectorMeta("openfire")!.sanitiseGroupName(" Fleet Commanders_")).toBe("fleetcommanders");
   });

@@ -1,20 +1,23 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { MultiPicker } from "../multi-picker";
 
 export interface AdminField {
   name: string;
   label: string;
   kind: "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
   locked: boolean;
+  /** Open-ended choice searched through `/lookup/<lookup>` (see MultiPicker). */
+  lookup?: string;
 }
-export type AdminOptions = Record<string, { value: string; label: string }[]>;
+export type AdminOptions = Record<string, { value: string; label: string; locked?: boolean; translate?: boolean }[]>;
 
 function asList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
 /** The fields of an admin form. Locked fields are shown but never submitted (the server refuses them anyway). */
-export function AdminFields({ fields, values, options, errors, disabled }: { fields: AdminField[]; values: Record<string, unknown>; options: AdminOptions; errors: Record<string, string>; disabled?: boolean }) {
+export function AdminFields({ fields, values, options, errors, errorParams, disabled }: { fields: AdminField[]; values: Record<string, unknown>; options: AdminOptions; errors: Record<string, string>; errorParams?: Record<string, Record<string, string>>; disabled?: boolean }) {
   const { t } = useTranslation();
   return (
     <div className="space-y-4">
@@ -42,26 +45,35 @@ export function AdminFields({ fields, values, options, errors, disabled }: { fie
             input = <textarea {...common} defaultValue={String(value ?? "")} rows={3} className="input" />;
             break;
           case "idlist":
-            input = <textarea {...common} defaultValue={asList(value).join(", ")} rows={2} className="input" placeholder="1, 2, 3" />;
-            break;
+          case "multiselect": {
+            // The one multi-value picker: chips with JavaScript, checkboxes (and a typed list) without.
+            const chosen = new Set(asList(value));
+            const all = options[field.name] ?? [];
+            return (
+              <div key={field.name}>
+                {off ? null : <input type="hidden" name="_fields" value={field.name} />}
+                <MultiPicker
+                  name={field.name}
+                  label={t(field.label)}
+                  selected={field.lookup ? all : all.filter((o) => chosen.has(o.value))}
+                  choices={field.lookup ? undefined : all}
+                  lookup={field.lookup}
+                  typed={typeof values[`${field.name}__typed`] === "string" ? String(values[`${field.name}__typed`]) : undefined}
+                  disabled={off}
+                  error={error}
+                  errorParams={errorParams?.[field.name]}
+                />
+                {field.locked ? <p className="mt-1 text-xs text-slate-500">{t("admin.superuserOnly")}</p> : null}
+              </div>
+            );
+          }
           case "select":
             input = (
               <select {...common} defaultValue={value === null || value === undefined ? "" : String(value)} className="input">
                 <option value="">—</option>
                 {(options[field.name] ?? []).map((o) => (
                   <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            );
-            break;
-          case "multiselect":
-            input = (
-              <select {...common} multiple size={Math.min(10, Math.max(3, (options[field.name] ?? []).length))} defaultValue={asList(value)} className="input">
-                {(options[field.name] ?? []).map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
+                    {o.translate ? t(o.label) : o.label}
                   </option>
                 ))}
               </select>

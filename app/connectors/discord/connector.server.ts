@@ -5,7 +5,7 @@ import { discordDisplayName } from "./port";
 import { discordPort } from "./port.server";
 import { discordSettings } from "./settings";
 import { RoleBook, memberPatch, reconcileGuild, reservedNames, syncMember } from "./sync.server";
-import { managedGroupNames } from "./managed.server";
+import { managedGroupNames } from "~/modules/services/desired.server";
 import { discordTasks } from "./tasks.server";
 
 function options(ctx: ConnectorContext) {
@@ -49,7 +49,7 @@ export const discordConnector: Connector = {
   disableAccount: async (ctx, account) => {
     if (account.remoteId) await discordPort(ctx.db, ctx.settings).removeMember(account.remoteId);
   },
-  reconcile: async (ctx, accounts, desired, parts, progress) => reconcileGuild(ctx.db, discordPort(ctx.db, ctx.settings), accounts, desired, parts, options(ctx), progress, await managedGroupNames(ctx.db)),
+  reconcile: async (ctx, accounts, desired, parts, progress) => reconcileGuild(ctx.db, discordPort(ctx.db, ctx.settings), accounts, desired, parts, options(ctx), progress, await managedGroupNames(ctx.db, meta)),
   remoteGroups: async (ctx, account) => {
     if (!account.remoteId) return null;
     const port = discordPort(ctx.db, ctx.settings);

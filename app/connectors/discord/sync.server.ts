@@ -7,6 +7,7 @@ import type { DB } from "../../../db/schema";
 import type { DesiredAccount, ReconcileProgress, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
 import type { DiscordMember, DiscordPort, DiscordRole } from "./port";
 import { planRoles, roleByName } from "./roles";
+import { reservedNames } from "~/modules/services/desired.server";
 
 export const MEMBER_PAGE = 1000;
 
@@ -15,11 +16,7 @@ export interface DiscordSyncOptions {
   disableRoleCreation: boolean;
 }
 
-/** Reserved group names, lower-cased (roles with these names are never removed). */
-export async function reservedNames(db: Kysely<DB>) {
-  const rows = await db.selectFrom("reserved_group_names").select("name").execute();
-  return new Set(rows.map((r) => r.name.toLowerCase()));
-}
+export { reservedNames } from "~/modules/services/desired.server";
 
 /** Guild roles, with missing wanted roles created (fresh list first, so no duplicate names). */
 export class RoleBook {
@@ -165,6 +162,10 @@ export async function reconcileGuild(
   for (const m of members.values()) {
     if (!linkedRemote.has(m.user.id) && m.roles.some((id) => managedIds.has(id))) push(lists.unlinkedHolders, `${m.user.username} (${m.user.id})`);
   }
+  // Roles no group or state names and no reservation keeps: the sync strips them from linked members.
+  for (const r of book.list) {
+    if (r.id !== port.guildId && !r.managed && !managedGroupNames.has(r.name) && !reserved.has(r.name.toLowerCase())) push(lists.orphanRoles, r.name);
+  }
   const after = port.stats();
   return {
     changed,
@@ -178,6 +179,7 @@ export async function reconcileGuild(
       failed,
       unlinkedHolders: lists.unlinkedHolders.length,
       goneAccounts: lists.goneAccounts.length,
+      orphanRoles: lists.orphanRoles.length,
     },
     lists,
   };

@@ -6,7 +6,8 @@
 import type { Settings } from "~/config.server";
 import type { ForumAdapter, ForumMemberState } from "../mysql-forum/adapter";
 import { ForumDb, unixNow } from "../mysql-forum/db.server";
-import { ips4Hash, randomForumPassword } from "../mysql-forum/hashes.server";
+import { generatePassword } from "~/modules/services/http.server";
+import { ips4Hash } from "../mysql-forum/hashes.server";
 import { commaIds } from "../mysql-forum/plan";
 
 /** IPS's friendly URL slug of a display name. */
@@ -64,7 +65,7 @@ export function ips4Adapter(settings: Settings): ForumAdapter {
     },
     async disableMember(id) {
       // temp_ban -1: banned until lifted; the address is made unique per member (IPS looks members up by email).
-      await db.update("core_members", { email: `revoked-${id}@localhost`, ...(await passwordColumns(randomForumPassword())), temp_ban: -1, mgroup_others: "" }, "member_id = ?", [id]);
+      await db.update("core_members", { email: `revoked-${id}@localhost`, ...(await passwordColumns(generatePassword())), temp_ban: -1, mgroup_others: "" }, "member_id = ?", [id]);
       await db.run(`DELETE FROM ${db.table("core_sessions")} WHERE member_id = ?`, [id]);
     },
     unlinkedHolders: (groupIds, linked, cap) => db.commaListHolders("core_members", { id: "member_id", name: "name", list: "mgroup_others" }, groupIds, linked, cap),

@@ -5,12 +5,11 @@
  */
 import type { Settings } from "~/config.server";
 import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
-import { loadServiceSubjects } from "~/modules/services/desired.server";
-import { managedGroupNames } from "~/modules/services/managed.server";
+import { loadServiceSubjects, managedGroupNames } from "~/modules/services/desired.server";
+import { generatePassword } from "~/modules/services/http.server";
 import type { ConnectorMeta } from "~/modules/services/meta";
 import type { ForumAdapter, ForumGroupBook, ForumMemberState, GroupChange } from "./adapter";
 import { chunks } from "./db.server";
-import { randomForumPassword } from "./hashes.server";
 import { planGroups, wantedIds } from "./plan";
 
 export interface ForumDefinition {
@@ -132,7 +131,7 @@ export function forumConnector(def: ForumDefinition): Connector {
       kind: "password",
       create: async (ctx, desired) => {
         const adapter = def.adapter(ctx.settings);
-        const password = randomForumPassword();
+        const password = generatePassword();
         const member = await adapter.createMember(desired, password);
         await apply(adapter, await adapter.readMembers([member.id]), [{ id: member.id, desired }], { groups: true, nickname: true });
         return {
@@ -161,7 +160,7 @@ export function forumConnector(def: ForumDefinition): Connector {
         return report;
       }),
     resetPassword: async (ctx, account) => {
-      const password = randomForumPassword();
+      const password = generatePassword();
       await setPassword(def, ctx, account, password);
       return password;
     },

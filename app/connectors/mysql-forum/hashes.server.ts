@@ -3,19 +3,11 @@
  * sha1(lower(name) + password) (SMF ≤ 2.0) and bcrypt of the same string (SMF 2.1's native form),
  * IPS4's bcrypt `$2y$` with its salt column. Test vectors: docs/decisions/0024-forum-database-connectors.md.
  */
-import { createHash, hash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
 
 const ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BCRYPT64 = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/** 16 characters from [A-Za-z0-9], as the original generates, but from a CSPRNG. */
-export function randomForumPassword(length = 16): string {
-  let out = "";
-  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
-  return out;
-}
 
 /** phpass's own base-64 (little-endian groups of three bytes). */
 function phpassEncode(input: Buffer): string {

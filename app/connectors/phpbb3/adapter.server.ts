@@ -6,7 +6,8 @@ import type { Settings } from "~/config.server";
 import { characterPortraitUrl } from "~/modules/eve/evelinks";
 import type { ForumAdapter, ForumMemberState } from "../mysql-forum/adapter";
 import { chunks, ForumDb, unixNow } from "../mysql-forum/db.server";
-import { phpassHash, randomForumPassword } from "../mysql-forum/hashes.server";
+import { generatePassword } from "~/modules/services/http.server";
+import { phpassHash } from "../mysql-forum/hashes.server";
 
 /** phpBB's constants: user types, inactive reason, the special group type. */
 const USER_NORMAL = 0;
@@ -108,7 +109,7 @@ export function phpbbAdapter(settings: Settings): ForumAdapter {
       return (await db.update("users", { user_password: hash(password), user_passchg: unixNow(), ...(await avatarColumns(desired?.characterId)) }, "user_id = ?", [id])) > 0;
     },
     async disableMember(id) {
-      const revoked = { user_email: "revoked@localhost", user_password: hash(randomForumPassword()), user_type: USER_INACTIVE, user_inactive_reason: INACTIVE_MANUAL, user_inactive_time: unixNow(), user_permissions: "" };
+      const revoked = { user_email: "revoked@localhost", user_password: hash(generatePassword()), user_type: USER_INACTIVE, user_inactive_reason: INACTIVE_MANUAL, user_inactive_time: unixNow(), user_permissions: "" };
       await db.update("users", revoked, "user_id = ?", [id]);
       await db.run(`DELETE FROM ${db.table("sessions_keys")} WHERE user_id = ?`, [id]);
       await db.run(`DELETE FROM ${db.table("sessions")} WHERE session_user_id = ?`, [id]);

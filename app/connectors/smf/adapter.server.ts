@@ -8,7 +8,8 @@ import type { Settings } from "~/config.server";
 import { characterPortraitUrl } from "~/modules/eve/evelinks";
 import type { ForumAdapter, ForumMemberState } from "../mysql-forum/adapter";
 import { ForumDb, unixNow } from "../mysql-forum/db.server";
-import { randomForumPassword, smfBcrypt, smfSha1 } from "../mysql-forum/hashes.server";
+import { generatePassword } from "~/modules/services/http.server";
+import { smfBcrypt, smfSha1 } from "../mysql-forum/hashes.server";
 import { commaIds } from "../mysql-forum/plan";
 
 /** Administrator, Global Moderator, Moderator: SMF's built-in groups, left alone by the sync. */
@@ -81,7 +82,7 @@ export function smfAdapter(settings: Settings): ForumAdapter {
       const name = await memberName(id);
       if (name === null) return;
       // A new password_salt invalidates every login cookie (SMF signs them with passwd and the salt).
-      await db.update("members", { email_address: "revoked@localhost", passwd: await hashFor(name, randomForumPassword()), password_salt: salt(), additional_groups: "", is_activated: 0 }, "id_member = ?", [id]);
+      await db.update("members", { email_address: "revoked@localhost", passwd: await hashFor(name, generatePassword()), password_salt: salt(), additional_groups: "", is_activated: 0 }, "id_member = ?", [id]);
       await db.run(`DELETE FROM ${db.table("log_online")} WHERE id_member = ?`, [id]);
     },
     unlinkedHolders: (groupIds, linked, cap) => db.commaListHolders("members", { id: "id_member", name: "member_name", list: "additional_groups" }, groupIds, linked, cap),

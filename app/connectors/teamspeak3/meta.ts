@@ -8,7 +8,7 @@ export const meta: ConnectorMeta = {
   defaultNameFormat: "[{corp_ticker}]{character_name}",
   sanitiseName: sanitisers.ts3Name,
   sanitiseGroupName: sanitisers.ts3Name,
-  accountActions: ["deactivate", "reset"],
+  accountActions: ["verify", "deactivate", "reset"],
   syncsGroups: true,
   syncsNicknames: false,
 };

@@ -6,7 +6,8 @@ export const meta: ConnectorMeta = {
   title: "XenForo",
   accessPermission: accessPermission("xenforo", "XenForo"),
   defaultNameFormat: "{character_name}",
-  sanitiseName: sanitisers.plain,
+  // The original: spaces become underscores, nothing else changes.
+  sanitiseName: (s) => s.replace(/ /g, "_"),
   sanitiseGroupName: sanitisers.plain,
   accountActions: ["deactivate", "reset_password", "set_password"],
   syncsGroups: false,

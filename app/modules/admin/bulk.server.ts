@@ -8,6 +8,7 @@ import type { DB } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
 import { setUserActive } from "../states/states.server";
+import { syncUserServices } from "../services/run.server";
 import { type AdminCtx, type AdminResource, type BulkAction } from "./registry.server";
 
 export const BULK_TASK = "admin.bulk_action";
@@ -27,6 +28,9 @@ async function setActive(db: Kysely<DB>, id: string, active: boolean, actor: Act
 const handlers: Record<string, (db: Kysely<DB>, id: string, actor: Actor) => Promise<void>> = {
   "users:activate": (db, id, actor) => setActive(db, id, true, actor),
   "users:deactivate": (db, id, actor) => setActive(db, id, false, actor),
+  // The original's per-service "sync groups" / "sync nicknames" admin actions, for every service at once.
+  "users:sync_groups": (db, id) => syncUserServices(db, Number(id), { groups: true, nickname: false }),
+  "users:sync_nicknames": (db, id) => syncUserServices(db, Number(id), { groups: false, nickname: true }),
 };
 
 export function bulkHandlerExists(resource: string, action: string) {

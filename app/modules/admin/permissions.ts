@@ -1,18 +1,18 @@
 import type { PermissionDeclaration } from "../auth/permission-types";
 
 /** Django's default model permissions for the models the admin site manages (the original's app labels). */
-function defaults(appLabel: string, model: string, verbose: string): PermissionDeclaration[] {
+export function adminPermissionDefaults(appLabel: string, model: string, verbose: string): PermissionDeclaration[] {
   return (["view", "add", "change", "delete"] as const).map((verb) => ({ appLabel, codename: `${verb}_${model}`, name: `Can ${verb} ${verbose}` }));
 }
 
 export const adminPermissions: PermissionDeclaration[] = [
-  ...defaults("groupmanagement", "reservedgroupname", "reserved group name"),
-  ...defaults("groupmanagement", "requestlog", "group request log"),
-  ...defaults("eveonline", "evecharacter", "eve character"),
-  ...defaults("eveonline", "evecorporationinfo", "eve corporation info"),
-  ...defaults("eveonline", "eveallianceinfo", "eve alliance info"),
-  ...defaults("eveonline", "evefactioninfo", "eve faction info"),
-  ...defaults("authentication", "ownershiprecord", "ownership record"),
-  ...defaults("esi", "token", "token"),
-  ...defaults("notifications", "notification", "notification"),
+  ...adminPermissionDefaults("groupmanagement", "reservedgroupname", "reserved group name"),
+  ...adminPermissionDefaults("groupmanagement", "requestlog", "group request log"),
+  ...adminPermissionDefaults("eveonline", "evecharacter", "eve character"),
+  ...adminPermissionDefaults("eveonline", "evecorporationinfo", "eve corporation info"),
+  ...adminPermissionDefaults("eveonline", "eveallianceinfo", "eve alliance info"),
+  ...adminPermissionDefaults("eveonline", "evefactioninfo", "eve faction info"),
+  ...adminPermissionDefaults("authentication", "ownershiprecord", "ownership record"),
+  ...adminPermissionDefaults("esi", "token", "token"),
+  ...adminPermissionDefaults("notifications", "notification", "notification"),
 ];

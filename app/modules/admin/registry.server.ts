@@ -21,6 +21,10 @@ export interface AdminCtx {
 export interface Option {
   value: string;
   label: string;
+  /** Shown but not offered: this user may neither add nor remove it (e.g. a restricted group for staff). */
+  locked?: boolean;
+  /** The label is an i18n key (fixed choices), not data. */
+  translate?: boolean;
 }
 
 export type FieldKind = "text" | "password" | "textarea" | "number" | "checkbox" | "select" | "multiselect" | "idlist";
@@ -39,6 +43,14 @@ export interface FieldDef {
   createOnly?: boolean;
   /** Ids in this field are EVE ids (bigint), not row ids (integer). */
   eveIds?: boolean;
+  /**
+   * An open-ended multiselect/idlist: the picker searches `/lookup/<kind>` (EVE entities through
+   * ESI, or usernames) and the form reads it with `readPicked`; `options` then only labels the
+   * current choice.
+   */
+  lookup?: "character" | "corporation" | "alliance" | "faction" | "user";
+  /** A text whose leading and trailing spaces matter (e.g. a name prefix): not trimmed. */
+  keepSpaces?: boolean;
 }
 
 export interface ColumnDef {
@@ -83,7 +95,11 @@ export class AdminForbidden extends Error {
   }
 }
 export class AdminInvalid extends Error {
-  constructor(readonly errors: Record<string, string>) {
+  constructor(
+    readonly errors: Record<string, string>,
+    /** Interpolation values of the messages, by field. */
+    readonly params: Record<string, Record<string, string>> = {},
+  ) {
     super("invalid");
   }
 }
@@ -108,6 +124,8 @@ export interface AdminResource {
   /** The list's base query; selects `id` plus every column name. */
   listQuery: (db: Kysely<DB>) => any;
   fields?: FieldDef[];
+  /** What the add form starts from, where an empty field would not do (e.g. the original's default prefixes). */
+  defaults?: Values;
   schema?: ZodType;
   /** Current values (form values for editable resources; never secrets). */
   get: (db: Kysely<DB>, id: string) => Promise<Values | null>;

@@ -9,6 +9,7 @@ import { type Actor, writeAudit } from "../audit/audit.server";
 import { deleteUserSessions } from "../auth/sessions.server";
 import { servicesNeedSync } from "../services/sync.server";
 import { reevaluateStates } from "../states/evaluate.server";
+import { appsMembersChanged } from "~/apps/registry.server";
 import type { EveTokenClaims } from "./sso.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -22,7 +23,10 @@ export async function mainCharacterChanged(db: Executor, userIds: number[], acto
   for (const userId of userIds) {
     await writeAudit(db, actor, { action: "user.main_character_changed", targetType: "user", targetId: userId, reason });
   }
-  await reevaluateStates(db, { userIds, actor, reason });
+  const changes = await reevaluateStates(db, { userIds, actor, reason });
+  // Apps that follow the main's affiliation (auto groups); those whose state changed were told already.
+  const told = new Set(changes.map((c) => c.userId));
+  await appsMembersChanged(db, userIds.filter((id) => !told.has(id)), actor);
   // Names on the services follow the main (nickname, corp ticker), even when the state stays.
   await servicesNeedSync(db, userIds, "main character changed");
 }

@@ -13,6 +13,7 @@ import { DEFAULT_GROUP_SETTINGS } from "./defaults";
 import { inTransaction } from "./membership.server";
 import type { Executor } from "./queries.server";
 import { removeFromStateLimitedGroups } from "./state-limits.server";
+import { servicesNeedSyncFor, touchesServiceAccess } from "../services/sync.server";
 
 /**
  * Creates the default settings row for every group that has none (or only for `groupIds`), in one
@@ -192,6 +193,10 @@ export async function updateGroup(db: Executor, groupId: number, input: NewGroup
     await writeAudit(trx, actor, { action: "group.change", targetType: "group", targetId: groupId, before: current, after });
     const statesChanged = [...data.stateIds].sort((a, b) => a - b).join() !== current.stateIds.join();
     const removed = statesChanged ? await removeFromStateLimitedGroups(trx, undefined, actor, [groupId]) : 0;
+    // The members' services follow a rename (role names) and a change of a service's access permission.
+    if (data.name !== current.name || (await touchesServiceAccess(trx, current.permissionIds, after.permissionIds))) {
+      await servicesNeedSyncFor(trx, { groupIds: [groupId] }, "group changed");
+    }
     return { removed };
   });
 }

@@ -7,6 +7,7 @@
  */
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { appManagedGroupIds } from "~/apps/registry.server";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -118,6 +119,8 @@ export interface GroupListEntry {
   pending: "join" | "leave" | null;
   leaders: string[];
   leaderGroups: string[];
+  /** Membership decided by an app (auto groups): it cannot be joined or left by hand. */
+  managed: boolean;
 }
 
 async function decorate(db: Executor, userId: number, groups: { id: number; name: string; description: string; hidden: boolean; open: boolean; public: boolean }[]): Promise<GroupListEntry[]> {
@@ -129,6 +132,7 @@ async function decorate(db: Executor, userId: number, groups: { id: number; name
     leadersOf(db, ids),
   ]);
   const member = new Set(memberships.map((m) => m.group_id));
+  const managed = await appManagedGroupIds(db, ids);
   const pending = new Map(requests.map((r) => [r.group_id, r.leave_request ? ("leave" as const) : ("join" as const)]));
   return groups.map((g) => ({
     ...g,
@@ -136,6 +140,7 @@ async function decorate(db: Executor, userId: number, groups: { id: number; name
     pending: pending.get(g.id) ?? null,
     leaders: leaders.get(g.id)?.users ?? [],
     leaderGroups: leaders.get(g.id)?.groups ?? [],
+    managed: managed.has(g.id),
   }));
 }
 

@@ -5,6 +5,7 @@
  * notifications. Notification texts are stored, so they are plain English, as in the original.
  */
 import { type Actor, writeAudit } from "../audit/audit.server";
+import { appManagedGroupIds } from "~/apps/registry.server";
 import { notifyUser, notifyUsers } from "../notifications/notify.server";
 import { getRuntime } from "../runtime.server";
 import { addMembership, insertIfAbsent, inTransaction, removeMembership, writeRequestLog } from "./membership.server";
@@ -94,6 +95,7 @@ export async function requestJoin(db: Executor, user: GroupsUser, groupId: numbe
     const group = await loadGroup(trx, groupId);
     if (!group) return { kind: "notFound", group: "" };
     const outcome = async (): Promise<JoinOutcome> => {
+      if ((await appManagedGroupIds(trx, [groupId])).has(groupId)) return "cannotJoin";
       if (!(await isJoinableForState(trx, groupId, await userStateId(trx, user.id)))) return "cannotJoin";
       if (await isMember(trx, user.id, groupId)) return "alreadyMember";
       if (!user.permissions.has(REQUEST_PERMISSION) && !group.public) return "cannotJoin";
@@ -132,6 +134,7 @@ export async function requestLeave(db: Executor, user: GroupsUser, groupId: numb
     const outcome = async (): Promise<LeaveOutcome> => {
       // No settings row means the defaults: internal.
       if (group.internal !== false) return "cannotLeave";
+      if ((await appManagedGroupIds(trx, [groupId])).has(groupId)) return "cannotLeave";
       if (!(await isMember(trx, user.id, groupId))) return "notMember";
       if (group.open) return leaveNow("left an open group");
       if (await hasPendingRequest(trx, user.id, groupId)) return "alreadyPending";

@@ -10,9 +10,10 @@ import type { SecretBox } from "../auth/secrets.server";
 import { compareWithSource } from "./compare.server";
 import { type Executor, IdMaps, type ImportReport, type Step, type StepContext } from "./context.server";
 import { detectVersion } from "./detect.server";
-import { openSource, type Source } from "./source.server";
+import { openSource, redactSource, type Source } from "./source.server";
 import { accessSteps, groupSteps } from "./steps-access.server";
 import { identitySteps, insertReturningId } from "./steps-identity.server";
+import { serviceSteps } from "./steps-services.server";
 
 /** Dependency order: EVE entities, permissions and states before users; users before what they own. */
 export const STEPS: Step[] = [
@@ -20,6 +21,7 @@ export const STEPS: Step[] = [
   ...accessSteps,
   ...identitySteps.slice(4),
   ...groupSteps,
+  ...serviceSteps,
 ];
 
 /** Tables read through another step (profiles with users, token scopes with tokens) or Django's own bookkeeping. */
@@ -32,7 +34,10 @@ export interface ImportOptions {
   /** Stop after this many committed batches (a controlled interruption; the next run resumes). */
   maxBatches?: number;
   box: SecretBox;
-  progress?: (table: string, done: number, total: number) => void;
+  /** A run row created beforehand (the admin page's queued run); otherwise one is created. */
+  runId?: number;
+  /** After each batch: this table's rows read of its total, and all rows read of all tables'. */
+  progress?: (table: string, done: number, total: number, overall: { done: number; total: number }) => void | Promise<void>;
 }
 
 class Stop extends Error {}
@@ -58,10 +63,14 @@ async function runSteps(source: Source, db: Kysely<DB>, write: Executor, report:
   const batchSize = options.batchSize ?? 1000;
   let batches = 0;
   const unknown = new Set<string>();
-  for (const step of STEPS) {
-    if (!tables.has(step.table)) continue;
+  const steps = STEPS.filter((step) => tables.has(step.table));
+  const totals = new Map<Step, number>();
+  for (const step of steps) totals.set(step, await count(source, step.table));
+  const overall = { done: 0, total: [...totals.values()].reduce((a, b) => a + b, 0) };
+  for (const step of steps) {
     const key = step.key ?? "id";
-    const total = await count(source, step.table);
+    const total = totals.get(step)!;
+    const before = overall.done;
     const done = maps.table(step.table);
     const entry = (report.tables[step.table] = { source: total, alreadyImported: 0, imported: 0, skipped: 0 });
     const select = step.select?.({ hasTheme }) ?? `select t.* from ${step.table} t`;
@@ -111,7 +120,8 @@ async function runSteps(source: Source, db: Kysely<DB>, write: Executor, report:
         else await apply(write);
         batches++;
       }
-      options.progress?.(step.table, seen, total);
+      overall.done = before + Math.min(seen, total);
+      await options.progress?.(step.table, seen, total, overall);
       if (options.maxBatches !== undefined && batches >= options.maxBatches) throw new Stop();
     }
   }
@@ -126,8 +136,9 @@ export async function importAllianceAuth(db: Kysely<DB>, options: ImportOptions)
     const tables = await source.tables();
     const handled = new Set([...STEPS.map((s) => s.table), ...COVERED]);
     for (const table of [...tables].sort()) if (!handled.has(table)) report.notImported[table] = await count(source, table);
-    const safeFrom = options.from.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
-    const runId = await insertReturningId(db, "import_runs", { source: safeFrom.slice(0, 255), dry_run: report.dryRun, status: "running", started_at: new Date(), finished_at: null, report: null });
+    const safeFrom = redactSource(options.from);
+    const runId = options.runId ?? (await insertReturningId(db, "import_runs", { source: safeFrom.slice(0, 255), dry_run: report.dryRun, status: "running", started_at: new Date(), finished_at: null, report: null }));
+    if (options.runId) await db.updateTable("import_runs").set({ status: "running" }).where("id", "=", runId).execute();
     const finish = async (status: "done" | "failed" | "stopped") => {
       await db.updateTable("import_runs").set({ status, finished_at: new Date(), report: JSON.stringify(report) }).where("id", "=", runId).execute();
     };

@@ -13,6 +13,16 @@ export interface Source {
   close(): Promise<void>;
 }
 
+/** The URL as it may be shown and stored: the password replaced by ***. */
+export function redactSource(url: string) {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
+/** The URL to give back in a form: the password left out, so it is typed again, never echoed. */
+export function withoutPassword(url: string) {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1@");
+}
+
 /** One clear line for the failures operators meet: bad URL, unreachable host, wrong password, no database. */
 export class SourceError extends Error {}
 

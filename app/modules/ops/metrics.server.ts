@@ -1,12 +1,15 @@
 /** Prometheus metrics: HTTP requests by route and status, latency, jobs by state. */
 import client from "prom-client";
 import type { Runtime } from "../runtime.server";
+import { serviceDrift } from "../services/drift.server";
 
 interface Metrics {
   registry: client.Registry;
   requests: client.Counter<"route" | "method" | "status">;
   latency: client.Histogram<"route" | "method">;
   jobOutcomes: client.Counter<"task" | "outcome">;
+  serviceDrift: client.Gauge<"service" | "kind">;
+  serviceReconciledAt: client.Gauge<"service">;
 }
 
 const METRICS_KEY = Symbol.for("allianceauth.metrics");
@@ -28,6 +31,8 @@ export function getMetrics(): Metrics {
       registers: [registry],
     }),
     jobOutcomes: new client.Counter({ name: "jobs_finished_total", help: "Jobs finished by this process, by task and outcome", labelNames: ["task", "outcome"], registers: [registry] }),
+    serviceDrift: new client.Gauge({ name: "services_reconcile_drift", help: "Last reconcile per service: members changed, removed, failed, gone, unlinked role holders, orphan roles, calls", labelNames: ["service", "kind"], registers: [registry] }),
+    serviceReconciledAt: new client.Gauge({ name: "services_last_reconcile_timestamp_seconds", help: "When each service was last reconciled", labelNames: ["service"], registers: [registry] }),
   };
   holder[METRICS_KEY] = metrics;
   return metrics;
@@ -60,6 +65,16 @@ export async function countJobsByState(runtime: Pick<Runtime, "queuePool">): Pro
 /** The exposition text; queue gauges are read at scrape time. */
 export async function renderMetrics(runtime: Runtime): Promise<string> {
   const metrics = getMetrics();
+  metrics.serviceDrift.reset();
+  metrics.serviceReconciledAt.reset();
+  try {
+    for (const drift of await serviceDrift(runtime.db)) {
+      metrics.serviceReconciledAt.set({ service: drift.service }, drift.at);
+      for (const [kind, value] of Object.entries(drift.counts)) metrics.serviceDrift.set({ service: drift.service, kind }, value);
+    }
+  } catch {
+    // The gauges stay empty when the database cannot be read; the rest of the page still renders.
+  }
   let jobsText = "";
   try {
     const counts = await countJobsByState(runtime);

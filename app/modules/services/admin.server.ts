@@ -1,6 +1,9 @@
 /** The admin's per-service page: linked accounts, last errors, the last reconcile's drift report. */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { type Actor, writeAudit } from "../audit/audit.server";
+import { enqueue, PRIORITY } from "../jobs/enqueue.server";
+import type { Connector } from "./contract";
 import { lastReconcile } from "./runner.server";
 
 export async function serviceOverview(db: Kysely<DB>, service: string, limit = 500) {
@@ -21,4 +24,15 @@ export async function serviceOverview(db: Kysely<DB>, service: string, limit = 5
     accounts: accounts.map((a) => ({ ...a, last_sync_at: a.last_sync_at?.toISOString() ?? null, last_error_at: a.last_error_at?.toISOString() ?? null })),
     drift: await lastReconcile({ db }, service),
   };
+}
+
+/** An extra admin button of a connector (e.g. "Update TS3 Groups"): queues its task, audited. False: unknown intent. */
+export async function queueAdminAction(db: Kysely<DB>, connector: Connector, intent: string, actor: Actor) {
+  const action = connector.adminActions?.find((a) => a.intent === intent);
+  if (!action) return false;
+  await db.transaction().execute(async (trx) => {
+    await writeAudit(trx, actor, { action: "service.admin_action", targetType: "service", targetId: connector.meta.id, after: { intent } });
+    await enqueue(trx, action.task, { reason: "admin" }, { jobKey: action.task, queueName: connector.meta.id, priority: PRIORITY.high });
+  });
+  return true;
 }

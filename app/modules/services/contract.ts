@@ -28,9 +28,9 @@ export interface DesiredAccount {
   groups: string[];
   /** The main character's name as it is (forums' display names); the username without a main. */
   displayName?: string;
-  /** The user's email address, if any (forum accounts). */
+  /** The user's email (forums that need one to register), null when unknown. */
   email?: string | null;
-  /** The main character's EVE id (portraits as avatars), null without a main. */
+  /** The main character's EVE id (avatars), null without a main. */
   characterId?: number | null;
 }
 
@@ -97,10 +97,38 @@ export type Activation =
       complete(ctx: ConnectorContext, accessToken: string, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string }>;
     }
   | {
+      /** A one-time key the member redeems in the service's own client (TeamSpeak 3 privilege keys). */
+      kind: "privilege-key";
+      /** Makes the key; `credentials` is the sealed key, shown on the services page until it is redeemed. */
+      create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; credentials: string }>;
+    }
+  | {
       kind: "password";
+      /**
+       * Where a generated password is shown once: "services" (default) seals it until the services page
+       * shows it; "action" shows it, with the connect link, on the page answering the POST (Mumble).
+       */
+      shownOn?: "services" | "action";
       /** Creates the remote account; the password is shown once and never stored in clear. */
       create(ctx: ConnectorContext, desired: DesiredAccount): Promise<{ remoteId: string; remoteUsername: string; password: string }>;
+    }
+  | {
+      /**
+       * The member signs in on the service, which asks us who they are and links the account when it
+       * comes back (Discourse: DiscourseConnect, the original's "SSO login active" row).
+       */
+      kind: "link";
+      url(settings: Settings): string;
     };
+
+/** Activation refused because the remote name is held by someone else (the original's "already exists"). */
+export class ServiceNameTakenError extends Error {}
+
+/** One line on a services-page row: an i18n key (`services.detail.*`) and its parameters. */
+export interface ServiceDetail {
+  key: string;
+  params: Record<string, string>;
+}
 
 export interface Connector {
   meta: ConnectorMeta;
@@ -117,8 +145,16 @@ export interface Connector {
   setPassword?(ctx: ConnectorContext, account: ServiceAccount, password: string): Promise<void>;
   /** The services-page row: where the service lives and what name to show. */
   describe(settings: Settings, account: ServiceAccount | null): { url: string | null; username: string | null };
+  /** Further lines for the member's services-page row (i18n key + params), e.g. Mumble's last connection. */
+  accountDetails?(ctx: ConnectorContext, account: ServiceAccount): Promise<ServiceDetail[]>;
   /** The groups/roles the remote side holds for this account now (shown to the member), null if unknown. */
   remoteGroups?(ctx: ConnectorContext, account: ServiceAccount): Promise<string[] | null>;
+  /** A key still to be redeemed (privilege-key activation): the key and the link that redeems it. */
+  pendingActivation?(ctx: ConnectorContext, account: ServiceAccount): Promise<{ secret: string; link: string | null } | null>;
+  /** The connection's health for the admin's service page (a troubleshooting topic), null when fine. */
+  adminStatus?(ctx: ConnectorContext): Promise<{ topic: string | null; detail: string | null; at: string | null }>;
+  /** Extra buttons on the admin's service page: each queues `task` (e.g. refresh the server groups). */
+  adminActions?: { intent: string; task: string; label: string }[];
   /** Extra tasks under the connector's namespace (beyond the framework's update_groups & co). */
   tasks?: Record<string, TaskDefinition<any>>;
   /** Extra periodic entries (identifier, task, pattern) for the crontab. */

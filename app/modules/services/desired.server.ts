@@ -27,6 +27,18 @@ export interface ServiceSubject {
   desired: DesiredAccount;
 }
 
+/** Reserved group names, lower-cased: remote groups/roles with these names are never removed. */
+export async function reservedNames(db: Executor) {
+  const rows = await db.selectFrom("reserved_group_names").select("name").execute();
+  return new Set(rows.map((r) => r.name.toLowerCase()));
+}
+
+/** Remote group names a service manages: every group and state name, sanitised for it (empty results dropped). */
+export async function managedGroupNames(db: Executor, meta: ConnectorMeta): Promise<Set<string>> {
+  const [groups, states] = await Promise.all([db.selectFrom("auth_groups").select("name").execute(), db.selectFrom("states").select("name").execute()]);
+  return new Set([...groups, ...states].map((r) => meta.sanitiseGroupName(r.name)).filter(Boolean));
+}
+
 export interface NameFormatRule {
   format: string;
   defaultToUsername: boolean;
@@ -66,8 +78,8 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
       .select([
         "u.id",
         "u.username",
-        "u.is_active",
         "u.email",
+        "u.is_active",
         "u.state_id",
         "s.name as state_name",
         "c.character_id",
@@ -116,7 +128,7 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
         groupNames,
         nameSubject,
         hasAccess: Boolean(u.is_active) && main !== null && !without.has(u.id),
-        desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null), displayName: main?.character_name ?? u.username, email: u.email ?? null, characterId: main?.character_id ?? null },
+        desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null), displayName: main?.character_name ?? u.username, email: u.email || null, characterId: main?.character_id ?? null },
       });
     }
   }

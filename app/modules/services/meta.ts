@@ -6,7 +6,7 @@
 import type { PermissionDeclaration } from "../auth/permission-types";
 
 /** The actions a services-page row can offer (the original's auth_activate/… URLs). */
-export type ServiceAction = "activate" | "deactivate" | "reset_password" | "set_password" | "reset";
+export type ServiceAction = "activate" | "deactivate" | "reset_password" | "set_password" | "reset" | "verify";
 
 export interface ConnectorMeta {
   /** Stable id: folder name, task namespace (`<id>.update_groups`), queue name, service_accounts.service. */
@@ -44,11 +44,12 @@ export const sanitisers = {
   /** phpBB3 / SMF: spaces and `'` become `_`, lower-cased; groups keep `[\w.-]` only. */
   forumName: (s: string) => cut(255)(underscoreSpacesAndQuotes(s)),
   forumGroup: wordGroup,
-  /** Discourse: spaces → `_`, `'` removed, trimmed of ` _`, 20 characters. */
+  /** Discourse: spaces → `_`, `'` removed, trimmed of ` _`, 20 characters; groups `[\w]` only, at least 3. */
   discourseName: (s: string) => cut(20)(s.replace(/ /g, "_").replace(/'/g, "").replace(/^[ _]+/, "")).replace(/[ _]+$/, ""),
   discourseGroup: (s: string) => {
     const name = cut(20)(s.replace(/[^\p{L}\p{N}_]/gu, "").replace(/^[ _]+/, "")).replace(/[ _]+$/, "");
-    return name.length < 3 ? `Group ${name}` : name;
+    // The original prefixes "Group " and sanitises again before Discourse sees it, which drops the space.
+    return name.length < 3 ? `Group${name}` : name;
   },
   /** Openfire: XEP-0106 escaping of the node part; groups lower-case `[\w.-]`. */
   openfireName: (s: string) =>

@@ -10,7 +10,7 @@ import type { PermissionKey } from "../auth/permission-types";
 import { permissionKey } from "../auth/permission-types";
 import { configuredConnectors } from "../../connectors/registry.server";
 import { accountsOfUser, upsertAccount } from "./accounts.server";
-import type { Connector, ServiceAccount } from "./contract";
+import type { Connector, ServiceDetail } from "./contract";
 import { loadServiceSubjects } from "./desired.server";
 import type { ServiceAction } from "./meta";
 
@@ -26,6 +26,10 @@ export interface ServiceRow {
   actions: ServiceAction[];
   /** What the service holds for the member now (e.g. Discord roles), read live; null when unknown. */
   remoteGroups: string[] | null;
+  /** Further lines (e.g. Mumble's last connection and client version). */
+  details: ServiceDetail[];
+  /** A one-time key still to be redeemed in the service's client (TeamSpeak 3), and its link. */
+  pending: { secret: string; link: string | null } | null;
 }
 
 export function mayUse(connector: Connector, user: { permissions: Set<PermissionKey>; is_superuser: boolean }) {
@@ -39,6 +43,7 @@ export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: 
     shown.map(async (c) => {
       const account = accounts.get(c.meta.id) ?? null;
       const described = c.describe(settings, account);
+      const pending = account && c.pendingActivation ? await c.pendingActivation({ db, settings }, account).catch(() => null) : null;
       return {
         id: c.meta.id,
         title: c.meta.title,
@@ -48,14 +53,30 @@ export async function servicesForUser(db: Kysely<DB>, settings: Settings, user: 
         lastSyncAt: account?.lastSyncAt?.toISOString() ?? null,
         lastError: account?.lastError ?? null,
         removalDueAt: account?.removalDueAt?.toISOString() ?? null,
-        actions: account ? c.meta.accountActions : mayUse(c, user) ? ["activate"] : [],
+        // "verify" (the original's "I have joined") only while a key waits to be redeemed.
+        actions: account ? c.meta.accountActions.filter((a) => a !== "verify" || pending) : mayUse(c, user) ? ["activate"] : [],
         remoteGroups: account && c.remoteGroups ? await c.remoteGroups({ db, settings }, account).catch(() => null) : null,
+        details: account && c.accountDetails ? await c.accountDetails({ db, settings }, account).catch(() => []) : [],
+        pending,
       };
     }),
   );
 }
 
 export class ServiceAccessError extends Error {}
+
+/** Privilege-key activation: checks access, makes the key (remote first), links, audits. */
+export async function activateWithKey(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, actor: Actor) {
+  if (connector.activation.kind !== "privilege-key") throw new ServiceAccessError("not a privilege-key service");
+  const subject = (await loadServiceSubjects(db, connector.meta, [userId])).get(userId);
+  if (!subject?.hasAccess) throw new ServiceAccessError("no access");
+  const remote = await connector.activation.create({ db, settings }, subject.desired);
+  await db.transaction().execute(async (trx) => {
+    await upsertAccount(trx, connector.meta.id, userId, remote);
+    await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, remoteId: remote.remoteId, remoteUsername: remote.remoteUsername } });
+  });
+  return remote;
+}
 
 /** Finishes an OAuth activation: checks access from our data, links, audits. Throws before writing anything on failure. */
 export async function completeOAuthActivation(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, accessToken: string, actor: Actor) {
@@ -68,40 +89,4 @@ export async function completeOAuthActivation(db: Kysely<DB>, settings: Settings
     await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, ...remote } });
   });
   return remote;
-}
-
-export interface ServiceCredentials {
-  service: string;
-  title: string;
-  username: string;
-  password: string;
-  url: string | null;
-}
-
-/** Creates a password service's account: checks access from our data, creates remotely, links, audits. */
-export async function completePasswordActivation(db: Kysely<DB>, settings: Settings, connector: Connector, userId: number, actor: Actor): Promise<ServiceCredentials> {
-  if (connector.activation.kind !== "password") throw new ServiceAccessError("not a password service");
-  const subject = (await loadServiceSubjects(db, connector.meta, [userId])).get(userId);
-  if (!subject?.hasAccess) throw new ServiceAccessError("no access");
-  const remote = await connector.activation.create({ db, settings }, subject.desired);
-  await db.transaction().execute(async (trx) => {
-    await upsertAccount(trx, connector.meta.id, userId, { remoteId: remote.remoteId, remoteUsername: remote.remoteUsername });
-    await writeAudit(trx, actor, { action: "service.account_linked", targetType: "user", targetId: userId, after: { service: connector.meta.id, remoteId: remote.remoteId, remoteUsername: remote.remoteUsername } });
-  });
-  return { service: connector.meta.id, title: connector.meta.title, username: remote.remoteUsername, password: remote.password, url: connector.describe(settings, null).url };
-}
-
-/** A new random password (reset) or the member's own (set), audited; never stored. */
-export async function changeServicePassword(db: Kysely<DB>, settings: Settings, connector: Connector, account: ServiceAccount, actor: Actor, chosen?: string): Promise<ServiceCredentials> {
-  let password: string;
-  if (chosen !== undefined) {
-    if (!connector.setPassword) throw new ServiceAccessError("no set_password");
-    await connector.setPassword({ db, settings }, account, chosen);
-    password = chosen;
-  } else {
-    if (!connector.resetPassword) throw new ServiceAccessError("no reset_password");
-    password = await connector.resetPassword({ db, settings }, account);
-  }
-  await writeAudit(db, actor, { action: chosen !== undefined ? "service.password_set" : "service.password_reset", targetType: "user", targetId: account.userId, after: { service: connector.meta.id } });
-  return { service: connector.meta.id, title: connector.meta.title, username: account.remoteUsername ?? "", password, url: connector.describe(settings, account).url };
 }

@@ -2,7 +2,9 @@
 import { getRuntime } from "../runtime.server";
 import type { Connector, ConnectorContext, SyncParts } from "./contract";
 import { finishProgress, updateProgress } from "./progress.server";
-import { reconcileService } from "./runner.server";
+import { getSettings } from "~/config.server";
+import { configuredConnectors } from "../../connectors/registry.server";
+import { reconcileService, syncServiceUser } from "./runner.server";
 
 export function connectorContext(): ConnectorContext {
   const { db, settings } = getRuntime();
@@ -28,3 +30,22 @@ export async function runReconcile(connector: Connector, parts: SyncParts, progr
   }
 }
 
+
+/**
+ * The admin's bulk "sync groups" / "sync nicknames" for one user: every configured service the user
+ * has an account on (nicknames: the services that keep them), access checked first as in the job.
+ * Throws when any service failed, after trying all of them (the bulk job counts it as failed).
+ */
+export async function syncUserServices(db: ConnectorContext["db"], userId: number, parts: SyncParts, settings = getSettings()) {
+  const ctx: ConnectorContext = { db, settings };
+  const failures: string[] = [];
+  for (const connector of configuredConnectors(settings)) {
+    if (parts.nickname && !parts.groups && !connector.meta.syncsNicknames) continue;
+    try {
+      await syncServiceUser(ctx, connector, userId, parts);
+    } catch (error) {
+      failures.push(`${connector.meta.id}: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length) throw new Error(failures.join("; "));
+}

@@ -14,6 +14,7 @@ import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
 import { groupBy } from "../group-by";
 import { notifyUsers } from "../notifications/notify.server";
 import { servicesNeedSync } from "../services/sync.server";
+import { appsMembersChanged } from "~/apps/registry.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -106,5 +107,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   await removeFromStateLimitedGroups(db, userIds, options.actor);
   await removeUsersWithoutRequestGroupsPermission(db, await usersWithoutPermission(db, holdersBefore, "groupmanagement.request_groups"), options.actor);
   await servicesNeedSync(db, userIds, "state changed");
+  // Apps whose data follows the state (auto groups), after the core's own group clean-up.
+  await appsMembersChanged(db, userIds, options.actor);
   return changes;
 }

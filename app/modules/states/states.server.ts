@@ -9,7 +9,7 @@ import { type Actor, writeAudit } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { deleteUserSessions } from "../auth/sessions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
-import { servicesNeedSync } from "../services/sync.server";
+import { servicesNeedSync, servicesNeedSyncFor, touchesServiceAccess } from "../services/sync.server";
 import { computeStateChanges, GUEST, guestStateId, reevaluateStates, type StateChange } from "./evaluate.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -163,6 +163,10 @@ export async function saveStateDefinition(db: Kysely<DB>, stateId: number | null
     if (before && before.permissionIds.some((p) => !def.permissionIds.includes(p))) {
       const holders = (await trx.selectFrom("users").select("id").where("state_id", "=", id).execute()).map((u) => u.id);
       await removeUsersWithoutRequestGroupsPermission(trx, await usersWithoutPermission(trx, holders, "groupmanagement.request_groups"), actor);
+    }
+    // Holders who kept the state: their services follow a rename and a service access permission change.
+    if (before && (before.name !== def.name || (await touchesServiceAccess(trx, before.permissionIds, def.permissionIds)))) {
+      await servicesNeedSyncFor(trx, { stateIds: [id] }, `state "${def.name}" changed`);
     }
     return { id, ...summarise(id, changes) };
   });

@@ -47,6 +47,8 @@ interface Auth {
 
 interface RouteContext {
   params: number[];
+  /** The path parameters as matched (for non-numeric ones such as a killmail hash). */
+  raw: string[];
   body: unknown;
   auth: Auth | null;
   /** The effective compatibility date (YYYY-MM-DD). */
@@ -182,7 +184,7 @@ export class FakeEsi {
     return reply;
   }
 
-  private match(req: FakeRequest): { route: Route; params: number[] } | { route: null; pathExists: boolean } | null {
+  private match(req: FakeRequest): { route: Route; params: number[]; raw: string[] } | { route: null; pathExists: boolean } | null {
     const path = normalise(req.url.pathname);
     if (path === null) return null;
     const method = req.method === "HEAD" ? "GET" : req.method;
@@ -191,7 +193,7 @@ export class FakeEsi {
       const m = route.pattern.exec(path);
       if (!m) continue;
       pathExists = true;
-      if (route.method === method) return { route, params: m.slice(1).map(Number) };
+      if (route.method === method) return { route, params: m.slice(1).map(Number), raw: m.slice(1) };
     }
     return { route: null, pathExists };
   }
@@ -209,7 +211,7 @@ export class FakeEsi {
 
     const matched = this.match(req);
     if (!matched || !matched.route) return matched?.pathExists ? err(405, "Method not allowed") : err(404, "Not found");
-    const { route, params } = matched;
+    const { route, params, raw } = matched;
 
     let auth: Auth | null = null;
     if (route.scope) {
@@ -227,7 +229,7 @@ export class FakeEsi {
       }
     }
 
-    const outcome = route.handle({ params, body, auth, compat: compat.date, now });
+    const outcome = route.handle({ params, raw, body, auth, compat: compat.date, now });
     if ("status" in outcome) return outcome;
     const text = JSON.stringify(outcome.value);
     const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
@@ -318,6 +320,25 @@ export class FakeEsi {
             return aff ? [compact({ character_id: id, corporation_id: aff.corporationId, alliance_id: aff.allianceId, faction_id: aff.factionId })] : [];
           });
           return rows.length ? { value: rows } : err(404, "No characters found");
+        },
+      },
+      {
+        // Public: the hash is the key. A wrong id or hash is 422, as on ESI.
+        method: "GET",
+        pattern: /^\/killmails\/(\d+)\/([0-9a-fA-F]+)$/,
+        cacheSeconds: 30 * 86400,
+        handle: ({ params: [id], raw: [, hash] }) => {
+          const k = w.killmails.get(id);
+          if (!k || k.hash !== hash) return err(422, "Invalid killmail_id and/or killmail_hash");
+          return {
+            value: {
+              killmail_id: k.id,
+              killmail_time: new Date(k.time).toISOString().replace(/\.\d{3}Z$/, "Z"),
+              solar_system_id: k.solarSystemId,
+              victim: compact({ character_id: k.victimCharacterId, corporation_id: w.affiliation(k.victimCharacterId)?.corporationId, damage_taken: 12345, ship_type_id: k.shipTypeId, items: [], position: { x: 0, y: 0, z: 0 } }),
+              attackers: [{ character_id: k.attackerCharacterId ?? 2112625428, damage_done: 12345, final_blow: true, security_status: -10, ship_type_id: 17738 }],
+            },
+          };
         },
       },
       {

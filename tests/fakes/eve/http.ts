@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RequestRecord {
-  service: "sso" | "esi" | "discord";
+  service: string;
   method: string;
   path: string;
   status: number;
@@ -79,7 +79,7 @@ export interface RunningServer {
 }
 
 export async function serve(options: {
-  service: "sso" | "esi" | "discord";
+  service: string;
   host: string;
   port: number;
   log: RequestRecord[];

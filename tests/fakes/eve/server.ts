@@ -7,7 +7,7 @@ import type { RateLimitGroup } from "./esi-rules";
 import { serve, type RequestRecord, type RunningServer } from "./http";
 import { ISSUERS, SigningKeys } from "./keys";
 import { FakeSso, type NextLogin, type RegisteredClient } from "./sso";
-import { World, type Alliance, type Character, type Corporation, type Faction, type Location, type Online, type Ship, type Structure } from "./world";
+import { World, type Alliance, type Character, type Corporation, type Faction, type Killmail, type Location, type Online, type Ship, type Structure } from "./world";
 
 export interface FakeEveOptions {
   host?: string;
@@ -51,6 +51,8 @@ export interface FakeEve {
   listAccounts(): { accountId: string; label: string; characters: { id: number; name: string }[] }[];
   /** Extension: add or replace a player structure (dockingDenied → 403 on /universe/structures/{id}/). */
   addStructure(s: Structure): void;
+  /** Extension: a killmail ESI serves at /killmails/{id}/{hash}/. */
+  addKillmail(k: Killmail): void;
   /** Extensions: what the authenticated location routes report (defaults: Jita, a capsule, offline). */
   setCharacterLocation(characterId: number, location: Location): void;
   setCharacterShip(characterId: number, ship: Ship): void;
@@ -128,6 +130,7 @@ export async function startFakeEve(options: FakeEveOptions): Promise<FakeEve> {
     ownerHash: (characterId) => world.ownerHash(characterId),
     listAccounts: () => world.listAccounts(),
     addStructure: (s) => world.addStructure(s),
+    addKillmail: (k) => void world.killmails.set(k.id, { ...k }),
     setCharacterLocation: (id, location) => void world.locations.set(world.requireCharacter(id).id, { ...location }),
     setCharacterShip: (id, ship) => void world.ships.set(world.requireCharacter(id).id, { ...ship }),
     setCharacterOnline: (id, online) => void world.online.set(world.requireCharacter(id).id, { ...online }),

@@ -71,6 +71,18 @@ export interface Online {
   logins?: number;
 }
 
+/** A loss as ESI's /killmails/{id}/{hash}/ reports it (zKillboard holds the hash and the value). */
+export interface Killmail {
+  id: number;
+  hash: string;
+  victimCharacterId: number;
+  shipTypeId: number;
+  solarSystemId: number;
+  /** ms since the epoch */
+  time: number;
+  attackerCharacterId?: number;
+}
+
 export interface Structure {
   id: number;
   name: string;
@@ -111,6 +123,7 @@ export class World {
   readonly accounts = new Map<string, Account>();
   readonly characters = new Map<number, Character>();
   readonly structures = new Map<number, Structure>();
+  readonly killmails = new Map<number, Killmail>();
   readonly locations = new Map<number, Location>();
   readonly ships = new Map<number, Ship>();
   readonly online = new Map<number, Online>();

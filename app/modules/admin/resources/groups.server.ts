@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { writeAudit } from "../../audit/audit.server";
 import { createGroup, getGroupDefinition, type NewGroup, updateGroup } from "../../groups/admin.server";
+import { servicesNeedSyncFor } from "../../services/sync.server";
 import type { AdminResource, Values } from "../registry.server";
 import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, permissionOptions, stateOptions } from "./shared.server";
 
@@ -59,7 +60,7 @@ export const groupsResource: AdminResource = {
     { name: "open", label: "admin.field.open", kind: "checkbox" },
     { name: "public", label: "admin.col.public", kind: "checkbox" },
     { name: "restricted", label: "admin.field.restricted", kind: "checkbox", superuserOnly: true },
-    { name: "leaderUserIds", label: "admin.field.leaderUserIds", kind: "idlist" },
+    { name: "leaderUserIds", label: "admin.field.leaderUserIds", kind: "multiselect", lookup: "user" },
     { name: "leaderGroupIds", label: "admin.field.leaderGroups", kind: "multiselect", options: groupOptions },
     { name: "stateIds", label: "admin.field.states", kind: "multiselect", options: stateOptions },
     { name: "permissionIds", label: "admin.field.permissions", kind: "multiselect", options: permissionOptions, superuserOnly: true },
@@ -86,6 +87,8 @@ export const groupsResource: AdminResource = {
   remove: async (ctx, id, cur) => {
     await ctx.db.transaction().execute(async (trx) => {
       await writeAudit(trx, ctx.actor, { action: "group.delete", targetType: "group", targetId: id, before: cur });
+      // The members lose the group's roles and permissions: found before the memberships go.
+      await servicesNeedSyncFor(trx, { groupIds: [Number(id)] }, "group deleted");
       await trx.deleteFrom("auth_groups").where("id", "=", Number(id)).execute();
     });
   },

@@ -11,6 +11,7 @@ import { reservedGroupNamesResource } from "./reserved-group-names.server";
 import { statesResource } from "./states.server";
 import { usersResource } from "./users.server";
 import { nameFormatsResource } from "../../services/admin-resource.server";
+import { ts3AuthGroupsResource, ts3StateGroupsResource } from "../../../connectors/teamspeak3/admin-resources.server";
 
 /** The core's resources; the apps' follow them (see `adminResources`). */
 const coreResources: readonly AdminResource[] = [
@@ -28,6 +29,8 @@ const coreResources: readonly AdminResource[] = [
   groupRequestLogsResource,
   permissionsResource,
   nameFormatsResource,
+  ts3AuthGroupsResource,
+  ts3StateGroupsResource,
 ];
 
 let list: readonly AdminResource[] | undefined;

@@ -18,6 +18,22 @@ export async function groupOptions(ctx: AdminCtx): Promise<Option[]> {
   const rows = await ctx.db.selectFrom("auth_groups as g").leftJoin("group_settings as s", "s.group_id", "g.id").select(["g.id", "g.name", "s.restricted"]).orderBy("g.name").limit(2000).execute();
   return rows.map((g) => ({ value: String(g.id), label: g.restricted ? `${g.name} (restricted)` : g.name }));
 }
+
+/**
+ * A user's groups to choose from; for a non-superuser the groups they may not hand out (restricted
+ * ones, and those carrying a permission the editor lacks: the rules of planMembershipEdit) are locked.
+ */
+export async function membershipGroupOptions(ctx: AdminCtx): Promise<Option[]> {
+  const options = await groupOptions(ctx);
+  if (ctx.user.is_superuser) return options;
+  const [restricted, carried] = await Promise.all([
+    ctx.db.selectFrom("group_settings").select("group_id").where("restricted", "=", true).execute(),
+    ctx.db.selectFrom("group_permissions as gp").innerJoin("permissions as p", "p.id", "gp.permission_id").select(["gp.group_id", "p.app_label", "p.codename"]).execute(),
+  ]);
+  const locked = new Set(restricted.map((r) => String(r.group_id)));
+  for (const p of carried) if (!ctx.user.permissions.has(`${p.app_label}.${p.codename}` as never)) locked.add(String(p.group_id));
+  return options.map((o) => (locked.has(o.value) ? { ...o, locked: true } : o));
+}
 export async function stateOptions(ctx: AdminCtx): Promise<Option[]> {
   const rows = await ctx.db.selectFrom("states").select(["id", "name"]).orderBy("priority", "desc").execute();
   return rows.map((s) => ({ value: String(s.id), label: s.name }));

@@ -9,8 +9,9 @@ import { addMembership, removeMembership } from "../../groups/membership.server"
 import { MembershipForbidden, planMembershipEdit } from "../../groups/membership-edit.server";
 import { reevaluateStates } from "../../states/evaluate.server";
 import { setUserActive } from "../../states/states.server";
+import { servicesNeedSync, touchesServiceAccess } from "../../services/sync.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, type Option, type Values } from "../registry.server";
-import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
+import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, membershipGroupOptions, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
 
 const userSchema = z.object({
   username: z.string().trim().min(1, "admin.errors.required").max(150, "admin.errors.tooLong").regex(/^[\w.@+' -]+$/u, "admin.errors.username"),
@@ -163,7 +164,7 @@ export const usersResource: AdminResource = {
         return rows.map((c) => ({ value: String(c.id), label: c.character_name }));
       },
     },
-    { name: "groupIds", label: "admin.field.groups", kind: "multiselect", options: groupOptions },
+    { name: "groupIds", label: "admin.field.groups", kind: "multiselect", options: membershipGroupOptions },
     { name: "permissionIds", label: "admin.field.permissions", kind: "multiselect", options: permissionOptions, superuserOnly: true },
   ],
   schema: userSchema,
@@ -232,6 +233,9 @@ export const usersResource: AdminResource = {
       await replacePermissions(trx, "user_permissions", "user_id", uid, v.permissionIds as number[]);
       await writeAudit(trx, ctx.actor, { action: "user.change", targetType: "user", targetId: uid, before: cur, after: v });
       if (mainChanged) await mainCharacterChanged(trx, [uid], ctx.actor, "main character set in admin");
+      else if (String(v.username) !== String(cur.username) || Boolean(v.is_superuser) !== Boolean(cur.is_superuser) || (await touchesServiceAccess(trx, cur.permissionIds as number[], v.permissionIds as number[]))) {
+        await servicesNeedSync(trx, [uid], "user changed in admin");
+      }
     });
     // Activation has its own rules (Guest, sessions, services) and transaction.
     if (Boolean(v.is_active) !== Boolean(cur.is_active)) await setUserActive(ctx.db, uid, Boolean(v.is_active), ctx.actor);
@@ -239,6 +243,8 @@ export const usersResource: AdminResource = {
   bulkActions: [
     { name: "activate", label: "admin.bulk.activate", permission: "change", job: true },
     { name: "deactivate", label: "admin.bulk.deactivate", permission: "change", job: true },
+    { name: "sync_groups", label: "admin.bulk.syncGroups", permission: "change", job: true },
+    { name: "sync_nicknames", label: "admin.bulk.syncNicknames", permission: "change", job: true },
   ],
   remove: async (ctx, id, cur) => {
     await refuseSuperuserTargets(ctx, [id]);

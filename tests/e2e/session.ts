@@ -1,0 +1,38 @@
+/** Logging in and out as the e2e specs' admin and demo members (shared so every spec does it one way). */
+import { expect, type Page } from "@playwright/test";
+import { ADMIN } from "./state";
+
+export async function passwordLogin(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** EVE SSO login with a demo character; registers (email, outbox link) the first time. */
+export async function memberLogin(page: Page, member: { id: number; email: string }) {
+  await page.goto("/login");
+  await page.getByTestId("sso-login").click();
+  const pick = async () => {
+    await page.getByTestId(`character-${member.id}`).check();
+    await page.getByTestId("authorize").click();
+  };
+  await pick();
+  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/);
+  if (page.url().endsWith("/account/register")) {
+    await page.getByLabel("Email").fill(member.email);
+    await page.getByRole("button", { name: "Register" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto("/account/outbox");
+    await page.getByTestId("outbox-email").filter({ hasText: member.email }).first().getByTestId("outbox-link").click();
+    await page.getByTestId("sso-login").click();
+    await pick();
+  }
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+export async function logout(page: Page) {
+  await page.getByTestId("logout").click();
+  await expect(page).toHaveURL(/\/login$/);
+}
