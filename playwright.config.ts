@@ -43,8 +43,8 @@ const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     { name: `${name}-apps-ops`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-ops-nojs`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // Forum database connectors (phpBB3 on MariaDB; skipped without TEST_MYSQL_URL). The member registers on
-    // first login (tests/e2e/session.ts); after the HTTP forums so the two do not edit the Guest state at once.
-    { name: `${name}-forums`, testMatch: /forums\.spec\.ts$/, dependencies: [`${name}-http-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    // first login (tests/e2e/session.ts), so only the first-run setup is needed before.
+    { name: `${name}-forums`, testMatch: /forums\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-forums-nojs`, testMatch: /forums\.spec\.ts$/, dependencies: [`${name}-forums`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
