@@ -27,9 +27,11 @@ export function paramsOf(request: Request): URLSearchParams {
   return new URL(request.url).searchParams;
 }
 
-/** A text value: trimmed unless told otherwise, at most `max` characters, "" when absent. */
+/** A text value: trimmed unless told otherwise, at most `max` characters, "" when absent; given twice (an array for a scalar) is a 400. */
 export function readText(source: Source, name: string, options: { max?: number; trim?: boolean; required?: boolean } = {}): string {
-  const raw = source.get(name);
+  const all = source.getAll(name);
+  if (all.length > 1) badInput(name);
+  const raw = all.length ? all[0] : null;
   if (raw !== null && typeof raw !== "string") badInput(name);
   const value = options.trim === false ? (raw ?? "") : (raw ?? "").trim();
   if (value.length > (options.max ?? 1000) || (options.required && !value)) badInput(name);

@@ -6,6 +6,7 @@ import {
   STATE_PICKERS,
 } from "../modules/states/pickers";
 import { pickedLabels, readPicked } from "./lookup.server";
+import { badInput, readText } from "./input.server";
 import { formIds, parseSignedInt } from "./params.server";
 
 export interface StateForm {
@@ -25,8 +26,10 @@ export async function readStateForm(
 ): Promise<StateForm> {
   const errors: Record<string, string> = {};
   const errorParams: Record<string, Record<string, string>> = {};
-  const name = String(form.get("name") ?? current?.name ?? "").trim();
-  const priorityText = String(form.get("priority") ?? "").trim();
+  const name = form.has("name") ? readText(form, "name", { max: 1000 }) : (current?.name ?? "");
+  const priorityText = readText(form, "priority", { max: 40 });
+  // A checkbox is on or absent; anything given twice is a crafted request.
+  if (form.getAll("public").length > 1) badInput("public");
   const priority = parseSignedInt(priorityText, 1_000_000);
   if (!name) errors.name = "states.errors.nameRequired";
   else if (name.length > 32) errors.name = "states.errors.nameTooLong";

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logout, memberLogin, passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin, choosePermissions } from "./session";
 
 // phpBB3 on a real MariaDB database built from phpBB's schema (tests/e2e/global-setup.ts creates it
 // when TEST_MYSQL_URL is set). Runs with JavaScript on and off (two projects). Carys registers on her
@@ -13,14 +13,7 @@ test("a member activates phpBB3 from /services, sees the credentials once, reset
   await passwordLogin(page);
   await page.goto("/admin/states");
   await page.getByRole("link", { name: "Guest", exact: true }).click();
-  // The permissions picker: a search box with chips with JavaScript, a checkbox per permission without.
-  const perm = "phpbb3.access_phpbb3";
-  if (test.info().project.use.javaScriptEnabled === false) await page.getByRole("checkbox", { name: perm, exact: true }).check();
-  else if ((await page.getByRole("button", { name: `Remove ${perm}` }).count()) === 0) {
-    await page.getByRole("combobox", { name: "Search: Permissions" }).fill("access_phpbb3");
-    await page.getByRole("option", { name: perm, exact: true }).click();
-    await expect(page.getByRole("button", { name: `Remove ${perm}` })).toBeVisible();
-  }
+  await choosePermissions(page, ["phpbb3.access_phpbb3"]);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("toast-success")).toBeVisible();
   await logout(page);

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logout, memberLogin, passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin, choosePermissions } from "./session";
 
 // Nyx Tallow (tests/fakes/eve/demo.ts; no other spec uses her) activates Openfire and XenForo
 // (credentials shown once) and Discourse (DiscourseConnect through the demo fake forum); the admin
@@ -23,11 +23,7 @@ test("a member activates Openfire, XenForo and Discourse from /services; the adm
   await passwordLogin(page);
   await page.goto("/admin/states");
   await page.getByRole("link", { name: "Guest", exact: true }).click();
-  const select = page.locator('select[name="permissionIds"]');
-  const current = await select.evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value));
-  const wanted = [];
-  for (const perm of [/^openfire\.access_openfire$/, /^xenforo\.access_xenforo$/, /^discourse\.access_discourse$/]) wanted.push((await select.locator("option", { hasText: perm }).getAttribute("value"))!);
-  await select.selectOption([...new Set([...current, ...wanted])]);
+  await choosePermissions(page, ["openfire.access_openfire", "xenforo.access_xenforo", "discourse.access_discourse"]);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("toast-success")).toBeVisible();
   await logout(page);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logout, memberLogin, passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin, choosePermissions } from "./session";
 
 // Carys O'Daire, the demo member (tests/fakes/eve/demo.ts), as in services.spec.ts.
 const MEMBER = { id: 90000006, email: "carys@example.com" };
@@ -11,10 +11,7 @@ test("a member activates Mumble, sees the credentials and the link once, resets 
   await passwordLogin(page);
   await page.goto("/admin/states");
   await page.getByRole("link", { name: "Guest", exact: true }).click();
-  const select = page.locator('select[name="permissionIds"]');
-  const current = await select.evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value));
-  const mumble = (await select.locator("option", { hasText: /^mumble\.access_mumble$/ }).getAttribute("value"))!;
-  await select.selectOption([...new Set([...current, mumble])]);
+  await choosePermissions(page, ["mumble.access_mumble"]);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("toast-success")).toBeVisible();
   await logout(page);

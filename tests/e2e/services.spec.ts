@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logout, memberLogin, passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin, choosePermissions } from "./session";
 
 // Demo worlds: Carys O'Daire (tests/fakes/eve/demo.ts) links the Discord user carys.odaire
 // (tests/fakes/discord/demo.ts). Runs with JavaScript on and off (two projects).
@@ -26,11 +26,7 @@ test("a member activates Discord, gets the roles of their groups and loses one b
   await passwordLogin(page);
   await page.goto("/admin/states");
   await page.getByRole("link", { name: "Guest", exact: true }).click();
-  const select = page.locator('select[name="permissionIds"]');
-  const current = await select.evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value));
-  const wanted = [];
-  for (const perm of [/^discord\.access_discord$/, /^groupmanagement\.request_groups$/]) wanted.push((await select.locator("option", { hasText: perm }).getAttribute("value"))!);
-  await select.selectOption([...new Set([...current, ...wanted])]);
+  await choosePermissions(page, ["discord.access_discord", "groupmanagement.request_groups"]);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("toast-success")).toBeVisible();
   await page.goto("/group/management");

@@ -1,5 +1,5 @@
 /** Logging in and out as the e2e specs' admin and demo members (shared so every spec does it one way). */
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./state";
 
 export async function passwordLogin(page: Page) {
@@ -35,4 +35,20 @@ export async function memberLogin(page: Page, member: { id: number; email: strin
 export async function logout(page: Page) {
   await page.getByTestId("logout").click();
   await expect(page).toHaveURL(/\/login$/);
+}
+
+/**
+ * On a state, group or admin form: makes sure these permissions are chosen, keeping the others. The
+ * permissions picker is a search box with chips with JavaScript, a checkbox per permission without.
+ */
+export async function choosePermissions(page: Page, permissions: string[]) {
+  const js = test.info().project.use.javaScriptEnabled !== false;
+  for (const perm of permissions) {
+    if (!js) await page.getByRole("checkbox", { name: perm, exact: true }).check();
+    else if ((await page.getByRole("button", { name: `Remove ${perm}` }).count()) === 0) {
+      await page.getByRole("combobox", { name: "Search: Permissions" }).fill(perm.split(".")[1]);
+      await page.getByRole("option", { name: perm, exact: true }).click();
+      await expect(page.getByRole("button", { name: `Remove ${perm}` })).toBeVisible();
+    }
+  }
 }

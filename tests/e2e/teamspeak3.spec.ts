@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { logout, memberLogin, passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin, choosePermissions } from "./session";
 
 // Demo mode runs the fake TeamSpeak 3 ServerQuery server (tests/fakes/teamspeak3) with a simulated
 // client that redeems each privilege key a moment after it is made. Runs with JavaScript on and off.
@@ -10,10 +10,7 @@ async function prepare(page: Page) {
   await passwordLogin(page);
   await page.goto("/admin/states");
   await page.getByRole("link", { name: "Guest", exact: true }).click();
-  const select = page.locator('select[name="permissionIds"]');
-  const current = await select.evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value));
-  const perm = (await select.locator("option", { hasText: /^teamspeak3\.access_teamspeak3$/ }).getAttribute("value"))!;
-  await select.selectOption([...new Set([...current, perm])]);
+  await choosePermissions(page, ["teamspeak3.access_teamspeak3"]);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("toast-success")).toBeVisible();
 
