@@ -16,36 +16,36 @@ export const E2E_SERVERS = [
 const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
   const baseURL = `http://127.0.0.1:${port}`;
   return [
-    { name: `${name}-setup-nojs`, testMatch: /setup\.spec\.ts/, use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
-    { name: `${name}-chromium`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-chromium-nojs`, testMatch: /flow\.spec\.ts/, dependencies: [`${name}-chromium`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-setup-nojs`, testMatch: /[\\/]setup\.spec\.ts$/, use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-chromium`, testMatch: /[\\/]flow\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-chromium-nojs`, testMatch: /[\\/]flow\.spec\.ts$/, dependencies: [`${name}-chromium`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // EVE SSO against the in-process fake EVE (demo mode); its own server state, so it runs once per server.
-    { name: `${name}-sso`, testMatch: /sso\.spec\.ts/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-notifications`, testMatch: /notifications\.spec\.ts/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-groups`, testMatch: /groups\.spec\.ts/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-admin`, testMatch: /admin\.spec\.ts/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-sso`, testMatch: /[\\/]sso\.spec\.ts$/, dependencies: [`${name}-chromium-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-notifications`, testMatch: /[\\/]notifications\.spec\.ts$/, dependencies: [`${name}-sso`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-groups`, testMatch: /[\\/]groups\.spec\.ts$/, dependencies: [`${name}-notifications`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-admin`, testMatch: /[\\/]admin\.spec\.ts$/, dependencies: [`${name}-groups`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-admin`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-services-nojs`, testMatch: /[\\/]services\.spec\.ts$/, dependencies: [`${name}-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
-    { name: `${name}-mumble`, testMatch: /mumble\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-mumble-nojs`, testMatch: /mumble\.spec\.ts$/, dependencies: [`${name}-mumble`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-mumble`, testMatch: /[\\/]mumble\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-mumble-nojs`, testMatch: /[\\/]mumble\.spec\.ts$/, dependencies: [`${name}-mumble`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // TeamSpeak 3 against the in-process fake ServerQuery server (demo mode).
-    { name: `${name}-teamspeak3`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-teamspeak3-nojs`, testMatch: /teamspeak3\.spec\.ts/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-teamspeak3`, testMatch: /[\\/]teamspeak3\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-teamspeak3-nojs`, testMatch: /[\\/]teamspeak3\.spec\.ts$/, dependencies: [`${name}-teamspeak3`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // Discourse, XenForo, Openfire (demo-mode fakes) and the Jabber broadcast (prosody, when installed); a member no other spec uses.
-    { name: `${name}-http-services`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-http-services-nojs`, testMatch: /http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-http-services`, testMatch: /[\\/]http-services\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-http-services-nojs`, testMatch: /[\\/]http-services\.spec\.ts$/, dependencies: [`${name}-http-services`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // Imports the AA fixture into this server (last: it adds 120 users); needs TEST_MYSQL_URL for the source.
     { name: `${name}-import`, testMatch: /[\\/]import\.spec\.ts$/, dependencies: [`${name}-services-nojs`], use: { baseURL }, metadata: { server: name } },
     // Apps (auto groups): registers a demo pilot itself, so it needs only the first-run setup.
-    { name: `${name}-apps-autogroups`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-apps-autogroups-nojs`, testMatch: /apps-autogroups\.spec\.ts/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-apps-autogroups`, testMatch: /[\\/]apps-autogroups\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-autogroups-nojs`, testMatch: /[\\/]apps-autogroups\.spec\.ts$/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
-    { name: `${name}-apps-ops`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-apps-ops-nojs`, testMatch: /apps-ops-.*\.spec\.ts/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-apps-ops`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-ops-nojs`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // Forum database connectors (phpBB3 on MariaDB; skipped without TEST_MYSQL_URL). The member registers on
     // first login (tests/e2e/session.ts), so only the first-run setup is needed before.
-    { name: `${name}-forums`, testMatch: /forums\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
-    { name: `${name}-forums-nojs`, testMatch: /forums\.spec\.ts$/, dependencies: [`${name}-forums`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    { name: `${name}-forums`, testMatch: /[\\/]forums\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-forums-nojs`, testMatch: /[\\/]forums\.spec\.ts$/, dependencies: [`${name}-forums`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
   ];
 });
 

@@ -38,17 +38,22 @@ export async function logout(page: Page) {
 }
 
 /**
- * On a state, group or admin form: makes sure these permissions are chosen, keeping the others. The
- * permissions picker is a search box with chips with JavaScript, a checkbox per permission without.
+ * On a form with a picker (a multi-value field: a search box with chips with JavaScript, a checkbox
+ * per choice without): makes sure these choices are picked, keeping the others.
  */
-export async function choosePermissions(page: Page, permissions: string[]) {
+export async function choosePicked(page: Page, fieldLabel: string, choices: string[], search: (choice: string) => string = (c) => c) {
   const js = test.info().project.use.javaScriptEnabled !== false;
-  for (const perm of permissions) {
-    if (!js) await page.getByRole("checkbox", { name: perm, exact: true }).check();
-    else if ((await page.getByRole("button", { name: `Remove ${perm}` }).count()) === 0) {
-      await page.getByRole("combobox", { name: "Search: Permissions" }).fill(perm.split(".")[1]);
-      await page.getByRole("option", { name: perm, exact: true }).click();
-      await expect(page.getByRole("button", { name: `Remove ${perm}` })).toBeVisible();
+  for (const choice of choices) {
+    if (!js) await page.getByRole("checkbox", { name: choice, exact: true }).check();
+    else if ((await page.getByRole("button", { name: `Remove ${choice}` }).count()) === 0) {
+      await page.getByRole("combobox", { name: `Search: ${fieldLabel}` }).fill(search(choice));
+      await page.getByRole("option", { name: choice, exact: true }).click();
+      await expect(page.getByRole("button", { name: `Remove ${choice}` })).toBeVisible();
     }
   }
+}
+
+/** The permissions picker of a state, group or admin form (searched by codename). */
+export function choosePermissions(page: Page, permissions: string[]) {
+  return choosePicked(page, "Permissions", permissions, (perm) => perm.split(".")[1]);
 }
