@@ -30,8 +30,8 @@ test("admin site: a superuser creates a state and a group, edits a user and sees
 
   // A state, with the dry run first.
   await page.goto("/admin/states/new");
-  await page.getByLabel("Name").fill(`State ${suffix}`);
-  await page.getByLabel("Priority").fill(String(400 + Math.floor(Math.random() * 500)));
+  await page.getByLabel("Name", { exact: true }).fill(`State ${suffix}`);
+  await page.getByLabel("Priority", { exact: true }).fill(String(400 + Math.floor(Math.random() * 500)));
   await page.getByTestId("admin-preview-button").click();
   await expect(page.getByTestId("admin-preview")).toContainText("would gain this state");
   await page.getByTestId("admin-save").click();
@@ -40,8 +40,8 @@ test("admin site: a superuser creates a state and a group, edits a user and sees
 
   // A group.
   await page.goto("/admin/groups/new");
-  await page.getByLabel("Name").fill(`Group ${suffix}`);
-  await page.getByLabel("Description").fill("Made in the admin site");
+  await page.getByLabel("Name", { exact: true }).fill(`Group ${suffix}`);
+  await page.getByLabel("Description", { exact: true }).fill("Made in the admin site");
   await page.getByTestId("admin-save").click();
   await expect(page).toHaveURL(/\/admin\/groups\/\d+$/);
   await expect(page.getByTestId("admin-title")).toHaveText(`Group ${suffix}`);
@@ -58,7 +58,7 @@ test("admin site: a superuser creates a state and a group, edits a user and sees
   await page.getByTestId("admin-row").first().getByRole("link", { name: ARIA.username }).click();
   await expect(page).toHaveURL(/\/admin\/users\/\d+$/);
   const userUrl = page.url();
-  await page.getByLabel("Email").fill(`${suffix}@example.com`);
+  await page.getByLabel("Email", { exact: true }).fill(`${suffix}@example.com`);
   await page.getByTestId("field-is_staff").check();
   await choosePermissions(page, ["auth.view_user"]);
   await page.getByTestId("admin-save").click();

@@ -49,6 +49,8 @@ export async function choosePicked(page: Page, fieldLabel: string, choices: stri
       await page.getByRole("combobox", { name: `Search: ${fieldLabel}` }).fill(search(choice));
       await page.getByRole("option", { name: choice, exact: true }).click();
       await expect(page.getByRole("button", { name: `Remove ${choice}` })).toBeVisible();
+      // Close the suggestions so they cover nothing below the field.
+      await page.getByRole("combobox", { name: `Search: ${fieldLabel}` }).press("Escape");
     }
   }
 }
