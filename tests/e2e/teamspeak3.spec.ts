@@ -75,9 +75,17 @@ test("a member activates TeamSpeak 3 with a privilege key, joins, resets the key
       { timeout: 20_000, intervals: [1000] },
     )
     .toBe(true);
-  await page.goto("/services");
-  await expect(page.getByTestId("service-pending-teamspeak3")).toHaveCount(0);
-  await expect(page.getByTestId("service-groups-teamspeak3")).toContainText("Blue");
+  // The groups are applied by the worker's sync job: reload until they show.
+  await expect
+    .poll(
+      async () => {
+        await page.goto("/services");
+        const groups = page.getByTestId("service-groups-teamspeak3");
+        return (await page.getByTestId("service-pending-teamspeak3").count()) === 0 && (await groups.count()) > 0 ? await groups.textContent() : "";
+      },
+      { timeout: 30_000, intervals: [1000] },
+    )
+    .toContain("Blue");
 
   // Reset: the identity is deleted and a new key is issued.
   await page.getByTestId("service-teamspeak3-reset").click();
