@@ -8,9 +8,11 @@
 import { defineConfig, type Project } from "@playwright/test";
 import { findChromium } from "./tests/support/chromium";
 
+// TEST_DIALECTS (e.g. "mysql") limits the servers, as for vitest (tests/support/db.ts).
+const onlyDialects = process.env.TEST_DIALECTS ? process.env.TEST_DIALECTS.split(",").map((d) => d.trim()) : null;
 export const E2E_SERVERS = [
-  { name: "pg", port: Number(process.env.E2E_PORT ?? 3391) },
-  ...(process.env.TEST_MYSQL_URL ? [{ name: "mysql", port: Number(process.env.E2E_PORT ?? 3391) + 1 }] : []),
+  ...(!onlyDialects || onlyDialects.includes("postgres") ? [{ name: "pg", port: Number(process.env.E2E_PORT ?? 3391) }] : []),
+  ...(process.env.TEST_MYSQL_URL && (!onlyDialects || onlyDialects.includes("mysql")) ? [{ name: "mysql", port: Number(process.env.E2E_PORT ?? 3391) + 1 }] : []),
 ];
 
 const projects: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {

@@ -71,8 +71,8 @@ function Document({ data, title, children }: { data: RootData | undefined; title
         </head>
         <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
           {data ? <TopBar data={data} /> : null}
-          {children}
           {data ? <Toasts messages={data.flash} /> : null}
+          {children}
           <ScrollRestoration nonce={nonce} />
           <Scripts nonce={nonce} />
         </body>

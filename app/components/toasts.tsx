@@ -9,22 +9,36 @@ const STYLES = {
   danger: "border-red-300 bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100",
 } as const;
 
-/** Flash messages. Without JavaScript they stay on the page; with it they fade after a few seconds. */
+/**
+ * Flash messages, at the top of the page in the document flow: they never cover a button, with or
+ * without JavaScript (a floating toast cannot be moved out of the way without it). With JavaScript
+ * each has a dismiss button; nothing disappears on its own, so the page never shifts under the pointer.
+ */
 export function Toasts({ messages }: { messages: RootData["flash"] }) {
   const { t } = useTranslation();
-  const [hidden, setHidden] = useState(false);
-  useEffect(() => {
-    setHidden(false);
-    if (messages.length === 0) return;
-    const timer = setTimeout(() => setHidden(true), 6000);
-    return () => clearTimeout(timer);
-  }, [messages]);
-  if (messages.length === 0 || hidden) return null;
+  const [hydrated, setHydrated] = useState(false);
+  const [dismissed, setDismissed] = useState<ReadonlySet<number>>(new Set());
+  useEffect(() => setHydrated(true), []);
+  useEffect(() => setDismissed(new Set()), [messages]);
+  const shown = messages.map((m, i) => ({ m, i })).filter(({ i }) => !dismissed.has(i));
+  if (shown.length === 0) return null;
   return (
-    <div className="fixed bottom-4 right-4 z-50 flex flex-col gap-2" role="status" aria-live="polite">
-      {messages.map((m, i) => (
-        <div key={i} className={`rounded-md border px-4 py-3 text-sm shadow ${STYLES[m.level]}`} data-testid={`toast-${m.level}`}>
-          {t(m.key, m.params)}
+    <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 pt-3" role="status" aria-live="polite" data-testid="toasts">
+      {shown.map(({ m, i }) => (
+        <div key={i} className={`flex items-start gap-3 rounded-md border px-4 py-3 text-sm ${STYLES[m.level]}`} data-testid={`toast-${m.level}`}>
+          <span className="min-w-0 flex-1 break-words">{t(m.key, m.params)}</span>
+          {hydrated ? (
+            <button
+              type="button"
+              className="-my-1 shrink-0 rounded px-1 text-base leading-none opacity-70 hover:opacity-100"
+              aria-label={t("common.dismiss")}
+              title={t("common.dismiss")}
+              onClick={() => setDismissed((prev) => new Set(prev).add(i))}
+              data-testid="toast-dismiss"
+            >
+              ×
+            </button>
+          ) : null}
         </div>
       ))}
     </div>

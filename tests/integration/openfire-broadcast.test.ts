@@ -11,7 +11,7 @@ import { connectorById } from "~/connectors/registry.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { activatePasswordAccount } from "~/modules/services/passwords.server";
 import { startFakeOpenfire, type FakeOpenfire } from "../fakes/openfire/index";
-import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
+import { createTestRuntime, postgresAlways, type TestRuntime } from "../support/db";
 import { permissionId } from "../support/factories";
 import { startTestServer } from "../support/http";
 import { prosodySkipReason, startProsody, type Prosody } from "../support/prosody";
@@ -20,7 +20,7 @@ import { browserAs, serviceMember, stateIds } from "../support/service-members";
 const C2S_PORT = 3435;
 const skipReason = prosodySkipReason();
 if (skipReason) console.warn(`[openfire-broadcast] skipped: ${skipReason}`);
-const pg = dialects.filter((d) => d.dialect === "postgres");
+const pg = [postgresAlways];
 
 describe.skipIf(Boolean(skipReason)).each(pg)("Jabber broadcast through prosody on $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;

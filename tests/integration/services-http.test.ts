@@ -20,9 +20,7 @@ import { startTestServer } from "../support/http";
 import { browserAs, groupId, serviceMember, stateIds } from "../support/service-members";
 
 const SYSTEM = systemActor("test");
-const pg = dialects.filter((d) => d.dialect === "postgres");
-
-describe.each(pg)("services: Openfire and XenForo on $dialect", ({ dialect, skip }) => {
+describe.each(dialects)("services: Openfire and XenForo on $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;
   let openfire: FakeOpenfire;
   let xenforo: FakeXenForo;

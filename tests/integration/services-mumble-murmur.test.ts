@@ -16,14 +16,14 @@ import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
 import { activatePasswordAccount, changeServicePassword } from "~/modules/services/passwords.server";
 import { reconcileService, removeAccount, syncServiceUser } from "~/modules/services/runner.server";
-import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
+import { createTestRuntime, postgresAlways, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
 import { murmurAvailable, murmurSkipReason, startMurmur, type Murmur } from "../support/murmur";
 
 const SYSTEM = systemActor("test");
 const ENTER = 0x04;
 const SECRET = "ice-test-secret";
-const pg = dialects.find((d) => d.dialect === "postgres")!;
+const pg = postgresAlways;
 const skip = pg.skip || !murmurAvailable;
 if (!murmurAvailable) console.warn(`[services-mumble-murmur] skipped: ${murmurSkipReason}`);
 
