@@ -94,6 +94,7 @@ const definitions = {
   QUEUE_DATABASE_URL: [optionalUrl(["postgres:", "postgresql:"], "postgres://…"), "PostgreSQL for the job queue. Default: DATABASE_URL when that is PostgreSQL, else the embedded PostgreSQL."],
   EMBEDDED_POSTGRES_PORT: [int(0, 0, 65535), "Port for the embedded PostgreSQL; 0 picks 54329 or the next free one."],
   WEB_CONCURRENCY: [int(1, 1, 32), "HTTP processes sharing PORT (node cluster). More than 1 uses more cores, and more memory."],
+  DEMO_SEED_STATES: [bool(true), "Demo mode only: on the first run, put the demo world's alliances into the Member and Blue states, so a demo visitor is not a Guest."],
   EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],

@@ -13,7 +13,7 @@ import { bootOrExit, settingsOrExit } from "./boot";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { announceSetupIfNeeded } from "../app/modules/auth/setup-announce.server";
 import { getLogger } from "../app/modules/ops/logger.server";
-import { startDemoEve } from "../app/modules/eve/demo.server";
+import { seedDemoStatesOnFirstRun, startDemoEve } from "../app/modules/eve/demo.server";
 import { demoDiscordEnv, startDemoDiscord } from "../app/connectors/discord/demo.server";
 import { demoTs3Env, startDemoTs3 } from "../app/connectors/teamspeak3/demo.server";
 import { startDemoHttpServices } from "../app/connectors/http-demo.server";
@@ -65,6 +65,7 @@ async function runPrimary(build: ServerBuild) {
   const runtime = await bootOrExit({ migrate: true });
   const { settings } = runtime;
   const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
+  if (demoEve) await seedDemoStatesOnFirstRun(runtime.db, settings);
   const demoDiscord = settings.demoMode && !settings.DISCORD_BOT_TOKEN ? await startDemoDiscord(settings) : null;
   const demoTs3 = settings.demoMode && !settings.TEAMSPEAK3_SERVER_IP ? await startDemoTs3(settings) : null;
   const demoHttp = settings.demoMode ? await startDemoHttpServices(settings) : null;

@@ -59,6 +59,8 @@ export default async function globalSetup() {
       RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
       RATE_LIMIT_SSO_PER_MINUTE: "10000",
       RATE_LIMIT_REGISTRATION_PER_HOUR: "10000",
+      // The specs give states themselves (the first-run seeding has its own test: demo-seed.test.ts).
+      DEMO_SEED_STATES: "false",
       ...broadcastEnv,
       // Mumble in table mode (no murmur needed): offered on /services.
       MUMBLE_URL: "voice.example.org:64738",

@@ -6,9 +6,14 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { Kysely } from "kysely";
 import type { Settings } from "~/config.server";
+import type { DB } from "../../../db/schema";
 import { randomToken } from "../auth/crypto.server";
 import { getLogger } from "../ops/logger.server";
+import { seedDemoStates } from "./demo-seed.server";
+import { EveProvider } from "./entities.server";
+import { EsiClient } from "./esi-client.server";
 import { resetSsoCaches } from "./sso.server";
 
 type DemoConnection = Pick<Settings, "ESI_SSO_CLIENT_ID" | "ESI_SSO_CLIENT_SECRET" | "ESI_SSO_BASE_URL" | "ESI_API_URL">;
@@ -59,4 +64,19 @@ export function connectToDemoEve(settings: Settings, pollMs = 3000): () => void 
   const timer = setInterval(read, pollMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * On a demo site's first run (no user yet, DEMO_SEED_STATES on): Silent Meridian → Member and Ashen
+ * Covenant → Blue, read from the running fake like an admin's pick.
+ */
+export async function seedDemoStatesOnFirstRun(db: Kysely<DB>, settings: Settings) {
+  if (!settings.DEMO_SEED_STATES) return [];
+  const { DEMO } = await import("../../../tests/fakes/eve/index");
+  const changed = await seedDemoStates(db, new EveProvider(new EsiClient(db, settings)), [
+    { state: "Member", allianceIds: [DEMO.alliances.meridian] },
+    { state: "Blue", allianceIds: [DEMO.alliances.covenant] },
+  ]);
+  if (changed.length) getLogger().info({ states: changed }, "demo mode: the demo alliances were put into states (DEMO_SEED_STATES=false to start empty)");
+  return changed;
 }
