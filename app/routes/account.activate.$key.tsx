@@ -2,13 +2,26 @@ import { json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { actorFor } from "~/web/guards.server";
 import { activateAccount } from "~/modules/auth/registration.server";
 import { getRuntime } from "~/modules/runtime.server";
+import { activationBrowserCookie } from "~/web/cookies.server";
 import { flashHeader } from "~/web/flash.server";
+import { startSession } from "~/web/login.server";
 
-/** The activation link from the registration email. */
-export async function loader({ params, context }: LoaderFunctionArgs) {
+/**
+ * The activation link from the registration email. In the browser that registered (its activation
+ * cookie names this user) the member is logged in at once; elsewhere they log in through SSO.
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { db, settings } = getRuntime();
   const user = await activateAccount(db, settings, params.key ?? "", actorFor(null, context));
   if (!user) throw json({ reason: "activationInvalid" }, { status: 400 });
+  const cookie = activationBrowserCookie(settings);
+  if ((await cookie.parse(request.headers.get("Cookie"))) === user.id) {
+    const headers = new Headers();
+    headers.append("Set-Cookie", await cookie.serialize("", { maxAge: 0 }));
+    headers.append("Set-Cookie", await startSession(request, context, user));
+    headers.append("Set-Cookie", await flashHeader({ level: "success", key: "register.welcome", params: { name: user.username } }));
+    return redirect("/dashboard", { headers });
+  }
   return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "register.activated" }) } });
 }
 

@@ -7,7 +7,7 @@ import { chooseLanguage, serverT } from "~/i18n/i18n.server";
 import { actorFor } from "~/web/guards.server";
 import { startSession } from "~/web/login.server";
 import { emailSchema, submitRegistrationEmail } from "~/modules/auth/registration.server";
-import { outboxReaderCookie, pendingRegistration, registrationCookie } from "~/web/cookies.server";
+import { activationBrowserCookie, outboxReaderCookie, pendingRegistration, registrationCookie } from "~/web/cookies.server";
 import { usesOutbox } from "~/modules/mail/mailer.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
@@ -42,6 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect("/dashboard", { headers });
   }
   headers.append("Set-Cookie", await flashHeader({ level: "info", key: "register.emailSent", params: { email: parsed.data.email } }));
+  headers.append("Set-Cookie", await activationBrowserCookie(settings).serialize(user.id));
   if (usesOutbox(settings)) headers.append("Set-Cookie", await outboxReaderCookie(settings).serialize(user.id));
   return redirect("/login", { headers });
 }

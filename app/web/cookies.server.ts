@@ -41,6 +41,22 @@ export function outboxReaderCookie(settings: Settings) {
   });
 }
 
+/**
+ * "This browser asked for user N's activation email": opening the link in the same browser logs the
+ * member in (the SSO login that started the registration happened here); any other browser goes to
+ * the login page.
+ */
+export function activationBrowserCookie(settings: Settings) {
+  return createCookie("aa_activation", {
+    path: "/account",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: settings.secureCookies,
+    maxAge: settings.ACCOUNT_ACTIVATION_DAYS * 86_400,
+    secrets: [deriveKey(settings.SECRET_KEY, "activation-browser-cookie")],
+  });
+}
+
 /** The user this browser is registering, if still mid-registration. */
 export async function pendingRegistration(db: Kysely<DB>, settings: Settings, request: Request) {
   const value = await registrationCookie(settings).parse(request.headers.get("Cookie"));

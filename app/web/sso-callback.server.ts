@@ -19,7 +19,11 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
   } catch (error) {
     if (error instanceof SsoFlowError) {
       getLogger().warn({ requestId: context.requestId, ip: context.ip, err: error.message }, "EVE SSO callback refused");
-      if (error.code === "denied") return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "sso.denied" }) } });
+      if (error.code === "denied") {
+        // Cancelled at EVE: a login goes back to the login page; adding a character or changing the main to where it started.
+        const back = error.flow && error.flow.purpose !== "login" ? safeReturnPath(error.flow.next, "/dashboard") : "/login";
+        return redirect(back, { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: back === "/login" ? "sso.denied" : "sso.cancelled" }) } });
+      }
       throw json({ reason: `sso_${error.code}` }, { status: error.code === "unavailable" ? 503 : 400 });
     }
     throw error;

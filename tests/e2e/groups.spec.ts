@@ -1,40 +1,15 @@
 import { expect, type Page, test } from "@playwright/test";
-import { passwordLogin } from "./session";
+import { logout, memberLogin, passwordLogin } from "./session";
 
 // Demo world (tests/fakes/eve/demo.ts): Brannoc Ydris is Bob's main, Carys O'Daire is Carol's.
 // sso.spec.ts does not use them, so this file registers them itself (once per server).
 const LEADER = { id: 90000004, name: "Brannoc Ydris", email: "brannoc@example.com" };
 const MEMBER = { id: 90000006, name: "Carys O'Daire", email: "carys@example.com" };
 
-async function pickCharacter(page: Page, characterId: number) {
-  await expect(page.getByTestId(`character-${characterId}`)).toBeVisible();
-  await page.getByTestId(`character-${characterId}`).check();
-  await page.getByTestId("authorize").click();
-}
-
-/** Logs in through the demo EVE SSO; registers and activates the account the first time. Returns the username. */
+/** Logs in through the demo EVE SSO (registering the first time); returns the username. */
 async function ssoLogin(page: Page, who: typeof LEADER) {
-  await page.goto("/login");
-  await page.getByTestId("sso-login").click();
-  await pickCharacter(page, who.id);
-  await expect(page).toHaveURL(/\/(dashboard|account\/register)$/);
-  if (page.url().endsWith("/account/register")) {
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByRole("button", { name: "Register" }).click();
-    await expect(page).toHaveURL(/\/login$/);
-    await page.goto("/account/outbox");
-    await page.getByTestId("outbox-email").filter({ hasText: who.email }).first().getByTestId("outbox-link").click();
-    await expect(page.getByTestId("toast-success")).toHaveText("Confirmed your email address. Please log in to continue.");
-    await page.getByTestId("sso-login").click();
-    await pickCharacter(page, who.id);
-  }
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await memberLogin(page, who);
   return (await page.getByTestId("dashboard-username").textContent())!;
-}
-
-async function logout(page: Page) {
-  await page.getByTestId("logout").click();
-  await expect(page).toHaveURL(/\/login$/);
 }
 
 async function groupFlow(page: Page, groupName: string) {

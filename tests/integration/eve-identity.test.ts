@@ -145,6 +145,9 @@ describe.each(dialects)("EVE identity rules on $dialect", ({ dialect, skip }) =>
       expect(fake.ownerHash(C.carolMain)).not.toBe(oldHash);
       expect((await user(seller.user.id)).main_character_id).toBeNull();
       expect(await rt.db.selectFrom("sessions").selectAll().where("user_id", "=", seller.user.id).execute()).toHaveLength(0);
+      // The seller's token of it (CCP revoked it with the sale) is gone; the buyer's is there.
+      const tokens = await rt.db.selectFrom("esi_tokens").select(["user_id", "character_owner_hash"]).where("character_id", "=", C.carolMain).execute();
+      expect(tokens).toEqual([{ user_id: buyer.user.id, character_owner_hash: fake.ownerHash(C.carolMain) }]);
       const changed = await listAudit(rt.db, { action: "user.main_character_changed", targetId: String(seller.user.id) });
       expect(changed.map((a) => a.reason)).toContain("main character lost");
     } finally {

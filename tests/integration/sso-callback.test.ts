@@ -9,7 +9,9 @@ import { DEMO, type FakeEve } from "../fakes/eve/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { attachFakeEve, CLIENT } from "../support/eve";
 import { Browser, startTestServer } from "../support/http";
+import { makeUser } from "../support/factories";
 import { type RogueMode, startRogueSso } from "../support/rogue-sso";
+import { signedIn } from "../support/sessions";
 
 describe.each(dialects)("SSO callback on $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;
@@ -104,6 +106,21 @@ describe.each(dialects)("SSO callback on $dialect", ({ dialect, skip }) => {
     const response = await browser.get(callback.pathname + callback.search);
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/login");
+  });
+
+  it.skipIf(skip)("a cancelled 'add character' at EVE returns to the characters page, adding nothing", async () => {
+    const user = await makeUser(rt.db, {});
+    const { browser, csrf } = await signedIn(rt, server.origin, user, "/account/characters");
+    const start = await browser.post("/account/characters", { csrf, intent: "add" });
+    expect(start.status).toBe(302);
+    const before = await counts();
+    fake.setNextLogin({ deny: true });
+    const back = await fetch(new URL(start.headers.get("location")!), { redirect: "manual" });
+    const callback = new URL(back.headers.get("location")!);
+    const response = await browser.get(callback.pathname + callback.search);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/account/characters");
+    expect(await counts()).toEqual(before);
   });
 
   it.skipIf(skip)("refuses JWTs with a wrong signature, issuer, audience or expiry", async () => {

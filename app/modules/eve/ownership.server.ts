@@ -41,9 +41,15 @@ export async function deleteOwnership(
   ownership: { id: number; character_id: number; user_id: number; owner_hash: string },
   actor: Actor,
   reason: string,
-  options: { endSessions?: boolean } = {},
+  options: { endSessions?: boolean; transferred?: boolean } = {},
 ) {
   await db.deleteFrom("character_ownerships").where("id", "=", ownership.id).execute();
+  if (options.transferred) {
+    // Sold to another EVE account: the old owner's tokens of it (CCP revoked them with the sale) go too,
+    // rather than lingering on their tokens page until a refresh fails.
+    const character = await db.selectFrom("eve_characters").select("character_id").where("id", "=", ownership.character_id).executeTakeFirst();
+    if (character) await db.deleteFrom("esi_tokens").where("character_id", "=", character.character_id).where("character_owner_hash", "=", ownership.owner_hash).execute();
+  }
   const user = await findUser(db, ownership.user_id);
   await writeAudit(db, actor, {
     action: "ownership.delete",
@@ -133,7 +139,7 @@ export async function authenticateSso(db: Executor, claims: EveTokenClaims, char
       return user.main_character_id === character.id ? user : null;
     }
     // The character changed hands: the old account loses it, the new owner starts a new account.
-    await deleteOwnership(db, ownership, actor, "owner hash changed (character transferred)");
+    await deleteOwnership(db, ownership, actor, "owner hash changed (character transferred)", { transferred: true });
     return createUserFromToken(db, claims, character, actor);
   }
   const legacy = await db.selectFrom("users").selectAll().where("main_character_id", "=", character.id).executeTakeFirst();
@@ -174,7 +180,7 @@ export async function recordCharacterOwnership(db: Executor, token: { user_id: n
         : eb.or([eb("owner_hash", "!=", token.character_owner_hash), eb("user_id", "!=", token.user_id)]),
     )
     .execute();
-  for (const ownership of stale) await deleteOwnership(db, ownership, actor, "a token with another owner took over the character");
+  for (const ownership of stale) await deleteOwnership(db, ownership, actor, "a token with another owner took over the character", { transferred: ownership.owner_hash !== token.character_owner_hash });
   if (token.user_id === null) return;
   const existing = await db.selectFrom("character_ownerships").select("id").where("character_id", "=", character.id).executeTakeFirst();
   if (!existing) await createOwnership(db, character, token.character_owner_hash, token.user_id, actor);

@@ -19,6 +19,8 @@ export class SsoFlowError extends Error {
   constructor(
     public readonly code: "missing_state" | "unknown_state" | "state_mismatch" | "denied" | "code_rejected" | "unavailable" | "jwt_signature" | "jwt_issuer" | "jwt_audience" | "jwt_expired" | "jwt_claims",
     detail = "",
+    /** The round trip this was (known once the state is), so a cancelled one can go back where it started. */
+    public readonly flow: { purpose: SsoPurpose; next: string } | null = null,
   ) {
     super(`SSO callback refused: ${code}${detail ? ` (${detail})` : ""}`);
   }
@@ -116,7 +118,7 @@ export async function finishSso(db: Kysely<DB>, settings: Settings, request: Req
   const row = await db.selectFrom("sso_states").selectAll().where("state_hash", "=", sha256(state)).executeTakeFirst();
   const deleted = await db.deleteFrom("sso_states").where("state_hash", "=", sha256(state)).executeTakeFirst();
   if (!row || Number(deleted.numDeletedRows) !== 1 || row.expires_at <= new Date()) throw new SsoFlowError("unknown_state");
-  if (url.searchParams.get("error")) throw new SsoFlowError("denied", url.searchParams.get("error") ?? "");
+  if (url.searchParams.get("error")) throw new SsoFlowError("denied", url.searchParams.get("error") ?? "", { purpose: row.purpose as SsoPurpose, next: row.next_path });
   let tokens;
   try {
     tokens = await (await strategy(settings, loginScopes(settings))).authenticate(request);
