@@ -15,47 +15,32 @@ export function sessionCookie(settings: Settings) {
   });
 }
 
-export function registrationCookie(settings: Settings) {
-  return createCookie("aa_registration", {
+/** A signed, HTTP-only cookie of the registration pages (path /account), its key derived for its purpose. */
+function accountCookie(settings: Settings, name: string, purpose: string, maxAge: number) {
+  return createCookie(name, {
     path: "/account",
     httpOnly: true,
     sameSite: "lax",
     secure: settings.secureCookies,
-    maxAge: 3600,
-    secrets: [deriveKey(settings.SECRET_KEY, "registration-cookie")],
+    maxAge,
+    secrets: [deriveKey(settings.SECRET_KEY, purpose)],
   });
 }
+
+export const registrationCookie = (settings: Settings) => accountCookie(settings, "aa_registration", "registration-cookie", 3600);
 
 /**
  * Development outbox only: "this browser registered user N", kept after the registration cookie is
  * cleared so the registrant can read their activation email on /account/outbox (and nobody else's).
  */
-export function outboxReaderCookie(settings: Settings) {
-  return createCookie("aa_outbox_reader", {
-    path: "/account",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    maxAge: settings.ACCOUNT_ACTIVATION_DAYS * 86_400,
-    secrets: [deriveKey(settings.SECRET_KEY, "outbox-reader-cookie")],
-  });
-}
+export const outboxReaderCookie = (settings: Settings) => accountCookie(settings, "aa_outbox_reader", "outbox-reader-cookie", settings.ACCOUNT_ACTIVATION_DAYS * 86_400);
 
 /**
  * "This browser asked for user N's activation email": opening the link in the same browser logs the
  * member in (the SSO login that started the registration happened here); any other browser goes to
  * the login page.
  */
-export function activationBrowserCookie(settings: Settings) {
-  return createCookie("aa_activation", {
-    path: "/account",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    maxAge: settings.ACCOUNT_ACTIVATION_DAYS * 86_400,
-    secrets: [deriveKey(settings.SECRET_KEY, "activation-browser-cookie")],
-  });
-}
+export const activationBrowserCookie = (settings: Settings) => accountCookie(settings, "aa_activation", "activation-browser-cookie", settings.ACCOUNT_ACTIVATION_DAYS * 86_400);
 
 /** The user this browser is registering, if still mid-registration. */
 export async function pendingRegistration(db: Kysely<DB>, settings: Settings, request: Request) {
