@@ -2,5 +2,5 @@
 export { CsrfInput, FieldError, PostForm, TextField } from "~/components/forms";
 export { Table } from "~/components/table";
 export { LevelBadge } from "~/components/level-badge";
-export { CharacterSummary } from "~/components/eve";
+export { CharacterSummary, EveImage } from "~/components/eve";
 export * from "~/modules/eve/evelinks";

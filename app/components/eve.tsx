@@ -12,23 +12,32 @@ function ExternalLink({ href, children }: { href: string; children: React.ReactN
   );
 }
 
+/**
+ * An image from the EVE image server. Decorative (alt=""), lazy, with its size reserved and a neutral
+ * background: when the image server cannot be reached the box stays a quiet placeholder (an image
+ * with empty alt text shows no broken-image icon), with or without JavaScript.
+ */
+export function EveImage({ src, size, className = "" }: { src: string; size: number; className?: string }) {
+  return <img src={src} alt="" width={size} height={size} loading="lazy" decoding="async" className={`inline-block shrink-0 bg-slate-200 dark:bg-slate-700 ${className}`} />;
+}
+
 /** A character with portrait, corporation and alliance logos and the usual external links. */
 export function CharacterSummary({ character, size = 64 }: { character: CharacterCardData; size?: 32 | 64 | 128 }) {
   const { t } = useTranslation();
   return (
     <div className="flex items-start gap-3">
-      <img src={characterPortraitUrl(character.character_id, size)} alt="" width={size} height={size} className="rounded" />
+      <EveImage src={characterPortraitUrl(character.character_id, size)} size={size} className="rounded" />
       <div className="min-w-0 text-sm">
         <p className="font-semibold" data-testid={`character-name-${character.character_id}`}>
           {character.character_name}
         </p>
         <p className="flex items-center gap-1 text-slate-600 dark:text-slate-300">
-          <img src={corporationLogoUrl(character.corporation_id, 32)} alt="" width={16} height={16} />
+          <EveImage src={corporationLogoUrl(character.corporation_id, 32)} size={16} className="rounded-sm" />
           {character.corporation_name} [{character.corporation_ticker}]
         </p>
         {character.alliance_id ? (
           <p className="flex items-center gap-1 text-slate-600 dark:text-slate-300">
-            <img src={allianceLogoUrl(character.alliance_id, 32)} alt="" width={16} height={16} />
+            <EveImage src={allianceLogoUrl(character.alliance_id, 32)} size={16} className="rounded-sm" />
             {character.alliance_name} [{character.alliance_ticker}]
           </p>
         ) : null}
