@@ -8,7 +8,8 @@ import { MAX_SERVICE_PASSWORD, MIN_SERVICE_PASSWORD, changeServicePassword } fro
 import { mayUse } from "~/modules/services/page.server";
 import { actorFor, requireUser, type CurrentUser } from "~/web/guards.server";
 import { readForm, readText } from "~/web/input.server";
-import { back, connectorFromParams, forbidden, notFound } from "~/web/services-routes.server";
+import { back, connectorFromParams, notFound } from "~/web/services-routes.server";
+import { forbidden } from "~/web/guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Set password" }];
 

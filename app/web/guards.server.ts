@@ -46,8 +46,13 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
   return user;
 }
 
-/** The refused attempt in the audit trail (written outside any transaction that will roll back). */
-export async function auditRefusal(user: CurrentUser, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}) {
+/**
+ * The refused attempt in the audit trail (written outside any transaction that will roll back), once
+ * per request: a page view runs its layout's and its own loader, and both may refuse.
+ */
+export async function auditRefusal(user: Pick<CurrentUser, "id" | "username">, context: AppLoadContext, request: Request, required: string, detail: Record<string, unknown> = {}) {
+  if (context.memo.has("refusalAudited")) return;
+  context.memo.set("refusalAudited", Promise.resolve(true));
   await writeAudit(getRuntime().db, actorFor(user, context), {
     action: "authz.denied",
     targetType: "route",

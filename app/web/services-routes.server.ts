@@ -1,7 +1,7 @@
 /** What the services routes share: connector from the URL, the member's actions, and the OAuth return. */
 import { type AppLoadContext, json, redirect } from "@remix-run/node";
 import { writeAudit } from "../modules/audit/audit.server";
-import { actorFor, type CurrentUser } from "./guards.server";
+import { actorFor, type CurrentUser, forbidden } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { flashHeader, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
@@ -24,11 +24,6 @@ export function connectorFromParams(id: string | undefined): Connector {
   const connector = connectorById(id);
   if (!connector || !connector.isConfigured(getRuntime().settings)) notFound();
   return connector;
-}
-
-export async function forbidden(user: CurrentUser, context: AppLoadContext, request: Request, required: string): Promise<never> {
-  await writeAudit(getRuntime().db, actorFor(user, context), { action: "authz.denied", targetType: "route", targetId: new URL(request.url).pathname.slice(0, 64), after: { required, method: request.method } });
-  throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
 }
 
 export async function back(flash: Flash, extraCookies: string[] = []) {

@@ -44,18 +44,19 @@ export async function deleteOwnership(
   options: { endSessions?: boolean; transferred?: boolean } = {},
 ) {
   await db.deleteFrom("character_ownerships").where("id", "=", ownership.id).execute();
-  if (options.transferred) {
+  const character = await db.selectFrom("eve_characters").select(["character_id", "character_name"]).where("id", "=", ownership.character_id).executeTakeFirst();
+  if (options.transferred && character) {
     // Sold to another EVE account: the old owner's tokens of it (CCP revoked them with the sale) go too,
     // rather than lingering on their tokens page until a refresh fails.
-    const character = await db.selectFrom("eve_characters").select("character_id").where("id", "=", ownership.character_id).executeTakeFirst();
-    if (character) await db.deleteFrom("esi_tokens").where("character_id", "=", character.character_id).where("character_owner_hash", "=", ownership.owner_hash).execute();
+    await db.deleteFrom("esi_tokens").where("character_id", "=", character.character_id).where("character_owner_hash", "=", ownership.owner_hash).execute();
   }
   const user = await findUser(db, ownership.user_id);
   await writeAudit(db, actor, {
     action: "ownership.delete",
     targetType: "character",
-    targetId: ownership.character_id,
-    before: { user_id: ownership.user_id, owner_hash: ownership.owner_hash },
+    // EVE character ids, like every other character target in the trail.
+    targetId: character?.character_id ?? null,
+    before: { user_id: ownership.user_id, owner_hash: ownership.owner_hash, character: character?.character_name ?? null },
     reason,
   });
   // Losing a character ends the account's sessions at once (security requirement), unless the
