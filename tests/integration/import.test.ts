@@ -15,7 +15,7 @@ import { SourceError } from "~/modules/import/source.server";
 import type { ImportReport } from "~/modules/import/context.server";
 import { importRequestSchema, importRun, runImportJob, startImport } from "~/modules/import/runs.server";
 import { AA_FIXTURE, databaseUrl, loadAaFixture, mysqlAdmin } from "../support/aa-fixture";
-import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
+import { createTestRuntime, everyDialect, mysqlAvailable, type TestRuntime } from "../support/db";
 
 const expected = JSON.parse(fs.readFileSync(`${AA_FIXTURE}/expected.json`, "utf8"));
 const serverUrl = process.env.TEST_MYSQL_URL ?? "";
@@ -65,7 +65,7 @@ afterAll(async () => {
   if (mysqlAvailable && serverUrl) await admin(`drop database if exists ${sourceName}`);
 });
 
-describe.each(dialects)("import-allianceauth into $dialect", ({ dialect, skip }) => {
+describe.each(everyDialect)("import-allianceauth into $dialect", ({ dialect, skip }) => {
   let rt: TestRuntime;
   const box = new SecretBox("test-secret-key-that-is-long-enough-0123456789");
   const run = (options: { dryRun?: boolean; maxBatches?: number; batchSize?: number } = {}) => importAllianceAuth(rt.db, { from: urlFor(sourceName), box, ...options });

@@ -16,7 +16,7 @@ import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
 import { activatePasswordAccount, changeServicePassword } from "~/modules/services/passwords.server";
 import { reconcileService, syncServiceUser } from "~/modules/services/runner.server";
-import { createTestRuntime, dialects, mysqlAvailable, type TestRuntime } from "../support/db";
+import { createTestRuntime, everyDialect, mysqlAvailable, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
 import { createForumDatabase, forumSettings, type ForumDatabase, type ForumKind } from "../support/forum-db";
 import { startTestServer } from "../support/http";
@@ -80,7 +80,7 @@ async function ips4Group(f: ForumDatabase, name: string) {
 }
 
 describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
-  describe.each(dialects)("auth database $dialect", ({ dialect, skip }) => {
+  describe.each(everyDialect)("auth database $dialect", ({ dialect, skip }) => {
     let rt: TestRuntime;
     const forums = {} as Record<ForumKind, ForumDatabase>;
     let memberState: number;

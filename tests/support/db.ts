@@ -26,6 +26,16 @@ export const dialects: { dialect: Dialect; skip: boolean }[] = [
   { dialect: "mysql", skip: !mysqlAvailable || dialectOff("mysql") },
 ];
 
+/**
+ * Both dialects whatever TEST_DIALECTS says, for tests that need the MySQL server as an external system
+ * (the Alliance Auth source of an import, a forum database) on either auth database: the newcomer step
+ * has no MySQL server, so CI's main step runs both halves of these.
+ */
+export const everyDialect: { dialect: Dialect; skip: boolean }[] = [
+  { dialect: "postgres", skip: false },
+  { dialect: "mysql", skip: !mysqlAvailable },
+];
+
 /** For tests that need PostgreSQL whatever TEST_DIALECTS says (they need a Debian server CI's main step has). */
 export const postgresAlways: { dialect: Dialect; skip: boolean } = { dialect: "postgres", skip: false };
 
