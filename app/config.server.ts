@@ -95,6 +95,13 @@ const definitions = {
   EMBEDDED_POSTGRES_PORT: [int(0, 0, 65535), "Port for the embedded PostgreSQL; 0 picks 54329 or the next free one."],
   WEB_CONCURRENCY: [int(1, 1, 32), "HTTP processes sharing PORT (node cluster). More than 1 uses more cores, and more memory."],
   DEMO_SEED_STATES: [bool(true), "Demo mode only: on the first run, put the demo world's alliances into the Member and Blue states, so a demo visitor is not a Guest."],
+  ANALYTICS_PROVIDER: [z.enum(["off", "plausible", "umami", "ga4"]).default("off"), "Usage statistics: off (the default: nothing is sent), or your own plausible, umami or ga4 (Measurement Protocol). /admin/analytics shows exactly what is sent."],
+  ANALYTICS_URL: [optionalUrl(["http:", "https:"], "http(s)://…"), "Your analytics server: Plausible or Umami base URL (e.g. https://plausible.example.org). GA4: default https://www.google-analytics.com."],
+  ANALYTICS_SITE: [str(""), "Plausible: the site's domain; Umami: the website id; GA4: the measurement id (G-…)."],
+  ANALYTICS_SECRET: [str(""), "GA4 only: the Measurement Protocol API secret."],
+  ANALYTICS_PAGE_VIEWS: [bool(true), "With analytics on: send daily page-view counts per page pattern (/groups/:groupId), never URLs, users or addresses."],
+  ANALYTICS_TASK_EVENTS: [bool(true), "With analytics on: send daily counts of background tasks by name and outcome."],
+  ANALYTICS_DAILY_STATS: [bool(true), "With analytics on: send the daily install statistics (user and token counts, enabled apps, version)."],
   EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],
@@ -312,6 +319,9 @@ export function parseSettings(env: Record<string, string | undefined> = process.
   if (raw.ESI_SSO_CLIENT_ID && !raw.ESI_SSO_CLIENT_SECRET) problems.push("ESI_SSO_CLIENT_SECRET: is required when ESI_SSO_CLIENT_ID is set");
   if (!raw.LOGIN_TOKEN_SCOPES.trim()) problems.push("LOGIN_TOKEN_SCOPES: must not be empty");
   if (raw.DISCORD_GUILD_ID && !/^\d{1,20}$/.test(raw.DISCORD_GUILD_ID)) problems.push("DISCORD_GUILD_ID: must be the server's numeric ID");
+  if (raw.ANALYTICS_PROVIDER !== "off" && !raw.ANALYTICS_SITE.trim()) problems.push(`ANALYTICS_SITE: is required with ANALYTICS_PROVIDER=${raw.ANALYTICS_PROVIDER}`);
+  if ((raw.ANALYTICS_PROVIDER === "plausible" || raw.ANALYTICS_PROVIDER === "umami") && !raw.ANALYTICS_URL) problems.push(`ANALYTICS_URL: is required with ANALYTICS_PROVIDER=${raw.ANALYTICS_PROVIDER} (your server's address)`);
+  if (raw.ANALYTICS_PROVIDER === "ga4" && !raw.ANALYTICS_SECRET) problems.push("ANALYTICS_SECRET: is required with ANALYTICS_PROVIDER=ga4 (the Measurement Protocol API secret)");
   if (problems.length) throw new ConfigError(problems);
   const siteUrl = (raw.SITE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, "");
   return {

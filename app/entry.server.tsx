@@ -5,6 +5,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { getLogger, loggablePath } from "./modules/ops/logger.server";
 import "./i18n/i18n.server"; // registers the message catalogues the documents render with
+import { countPageView, flushPageViews } from "./modules/analytics/analytics.server";
+import { getRuntime } from "./modules/runtime.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -21,6 +23,8 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.nonce;
+  const { db, settings } = getRuntime();
+  if (responseStatusCode === 200 && settings.ANALYTICS_PROVIDER !== "off" && settings.ANALYTICS_PAGE_VIEWS) countPageView(routePattern(remixContext), () => flushPageViews(db));
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const chunks: Buffer[] = [];
@@ -60,6 +64,12 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY).unref();
   });
+}
+
+/** The page's route pattern (/groups/:groupId): what analytics counts, never the URL with its ids. */
+function routePattern(context: EntryContext) {
+  const parts = context.staticHandlerContext.matches.map((m) => m.route.path).filter((p): p is string => Boolean(p));
+  return `/${parts.join("/")}`.replace(/\/{2,}/g, "/");
 }
 
 function logServerError(error: unknown, request: Request, context: AppLoadContext) {

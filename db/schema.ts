@@ -346,6 +346,20 @@ export interface NotificationsTable {
   viewed: boolean;
   created_at: Timestamp;
 }
+export interface AnalyticsInstallTable {
+  id: number;
+  install_id: string;
+  last_sent_at: Timestamp | null;
+}
+
+export interface AnalyticsPageViewsTable {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** The route's pattern (/groups/:groupId), never a concrete URL. */
+  route: string;
+  views: number;
+}
+
 export interface JobEventsTable {
   id: Generated<number>;
   task: string;
@@ -621,6 +635,8 @@ export interface DB {
   user_permissions: UserPermissionsTable;
   group_permissions: GroupPermissionsTable;
   audit_log: AuditLogTable;
+  analytics_install: AnalyticsInstallTable;
+  analytics_page_views: AnalyticsPageViewsTable;
   job_outbox: JobOutboxTable;
   login_failures: LoginFailuresTable;
   one_time_tokens: OneTimeTokensTable;

@@ -53,6 +53,13 @@ export const builtInCrontab: CronEntry[] = [
     priority: 7,
     description: "Check at the EVE SSO that every owned character still belongs to the same EVE account.",
   },
+  {
+    identifier: "analytics_daily_stats",
+    task: "analytics.analytics_daily_stats",
+    pattern: "0 2 * * *",
+    priority: 9,
+    description: "Send yesterday's usage report to the operator's own analytics (ANALYTICS_PROVIDER; off by default: then it sends nothing).",
+  },
   ...serviceCrontab(),
 ];
 

@@ -16,7 +16,8 @@ import { runBulkAction } from "~/modules/admin/bulk.server";
 import { IMPORT_TASK, runImportJob } from "~/modules/import/runs.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { serviceTasks } from "~/modules/services/tasks.server";
-import { appTasks } from "~/apps/registry.server";
+import { appTasks, enabledApps } from "~/apps/registry.server";
+import { sendDailyReport } from "~/modules/analytics/analytics.server";
 
 export interface TaskDefinition<P = unknown> {
   description: string;
@@ -84,6 +85,14 @@ const coreTasks: Record<string, TaskDefinition<any>> = {
     description: "Run an admin bulk action (e.g. activate or deactivate many users), updating its progress row.",
     payload: z.object({ jobKey: z.string().min(1).max(100) }).strict(),
     run: async (payload: { jobKey: string }) => runBulkAction(getRuntime().db, payload.jobKey),
+  },
+  "analytics.analytics_daily_stats": {
+    description: "Send yesterday's aggregate usage report (counts only, no personal data) to the operator's own analytics; sends nothing while ANALYTICS_PROVIDER is off.",
+    payload: noPayload,
+    run: async () => {
+      const { db, settings } = getRuntime();
+      return sendDailyReport(db, settings, enabledApps(settings).map((a) => a.id));
+    },
   },
   [IMPORT_TASK]: {
     description: "Import an Alliance Auth database started from the admin page (dry run or import), writing progress to its run.",

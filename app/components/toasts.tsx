@@ -25,8 +25,10 @@ export function Toasts({ messages }: { messages: RootData["flash"] }) {
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 pt-3" role="status" aria-live="polite" data-testid="toasts">
       {shown.map(({ m, i }) => (
-        <div key={i} className={`flex items-start gap-3 rounded-md border px-4 py-3 text-sm ${STYLES[m.level]}`} data-testid={`toast-${m.level}`}>
-          <span className="min-w-0 flex-1 break-words">{t(m.key, m.params)}</span>
+        <div key={i} className={`flex items-start gap-3 rounded-md border px-4 py-3 text-sm ${STYLES[m.level]}`}>
+          <span className="min-w-0 flex-1 break-words" data-testid={`toast-${m.level}`}>
+            {t(m.key, m.params)}
+          </span>
           {hydrated ? (
             <button
               type="button"

@@ -41,6 +41,20 @@ export default function AdminIndex() {
             </Link>
           </li>
         ) : null}
+        {canImport ? (
+          <li className="card">
+            <Link to="/admin/analytics" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-analytics-link">
+              {t("admin.analytics.title")}
+            </Link>
+          </li>
+        ) : null}
+        {canImport ? (
+          <li className="card">
+            <Link to="/admin/analytics" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-analytics-link">
+              {t("admin.analytics.title")}
+            </Link>
+          </li>
+        ) : null}
       </ul>
     </div>
   );
