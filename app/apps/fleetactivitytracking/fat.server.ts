@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import { type Actor, type AppContext, accessToken, EsiError, EsiUnavailableError, esiClient, insertReturningId, tokensWithScopes, writeAudit } from "../plugin-api.server";
-import { DURATION_DEFAULT, DURATION_MAX, FAT_SCOPES, FLEET_MAX } from "./permissions";
+import { DURATION_MAX, FAT_SCOPES, FLEET_MAX } from "./permissions";
 
 /** A refusal for the member, as an i18n key (fleetactivitytracking.errors.*) with its values. */
 export class FatError extends Error {
@@ -21,7 +21,6 @@ export class FatError extends Error {
 
 export type LinkFormValues = { fleet: string; duration: string };
 export type LinkErrors = Partial<Record<keyof LinkFormValues, string>>;
-export const EMPTY_LINK: LinkFormValues = { fleet: "", duration: String(DURATION_DEFAULT) };
 
 /** Checks the link form: a fleet name (1–50 characters) and a whole number of minutes (1 or more). */
 export function validateLink(values: LinkFormValues): { input: { fleet: string; duration: number } | null; errors: LinkErrors } {

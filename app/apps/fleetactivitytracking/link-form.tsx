@@ -3,6 +3,9 @@ import { useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
 import type { LinkErrors, LinkFormValues } from "./fat.server";
+import { DURATION_DEFAULT } from "./permissions";
+
+export const EMPTY_LINK: LinkFormValues = { fleet: "", duration: String(DURATION_DEFAULT) };
 
 export function LinkForm({ values, errors, submitLabel }: { values: LinkFormValues; errors: LinkErrors; submitLabel: string }) {
   const { t } = useTranslation();

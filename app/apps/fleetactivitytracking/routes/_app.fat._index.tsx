@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime } from "~/components/eve-time";
-import { appContext, hasPermission, pageTitle, requireUser } from "../../plugin-web.server";
+import { appContext, hasPermission, requireUser } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { Table } from "../../plugin-ui";
 import { expiresAt, isOpen, latestLinks, userFats } from "../fat.server";
 import { FAT_MANAGE, FAT_STATISTICS } from "../permissions";

@@ -2,9 +2,10 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { flashHeader } from "~/web/flash.server";
-import { actorFor, appContext, pageTitle, readForm, readText, requirePermission } from "../../plugin-web.server";
-import { createLink, EMPTY_LINK, validateLink } from "../fat.server";
-import { LinkForm } from "../link-form";
+import { actorFor, appContext, readForm, readText, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
+import { createLink, validateLink } from "../fat.server";
+import { EMPTY_LINK, LinkForm } from "../link-form";
 import { FAT_MANAGE } from "../permissions";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 

@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { notFound } from "~/web/params.server";
-import { appContext, pageTitle, requirePermission } from "../../plugin-web.server";
+import { appContext, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { Table } from "../../plugin-ui";
 import { BarChart } from "../bar-chart";
 import { type MonthValue, PeriodNav, useMonthName } from "../month-nav";

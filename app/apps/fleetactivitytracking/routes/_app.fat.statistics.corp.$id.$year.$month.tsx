@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { MAX_EVE_ID, notFound } from "~/web/params.server";
-import { appContext, pageTitle, pathId, requirePermission } from "../../plugin-web.server";
+import { appContext, pathId, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { type MonthValue, PeriodNav, useMonthName } from "../month-nav";
 import { FAT_STATISTICS } from "../permissions";
 import { corporationMembersInMonth, corporationName, firstMonth, monthNavigation, parseMonth } from "../stats.server";

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { MAX_EVE_ID, notFound } from "~/web/params.server";
-import { appContext, pageTitle, pathId, requirePermission } from "../../plugin-web.server";
+import { appContext, pathId, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { FAT_STATISTICS } from "../permissions";
 import { ownerOfCharacter, parseMonth, userMonthReport } from "../stats.server";
 import { UserMonth } from "../user-month";

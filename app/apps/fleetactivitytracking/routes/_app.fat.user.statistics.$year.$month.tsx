@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { notFound } from "~/web/params.server";
-import { appContext, pageTitle, requireUser } from "../../plugin-web.server";
+import { appContext, requireUser } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { parseMonth, userMonthReport } from "../stats.server";
 import { UserMonth } from "../user-month";
 
