@@ -14,7 +14,7 @@ const LABEL = 200;
 const VALUE = 56;
 const ROW = 26;
 const BAR = 18;
-const clip = (text: string, max = 30) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = (text: string, max = 26) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function BarChart({ title, description, bars, testId }: { title: string; description: string; bars: readonly Bar[]; testId: string }) {
   const id = useId();
