@@ -21,6 +21,8 @@ export type { Actor } from "~/modules/audit/audit.server";
 export type { NewNotification, NotificationLevel } from "~/modules/notifications/notify.server";
 export { systemActor, writeAudit, type AuditEntry } from "~/modules/audit/audit.server";
 export { EsiError, EsiUnavailableError } from "~/modules/eve/esi-client.server";
+/** What `accessToken` throws when the token is gone for good (revoked, expired, new owner): ask the member for a new one. */
+export { TokenInvalidError } from "~/modules/eve/sso.server";
 export { DiscordApiError, DiscordUnavailableError } from "~/connectors/discord/index.server";
 export * from "~/modules/eve/evelinks";
 export { insertReturningId } from "../../db/dialect";

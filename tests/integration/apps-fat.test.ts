@@ -217,6 +217,18 @@ describe.each(dialects)("fleet activity tracking on $dialect", ({ dialect, skip 
     // Junk input: 4xx, never a 5xx.
     expect((await member.post(`/fat/link/${link.hash}`, [["intent", "click"], ["token", "abc"]])).status).toBe(400);
     expect((await member.post(`/fat/link/${link.hash}`, [["intent", "bogus"]])).status).toBe(400);
+
+    // A token revoked at EVE (its refresh is refused): the member is asked for a new one, nothing recorded.
+    const open = await newLink(fc, "Roam again", "10");
+    const holder = await pilot(rt, server.origin, { corp: null });
+    const holderId = eveCharacter();
+    const revokedToken = await addToken(holder, open.hash, holderId);
+    fake.revokeCharacterTokens(holderId);
+    await rt.db.updateTable("esi_tokens").set({ refreshed_at: new Date(Date.now() - 3_600_000) }).where("id", "=", revokedToken).execute();
+    const revoked = await click(holder, open.hash, revokedToken);
+    expect(revoked.status).toBe(400);
+    expect(await revoked.text()).toContain("is no longer valid: add the character again");
+    expect(await fatsOf(open.id)).toHaveLength(0);
   });
 
   it.skipIf(skip)("statistics: counts per month and corporation, top pilots, bounded month navigation and server-drawn charts", async () => {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
-import { type Actor, type AppContext, accessToken, EsiError, EsiUnavailableError, esiClient, insertReturningId, tokensWithScopes, writeAudit } from "../plugin-api.server";
+import { type Actor, type AppContext, accessToken, EsiError, EsiUnavailableError, esiClient, insertReturningId, TokenInvalidError, tokensWithScopes, writeAudit } from "../plugin-api.server";
 import { DURATION_MAX, FAT_SCOPES, FLEET_MAX } from "./permissions";
 
 /** A refusal for the member, as an i18n key (fleetactivitytracking.errors.*) with its values. */
@@ -162,8 +162,9 @@ export async function clickLink(ctx: AppContext, link: { id: number; fatdatetime
   let fat;
   try {
     const access = await accessToken(ctx, tokenId, actor).catch((error: unknown) => {
-      if (error instanceof EsiUnavailableError) throw error;
-      throw new FatError("fleetactivitytracking.errors.tokenInvalid", { character: name });
+      // Gone for good: a new token is needed. Anything else (the SSO away, say) is worth a retry.
+      if (error instanceof TokenInvalidError) throw new FatError("fleetactivitytracking.errors.tokenInvalid", { character: name });
+      throw new FatError("fleetactivitytracking.errors.esi");
     });
     const online = (await esi.get<{ online: boolean }>(`/characters/${id}/online`, { token: access })).data;
     if (!online.online) throw new FatError("fleetactivitytracking.errors.offline", { character: name });
