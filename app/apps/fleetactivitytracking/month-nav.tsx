@@ -23,6 +23,7 @@ export function useMonthName() {
 /** Previous/next links; a missing end (no data before, nothing after this month) has none. */
 export function PeriodNav({ prev, next, prevLabel, nextLabel }: { prev: string | null; next: string | null; prevLabel: string; nextLabel: string }) {
   const { t } = useTranslation();
+  if (!prev && !next) return null;
   return (
     <nav aria-label={t("fleetactivitytracking.periods")} className="flex gap-3 text-sm">
       {prev ? (

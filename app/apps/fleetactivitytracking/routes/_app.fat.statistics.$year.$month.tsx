@@ -57,7 +57,7 @@ export default function Statistics() {
           { id: "fats", header: t("fleetactivitytracking.fatCount"), numeric: true, cell: (c) => c.fats },
           { id: "pilots", header: t("fleetactivitytracking.pilots"), numeric: true, cell: (c) => c.pilots },
           { id: "members", header: t("fleetactivitytracking.members"), numeric: true, cell: (c) => c.member_count || "—" },
-          { id: "average", header: t("fleetactivitytracking.averagePerMember"), numeric: true, cell: (c) => c.average.toFixed(2) },
+          { id: "average", header: t("fleetactivitytracking.averagePerMember"), numeric: true, cell: (c) => (c.member_count ? c.average.toFixed(2) : "—") },
         ]}
       />
       <TopPilots pilots={pilots} month={month} label={label} />
