@@ -12,7 +12,7 @@ export function LinkForm({ values, errors, submitLabel }: { values: LinkFormValu
   const busy = useNavigation().state === "submitting";
   return (
     <PostForm key={JSON.stringify(values)} className="card space-y-4">
-      <input type="hidden" name="intent" value="save" />
+      <input type="hidden" name="intent" value="save" hidden />
       <TextField name="fleet" label={t("fleetactivitytracking.field.fleet")} defaultValue={values.fleet} error={errors.fleet} required />
       <div>
         <TextField name="duration" type="number" label={t("fleetactivitytracking.field.duration")} defaultValue={values.duration} error={errors.duration} required />
