@@ -41,6 +41,9 @@ const everyProject: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Apps (auto groups): registers a demo pilot itself, so it needs only the first-run setup.
     { name: `${name}-apps-autogroups`, testMatch: /[\\/]apps-autogroups\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-autogroups-nojs`, testMatch: /[\\/]apps-autogroups\.spec\.ts$/, dependencies: [`${name}-apps-autogroups`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Fleet activity tracking: an FC's link clicked by a demo pilot (online in the demo world); only first-run setup before it.
+    { name: `${name}-apps-fat`, testMatch: /[\\/]apps-fat\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-fat-nojs`, testMatch: /[\\/]apps-fat\.spec\.ts$/, dependencies: [`${name}-apps-fat`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
     { name: `${name}-apps-ops`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-ops-nojs`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },

@@ -576,6 +576,34 @@ export interface SrpRequestsTable {
   post_time: Timestamp;
 }
 
+/** A FAT link: members click it while it is open (`duration` minutes from `fatdatetime`). */
+export interface FleetactivitytrackingFatlinksTable {
+  id: Generated<number>;
+  fleet: string;
+  hash: string;
+  duration: number;
+  fatdatetime: Timestamp;
+  creator_id: number | null;
+  creator_name: string;
+}
+
+/** A recorded participation: one per character and link, with what ESI reported at the click. */
+export interface FleetactivitytrackingFatsTable {
+  id: Generated<number>;
+  fatlink_id: number;
+  /** eve_characters.id */
+  character_id: number;
+  user_id: number;
+  corporation_id: number | null;
+  corporation_name: string;
+  system: string;
+  solar_system_id: number | null;
+  station: string;
+  shiptype: string;
+  ship_type_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
@@ -583,6 +611,8 @@ export interface DB {
   autogroups_configs: AutogroupsConfigsTable;
   autogroups_config_states: AutogroupsConfigStatesTable;
   autogroups_managed_groups: AutogroupsManagedGroupsTable;
+  fleetactivitytracking_fatlinks: FleetactivitytrackingFatlinksTable;
+  fleetactivitytracking_fats: FleetactivitytrackingFatsTable;
   srp_fleets: SrpFleetsTable;
   srp_requests: SrpRequestsTable;
   timerboard_timers: TimerboardTimersTable;

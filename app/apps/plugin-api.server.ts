@@ -6,7 +6,7 @@
 import { createDiscordClient } from "~/connectors/discord/index.server";
 import type { Actor } from "~/modules/audit/audit.server";
 import { EsiClient } from "~/modules/eve/esi-client.server";
-import { validAccessToken } from "~/modules/eve/tokens.server";
+import { userTokensWithScopes, validAccessToken } from "~/modules/eve/tokens.server";
 import { notifyUsers, type NewNotification } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
 import type { AppContext } from "./types";
@@ -21,6 +21,8 @@ export type { Actor } from "~/modules/audit/audit.server";
 export type { NewNotification, NotificationLevel } from "~/modules/notifications/notify.server";
 export { systemActor, writeAudit, type AuditEntry } from "~/modules/audit/audit.server";
 export { EsiError, EsiUnavailableError } from "~/modules/eve/esi-client.server";
+/** What `accessToken` throws when the token is gone for good (revoked, expired, new owner): ask the member for a new one. */
+export { TokenInvalidError } from "~/modules/eve/sso.server";
 export { DiscordApiError, DiscordUnavailableError } from "~/connectors/discord/index.server";
 export * from "~/modules/eve/evelinks";
 export { insertReturningId } from "../../db/dialect";
@@ -38,6 +40,11 @@ export function esiClient(ctx: AppContext) {
 /** A fresh access token of a stored ESI token (refreshed and re-saved when expired; serialised per token). */
 export async function accessToken(ctx: AppContext, tokenId: number, actor: Actor): Promise<string> {
   return (await validAccessToken(ctx.db, ctx.settings, tokenId, actor)).accessToken;
+}
+
+/** The user's tokens (one per owned character) holding all of these scopes: what `requestEsiToken` adds. */
+export function tokensWithScopes(ctx: AppContext, userId: number, scopes: readonly string[]) {
+  return userTokensWithScopes(ctx.db, userId, scopes);
 }
 
 /** The Discord bot client (rate limits shared across processes), when Discord is configured. */

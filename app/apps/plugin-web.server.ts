@@ -7,3 +7,15 @@ export { badInput, paramsOf, readChoice, readForm, readInt, readText } from "~/w
 export { formId, pathId } from "~/web/params.server";
 export { pageTitle } from "~/i18n/meta";
 export { appContext } from "./plugin-api.server";
+import { startSso } from "~/modules/eve/sso-flow.server";
+import { getRuntime } from "~/modules/runtime.server";
+import { safeReturnPath } from "~/web/redirects";
+
+/**
+ * Off to EVE SSO for a token with these scopes (the original's `token_required`); the callback
+ * stores it for the user and returns to `next` (a local path). Use in an action (a POST with CSRF).
+ */
+export function requestEsiToken(request: Request, userId: number, scopes: readonly string[], next: string): Promise<Response> {
+  const { db, settings } = getRuntime();
+  return startSso(db, settings, request, { purpose: "add_token", next: safeReturnPath(next, "/dashboard"), userId, scopes: [...scopes] });
+}

@@ -16,6 +16,7 @@ import type { TaskDefinition } from "../../jobs/task-list";
 import { announcementsApp } from "./announcements/app.server";
 import { autogroupsApp } from "./autogroups/app.server";
 import { exampleApp } from "./example/app.server";
+import { fleetactivitytrackingApp } from "./fleetactivitytracking/app.server";
 import { optimerApp } from "./optimer/app.server";
 import { srpApp } from "./srp/app.server";
 import { timerboardApp } from "./timerboard/app.server";
@@ -35,6 +36,7 @@ function appList(): AppDefinition[] {
     timerboardApp,
     optimerApp,
     srpApp,
+    fleetactivitytrackingApp,
   ];
 }
 

@@ -47,10 +47,10 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
     const user = await getCurrentUser(request, context);
     if (!user || user.id !== sso.userId) throw json({ reason: "sso_unknown_state" }, { status: 400 });
     const actor = actorFor(user, context);
-    if (sso.purpose === "add_character") {
+    if (sso.purpose === "add_character" || sso.purpose === "add_token") {
       const result = await addCharacterWithSso(db, settings, sso, user.id, actor, load);
       const flash = result.added
-        ? { level: "success" as const, key: "characters.added", params: { name: result.characterName } }
+        ? { level: "success" as const, key: sso.purpose === "add_token" ? "tokens.added" : "characters.added", params: { name: result.characterName } }
         : { level: "danger" as const, key: "characters.addFailed", params: { name: result.characterName } };
       return redirect(safeReturnPath(sso.next, "/dashboard"), { headers: { "Set-Cookie": await flashHeader(flash) } });
     }

@@ -168,6 +168,16 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();
         return { id: String(row.id), create: [["type", `New op type ${k}`]], change: [["type", `Renamed op type ${k}`]] };
       }
+      case "fatlinks":
+      case "fats": {
+        const u = await makeUser(rt.db);
+        await rt.db.insertInto("fleetactivitytracking_fatlinks").values({ fleet: `Fleet ${k}`, hash: `fat-${k}`, duration: 30, fatdatetime: new Date(), creator_id: u.id, creator_name: u.username }).execute();
+        const link = await rt.db.selectFrom("fleetactivitytracking_fatlinks").select("id").where("hash", "=", `fat-${k}`).executeTakeFirstOrThrow();
+        if (key === "fatlinks") return { id: String(link.id), change: [["fleet", `Renamed ${k}`], ["duration", "45"]] };
+        const c = await character(k);
+        await rt.db.insertInto("fleetactivitytracking_fats").values({ fatlink_id: link.id, character_id: c.id, user_id: u.id, corporation_id: CORP, corporation_name: "Admin Corp", system: "Jita", solar_system_id: 30000142, station: "No Station", shiptype: "Rifter", ship_type_id: 587, created_at: new Date() }).execute();
+        return { id: String((await rt.db.selectFrom("fleetactivitytracking_fats").select("id").where("fatlink_id", "=", link.id).executeTakeFirstOrThrow()).id) };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }

@@ -59,7 +59,7 @@ describe.each(dialects)("hostile input on $dialect", ({ dialect, skip }) => {
     const group = await makeGroup(rt.db);
     const target = await makeUser(rt.db);
     const state = (await rt.db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
-    const base = { groupId: String(group.id), permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999" };
+    const base = { groupId: String(group.id), permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999", year: "2026", month: "1" };
     sampleSets = [
       { ...base, resource: "users", id: String(target.id) },
       { ...base, resource: "groups", id: String(group.id) },

@@ -42,7 +42,7 @@ describe("every page in every language", () => {
     server = await startTestServer(rt);
     const group = await makeGroup(rt.db);
     const state = (await rt.db.selectFrom("states").select("id").executeTakeFirstOrThrow()).id;
-    const routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999" });
+    const routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999", year: "2026", month: "1" });
     urls = [...new Set(routes.filter((r) => r.hasLoader && r.file.endsWith(".tsx")).map((r) => r.url))];
   });
   afterAll(async () => {

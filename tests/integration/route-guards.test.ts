@@ -51,6 +51,12 @@ const OPEN_TO: Record<string, Level> = {
   "routes/_app.groups.$groupId": "member",
   "routes/_app.notifications._index": "member",
   "routes/_app.notifications.$id": "member",
+  // Fleet activity tracking: clicking a link and one's own statistics need no permission (as the original).
+  "apps/fleetactivitytracking/routes/_app.fat._index": "member",
+  "apps/fleetactivitytracking/routes/_app.fat.link.$key": "member",
+  "apps/fleetactivitytracking/routes/_app.fat.user.statistics._index": "member",
+  "apps/fleetactivitytracking/routes/_app.fat.user.statistics.$year._index": "member",
+  "apps/fleetactivitytracking/routes/_app.fat.user.statistics.$year.$month": "member",
   "routes/admin": "staff",
   "routes/admin._index": "staff",
   "routes/admin.jobs.$jobKey": "staff",
@@ -85,7 +91,7 @@ describe.each(dialects)("route guards on $dialect", ({ dialect, skip }) => {
     server = await startTestServer(rt);
     const group = await makeGroup(rt.db);
     const state = (await rt.db.selectFrom("states").select("id").executeTakeFirstOrThrow()).id;
-    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999" });
+    routes = listRoutes({ groupId: String(group.id), id: String(state), resource: "users", permission: "auth.view_user", jobKey: "no-such-job", key: "no-such-key", token: "no-such-token", file: "en.0000000000.js", service: "discord", action: "activate", kind: "corporation", runId: "999999", year: "2026", month: "1" });
     const anonymous = new Browser(server.origin);
     const anonymousCsrf = await anonymous.csrfFrom("/login");
     const form = (browser: Browser, csrf: string) => (url: string, pairs: [string, string][]) =>

@@ -11,7 +11,8 @@ import type { Settings } from "~/config.server";
 import { sha256 } from "../auth/crypto.server";
 import { basicAuth, type EveTokenClaims, getSsoMetadata, JwtVerificationError, ssoFetch, SsoUnavailableError, verifyAccessToken } from "./sso.server";
 
-export type SsoPurpose = "login" | "add_character" | "change_main";
+/** `add_token`: a token with extra scopes for an app (the original's `token_required`); it joins the account as `add_character` does. */
+export type SsoPurpose = "login" | "add_character" | "change_main" | "add_token";
 const STATE_TTL_MS = 10 * 60_000;
 
 /** Why a callback is refused; each code has an i18n message (errors.reason.sso_<code>). */

@@ -220,3 +220,26 @@ export async function reencryptTokens(db: Kysely<DB>, box: SecretBox) {
   }
   return { reencrypted: rows.length };
 }
+
+/**
+ * The user's tokens holding every one of `scopes` (a superset match, django-esi's `require_scopes`)
+ * for characters the user owns, one per character (the newest), by character name.
+ */
+export async function userTokensWithScopes(db: Executor, userId: number, scopes: readonly string[]) {
+  const rows = await db
+    .selectFrom("esi_tokens as t")
+    .innerJoin("eve_characters as c", "c.character_id", "t.character_id")
+    .innerJoin("character_ownerships as o", (join) => join.onRef("o.character_id", "=", "c.id").on("o.user_id", "=", userId))
+    .select(["t.id", "t.character_id", "t.character_name", "t.scopes"])
+    .where("t.user_id", "=", userId)
+    .orderBy("t.character_name")
+    .orderBy("t.id", "desc")
+    .execute();
+  const seen = new Set<number>();
+  return rows.flatMap((row) => {
+    const held = new Set(row.scopes.split(" "));
+    if (seen.has(row.character_id) || !scopes.every((s) => held.has(s))) return [];
+    seen.add(row.character_id);
+    return [{ id: row.id, character_id: row.character_id, character_name: row.character_name }];
+  });
+}

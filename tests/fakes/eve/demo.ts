@@ -51,4 +51,10 @@ export function seedDemoWorld(fake: FakeEve): void {
   fake.addStructure({ id: structures.tradeHub, name: "Jita - Meridian Trade Tower", ownerId: c.logistics, solarSystemId: 30000142, typeId: 35832 });
   fake.addStructure({ id: structures.deniedKeepstar, name: "Jita - Covenant Citadel", ownerId: c.vanguard, solarSystemId: 30000142, typeId: 35832, dockingDenied: true });
   fake.setCharacterLocation(ch.aliceMain, { solar_system_id: 30000142, station_id: 60003760 });
+  // Two pilots logged in, for fleet activity tracking (everyone else is offline, in a capsule in Jita).
+  fake.setCharacterOnline(ch.aliceMain, { online: true, last_login: "2024-01-01T12:00:00Z", logins: 2 });
+  fake.setCharacterShip(ch.aliceMain, { ship_item_id: 1_100_000_000_001, ship_name: "Aria's Rifter", ship_type_id: 587 });
+  fake.setCharacterOnline(ch.carolCyno, { online: true, last_login: "2024-01-01T12:00:00Z", logins: 7 });
+  fake.setCharacterLocation(ch.carolCyno, { solar_system_id: 30000142, structure_id: structures.tradeHub });
+  fake.setCharacterShip(ch.carolCyno, { ship_item_id: 1_100_000_000_002, ship_name: "Cyno Hurricane", ship_type_id: 24690 });
 }

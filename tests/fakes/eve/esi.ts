@@ -20,7 +20,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { httpDate, json, type FakeRequest, type Reply } from "./http";
 import type { SigningKeys } from "./keys";
 import { CHARACTER_TITLE_RENAMED, compatibilityDate, CORPORATION_ENLISTED_FACTION, DEFAULT_RATE_LIMIT_GROUPS, type RateLimitGroup, RateLimiter } from "./esi-rules";
-import { STATIONS, SYSTEMS, TYPES, type World } from "./world";
+import { type Location, type Ship, STATIONS, SYSTEMS, TYPES, type World } from "./world";
 
 export const ERROR_LIMIT_MESSAGE =
   "This software has exceeded the error limit for ESI. If you are a user, please contact the maintainer of this software. If you are a developer/maintainer, please make a greater effort in the future to receive valid responses. For tips on how, come have a chat with us in ##3rd-party-dev-and-esi on the EVE Online Discord. https://www.eveonline.com/discord";
@@ -147,6 +147,8 @@ export class FakeEsi {
   }
 
   async handle(req: FakeRequest): Promise<Reply> {
+    const control = this.control(req);
+    if (control) return control;
     const now = this.deps.clock();
     if (this.windowEnd === null || now >= this.windowEnd) {
       this.windowEnd = now + this.deps.errorWindowSeconds * 1000;
@@ -182,6 +184,31 @@ export class FakeEsi {
       "x-esi-request-id": randomUUID(),
     };
     return reply;
+  }
+
+  /**
+   * Extension for demo mode and browser tests, which cannot reach the fake's objects: `PUT
+   * /_fake/characters/{id}/state` with `{online?, location?, ship?}` (as the routes answer them)
+   * sets what the location, ship and online routes report. Not an ESI route: no limits, no logs of errors.
+   */
+  private control(req: FakeRequest): Reply | null {
+    const m = /^\/_fake\/characters\/(\d+)\/state$/.exec(req.url.pathname);
+    if (!m && !req.url.pathname.startsWith("/_fake/")) return null;
+    if (!m) return err(404, "Not found");
+    if (req.method !== "PUT") return err(405, "Method not allowed");
+    const w = this.deps.world;
+    const id = Number(m[1]);
+    if (!w.characters.has(id)) return err(404, "Character not found");
+    let body: { online?: boolean; location?: Location; ship?: Partial<Ship> };
+    try {
+      body = JSON.parse(req.body || "{}");
+    } catch {
+      return err(400, "Invalid JSON body");
+    }
+    if (body.online !== undefined) w.online.set(id, { ...w.onlineStatus(id), online: body.online === true });
+    if (body.location) w.locations.set(id, compact(body.location) as Location);
+    if (body.ship) w.ships.set(id, { ...w.ship(id), ...body.ship });
+    return json(200, { online: w.onlineStatus(id).online, location: w.location(id), ship: w.ship(id) });
   }
 
   private match(req: FakeRequest): { route: Route; params: number[]; raw: string[] } | { route: null; pathExists: boolean } | null {
