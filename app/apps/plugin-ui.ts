@@ -4,3 +4,4 @@ export { Table } from "~/components/table";
 export { LevelBadge } from "~/components/level-badge";
 export { CharacterSummary, EveImage } from "~/components/eve";
 export * from "~/modules/eve/evelinks";
+export { pageTitle } from "~/i18n/meta";

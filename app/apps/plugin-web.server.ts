@@ -5,7 +5,6 @@
 export { actorFor, hasPermission, requirePermission, requireStaff, requireSuperuser, requireUser } from "~/web/guards.server";
 export { badInput, paramsOf, readChoice, readForm, readInt, readText } from "~/web/input.server";
 export { formId, pathId } from "~/web/params.server";
-export { pageTitle } from "~/i18n/meta";
 export { appContext } from "./plugin-api.server";
 import { startSso } from "~/modules/eve/sso-flow.server";
 import { getRuntime } from "~/modules/runtime.server";

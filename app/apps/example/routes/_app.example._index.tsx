@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { appContext, pageTitle, requirePermission } from "../../plugin-web.server";
+import { appContext, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "../../plugin-ui";
 import { EXAMPLE_PERMISSION } from "../app.server";
 import { greetingFor } from "../greeting.server";
 
