@@ -167,7 +167,7 @@ export default function AuditLog() {
         rowKey={(row) => row.id}
         empty={t("audit.empty")}
         columns={[
-          { id: "when", header: t("audit.col.when"), className: "w-0 whitespace-nowrap align-top text-sm", cell: (row) => <DateTime iso={row.createdAt} seconds /> },
+          { id: "when", header: t("audit.col.when"), className: "w-0 min-w-[7rem] align-top text-sm sm:whitespace-nowrap", cell: (row) => <DateTime iso={row.createdAt} seconds /> },
           { id: "entry", header: t("audit.col.entry"), className: "align-top", cell: (row) => <Entry row={row} /> },
         ]}
       />
