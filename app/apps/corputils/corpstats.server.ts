@@ -38,7 +38,7 @@ export interface VisibleCorpStats {
 /**
  * The corp stats this user may see, by corporation name (the original's `visible_to`): a superuser
  * sees all; anyone else needs a main character, and then sees the stats added with their own
- * tokens, plus their alliance's (`view_alliance_corpstats`, their corporation's when the main has
+ * tokens (or added by them, once the token is gone), plus their alliance's (`view_alliance_corpstats`, their corporation's when the main has
  * no alliance), their corporation's (`view_corp_corpstats`) and those of the corporations and
  * alliances of their state (`view_state_corpstats`). The main's corporation and alliance are the
  * stored character's; a corporation's alliance is the stored corporation's.
@@ -72,7 +72,8 @@ export async function visibleCorpStats(db: Kysely<DB>, viewer: Viewer): Promise<
     const allianceId = main.alliance_id ? Number(main.alliance_id) : null;
     const has = (p: string) => viewer.permissions.has(p);
     query = query.where((eb) => {
-      const any = [eb("tok.user_id", "=", viewer.id)];
+      // Their own token's; once that token is gone, the stats they added (until the next update removes them).
+      const any = [eb("tok.user_id", "=", viewer.id), eb.and([eb("tok.id", "is", null), eb("cs.owner_id", "=", viewer.id)])];
       if (has(VIEW_ALLIANCE)) any.push(allianceId !== null ? eb("corp.alliance_id", "=", allianceId) : eb("cs.corporation_id", "=", corporationId));
       else if (has(VIEW_CORP)) any.push(eb("cs.corporation_id", "=", corporationId));
       if (has(VIEW_STATE) && main.state_id !== null) {
