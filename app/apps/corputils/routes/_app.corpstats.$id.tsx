@@ -17,7 +17,7 @@ import { Killboard, Pilot } from "../cells";
 import { mainList, memberCounts, memberList } from "../members.server";
 import { ListFilter, CorpStatsNav } from "../nav";
 import { ADD_CORPSTATS, MEMBER_VIEWS, type MemberView, VIEW_CORP } from "../permissions";
-import { listOptions, requireCorpStatsUser } from "../web.server";
+import { listOptions, requireCorpStatsUser } from "../route-helpers";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "corputils.title");
 

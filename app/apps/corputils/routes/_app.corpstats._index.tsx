@@ -7,7 +7,7 @@ import { hasPermission } from "~/web/guards.server";
 import { defaultCorpStats, visibleCorpStats } from "../corpstats.server";
 import { CorpStatsNav } from "../nav";
 import { ADD_CORPSTATS } from "../permissions";
-import { requireCorpStatsUser } from "../web.server";
+import { requireCorpStatsUser } from "../route-helpers";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "corputils.title");
 

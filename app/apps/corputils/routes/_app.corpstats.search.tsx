@@ -10,7 +10,7 @@ import { Killboard, Pilot } from "../cells";
 import { searchMembers } from "../members.server";
 import { CorpStatsNav } from "../nav";
 import { ADD_CORPSTATS } from "../permissions";
-import { listOptions, requireCorpStatsUser } from "../web.server";
+import { listOptions, requireCorpStatsUser } from "../route-helpers";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "corputils.searchTitle");
 

@@ -1,4 +1,4 @@
-/** What the corp stats pages share on the server: the access guard and the list parameters. */
+/** What the corp stats route modules share (server side only: the guard and the list parameters; not a domain module). */
 import type { AppLoadContext } from "@remix-run/node";
 import { type CurrentUser, forbidden, requireUser } from "~/web/guards.server";
 import { readChoice, readText } from "~/web/input.server";
