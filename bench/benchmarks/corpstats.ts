@@ -100,7 +100,7 @@ export const corpstats: Benchmark = {
         baseline: original(),
         details: { members: MEMBERS, what },
       });
-      return [figure("corpstats", first, `${MEMBERS} members, first update`), figure("corpstats churn", churn, `${CHURN} left and ${CHURN} joined`)];
+      return [figure("corpstats", first, `${MEMBERS} members, first update`), figure("corpstats 2%", churn, `${CHURN} left and ${CHURN} joined`)];
     } finally {
       await base?.destroy();
       await fake?.stop();
