@@ -1,6 +1,6 @@
 /** Table cells the corp stats lists share: a character with portrait, and the zKillboard link. */
 import { useTranslation } from "react-i18next";
-import { characterPortraitUrl, zkillboardUrl } from "~/modules/eve/evelinks";
+import { characterPortraitUrl, zkillboardUrl } from "../plugin-ui";
 
 export function Pilot({ id, name, size = 32 }: { id: number; name: string; size?: 32 | 64 }) {
   return (

@@ -1,7 +1,7 @@
 /** The corp stats bar: every corporation the viewer may see, the add button, the search box; and the list filter form. */
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { corporationLogoUrl } from "~/modules/eve/evelinks";
+import { corporationLogoUrl } from "../plugin-ui";
 import { PAGE_SIZES } from "./permissions";
 
 export interface NavCorp {

@@ -5,7 +5,7 @@ import { DateTime } from "~/components/date-time";
 import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
-import { allianceLogoUrl, corporationLogoUrl } from "~/modules/eve/evelinks";
+import { allianceLogoUrl, corporationLogoUrl } from "../../plugin-ui";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
