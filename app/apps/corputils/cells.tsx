@@ -1,11 +1,11 @@
 /** Table cells the corp stats lists share: a character with portrait, and the zKillboard link. */
 import { useTranslation } from "react-i18next";
-import { characterPortraitUrl, zkillboardUrl } from "../plugin-ui";
+import { characterPortraitUrl, EveImage, zkillboardUrl } from "../plugin-ui";
 
 export function Pilot({ id, name, size = 32 }: { id: number; name: string; size?: 32 | 64 }) {
   return (
     <span className="flex items-center gap-2">
-      <img src={characterPortraitUrl(id, size)} alt="" width={size} height={size} className="rounded-full" loading="lazy" />
+      <EveImage src={characterPortraitUrl(id, size)} size={size} className="rounded-full" />
       <span data-testid={`pilot-${id}`}>{name}</span>
     </span>
   );

@@ -1,7 +1,7 @@
 /** The corp stats bar: every corporation the viewer may see, the add button, the search box; and the list filter form. */
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { corporationLogoUrl } from "../plugin-ui";
+import { corporationLogoUrl, EveImage } from "../plugin-ui";
 import { PAGE_SIZES } from "./permissions";
 
 export interface NavCorp {
@@ -24,7 +24,7 @@ export function CorpStatsNav({ available, current, canAdd, search }: { available
             className={`flex items-center gap-1 rounded px-2 py-1 text-sm ${c.corporation_id === current ? "bg-sky-100 font-semibold dark:bg-sky-900" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
             data-testid={`corpstats-corp-${c.corporation_id}`}
           >
-            <img src={corporationLogoUrl(c.corporation_id, 32)} alt="" width={20} height={20} />
+            <EveImage src={corporationLogoUrl(c.corporation_id, 32)} size={20} className="rounded-sm" />
             {c.corporation_name} [{c.corporation_ticker}]
           </Link>
         ))}

@@ -5,7 +5,7 @@ import { DateTime } from "~/components/date-time";
 import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
-import { allianceLogoUrl, corporationLogoUrl } from "../../plugin-ui";
+import { allianceLogoUrl, corporationLogoUrl, EveImage } from "../../plugin-ui";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
@@ -95,14 +95,14 @@ export default function CorpStatsPage() {
       <CorpStatsNav available={data.available} current={stats.corporation_id} canAdd={data.canAdd} search="" />
       <div className="card flex flex-wrap items-center gap-6" data-testid="corpstats-header">
         <div className="flex items-center gap-3">
-          <img src={corporationLogoUrl(stats.corporation_id, 64)} alt="" width={64} height={64} />
+          <EveImage src={corporationLogoUrl(stats.corporation_id, 64)} size={64} className="rounded" />
           <p className="text-lg font-semibold" data-testid="corpstats-corp">
             {stats.corporation_name} [{stats.corporation_ticker}]
           </p>
         </div>
         {stats.alliance_id ? (
           <div className="flex items-center gap-3">
-            <img src={allianceLogoUrl(stats.alliance_id, 64)} alt="" width={64} height={64} />
+            <EveImage src={allianceLogoUrl(stats.alliance_id, 64)} size={64} className="rounded" />
             <p className="text-lg font-semibold">{stats.alliance_name}</p>
           </div>
         ) : null}
