@@ -19,3 +19,6 @@ export function Killboard({ id }: { id: number }) {
     </a>
   );
 }
+
+/** The original's red rows: members not registered here. */
+export const unregisteredRow = (row: { registered: boolean }) => (row.registered ? "" : "bg-red-50 dark:bg-red-950");

@@ -13,7 +13,7 @@ import { readChoice, readForm } from "~/web/input.server";
 import { badRequest, MAX_EVE_ID, notFound, pathId } from "~/web/params.server";
 import { EsiError } from "../../plugin-api.server";
 import { updateCorpStats, visibleCorpStats } from "../corpstats.server";
-import { Killboard, Pilot } from "../cells";
+import { Killboard, Pilot, unregisteredRow } from "../cells";
 import { mainList, memberCounts, memberList } from "../members.server";
 import { ListFilter, CorpStatsNav } from "../nav";
 import { ADD_CORPSTATS, MEMBER_VIEWS, type MemberView, VIEW_CORP } from "../permissions";
@@ -170,13 +170,13 @@ export default function CorpStatsPage() {
           empty={view === "unregistered" ? t("corputils.emptyUnregistered") : t("corputils.emptyMembers")}
           paging={paging(data.members.total)}
           columns={[
-            { id: "name", header: t("corputils.col.character"), serverSort: true, className: (m) => (m.registered ? "" : "bg-red-50 dark:bg-red-950"), cell: (m) => <Pilot id={m.character_id} name={m.character_name} /> },
-            { id: "killboard", header: "", cell: (m) => <Killboard id={m.character_id} /> },
+            { id: "name", header: t("corputils.col.character"), serverSort: true, className: unregisteredRow, cell: (m) => <Pilot id={m.character_id} name={m.character_name} /> },
+            { id: "killboard", header: "", className: unregisteredRow, cell: (m) => <Killboard id={m.character_id} /> },
             ...(view === "members"
               ? [
-                  { id: "main", header: t("corputils.col.mainCharacter"), serverSort: true, cell: (m: (typeof data.members.rows)[number]) => (m.registered ? (m.main_name ?? "") : <span className="text-red-700 dark:text-red-300">{t("corputils.unregistered")}</span>) },
-                  { id: "corporation", header: t("corputils.col.mainCorporation"), serverSort: true, cell: (m: (typeof data.members.rows)[number]) => m.main_corporation ?? "" },
-                  { id: "alliance", header: t("corputils.col.mainAlliance"), serverSort: true, cell: (m: (typeof data.members.rows)[number]) => m.main_alliance ?? "" },
+                  { id: "main", header: t("corputils.col.mainCharacter"), serverSort: true, className: unregisteredRow, cell: (m: (typeof data.members.rows)[number]) => (m.registered ? (m.main_name ?? "") : <span className="text-red-700 dark:text-red-300">{t("corputils.unregistered")}</span>) },
+                  { id: "corporation", header: t("corputils.col.mainCorporation"), serverSort: true, className: unregisteredRow, cell: (m: (typeof data.members.rows)[number]) => m.main_corporation ?? "" },
+                  { id: "alliance", header: t("corputils.col.mainAlliance"), serverSort: true, className: unregisteredRow, cell: (m: (typeof data.members.rows)[number]) => m.main_alliance ?? "" },
                 ]
               : []),
           ]}

@@ -6,7 +6,7 @@ import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
 import { hasPermission } from "~/web/guards.server";
 import { visibleCorpStats } from "../corpstats.server";
-import { Killboard, Pilot } from "../cells";
+import { Killboard, Pilot, unregisteredRow } from "../cells";
 import { searchMembers } from "../members.server";
 import { CorpStatsNav } from "../nav";
 import { ADD_CORPSTATS } from "../permissions";
@@ -50,19 +50,20 @@ export default function CorpStatsSearch() {
         empty={q ? t("corputils.noResults") : t("corputils.searchHelp")}
         paging={{ page, hasMore: page * pageSize < results.total, total: results.total, pageSize }}
         columns={[
-          { id: "name", header: t("corputils.col.character"), serverSort: true, className: (r) => (r.registered ? "" : "bg-red-50 dark:bg-red-950"), cell: (r) => <Pilot id={r.character_id} name={r.character_name} /> },
-          { id: "killboard", header: "", cell: (r) => <Killboard id={r.character_id} /> },
+          { id: "name", header: t("corputils.col.character"), serverSort: true, className: unregisteredRow, cell: (r) => <Pilot id={r.character_id} name={r.character_name} /> },
+          { id: "killboard", header: "", className: unregisteredRow, cell: (r) => <Killboard id={r.character_id} /> },
           {
             id: "corporation",
             header: t("corputils.corporation"),
             serverSort: true,
+            className: unregisteredRow,
             cell: (r) => (
               <Link to={`/corpstats/${r.corporation_id}`} className="text-sky-700 hover:underline dark:text-sky-400">
                 {r.corporation_name}
               </Link>
             ),
           },
-          { id: "main", header: t("corputils.col.mainCharacter"), serverSort: true, cell: (r) => (r.registered ? (r.main_name ?? "") : <span className="text-red-700 dark:text-red-300">{t("corputils.unregistered")}</span>) },
+          { id: "main", header: t("corputils.col.mainCharacter"), serverSort: true, className: unregisteredRow, cell: (r) => (r.registered ? (r.main_name ?? "") : <span className="text-red-700 dark:text-red-300">{t("corputils.unregistered")}</span>) },
         ]}
       />
     </div>
