@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateCorpStats, visibleCorpStats } from "~/apps/corputils/corpstats.server";
 import { MEMBERSHIP_SCOPE } from "~/apps/corputils/permissions";
-import { corputilsTasks, UPDATE_TASK } from "~/apps/corputils/tasks.server";
+import { corputilsTasks, UPDATE_ALL_TASK, UPDATE_TASK } from "~/apps/corputils/tasks.server";
+import { relayOutbox } from "~/modules/jobs/enqueue.server";
 import { systemActor } from "~/modules/audit/audit.server";
 import { EsiClient } from "~/modules/eve/esi-client.server";
 import { addCharacterWithSso, characterLoader } from "~/modules/eve/sso-actions.server";
@@ -254,6 +255,13 @@ describe.each(dialects)("corp stats on $dialect", ({ dialect, skip }) => {
     // The scheduled job runs the same update.
     await corputilsTasks[UPDATE_TASK].run({ corpstatsId: (await statsId(CORP.logistics))! }, null);
     expect(await auditCount(rt.db, { action: "corputils.corpstats_updated", id: String(await statsId(CORP.logistics)) })).toBe(4);
+    // The schedule's task queues one update per corporation, de-duplicated.
+    expect(await corputilsTasks[UPDATE_ALL_TASK].run({}, null)).toEqual({ enqueued: 4 });
+    expect(await corputilsTasks[UPDATE_ALL_TASK].run(null, null)).toEqual({ enqueued: 4 });
+    if (!rt.queueShared) while ((await relayOutbox(rt.db, rt.queuePool)) > 0);
+    const { rows: jobs } = await rt.queuePool.query<{ key: string; priority: number }>("select key, priority from graphile_worker.jobs where task_identifier = $1", [UPDATE_TASK]);
+    expect(jobs).toHaveLength(4);
+    expect(jobs.every((j) => j.priority === 7 && j.key.startsWith(`${UPDATE_TASK}:`))).toBe(true);
   });
 
   it.skipIf(skip)("failures remove the stats and tell the owner: the character left, the token is gone or refused, ESI answers 403", async () => {
