@@ -9,9 +9,8 @@ import type { DB } from "../../../db/schema";
 import { serverT } from "~/i18n/i18n.server";
 import { EveProvider, upsertAlliance, upsertCorporation } from "~/modules/eve/entities.server";
 import { readNames } from "~/modules/eve/model-update-read.server";
-import { TokenInvalidError } from "~/modules/eve/sso.server";
 import type { EsiClient } from "~/modules/eve/esi-client.server";
-import { accessToken, type Actor, type AppContext, EsiError, esiClient, insertReturningId, notify, writeAudit } from "../plugin-api.server";
+import { accessToken, type Actor, type AppContext, EsiError, esiClient, insertReturningId, notify, TokenInvalidError, tokensWithScopes, writeAudit } from "../plugin-api.server";
 import { MEMBERSHIP_SCOPE, VIEW_ALLIANCE, VIEW_CORP, VIEW_STATE } from "./permissions";
 
 /** Rows per INSERT when the member list is replaced (3 parameters a row, far under both dialects' limits). */
@@ -230,18 +229,13 @@ export async function deleteCorpStats(db: Kysely<DB>, corpstatsId: number, actor
   });
 }
 
-/** The user's tokens that can read a corporation's members, for the add page's picker. */
-export async function membershipTokens(db: Kysely<DB>, userId: number) {
-  const rows = await db
-    .selectFrom("esi_tokens as t")
-    .leftJoin("eve_characters as c", "c.character_id", "t.character_id")
-    .select(["t.id", "t.character_id", "t.character_name", "t.scopes", "c.corporation_name"])
-    .where("t.user_id", "=", userId)
-    .where("t.scopes", "like", `%${MEMBERSHIP_SCOPE}%`)
-    .orderBy("t.character_name")
-    .orderBy("t.id")
-    .execute();
-  return rows.filter((r) => r.scopes.split(" ").includes(MEMBERSHIP_SCOPE)).map((r) => ({ id: r.id, character_id: Number(r.character_id), character_name: r.character_name, corporation_name: r.corporation_name ?? null }));
+/** The user's tokens that can read a corporation's members (one per owned character), with its corporation, for the add page's picker. */
+export async function membershipTokens(ctx: AppContext, userId: number) {
+  const tokens = await tokensWithScopes(ctx, userId, [MEMBERSHIP_SCOPE]);
+  const ids = tokens.map((t) => t.character_id);
+  const corporations = new Map<number, string>();
+  if (ids.length) for (const c of await ctx.db.selectFrom("eve_characters").select(["character_id", "corporation_name"]).where("character_id", "in", ids).execute()) corporations.set(Number(c.character_id), c.corporation_name);
+  return tokens.map((t) => ({ id: t.id, character_id: Number(t.character_id), character_name: t.character_name, corporation_name: corporations.get(Number(t.character_id)) ?? null }));
 }
 
 export type AddOutcome = { kind: "added"; corporationId: number; corpstatsId: number } | { kind: "exists"; corporationId: number } | { kind: "failed"; corporationId: number };
@@ -252,7 +246,7 @@ export type AddOutcome = { kind: "added"; corporationId: number; corpstatsId: nu
  * update, which must succeed (else the stats are gone again: "failed").
  */
 export async function addCorpStats(ctx: AppContext, userId: number, tokenId: number, actor: Actor, esi: EsiClient = esiClient(ctx)): Promise<AddOutcome | null> {
-  const token = (await membershipTokens(ctx.db, userId)).find((t) => t.id === tokenId);
+  const token = (await membershipTokens(ctx, userId)).find((t) => t.id === tokenId);
   if (!token) return null;
   const provider = new EveProvider(esi);
   const stored = await ctx.db.selectFrom("eve_characters").select("corporation_id").where("character_id", "=", token.character_id).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { pageTitle } from "~/i18n/meta";
+import { pageTitle } from "../../plugin-ui";
 import { getRuntime } from "~/modules/runtime.server";
 import { hasPermission } from "~/web/guards.server";
 import { defaultCorpStats, visibleCorpStats } from "../corpstats.server";

@@ -1,16 +1,16 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { pageTitle } from "../../plugin-ui";
 import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
-import { pageTitle } from "~/i18n/meta";
-import { startSso } from "~/modules/eve/sso-flow.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { flashHeader } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { badInput, readChoice, readForm } from "~/web/input.server";
 import { formId } from "~/web/params.server";
 import { EsiError, EsiUnavailableError } from "../../plugin-api.server";
+import { requestEsiToken } from "../../plugin-web.server";
 import { addCorpStats, membershipTokens, visibleCorpStats } from "../corpstats.server";
 import { Pilot } from "../cells";
 import { ADD_CORPSTATS, MEMBERSHIP_SCOPE } from "../permissions";
@@ -19,19 +19,20 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "corputils
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, ADD_CORPSTATS);
-  return json({ tokens: await membershipTokens(getRuntime().db, user.id), scope: MEMBERSHIP_SCOPE });
+  const { db, settings } = getRuntime();
+  return json({ tokens: await membershipTokens({ db, settings }, user.id), scope: MEMBERSHIP_SCOPE });
 }
 
 /**
- * `sso`: off to EVE SSO for a token with the membership scope (the add-character round trip, back
- * here). `use`: the stats of the token's character's corporation, added and read once.
+ * `sso`: off to EVE SSO for a token with the membership scope (the plugin API's token round trip,
+ * back here). `use`: the stats of the token's character's corporation, added and read once.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, ADD_CORPSTATS);
   const form = await readForm(request);
   const { db, settings } = getRuntime();
   const intent = readChoice(form, "intent", ["sso", "use"] as const);
-  if (intent === "sso") return startSso(db, settings, request, { purpose: "add_character", next: "/corpstats/add", userId: user.id, scopes: [MEMBERSHIP_SCOPE] });
+  if (intent === "sso") return requestEsiToken(request, user.id, [MEMBERSHIP_SCOPE], "/corpstats/add");
   if (intent !== "use") return badInput("intent");
   const tokenId = formId(form.get("token"));
   let outcome;

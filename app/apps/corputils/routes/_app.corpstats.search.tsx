@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { pageTitle } from "../../plugin-ui";
 import { Table } from "~/components/table";
-import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
 import { hasPermission } from "~/web/guards.server";
 import { visibleCorpStats } from "../corpstats.server";
