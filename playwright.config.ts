@@ -44,6 +44,9 @@ const everyProject: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Fleet activity tracking: an FC's link clicked by a demo pilot (online in the demo world); only first-run setup before it.
     { name: `${name}-apps-fat`, testMatch: /[\\/]apps-fat\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-fat-nojs`, testMatch: /[\\/]apps-fat\.spec\.ts$/, dependencies: [`${name}-apps-fat`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Corp stats: a demo pilot registers and adds their corporation's stats, so only the first-run setup is needed.
+    { name: `${name}-apps-corpstats`, testMatch: /[\\/]apps-corpstats\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-corpstats-nojs`, testMatch: /[\\/]apps-corpstats\.spec\.ts$/, dependencies: [`${name}-apps-corpstats`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
     { name: `${name}-apps-ops`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-ops-nojs`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },

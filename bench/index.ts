@@ -5,6 +5,7 @@
 import { adminList } from "./benchmarks/admin-list";
 import { affiliation } from "./benchmarks/affiliation";
 import { autogroups } from "./benchmarks/autogroups";
+import { corpstats } from "./benchmarks/corpstats";
 import { dashboardScale } from "./benchmarks/dashboard-scale";
 import { discordReconcile } from "./benchmarks/discord";
 import { phpbb3Sync } from "./benchmarks/forums";
@@ -15,4 +16,4 @@ import { mumbleSync } from "./benchmarks/mumble";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, phpbb3Sync, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, corpstats, dashboardScale, adminList, discordReconcile, teamspeak3Sync, mumbleSync, phpbb3Sync, memory];

@@ -604,7 +604,28 @@ export interface FleetactivitytrackingFatsTable {
   created_at: Timestamp;
 }
 
+/** Corp stats of one corporation (the original's corputils CorpStats). */
+export interface CorputilsCorpstatsTable {
+  id: Generated<number>;
+  corporation_id: number;
+  /** esi_tokens.id; null once the token was deleted (the next update removes the stats). */
+  token_id: number | null;
+  /** users.id of whoever added them (told when they are removed). */
+  owner_id: number | null;
+  created_at: Timestamp;
+  last_update: Timestamp;
+}
+
+/** One character of a corporation as ESI listed it at the last update (the original's CorpMember). */
+export interface CorputilsMembersTable {
+  corpstats_id: number;
+  character_id: number;
+  character_name: string;
+}
+
 export interface DB {
+  corputils_corpstats: CorputilsCorpstatsTable;
+  corputils_members: CorputilsMembersTable;
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
   announcement_dismissals: AnnouncementDismissalsTable;

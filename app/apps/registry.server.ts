@@ -15,6 +15,7 @@ import type { CronEntry } from "../../jobs/crontab";
 import type { TaskDefinition } from "../../jobs/task-list";
 import { announcementsApp } from "./announcements/app.server";
 import { autogroupsApp } from "./autogroups/app.server";
+import { corputilsApp } from "./corputils/app.server";
 import { exampleApp } from "./example/app.server";
 import { fleetactivitytrackingApp } from "./fleetactivitytracking/app.server";
 import { optimerApp } from "./optimer/app.server";
@@ -37,6 +38,7 @@ function appList(): AppDefinition[] {
     optimerApp,
     srpApp,
     fleetactivitytrackingApp,
+    corputilsApp,
   ];
 }
 

@@ -2,7 +2,7 @@
  * The one table of the member-facing list pages: columns declared once, an empty state, sortable
  * headers (`?sort=<column>&dir=asc|desc`, the same parameters as the admin lists) and paging
  * (`?page=N`). Sorting reorders the rows the page has loaded, so it suits lists the loader returns
- * whole; a paged list sorts on the server instead and leaves `sortValue` out.
+ * whole; a paged list sorts on the server instead and marks its columns `serverSort`.
  */
 import { Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -20,6 +20,8 @@ export interface Column<Row> {
   cellTestId?: (row: Row) => string;
   /** Makes the header a sort link; rows sort by this value (empty values last). */
   sortValue?: (row: Row) => string | number | boolean | null | undefined;
+  /** Makes the header a sort link but keeps the rows as given: a paged list the server sorts by `?sort=`. */
+  serverSort?: boolean;
 }
 
 export interface Paging {
@@ -81,7 +83,7 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
   const [params] = useSearchParams();
   const sortId = params.get("sort");
   const dir: Direction = params.get("dir") === "desc" ? "desc" : "asc";
-  const sortColumn = columns.find((c) => c.id === sortId && c.sortValue);
+  const sortColumn = columns.find((c) => c.id === sortId && (c.sortValue || c.serverSort));
   const shown = sortRows(rows, sortColumn, dir, i18n.language);
   const pad = dense ? "px-2 py-1" : "px-2 py-2";
   const align = (c: Column<Row>) => (c.numeric ? "text-right tabular-nums" : "");
@@ -95,7 +97,7 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
                 const active = sortColumn?.id === c.id;
                 return (
                   <th key={c.id} scope="col" className={`${pad} ${c.numeric ? "text-right" : ""}`} aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}>
-                    {c.sortValue ? (
+                    {c.sortValue || c.serverSort ? (
                       <Link to={withParams(params, { sort: c.id, dir: active && dir === "asc" ? "desc" : "asc", page: null })} preventScrollReset className="hover:underline" data-testid={`sort-${c.id}`}>
                         {c.header}
                         {active ? (dir === "asc" ? " ▲" : " ▼") : ""}

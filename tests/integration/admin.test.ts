@@ -11,6 +11,7 @@ import { adminResources } from "~/modules/admin/resources/index.server";
 import { createSession } from "~/modules/auth/sessions.server";
 import { sessionCookie } from "~/web/cookies.server";
 import { upsertAlliance, upsertCharacter, upsertCorporation, upsertFaction } from "~/modules/eve/entities.server";
+import { insertReturningId } from "../../db/dialect";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser, permissionId } from "../support/factories";
 import { Browser, startTestServer } from "../support/http";
@@ -162,6 +163,13 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
       case "timers": {
         await rt.db.insertInto("timerboard_timers").values({ details: `timer${k}`, system: "Jita", planet_moon: "", structure: "POCO", timer_type: "HULL", objective: "Hostile", eve_time: new Date(), important: false, corp_timer: false, eve_character_id: null, character_name: null, corporation_id: null, corporation_name: null, user_id: null, created_at: new Date() }).execute();
         return { id: String((await rt.db.selectFrom("timerboard_timers").select("id").where("details", "=", `timer${k}`).executeTakeFirstOrThrow()).id) };
+      }
+      case "corpstats": {
+        const corporationId = 98_700_000 + k;
+        await rt.db.insertInto("eve_corporations").values({ corporation_id: corporationId, corporation_name: `Stats Corp ${k}`, corporation_ticker: `SC${k}`, member_count: 1, ceo_id: null, alliance_id: null, faction_id: null, updated_at: new Date() }).execute();
+        const id = await insertReturningId(rt.db, "corputils_corpstats", { corporation_id: corporationId, token_id: null, owner_id: null, created_at: new Date(), last_update: new Date() });
+        await rt.db.insertInto("corputils_members").values({ corpstats_id: id, character_id: 94_100_000 + k, character_name: `Member ${k}` }).execute();
+        return { id: String(id) };
       }
       case "optimer-types": {
         await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();

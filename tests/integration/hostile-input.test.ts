@@ -26,6 +26,8 @@ const WRITES_BY_DESIGN: Record<string, string[]> = {
   "routes/login": ["login_failures", "audit_log"],
   "routes/sso.login": ["sso_states"],
   "routes/_app.account.characters": ["sso_states"],
+  // Corp stats: "sso" starts the SSO round trip for a token with the membership scope.
+  "apps/corputils/routes/_app.corpstats.add": ["sso_states"],
   // Ending a user's sessions takes no field: any well-formed request does it, audited.
   "routes/admin.users.$id.sessions": ["sessions", "audit_log"],
 };

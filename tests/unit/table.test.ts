@@ -53,6 +53,15 @@ describe("Table", () => {
     expect(html).toContain('data-testid="members-3"');
   });
 
+  it("a server-sorted column links its header but keeps the rows in the order given", () => {
+    const serverSorted: Column<Row>[] = [{ id: "name", header: "Name", cell: (r) => r.name, serverSort: true }];
+    const html = render("/list?sort=name&dir=desc&page=2", createElement(Table<Row>, { testId: "t", columns: serverSorted, rows, rowKey: (r) => r.id, empty: "Nothing" }));
+    expect(html.indexOf("beta")).toBeLessThan(html.indexOf("Alpha"));
+    expect(html.indexOf("Alpha")).toBeLessThan(html.indexOf("gamma"));
+    expect(html).toContain('aria-sort="descending"');
+    expect(html).toContain('href="/list?sort=name&amp;dir=asc"');
+  });
+
   it("shows the empty state across every column", () => {
     const html = render("/list", createElement(Table<Row>, { testId: "t", columns, rows: [], rowKey: (r) => r.id, empty: "Nothing here" }));
     expect(html).toContain('<td colSpan="4" class="px-2 py-4 text-slate-500" data-testid="t-empty">Nothing here</td>');
