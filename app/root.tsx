@@ -19,10 +19,13 @@ import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
 import { takeFlash } from "./web/flash.server";
 import { themeCookie } from "./web/theme.server";
+import { isTheme, loadBranding } from "./modules/branding/branding.server";
+
+/** The classes on <html> for each theme ("contrast" builds on the dark theme; see tailwind.css). */
+const THEME_CLASS = { light: "", dark: "dark", contrast: "dark theme-contrast", amarr: "theme-amarr" } as const;
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -30,15 +33,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   const lang = await chooseLanguage(request, user?.language, settings.LANGUAGE_CODE);
   const cookieTheme = await themeCookie.parse(request.headers.get("Cookie"));
-  const theme = (user?.theme ?? cookieTheme) === "dark" ? "dark" : "light";
+  const branding = await loadBranding(db);
+  const choice = user ? user.theme : cookieTheme;
+  const themeChoice = isTheme(choice) ? choice : null;
   const flash = await takeFlash(request);
   const unreadNotifications = user ? await unreadCount(db, user.id) : 0;
   const data: RootData = {
     lang,
     messagesUrl: catalogueScripts[lang].url,
-    theme,
+    theme: themeChoice ?? branding.defaultTheme,
+    themeChoice,
+    logoUrl: branding.logoUrl,
+    faviconUrl: branding.faviconUrl,
+    customCssUrl: branding.customCssUrl,
     csrfToken: context.csrfToken,
-    siteName: settings.SITE_NAME,
+    siteName: branding.siteName ?? settings.SITE_NAME,
     user: user ? { username: user.username, isStaff: user.is_staff, isSuperuser: user.is_superuser } : null,
     unreadNotifications,
     notificationsRefreshTime: settings.NOTIFICATIONS_REFRESH_TIME,
@@ -60,13 +69,15 @@ function Document({ data, title, children }: { data: RootData | undefined; title
   const i18n = createI18n(lang, messagesFor(lang) ?? en, en);
   return (
     <I18nextProvider i18n={i18n}>
-      <html lang={htmlLang(lang)} className={data?.theme === "dark" ? "dark" : ""}>
+      <html lang={htmlLang(lang)} className={THEME_CLASS[data?.theme ?? "light"] ?? ""}>
         <head>
           <meta charSet="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           {title ? <title>{title}</title> : null}
           <Meta />
+          <link rel="icon" href={data?.faviconUrl ?? "/favicon.svg"} />
           <Links />
+          {data?.customCssUrl ? <link rel="stylesheet" href={data.customCssUrl} data-testid="custom-css" /> : null}
           {data ? <script src={data.messagesUrl} nonce={nonce} defer /> : null}
         </head>
         <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

@@ -11,6 +11,8 @@ import type { ServerBuild } from "@remix-run/node";
 import { startHttpServer } from "../app/web/http.server";
 import { bootOrExit, settingsOrExit } from "./boot";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
+import { ensureMenuSynced } from "../app/modules/menu/stored.server";
+import { menuItems } from "../app/modules/menu/registry.server";
 import { announceSetupIfNeeded } from "../app/modules/auth/setup-announce.server";
 import { getLogger } from "../app/modules/ops/logger.server";
 import { seedDemoStatesOnFirstRun, startDemoEve } from "../app/modules/eve/demo.server";
@@ -64,6 +66,8 @@ async function runHttpChild(build: ServerBuild) {
 async function runPrimary(build: ServerBuild) {
   const runtime = await bootOrExit({ migrate: true });
   const { settings } = runtime;
+  // The stored sidebar follows the code's entries (new ones appear, removed ones go; admin edits stay).
+  await ensureMenuSynced(runtime.db, menuItems());
   const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
   if (demoEve) await seedDemoStatesOnFirstRun(runtime.db, settings);
   const demoDiscord = settings.demoMode && !settings.DISCORD_BOT_TOKEN ? await startDemoDiscord(settings) : null;

@@ -623,9 +623,50 @@ export interface CorputilsMembersTable {
   character_name: string;
 }
 
+/** A sidebar entry: a synced item of the core, an app or a service (source_id), an admin's folder (no url) or link. */
+export interface MenuItemsTable {
+  id: Generated<number>;
+  /** The MenuItem id in code; null for the admin's own folders and links. */
+  source_id: string | null;
+  /** The synced item's own label (an i18n key). */
+  default_label: string | null;
+  /** The admin's label; null = the item's own (translated) label. */
+  label: string | null;
+  url: string | null;
+  icon: string | null;
+  sort_order: ColumnType<number, number | undefined, number>;
+  /** A folder's id (one level deep). */
+  parent_id: number | null;
+  is_hidden: ColumnType<boolean, boolean | undefined, boolean>;
+}
+/** Settings the admin changes at run time: `site_name`, `default_theme`, `custom_css`. */
+export interface SiteSettingsTable {
+  name: string;
+  value: string;
+  updated_at: Timestamp;
+}
+/** The uploaded `logo` and `favicon`. */
+export interface SiteAssetsTable {
+  kind: string;
+  content_type: string;
+  data: Buffer;
+  sha256: string;
+  updated_at: Timestamp;
+}
+/** The example app's greetings (its admin resource); the newest one is sent. */
+export interface ExampleGreetingsTable {
+  id: Generated<number>;
+  text: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   corputils_corpstats: CorputilsCorpstatsTable;
   corputils_members: CorputilsMembersTable;
+  menu_items: MenuItemsTable;
+  site_settings: SiteSettingsTable;
+  site_assets: SiteAssetsTable;
+  example_greetings: ExampleGreetingsTable;
   announcements: AnnouncementsTable;
   announcement_targets: AnnouncementTargetsTable;
   announcement_dismissals: AnnouncementDismissalsTable;

@@ -5,7 +5,14 @@ export interface RootData {
   lang: LanguageCode;
   /** The language's catalogue script (see i18n/catalogue-registry.ts). */
   messagesUrl: string;
-  theme: "light" | "dark";
+  /** The theme in use (the member's choice, else the visitor's cookie, else the site's default). */
+  theme: "light" | "dark" | "contrast" | "amarr";
+  /** The member's own choice, or null when the site's default applies. */
+  themeChoice: "light" | "dark" | "contrast" | "amarr" | null;
+  /** Branding (app/modules/branding): the uploaded logo and favicon, the custom stylesheet. */
+  logoUrl: string | null;
+  faviconUrl: string | null;
+  customCssUrl: string | null;
   csrfToken: string;
   siteName: string;
   user: { username: string; isStaff: boolean; isSuperuser: boolean } | null;

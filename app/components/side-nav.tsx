@@ -1,6 +1,7 @@
-/** The sidebar of a layout (member pages, admin): a list of links, the current one highlighted. */
+/** The sidebar of a layout (member pages, admin): a list of links, the current one highlighted; folders open and close without JavaScript. */
 import { NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { MenuIcon } from "./menu-icon";
 
 export interface SideNavItem {
   id: string;
@@ -8,6 +9,58 @@ export interface SideNavItem {
   /** Already translated. */
   label: string;
   badge?: number;
+  icon?: string | null;
+  /** A link off the site: opens in a new tab. */
+  external?: boolean;
+  /** A folder's entries (the folder itself links nowhere). */
+  children?: SideNavItem[];
+}
+
+const linkClass = "block rounded-md px-3 py-2 text-sm font-medium";
+const idleClass = "text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
+
+function Badge({ item }: { item: SideNavItem }) {
+  return item.badge ? (
+    <span className="ml-2 rounded-full bg-amber-500 px-2 py-0.5 text-xs font-semibold text-white" data-testid={`badge-${item.id}`}>
+      {item.badge}
+    </span>
+  ) : null;
+}
+
+function Entry({ item }: { item: SideNavItem }) {
+  if (item.children) {
+    return (
+      <details open className="group" data-testid={`menu-folder`} data-id={item.id}>
+        <summary className={`${linkClass} ${idleClass} cursor-pointer list-none`}>
+          <MenuIcon name={item.icon} />
+          {item.label}
+          <Badge item={{ ...item, id: item.id }} />
+        </summary>
+        <ul className="ml-3 flex flex-col gap-1 border-l border-slate-200 pl-2 dark:border-slate-700">
+          {item.children.map((child) => (
+            <li key={child.id}>
+              <Entry item={child} />
+            </li>
+          ))}
+        </ul>
+      </details>
+    );
+  }
+  if (item.external) {
+    return (
+      <a href={item.to} target="_blank" rel="noopener noreferrer" className={`${linkClass} ${idleClass}`} data-menu-id={item.id}>
+        <MenuIcon name={item.icon} />
+        {item.label}
+      </a>
+    );
+  }
+  return (
+    <NavLink to={item.to} className={({ isActive }) => `${linkClass} ${isActive ? "bg-sky-700 text-white" : idleClass}`} data-menu-id={item.id}>
+      <MenuIcon name={item.icon} />
+      {item.label}
+      <Badge item={item} />
+    </NavLink>
+  );
 }
 
 export function SideNav({ label, testId, heading, items }: { label: string; testId: string; heading?: ReactNode; items: SideNavItem[] }) {
@@ -17,19 +70,7 @@ export function SideNav({ label, testId, heading, items }: { label: string; test
       <ul className="flex flex-row flex-wrap gap-1 md:flex-col" data-testid={testId}>
         {items.map((item) => (
           <li key={item.id}>
-            <NavLink
-              to={item.to}
-              className={({ isActive }) =>
-                `block rounded-md px-3 py-2 text-sm font-medium ${isActive ? "bg-sky-700 text-white" : "text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800"}`
-              }
-            >
-              {item.label}
-              {item.badge ? (
-                <span className="ml-2 rounded-full bg-amber-500 px-2 py-0.5 text-xs font-semibold text-white" data-testid={`badge-${item.id}`}>
-                  {item.badge}
-                </span>
-              ) : null}
-            </NavLink>
+            <Entry item={item} />
           </li>
         ))}
       </ul>

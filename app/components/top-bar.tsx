@@ -9,31 +9,41 @@ function autoSubmit(event: React.ChangeEvent<HTMLSelectElement>) {
   event.currentTarget.form?.requestSubmit();
 }
 
-export function LanguageSwitcher({ lang }: { lang: string }) {
+/** A preference chosen from a list: submitted on change with JavaScript, by its button without. */
+function PreferenceSwitcher({ action, name, label, value, options }: { action: string; name: string; label: string; value: string; options: { value: string; label: string; lang?: string }[] }) {
   const { t } = useTranslation();
   return (
-    <PostForm action="/settings/language" className="flex items-center gap-1" reloadDocument>
+    <PostForm action={action} className="flex items-center gap-1" reloadDocument>
       <ReturnToInput />
-      <label htmlFor="language-select" className="sr-only">
-        {t("common.language")}
+      <label htmlFor={`${name}-select`} className="sr-only">
+        {label}
       </label>
-      <select id="language-select" name="language" defaultValue={lang} onChange={autoSubmit} className="input w-auto py-1" data-testid="language-select">
-        {Object.entries(LANGUAGE_NAMES).map(([code, name]) => (
-          <option key={code} value={code} lang={code}>
-            {name}
+      <select id={`${name}-select`} name={name} defaultValue={value} onChange={autoSubmit} className="input w-auto py-1" data-testid={`${name}-select`}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value} lang={o.lang}>
+            {o.label}
           </option>
         ))}
       </select>
-      <button type="submit" className="btn-secondary py-1" data-testid="language-submit">
+      <button type="submit" className="btn-secondary py-1" data-testid={`${name}-submit`}>
         {t("common.apply")}
       </button>
     </PostForm>
   );
 }
 
-export function ThemeToggle({ theme }: { theme: "light" | "dark" }) {
+export function LanguageSwitcher({ lang }: { lang: string }) {
   const { t } = useTranslation();
-  const next = theme === "dark" ? "light" : "dark";
+  const options = Object.entries(LANGUAGE_NAMES).map(([code, name]) => ({ value: code, label: name, lang: code }));
+  return <PreferenceSwitcher action="/settings/language" name="language" label={t("common.language")} value={lang} options={options} />;
+}
+
+const THEMES = ["light", "dark", "contrast", "amarr"] as const;
+
+/** Light ↔ dark in one click (from an alternative theme: to light or dark by its base). */
+export function ThemeToggle({ theme }: { theme: RootData["theme"] }) {
+  const { t } = useTranslation();
+  const next = theme === "dark" || theme === "contrast" ? "light" : "dark";
   return (
     <PostForm action="/settings/theme">
       <ReturnToInput />
@@ -45,15 +55,24 @@ export function ThemeToggle({ theme }: { theme: "light" | "dark" }) {
   );
 }
 
+/** Every theme, and the site's default (the member's choice is then cleared). */
+export function ThemeSwitcher({ choice }: { choice: RootData["themeChoice"] }) {
+  const { t } = useTranslation();
+  const options = [{ value: "default", label: t("branding.theme.siteDefault") }, ...THEMES.map((theme) => ({ value: theme, label: t(`branding.theme.${theme}`) }))];
+  return <PreferenceSwitcher action="/settings/theme" name="theme" label={t("branding.theme.label")} value={choice ?? "default"} options={options} />;
+}
+
 export function TopBar({ data }: { data: RootData }) {
   const { t } = useTranslation();
   return (
     <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-700 dark:bg-slate-900">
-      <Link to="/" className="text-lg font-semibold text-slate-900 dark:text-white">
-        {data.siteName}
+      <Link to="/" className="flex items-center gap-2 text-lg font-semibold text-slate-900 dark:text-white" data-testid="site-name">
+        {data.logoUrl ? <img src={data.logoUrl} alt="" className="h-8 w-auto max-w-[8rem] object-contain" data-testid="site-logo" /> : null}
+        <span>{data.siteName}</span>
       </Link>
       <div className="flex flex-wrap items-center gap-2">
         <LanguageSwitcher lang={data.lang} />
+        <ThemeSwitcher choice={data.themeChoice} />
         <ThemeToggle theme={data.theme} />
         {data.user ? (
           <div className="flex items-center gap-2" data-testid="user-menu">

@@ -43,6 +43,10 @@ import httpServicesDe from "./locales/http-services/de.json";
 import httpServicesEn from "./locales/http-services/en.json";
 import httpServicesEs from "./locales/http-services/es.json";
 import httpServicesZh from "./locales/http-services/zh-hans.json";
+import customiseDe from "./locales/customise/de.json";
+import customiseEn from "./locales/customise/en.json";
+import customiseEs from "./locales/customise/es.json";
+import customiseZh from "./locales/customise/zh-hans.json";
 import { createI18n, type Messages } from "./i18n";
 import { isLanguage, LANGUAGE_CODES, type LanguageCode } from "./languages";
 
@@ -74,10 +78,10 @@ function lazyRecord<T>(build: (lang: LanguageCode) => T): Record<LanguageCode, T
 }
 
 const coreMessages: Record<LanguageCode, Messages[]> = {
-  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, teamspeak3En, httpServicesEn],
-  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, teamspeak3De, httpServicesDe],
-  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, teamspeak3Es, httpServicesEs],
-  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, teamspeak3Zh, httpServicesZh],
+  en: [en, statesEn, groupsEn, notificationsEn, permissionsEn, adminEn, eveEn, servicesEn, teamspeak3En, httpServicesEn, customiseEn],
+  de: [de, statesDe, groupsDe, notificationsDe, permissionsDe, adminDe, eveDe, servicesDe, teamspeak3De, httpServicesDe, customiseDe],
+  es: [es, statesEs, groupsEs, notificationsEs, permissionsEs, adminEs, eveEs, servicesEs, teamspeak3Es, httpServicesEs, customiseEs],
+  "zh-hans": [zhHans, statesZh, groupsZh, notificationsZh, permissionsZh, adminZh, eveZh, servicesZh, teamspeak3Zh, httpServicesZh, customiseZh],
 };
 
 /** Each language's whole catalogue: the core's strings and every app's; registered for server rendering when built. */

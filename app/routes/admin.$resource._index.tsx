@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatCell } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { cell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { cell, listCell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 import { startBulkAction } from "~/modules/admin/bulk.server";
 import { flashHeader } from "~/web/flash.server";
@@ -22,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     key: resource.key,
     label: resource.label,
     columns: resource.columns.map((c) => ({ name: c.name, label: c.label, sortable: Boolean(c.sortable) })),
-    rows: page.rows.map((row) => ({ id: String(row.id), cells: resource.columns.map((c) => cell(row[c.name])) })),
+    rows: page.rows.map((row) => ({ id: String(row.id), cells: resource.columns.map((c) => listCell(c, row)) })),
     next: page.next,
     params: list,
     search: resource.search.length > 0,

@@ -36,6 +36,13 @@ export default function AdminIndex() {
         ))}
         {canImport ? (
           <li className="card">
+            <Link to="/admin/branding" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-branding-link">
+              {t("branding.title")}
+            </Link>
+          </li>
+        ) : null}
+        {canImport ? (
+          <li className="card">
             <Link to="/admin/import" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-import-link">
               {t("admin.import.title")}
             </Link>

@@ -12,11 +12,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.admin
 /** Only staff (or superusers) open /admin; each page then checks the resource permission. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaff(request, context);
-  return json({ resources: adminResources().filter((r) => can(user, r, "view")).map((r) => ({ key: r.key, label: r.label })) });
+  return json({ resources: adminResources().filter((r) => can(user, r, "view")).map((r) => ({ key: r.key, label: r.label })), branding: user.is_superuser });
 }
 
 export default function AdminLayout() {
-  const { resources } = useLoaderData<typeof loader>();
+  const { resources, branding } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const heading = (
     <NavLink to="/admin" end className="mb-2 block px-3 text-lg font-semibold">
@@ -24,7 +24,7 @@ export default function AdminLayout() {
     </NavLink>
   );
   return (
-    <SidebarLayout nav={<SideNav label={t("admin.title")} testId="admin-nav" heading={heading} items={resources.map((r) => ({ id: r.key, to: `/admin/${r.key}`, label: t(r.label) }))} />}>
+    <SidebarLayout nav={<SideNav label={t("admin.title")} testId="admin-nav" heading={heading} items={[...resources.map((r) => ({ id: r.key, to: `/admin/${r.key}`, label: t(r.label) })), ...(branding ? [{ id: "branding", to: "/admin/branding", label: t("branding.title") }] : [])]} />}>
       <Outlet />
     </SidebarLayout>
   );

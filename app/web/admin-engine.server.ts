@@ -6,7 +6,7 @@ import type { DB } from "../../db/schema";
 import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
-import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
+import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type ColumnDef, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
 import { pickedLabels, readPicked } from "./lookup.server";
 import { MAX_EVE_ID, MAX_ROW_ID, parseId as plainId, parseSignedInt } from "./params.server";
@@ -312,6 +312,14 @@ export function cell(value: unknown): string | number | boolean | null {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
   return String(value);
+}
+
+/** A list cell: the value, or `{ key }` for an i18n key to translate (fixed choices, an entry's own label). */
+export function listCell(column: ColumnDef, row: Values): string | number | boolean | null | { key: string } {
+  const value = cell(row[column.name]);
+  if (column.translate && typeof value === "string") return { key: value };
+  if (column.i18nFallback && (value === null || value === "") && row[column.i18nFallback]) return { key: String(row[column.i18nFallback]) };
+  return value;
 }
 
 export async function objectHistory(db: Kysely<DB>, resource: AdminResource, id: string, current: Values | null) {

@@ -171,6 +171,17 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         await rt.db.insertInto("corputils_members").values({ corpstats_id: id, character_id: 94_100_000 + k, character_name: `Member ${k}` }).execute();
         return { id: String(id) };
       }
+      case "menu": {
+        await rt.db.insertInto("menu_items").values({ source_id: null, default_label: null, label: `Folder ${k}`, url: null, icon: null, sort_order: 500 + k, parent_id: null, is_hidden: false }).execute();
+        const row = await rt.db.selectFrom("menu_items").select("id").where("label", "=", `Folder ${k}`).executeTakeFirstOrThrow();
+        const fields: Pairs = ["label", "url", "icon", "parent", "order", "hidden"].map((f) => ["_fields", f]);
+        return { id: String(row.id), create: [...fields, ["label", `Wiki ${k}`], ["url", "https://wiki.example.org/"], ["icon", "2"], ["order", "700"]], change: [...fields, ["label", `Renamed ${k}`], ["order", "650"]] };
+      }
+      case "example-greetings": {
+        await rt.db.insertInto("example_greetings").values({ text: `Hi ${k}`, created_at: new Date() }).execute();
+        const row = await rt.db.selectFrom("example_greetings").select("id").where("text", "=", `Hi ${k}`).executeTakeFirstOrThrow();
+        return { id: String(row.id), create: [["text", `Hello ${k}`]], change: [["text", `Hey ${k}`]] };
+      }
       case "optimer-types": {
         await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();
         const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();

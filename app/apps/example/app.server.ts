@@ -1,11 +1,12 @@
 /**
  * The example app: the smallest complete app, switched on with APPS_ENABLED=example. It plugs in
  * through the public registry and the plugin API only, as a third party's app would
- * (docs/extending.md): a page, a menu entry, a permission, a dashboard widget, a job and its
- * schedule, and its strings in four languages.
+ * (docs/extending.md): a page, a menu entry, permissions, an admin resource (the greetings its job
+ * sends), a dashboard widget, a job and its schedule, and its strings in four languages.
  */
 import { z } from "zod";
 import type { AppDefinition } from "../plugin-api.server";
+import { greetingsResource } from "./admin-resource.server";
 import { greetingFor, sendGreeting } from "./greeting.server";
 import de from "./locales/de.json";
 import en from "./locales/en.json";
@@ -19,8 +20,12 @@ export const exampleApp: AppDefinition = {
   label: "example.title",
   optIn: true,
   paths: ["/example"],
-  permissions: [{ appLabel: "example", codename: "view_example", name: "Can view the example app" }],
+  permissions: [
+    { appLabel: "example", codename: "view_example", name: "Can view the example app" },
+    ...(["view", "add", "change", "delete"] as const).map((verb) => ({ appLabel: "example", codename: `${verb}_greeting`, name: `Can ${verb} greeting` })),
+  ],
   menu: [{ id: "example", label: "example.menu", to: "/example", order: 1100, permission: EXAMPLE_PERMISSION }],
+  adminResources: [greetingsResource],
   widgets: [{ id: "example.greeting", order: 500, permission: EXAMPLE_PERMISSION, load: (ctx, user) => greetingFor(ctx, user.id) }],
   tasks: {
     "example.send_greeting": {

@@ -1,10 +1,15 @@
 /** The example app's domain: plain functions over the database (no Remix, no React). */
-import { appContext, notify, type AppContext } from "../plugin-api.server";
+import type { Kysely } from "kysely";
+import type { DB } from "../../../db/schema";
+import { appContext, insertReturningId, notify, writeAudit, type Actor, type AppContext } from "../plugin-api.server";
 
 export interface Greeting {
   username: string;
   characters: number;
 }
+
+/** The message the job sends when the admin has written none (example → Greetings). */
+export const DEFAULT_GREETING = "A greeting from the example app.";
 
 /** Whom to greet, and how many characters they have registered. */
 export async function greetingFor({ db }: AppContext, userId: number): Promise<Greeting | null> {
@@ -18,10 +23,45 @@ export async function greetingFor({ db }: AppContext, userId: number): Promise<G
   return row ? { username: row.username, characters: Number(row.characters) } : null;
 }
 
+/** The newest greeting the admin wrote, or the default one. */
+export async function currentGreeting(db: Kysely<DB>): Promise<string> {
+  const row = await db.selectFrom("example_greetings").select("text").orderBy("created_at", "desc").orderBy("id", "desc").executeTakeFirst();
+  return row?.text ?? DEFAULT_GREETING;
+}
+
 /** The example job: a notification to one user (nothing when the user does not exist). */
 export async function sendGreeting(userId: number, ctx: AppContext = appContext()): Promise<{ sent: boolean }> {
   const greeting = await greetingFor(ctx, userId);
   if (!greeting) return { sent: false };
-  await notify(ctx, [userId], { title: `Hello ${greeting.username}`, message: "A greeting from the example app.", level: "info" });
+  await notify(ctx, [userId], { title: `Hello ${greeting.username}`, message: await currentGreeting(ctx.db), level: "info" });
   return { sent: true };
+}
+
+// The admin resource's operations (admin-resource.server.ts): each writes its audit row in its transaction.
+
+export async function greetingForForm(db: Kysely<DB>, id: number) {
+  const row = await db.selectFrom("example_greetings").select(["text"]).where("id", "=", id).executeTakeFirst();
+  return row ? { text: row.text } : null;
+}
+
+export async function createGreeting(db: Kysely<DB>, text: string, actor: Actor, now = new Date()): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const id = await insertReturningId(trx, "example_greetings", { text, created_at: now });
+    await writeAudit(trx, actor, { action: "example_greeting.created", targetType: "example_greeting", targetId: String(id), after: { text } });
+    return id;
+  });
+}
+
+export async function updateGreeting(db: Kysely<DB>, id: number, text: string, before: Record<string, unknown>, actor: Actor) {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("example_greetings").set({ text }).where("id", "=", id).execute();
+    await writeAudit(trx, actor, { action: "example_greeting.changed", targetType: "example_greeting", targetId: String(id), before, after: { text } });
+  });
+}
+
+export async function deleteGreeting(db: Kysely<DB>, id: number, before: Record<string, unknown>, actor: Actor) {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("example_greetings").where("id", "=", id).execute();
+    await writeAudit(trx, actor, { action: "example_greeting.deleted", targetType: "example_greeting", targetId: String(id), before });
+  });
 }

@@ -127,6 +127,7 @@ export function AdminTabs({ base, active, canDelete }: { base: string; active: "
 
 export function formatCell(value: unknown, t: (key: string) => string) {
   if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "object" && "key" in (value as object)) return t(String((value as { key: unknown }).key));
   if (typeof value === "boolean") return value ? t("admin.yes") : t("admin.no");
   return String(value);
 }

@@ -15,4 +15,6 @@ export const adminPermissions: PermissionDeclaration[] = [
   ...adminPermissionDefaults("authentication", "ownershiprecord", "ownership record"),
   ...adminPermissionDefaults("esi", "token", "token"),
   ...adminPermissionDefaults("notifications", "notification", "notification"),
+  // The stored sidebar (the original's allianceauth.menu MenuItem).
+  ...adminPermissionDefaults("menu", "menuitem", "menu item"),
 ];

@@ -60,6 +60,10 @@ export interface ColumnDef {
   expr: string;
   sortable?: boolean;
   kind?: "text" | "number" | "bool" | "date";
+  /** The value is an i18n key (a fixed choice), shown translated. */
+  translate?: boolean;
+  /** When the value is empty, show the i18n key held in this other selected column (e.g. an entry's own label). */
+  i18nFallback?: string;
 }
 
 export interface FilterDef {

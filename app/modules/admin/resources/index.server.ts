@@ -10,6 +10,7 @@ import { groupRequestLogsResource, notificationsResource, permissionsResource } 
 import { reservedGroupNamesResource } from "./reserved-group-names.server";
 import { statesResource } from "./states.server";
 import { usersResource } from "./users.server";
+import { menuResource } from "../../menu/admin-resource.server";
 import { nameFormatsResource } from "../../services/admin-resource.server";
 import { ts3AuthGroupsResource, ts3StateGroupsResource } from "../../../connectors/teamspeak3/admin-resources.server";
 
@@ -31,6 +32,7 @@ const coreResources: readonly AdminResource[] = [
   nameFormatsResource,
   ts3AuthGroupsResource,
   ts3StateGroupsResource,
+  menuResource,
 ];
 
 let list: readonly AdminResource[] | undefined;
