@@ -3,7 +3,7 @@
  * uploaded logo and favicon, cached for a year under their content hash (a change gives a new name).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { customCss, loadAsset } from "~/modules/branding/branding.server";
+import { assetUrl, customCss, loadAsset } from "~/modules/branding/branding.server";
 import { getRuntime } from "~/modules/runtime.server";
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -23,7 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
     return new Response(css, { headers: { "Content-Type": "text/css; charset=utf-8", "Cache-Control": IMMUTABLE } });
   }
   const asset = await loadAsset(db, kind as "logo" | "favicon", prefix!);
-  if (!asset) notFound();
+  if (!asset || !assetUrl(kind as "logo" | "favicon", asset.contentType, prefix!).endsWith(`.${ext}`)) notFound();
   return new Response(asset.data, {
     headers: {
       "Content-Type": asset.contentType,

@@ -1,7 +1,7 @@
 /** The example app's domain: plain functions over the database (no Remix, no React). */
-import type { Kysely } from "kysely";
-import type { DB } from "../../../db/schema";
 import { appContext, insertReturningId, notify, writeAudit, type Actor, type AppContext } from "../plugin-api.server";
+
+type Db = AppContext["db"];
 
 export interface Greeting {
   username: string;
@@ -24,7 +24,7 @@ export async function greetingFor({ db }: AppContext, userId: number): Promise<G
 }
 
 /** The newest greeting the admin wrote, or the default one. */
-export async function currentGreeting(db: Kysely<DB>): Promise<string> {
+export async function currentGreeting(db: Db): Promise<string> {
   const row = await db.selectFrom("example_greetings").select("text").orderBy("created_at", "desc").orderBy("id", "desc").executeTakeFirst();
   return row?.text ?? DEFAULT_GREETING;
 }
@@ -39,12 +39,12 @@ export async function sendGreeting(userId: number, ctx: AppContext = appContext(
 
 // The admin resource's operations (admin-resource.server.ts): each writes its audit row in its transaction.
 
-export async function greetingForForm(db: Kysely<DB>, id: number) {
+export async function greetingForForm(db: Db, id: number) {
   const row = await db.selectFrom("example_greetings").select(["text"]).where("id", "=", id).executeTakeFirst();
   return row ? { text: row.text } : null;
 }
 
-export async function createGreeting(db: Kysely<DB>, text: string, actor: Actor, now = new Date()): Promise<number> {
+export async function createGreeting(db: Db, text: string, actor: Actor, now = new Date()): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const id = await insertReturningId(trx, "example_greetings", { text, created_at: now });
     await writeAudit(trx, actor, { action: "example_greeting.created", targetType: "example_greeting", targetId: String(id), after: { text } });
@@ -52,14 +52,14 @@ export async function createGreeting(db: Kysely<DB>, text: string, actor: Actor,
   });
 }
 
-export async function updateGreeting(db: Kysely<DB>, id: number, text: string, before: Record<string, unknown>, actor: Actor) {
+export async function updateGreeting(db: Db, id: number, text: string, before: Record<string, unknown>, actor: Actor) {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("example_greetings").set({ text }).where("id", "=", id).execute();
     await writeAudit(trx, actor, { action: "example_greeting.changed", targetType: "example_greeting", targetId: String(id), before, after: { text } });
   });
 }
 
-export async function deleteGreeting(db: Kysely<DB>, id: number, before: Record<string, unknown>, actor: Actor) {
+export async function deleteGreeting(db: Db, id: number, before: Record<string, unknown>, actor: Actor) {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("example_greetings").where("id", "=", id).execute();
     await writeAudit(trx, actor, { action: "example_greeting.deleted", targetType: "example_greeting", targetId: String(id), before });
