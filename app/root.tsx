@@ -19,7 +19,8 @@ import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
 import { takeFlash } from "./web/flash.server";
 import { themeCookie } from "./web/theme.server";
-import { isTheme, loadBranding } from "./modules/branding/branding.server";
+import { loadBranding } from "./modules/branding/branding.server";
+import { isTheme } from "./modules/branding/constants";
 
 /** The classes on <html> for each theme ("contrast" builds on the dark theme; see tailwind.css). */
 const THEME_CLASS = { light: "", dark: "dark", contrast: "dark theme-contrast", amarr: "theme-amarr" } as const;

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LANGUAGE_NAMES } from "~/i18n/languages";
+import { THEMES } from "~/modules/branding/constants";
 import { PostForm, ReturnToInput } from "./forms";
 import { NotificationBell } from "./notification-bell";
 import type { RootData } from "./root-data";
@@ -38,7 +39,6 @@ export function LanguageSwitcher({ lang }: { lang: string }) {
   return <PreferenceSwitcher action="/settings/language" name="language" label={t("common.language")} value={lang} options={options} />;
 }
 
-const THEMES = ["light", "dark", "contrast", "amarr"] as const;
 
 /** Light ↔ dark in one click (from an alternative theme: to light or dark by its base). */
 export function ThemeToggle({ theme }: { theme: RootData["theme"] }) {

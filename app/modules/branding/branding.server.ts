@@ -15,12 +15,9 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { writeAudit, type Actor } from "../audit/audit.server";
 
-export const THEMES = ["light", "dark", "contrast", "amarr"] as const;
-export type Theme = (typeof THEMES)[number];
-export const isTheme = (value: unknown): value is Theme => typeof value === "string" && (THEMES as readonly string[]).includes(value);
+import { ASSET_KINDS, isTheme, THEMES, type AssetKind, type Theme } from "./constants";
 
-export const ASSET_KINDS = ["logo", "favicon"] as const;
-export type AssetKind = (typeof ASSET_KINDS)[number];
+export { ASSET_KINDS, isTheme, THEMES, type AssetKind, type Theme };
 
 export const MAX_ASSET_BYTES = 256 * 1024;
 export const MAX_CSS_CHARS = 50_000;
