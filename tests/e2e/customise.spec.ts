@@ -89,6 +89,9 @@ test("an admin customises menu, branding, theme and CSS and posts an announcemen
   await page.getByTestId("theme-select").selectOption("contrast");
   if (!javaScriptEnabled) await page.getByTestId("theme-submit").click();
   await expect(page.locator("html")).toHaveClass("dark theme-contrast");
+  // The current page's entry: black on yellow (not yellow on yellow).
+  await expect(sidebar.getByRole("link", { name: "Dashboard", exact: true })).toHaveCSS("color", "rgb(0, 0, 0)");
+  await expect(sidebar.getByRole("link", { name: "Dashboard", exact: true })).toHaveCSS("background-color", "rgb(255, 230, 0)");
   await page.getByTestId("theme-select").selectOption("default");
   if (!javaScriptEnabled) await page.getByTestId("theme-submit").click();
   await expect(page.locator("html")).toHaveClass("theme-amarr");

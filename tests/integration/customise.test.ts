@@ -239,7 +239,13 @@ describe.each(dialects)("customising the site on $dialect", ({ dialect, skip }) 
     expect((await plain.browser.post("/settings/theme", { csrf: plain.csrf, theme: "default" })).status).toBe(302);
     expect(await page(plain)).toMatch(/<html[^>]*class="theme-amarr"/);
     expect((await save({})).status).toBe(302);
-    expect(await page(plain)).toContain(rt.settings.SITE_NAME);
+    const light = await page(plain);
+    expect(light).toContain(rt.settings.SITE_NAME);
+    // The alternative themes' colours apply only under their class.
+    const sheet = await (await plain.browser.get(/href="(\/build\/_assets\/tailwind-[^"]+\.css)"/.exec(light)![1])).text();
+    const themed = [...sheet.matchAll(/([^{}]+)\{[^}]*(?:#ffe600|#8a5d00|#fbf7ec)[^}]*\}/g)].map((m) => m[1]!);
+    expect(themed.length).toBeGreaterThan(3);
+    for (const selector of themed) for (const part of selector.split(",")) expect(part.trim(), selector).toMatch(/^html\.theme-(contrast|amarr) /);
   });
 
   it.skipIf(skip)("custom CSS: hostile CSS is refused (400, nothing stored); plain CSS is a cached same-origin stylesheet", async () => {
