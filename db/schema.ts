@@ -660,6 +660,61 @@ export interface ExampleGreetingsTable {
   created_at: Timestamp;
 }
 
+/** An HR application question; with choices it is answered by picking (one, or several when `multi_select`). */
+export interface HrapplicationsQuestionsTable {
+  id: Generated<number>;
+  title: string;
+  help_text: string;
+  multi_select: boolean;
+}
+
+export interface HrapplicationsChoicesTable {
+  id: Generated<number>;
+  question_id: number;
+  choice_text: string;
+  position: number;
+}
+
+/** One application form per corporation (by EVE id; the name is kept for display). */
+export interface HrapplicationsFormsTable {
+  id: Generated<number>;
+  corporation_id: number;
+  corporation_name: string;
+}
+
+export interface HrapplicationsFormQuestionsTable {
+  form_id: number;
+  question_id: number;
+  position: number;
+}
+
+/** A member's application to a form (one per form); `approved` null while pending. */
+export interface HrapplicationsApplicationsTable {
+  id: Generated<number>;
+  form_id: number;
+  user_id: number;
+  approved: boolean | null;
+  reviewer_id: number | null;
+  reviewer_character_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface HrapplicationsResponsesTable {
+  id: Generated<number>;
+  application_id: number;
+  question_id: number;
+  position: number;
+  answer: string;
+}
+
+export interface HrapplicationsCommentsTable {
+  id: Generated<number>;
+  application_id: number;
+  user_id: number;
+  text: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   corputils_corpstats: CorputilsCorpstatsTable;
   corputils_members: CorputilsMembersTable;
@@ -675,6 +730,13 @@ export interface DB {
   autogroups_managed_groups: AutogroupsManagedGroupsTable;
   fleetactivitytracking_fatlinks: FleetactivitytrackingFatlinksTable;
   fleetactivitytracking_fats: FleetactivitytrackingFatsTable;
+  hrapplications_questions: HrapplicationsQuestionsTable;
+  hrapplications_choices: HrapplicationsChoicesTable;
+  hrapplications_forms: HrapplicationsFormsTable;
+  hrapplications_form_questions: HrapplicationsFormQuestionsTable;
+  hrapplications_applications: HrapplicationsApplicationsTable;
+  hrapplications_responses: HrapplicationsResponsesTable;
+  hrapplications_comments: HrapplicationsCommentsTable;
   srp_fleets: SrpFleetsTable;
   srp_requests: SrpRequestsTable;
   timerboard_timers: TimerboardTimersTable;

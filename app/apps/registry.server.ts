@@ -18,6 +18,7 @@ import { autogroupsApp } from "./autogroups/app.server";
 import { corputilsApp } from "./corputils/app.server";
 import { exampleApp } from "./example/app.server";
 import { fleetactivitytrackingApp } from "./fleetactivitytracking/app.server";
+import { hrapplicationsApp } from "./hrapplications/app.server";
 import { optimerApp } from "./optimer/app.server";
 import { srpApp } from "./srp/app.server";
 import { timerboardApp } from "./timerboard/app.server";
@@ -39,6 +40,7 @@ function appList(): AppDefinition[] {
     srpApp,
     fleetactivitytrackingApp,
     corputilsApp,
+    hrapplicationsApp,
   ];
 }
 

@@ -18,6 +18,7 @@ import * as m0019 from "./0019-srp";
 import * as m0022 from "./0022-announcements";
 import * as m0024 from "./0024-import-progress";
 import * as m0025 from "./0025-corpstats";
+import * as m0026 from "./0026-hrapplications";
 import * as m0027 from "./0027-fleetactivitytracking";
 import * as m0028 from "./0028-customise";
 import * as m0029 from "./0029-analytics";
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0022-announcements": m0022,
   "0024-import-progress": m0024,
   "0025-corpstats": m0025,
+  "0026-hrapplications": m0026,
   "0027-fleetactivitytracking": m0027,
   "0028-customise": m0028,
   "0029-analytics": m0029,
