@@ -7,7 +7,7 @@ const member = (permissions: string[] = [], staff = false): MenuUser => ({ id: 1
 describe("menu registry", () => {
   it("is one list of every module's entries, built without importing routes", () => {
     expect(Object.keys(menuSources)).toEqual(["core", "notifications", "groups", "states", "permissions-audit", "services"]);
-    expect(menuItems().map((item) => item.id)).toEqual(["dashboard", "notifications", "characters", "groups", "tokens", "services", "jabber-broadcast", "group-management", "states", "permissions-audit", "audit", "admin", "optimer", "timerboard", "srp", "fleetactivitytracking", "corputils", "example"]);
+    expect(menuItems().map((item) => item.id)).toEqual(["dashboard", "notifications", "characters", "groups", "tokens", "services", "jabber-broadcast", "group-management", "states", "permissions-audit", "audit", "admin", "optimer", "timerboard", "srp", "fleetactivitytracking", "corputils", "hrapplications", "example"]);
     // The apps' entries come from the app registry, not from menuSources.
     expect(menuItems().at(-1)?.id).toBe("example");
   });

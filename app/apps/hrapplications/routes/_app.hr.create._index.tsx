@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { appContext, pageTitle } from "../../plugin-web.server";
 import { openFormsFor } from "../hr.server";
-import { requireMain } from "../guard.server";
+import { requireMain } from "../require-main";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "hrapplications.chooseCorp");
 

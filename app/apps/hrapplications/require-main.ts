@@ -1,4 +1,4 @@
-/** The original's `create_application_test`: applying needs a main character (else a 403 that says so). */
+/** The original's `create_application_test` for the apply pages (web layer; imported by route modules only): a main character or a 403 that says so. */
 import type { AppLoadContext } from "@remix-run/node";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { appContext, requireUser } from "../plugin-web.server";

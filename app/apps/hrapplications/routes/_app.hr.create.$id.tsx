@@ -6,7 +6,7 @@ import { notFound } from "~/web/params.server";
 import { FieldError, PostForm } from "../../plugin-ui";
 import { actorFor, appContext, pageTitle, pathId, readForm } from "../../plugin-web.server";
 import { type AnswerValues, apply, fieldName, formById, formQuestions, HrError, MAX_ANSWER, readAnswers } from "../hr.server";
-import { requireMain } from "../guard.server";
+import { requireMain } from "../require-main";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "hrapplications.applyTitle");
 
@@ -18,7 +18,7 @@ async function loadForm(raw: string | undefined) {
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireMain(request, context);
-  const { form, questions } = await loadForm(params.formId);
+  const { form, questions } = await loadForm(params.id);
   const { db } = appContext();
   const applied = await db.selectFrom("hrapplications_applications").select("id").where("form_id", "=", form.id).where("user_id", "=", user.id).executeTakeFirst();
   return json({ corporation: form.corporation_name, questions, applied: Boolean(applied) });
@@ -26,7 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireMain(request, context);
-  const { form, questions } = await loadForm(params.formId);
+  const { form, questions } = await loadForm(params.id);
   const body = await readForm(request);
   const { values, errors, answers } = readAnswers(questions, body);
   if (Object.keys(errors).length) return json({ values, errors, error: null as string | null }, { status: 400 });
