@@ -182,6 +182,21 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         const row = await rt.db.selectFrom("example_greetings").select("id").where("text", "=", `Hi ${k}`).executeTakeFirstOrThrow();
         return { id: String(row.id), create: [["text", `Hello ${k}`]], change: [["text", `Hey ${k}`]] };
       }
+      case "hr-questions": {
+        const id = await insertReturningId(rt.db, "hrapplications_questions", { title: `Question ${k}`, help_text: "", multi_select: false });
+        const fields: Pairs = ["title", "help_text", "multi_select", "choices"].map((f) => ["_fields", f]);
+        return { id: String(id), create: [...fields, ["title", `Asked ${k}`], ["choices", "Yes\nNo"]], change: [...fields, ["title", `Reworded ${k}`], ["multi_select", "on"], ["choices", "A\nB\nC"]] };
+      }
+      case "hr-forms": {
+        const corp = async (id: number) => {
+          await upsertCorporation(rt.db, { corporation_id: id, corporation_name: `HR Corp ${id}`, corporation_ticker: "H", member_count: 1, ceo_id: null, alliance_id: null, faction_id: null });
+          return String(id);
+        };
+        const question = String(await insertReturningId(rt.db, "hrapplications_questions", { title: `Form question ${k}`, help_text: "", multi_select: false }));
+        const id = await insertReturningId(rt.db, "hrapplications_forms", { corporation_id: Number(await corp(98400000 + 3 * k)), corporation_name: `HR Corp ${98400000 + 3 * k}` });
+        const fields: Pairs = [["_fields", "corporation"], ["_fields", "questions"]];
+        return { id: String(id), create: [...fields, ["corporation", await corp(98400001 + 3 * k)], ["questions", question]], change: [...fields, ["corporation", await corp(98400002 + 3 * k)], ["questions", question]] };
+      }
       case "optimer-types": {
         await rt.db.insertInto("optimer_types").values({ type: `Op type ${k}` }).execute();
         const row = await rt.db.selectFrom("optimer_types").select("id").where("type", "=", `Op type ${k}`).executeTakeFirstOrThrow();
