@@ -47,6 +47,9 @@ const everyProject: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Corp stats: a demo pilot registers and adds their corporation's stats, so only the first-run setup is needed.
     { name: `${name}-apps-corpstats`, testMatch: /[\\/]apps-corpstats\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-corpstats-nojs`, testMatch: /[\\/]apps-corpstats\.spec\.ts$/, dependencies: [`${name}-apps-corpstats`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // HR applications: registers its demo pilots itself, so it needs only the first-run setup.
+    { name: `${name}-apps-hr`, testMatch: /[\\/]apps-hr\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-hr-nojs`, testMatch: /[\\/]apps-hr\.spec\.ts$/, dependencies: [`${name}-apps-hr`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
     { name: `${name}-apps-ops`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-ops-nojs`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },

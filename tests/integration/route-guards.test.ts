@@ -57,6 +57,11 @@ const OPEN_TO: Record<string, Level> = {
   "apps/fleetactivitytracking/routes/_app.fat.user.statistics._index": "member",
   "apps/fleetactivitytracking/routes/_app.fat.user.statistics.$year._index": "member",
   "apps/fleetactivitytracking/routes/_app.fat.user.statistics.$year.$month": "member",
+  // HR applications: every member may apply (a main character required) and see their own applications.
+  "apps/hrapplications/routes/_app.hr._index": "member",
+  "apps/hrapplications/routes/_app.hr.create._index": "member",
+  "apps/hrapplications/routes/_app.hr.create.$id": "member",
+  "apps/hrapplications/routes/_app.hr.personal.$id": "member",
   "routes/admin": "staff",
   "routes/admin._index": "staff",
   "routes/admin.jobs.$jobKey": "staff",
