@@ -10,6 +10,7 @@ import type { Settings } from "~/config.server";
 import { serverT } from "~/i18n/i18n.server";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { type Actor, insertReturningId, notify, writeAudit } from "../plugin-api.server";
+import { fieldName, HR_REVIEW, MAX_ANSWER } from "./permissions";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -23,8 +24,6 @@ export class HrError extends Error {
   }
 }
 
-export const MAX_ANSWER = 5000;
-export const MAX_COMMENT = 5000;
 
 // ---- Questions and forms ---------------------------------------------------------------------
 
@@ -76,7 +75,6 @@ export function openFormsFor(db: Executor, userId: number) {
 /** The submitted answers, as typed or ticked (field `q<id>`), for re-rendering. */
 export type AnswerValues = Record<string, string[]>;
 
-export const fieldName = (questionId: number) => `q${questionId}`;
 
 /** Reads and checks the answers: each question answered, choices among the question's own, one unless multi-select. */
 export function readAnswers(questions: Question[], form: FormData): { values: AnswerValues; errors: Record<string, string>; answers: Map<number, string> } {
@@ -132,7 +130,7 @@ export type ReviewScope = { all: true } | { all: false; corporationId: number } 
 
 export async function reviewScope(db: Kysely<DB>, user: { id: number; is_superuser: boolean; permissions: Set<string> }): Promise<ReviewScope> {
   if (user.is_superuser) return { all: true };
-  if (!user.permissions.has("auth.human_resources")) return null;
+  if (!user.permissions.has(HR_REVIEW)) return null;
   const main = await mainCharacterOf(db, user.id);
   return main ? { all: false, corporationId: main.corporation_id } : null;
 }

@@ -4,8 +4,10 @@ import { useTranslation } from "react-i18next";
 import { flashHeader } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { FieldError, PostForm } from "../../plugin-ui";
-import { actorFor, appContext, pageTitle, pathId, readForm } from "../../plugin-web.server";
-import { type AnswerValues, apply, fieldName, formById, formQuestions, HrError, MAX_ANSWER, readAnswers } from "../hr.server";
+import { actorFor, appContext, pathId, readForm } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
+import { type AnswerValues, apply, formById, formQuestions, HrError, readAnswers } from "../hr.server";
+import { fieldName, MAX_ANSWER } from "../permissions";
 import { requireMain } from "../require-main";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "hrapplications.applyTitle");

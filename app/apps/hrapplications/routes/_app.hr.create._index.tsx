@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { appContext, pageTitle } from "../../plugin-web.server";
+import { appContext } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { openFormsFor } from "../hr.server";
 import { requireMain } from "../require-main";
 

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { appContext, pageTitle, paramsOf, readText, requirePermission } from "../../plugin-web.server";
+import { appContext, paramsOf, readText, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
 import { reviewScope, searchApplications } from "../hr.server";
 import { HR_REVIEW } from "../permissions";
 import { ApplicationsTable, SearchBox } from "../ui";

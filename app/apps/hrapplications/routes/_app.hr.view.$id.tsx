@@ -5,9 +5,10 @@ import { EveTime } from "~/components/eve-time";
 import { flashHeader } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { FieldError, PostForm, Table } from "../../plugin-ui";
-import { actorFor, appContext, hasPermission, pageTitle, pathId, readChoice, readForm, readText, requirePermission } from "../../plugin-web.server";
-import { addComment, applicationById, applicationDetails, canSee, decide, HrError, markInProgress, MAX_COMMENT, removeApplication, reviewScope } from "../hr.server";
-import { HR_APPROVE, HR_COMMENT, HR_DELETE, HR_REJECT, HR_REVIEW } from "../permissions";
+import { actorFor, appContext, hasPermission, pathId, readChoice, readForm, readText, requirePermission } from "../../plugin-web.server";
+import { pageTitle } from "~/i18n/meta";
+import { addComment, applicationById, applicationDetails, canSee, decide, HrError, markInProgress, removeApplication, reviewScope } from "../hr.server";
+import { HR_APPROVE, HR_COMMENT, HR_DELETE, HR_REJECT, HR_REVIEW, MAX_COMMENT } from "../permissions";
 import { Answers, reviewerName, StatusBadge } from "../ui";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "hrapplications.viewTitle");
