@@ -164,11 +164,15 @@ export type ApplicationRow = Awaited<ReturnType<typeof listApplications>>["pendi
 
 const inScope = <Q extends { where: (...args: any[]) => any }>(query: Q, scope: Exclude<ReviewScope, null>): Q => (scope.all ? query : query.where("f.corporation_id", "=", scope.corporationId));
 
-/** The applications a reviewer sees, pending and reviewed, newest first. */
-export async function listApplications(db: Kysely<DB>, scope: ReviewScope) {
+/** The applications a reviewer sees, newest first: every pending one, and the latest reviewed (older ones through the search). */
+export async function listApplications(db: Kysely<DB>, scope: ReviewScope, reviewedLimit = 200) {
   if (!scope) return { pending: [], reviewed: [] };
-  const rows = await inScope(applicationRows(db), scope).orderBy("a.created_at", "desc").orderBy("a.id", "desc").execute();
-  return { pending: rows.filter((r) => r.approved === null), reviewed: rows.filter((r) => r.approved !== null) };
+  const newest = <Q extends ReturnType<typeof applicationRows>>(query: Q) => inScope(query, scope).orderBy("a.created_at", "desc").orderBy("a.id", "desc");
+  const [pending, reviewed] = await Promise.all([
+    newest(applicationRows(db).where("a.approved", "is", null)).execute(),
+    newest(applicationRows(db).where("a.approved", "is not", null)).limit(reviewedLimit).execute(),
+  ]);
+  return { pending, reviewed };
 }
 
 /** `%` and `_` match literally (backslash is the LIKE escape on both dialects). */
