@@ -2,9 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
-import { Table } from "../../plugin-ui";
+import { pageTitle, Table } from "../../plugin-ui";
 import { appContext, requireUser } from "../../plugin-web.server";
-import { pageTitle } from "~/i18n/meta";
 import { listApplications, myApplications, reviewScope } from "../hr.server";
 import { HR_REVIEW, statusOf } from "../permissions";
 import { ApplicationsTable, SearchBox, StatusBadge } from "../ui";

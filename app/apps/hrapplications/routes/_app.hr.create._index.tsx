@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { appContext } from "../../plugin-web.server";
-import { pageTitle } from "~/i18n/meta";
+import { pageTitle } from "../../plugin-ui";
 import { openFormsFor } from "../hr.server";
 import { requireMain } from "../require-main";
 

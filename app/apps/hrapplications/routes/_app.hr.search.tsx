@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { appContext, paramsOf, readText, requirePermission } from "../../plugin-web.server";
-import { pageTitle } from "~/i18n/meta";
+import { pageTitle } from "../../plugin-ui";
 import { reviewScope, searchApplications } from "../hr.server";
 import { HR_REVIEW } from "../permissions";
 import { ApplicationsTable, SearchBox } from "../ui";
