@@ -36,7 +36,7 @@ export const hrapplicationsApp: AppDefinition = {
       id: "hrapplications",
       label: "hrapplications.menu",
       to: "/hr",
-      order: 1040,
+      order: 1050,
       badge: async (user) => {
         const [{ appContext }, { pendingCount }] = await Promise.all([import("../plugin-api.server"), import("./hr.server")]);
         return pendingCount(appContext().db, user);
