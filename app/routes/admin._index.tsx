@@ -8,15 +8,22 @@ import { adminResources } from "~/modules/admin/resources/index.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireStaff(request, context);
   return json({
-    canImport: user.is_superuser,
+    superuser: user.is_superuser,
     resources: adminResources()
       .filter((r) => can(user, r, "view"))
       .map((r) => ({ key: r.key, label: r.label, canAdd: Boolean(r.create) && can(user, r, "add") })),
   });
 }
 
+/** Pages outside the generic resources, for superusers only. */
+const SUPERUSER_PAGES = [
+  { to: "/admin/branding", label: "branding.title", testId: "admin-branding-link" },
+  { to: "/admin/import", label: "admin.import.title", testId: "admin-import-link" },
+  { to: "/admin/analytics", label: "admin.analytics.title", testId: "admin-analytics-link" },
+];
+
 export default function AdminIndex() {
-  const { resources, canImport } = useLoaderData<typeof loader>();
+  const { resources, superuser } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="space-y-4">
@@ -34,34 +41,15 @@ export default function AdminIndex() {
             ) : null}
           </li>
         ))}
-        {canImport ? (
-          <li className="card">
-            <Link to="/admin/branding" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-branding-link">
-              {t("branding.title")}
-            </Link>
-          </li>
-        ) : null}
-        {canImport ? (
-          <li className="card">
-            <Link to="/admin/import" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-import-link">
-              {t("admin.import.title")}
-            </Link>
-          </li>
-        ) : null}
-        {canImport ? (
-          <li className="card">
-            <Link to="/admin/analytics" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-analytics-link">
-              {t("admin.analytics.title")}
-            </Link>
-          </li>
-        ) : null}
-        {canImport ? (
-          <li className="card">
-            <Link to="/admin/analytics" className="font-medium text-sky-700 dark:text-sky-400" data-testid="admin-analytics-link">
-              {t("admin.analytics.title")}
-            </Link>
-          </li>
-        ) : null}
+        {superuser
+          ? SUPERUSER_PAGES.map((page) => (
+              <li key={page.to} className="card">
+                <Link to={page.to} className="font-medium text-sky-700 dark:text-sky-400" data-testid={page.testId}>
+                  {t(page.label)}
+                </Link>
+              </li>
+            ))
+          : null}
       </ul>
     </div>
   );

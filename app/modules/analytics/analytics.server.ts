@@ -55,19 +55,16 @@ export function countPageView(route: string, flush?: () => Promise<unknown>) {
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Adds the counted views to today's rows: one upsert per pattern, in one transaction. Returns the views written. */
+/** Adds the counted views to today's rows in one upsert. Returns the views written. */
 export async function flushPageViews(db: Kysely<DB>, now = new Date()): Promise<number> {
   if (!pending.size) return 0;
   const rows = [...pending.entries()].map(([route, views]) => ({ day: dayOf(now), route, views }));
   pending.clear();
-  const mysql = dialectOf(db) === "mysql";
-  await db.transaction().execute(async (trx) => {
-    for (const row of rows) {
-      const insert = trx.insertInto("analytics_page_views").values(row);
-      const views = sql<number>`analytics_page_views.views + ${row.views}`;
-      await (mysql ? insert.onDuplicateKeyUpdate({ views }) : insert.onConflict((oc) => oc.columns(["day", "route"]).doUpdateSet({ views }))).execute();
-    }
-  });
+  const insert = db.insertInto("analytics_page_views").values(rows);
+  await (dialectOf(db) === "mysql"
+    ? insert.onDuplicateKeyUpdate({ views: sql<number>`analytics_page_views.views + values(views)` })
+    : insert.onConflict((oc) => oc.columns(["day", "route"]).doUpdateSet({ views: sql<number>`analytics_page_views.views + excluded.views` }))
+  ).execute();
   return rows.reduce((sum, r) => sum + r.views, 0);
 }
 
