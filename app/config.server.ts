@@ -104,6 +104,10 @@ const definitions = {
   ANALYTICS_DAILY_STATS: [bool(true), "With analytics on: send the daily install statistics (user and token counts, enabled apps, version)."],
   EMBEDDED_WORKER: [bool(true), "Run the job worker inside the web process. Set false when you run `npm run worker` separately."],
   WORKER_CONCURRENCY: [int(4, 1, 100), "Jobs a worker process runs at once."],
+  EVE_AFFILIATION_UPDATE_MINUTES: [
+    int(10, 5, 1440).refine((m) => (m < 60 ? 60 % m === 0 : m % 60 === 0 && 1440 % m === 0), "a divisor of 60 (5, 10, 15, 20, 30) or a whole number of hours dividing a day (60, 120, 180, 240, 360, 480, 720, 1440)"),
+    "Minutes between runs of `eveonline.run_model_update`, which re-reads every character's corporation and alliance in bulk: a character that leaves the alliance loses its access at the next run after ESI publishes the change (ESI caches affiliations up to an hour). Cost per run for N characters: ⌈N/1000⌉ affiliation calls + ⌈N/4000⌉ name calls (10,000 characters: 13 calls). CRONTAB_OVERRIDES still wins.",
+  ],
   CRONTAB_OVERRIDES: [str(""), "Change the built-in schedule: `identifier=<cron pattern>` or `identifier=off`, separated by `;`."],
   CRONTAB_EXTRA: [str(""), "Extra periodic jobs: `<cron pattern> <task> [<json payload>]`, separated by `;`."],
   APPS_DISABLED: [str(""), "Apps switched off, by id, separated by commas (e.g. `corputils,hrapplications`): their menu entries, pages (404), jobs and dashboard widgets go; their data stays."],

@@ -42,7 +42,7 @@ export const builtInCrontab: CronEntry[] = [
   {
     identifier: "run_model_update",
     task: "eveonline.run_model_update",
-    pattern: "0 */6 * * *",
+    pattern: "*/10 * * * *", // EVE_AFFILIATION_UPDATE_MINUTES, see scheduleFor
     priority: 7,
     description: "Refresh every character's corporation, alliance, faction and name from ESI (bulk calls).",
   },
@@ -63,9 +63,17 @@ export const builtInCrontab: CronEntry[] = [
   ...serviceCrontab(),
 ];
 
-/** The schedule for these settings: the built-in entries and those of the apps switched on. */
-export function scheduleFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED">): CronEntry[] {
-  return [...builtInCrontab, ...appCrontab(enabledApps(settings))];
+/** A cron pattern running every `minutes` (a divisor of 60, or whole hours dividing a day; the setting checks it). */
+export function everyMinutes(minutes: number): string {
+  if (minutes < 60) return `*/${minutes} * * * *`;
+  const hours = minutes / 60;
+  return hours >= 24 ? "0 0 * * *" : `0 */${hours} * * *`;
+}
+
+/** The schedule for these settings: the built-in entries (cadences from their settings) and those of the apps switched on. */
+export function scheduleFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_ENABLED" | "EVE_AFFILIATION_UPDATE_MINUTES">): CronEntry[] {
+  const builtIn = builtInCrontab.map((e) => (e.identifier === "run_model_update" ? { ...e, pattern: everyMinutes(settings.EVE_AFFILIATION_UPDATE_MINUTES) } : e));
+  return [...builtIn, ...appCrontab(enabledApps(settings))];
 }
 
 /** Task names of the apps these settings switch off: the worker does not take their jobs. */

@@ -10,7 +10,7 @@ import { allTasks } from "../../jobs/task-list";
 import { appRoutes } from "../../remix.config.js";
 
 const app = (fields: Partial<AppDefinition> & { id: string }): AppDefinition => ({ label: `${fields.id}.title`, paths: [`/${fields.id}`], ...fields });
-const switches = (APPS_DISABLED = "", APPS_ENABLED = "") => ({ APPS_DISABLED, APPS_ENABLED });
+const switches = (APPS_DISABLED = "", APPS_ENABLED = "") => ({ APPS_DISABLED, APPS_ENABLED, EVE_AFFILIATION_UPDATE_MINUTES: 10 });
 
 describe("app registry", () => {
   it("refuses clashing ids, paths, widgets and badly named tasks", () => {

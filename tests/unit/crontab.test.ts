@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildCrontab, builtInCrontab, CrontabError } from "../../jobs/crontab";
+import { buildCrontab, builtInCrontab, CrontabError, scheduleFor } from "../../jobs/crontab";
+import { parseSettings } from "../../app/config.server";
 import { allTasks } from "../../jobs/task-list";
 
 const known = Object.keys(allTasks());
@@ -29,5 +30,30 @@ describe("crontab", () => {
     expect(() => buildCrontab("", "* * * * * no.such_task", known)).toThrow(/^CRONTAB_EXTRA: unknown task/);
     expect(() => buildCrontab("", "* * * * * core.relay_outbox {bad", known)).toThrow(/not valid JSON/);
     expect(() => buildCrontab("", "61 * * * * core.relay_outbox", known)).toThrow(CrontabError);
+  });
+});
+
+describe("EVE_AFFILIATION_UPDATE_MINUTES", () => {
+  const schedule = (raw: string) => {
+    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: "x".repeat(64), EVE_AFFILIATION_UPDATE_MINUTES: raw });
+    return scheduleFor(settings).find((e) => e.identifier === "run_model_update")!.pattern;
+  };
+
+  it("sets the cadence of the affiliation refresh (10 minutes by default)", () => {
+    expect(schedule("")).toBe("*/10 * * * *");
+    expect(schedule("15")).toBe("*/15 * * * *");
+    expect(schedule("360")).toBe("0 */6 * * *");
+    expect(schedule("1440")).toBe("0 0 * * *");
+  });
+
+  it("refuses a cadence cron cannot keep evenly", () => {
+    for (const bad of ["7", "45", "90", "0", "2000"]) expect(() => schedule(bad)).toThrow(/EVE_AFFILIATION_UPDATE_MINUTES/);
+  });
+
+  it("gives way to CRONTAB_OVERRIDES", () => {
+    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: "x".repeat(64), EVE_AFFILIATION_UPDATE_MINUTES: "30" });
+    const items = buildCrontab("run_model_update=0 */6 * * *", "", known, scheduleFor(settings));
+    expect(items.find((i) => i.identifier === "run_model_update")!.match).toBe("0 */6 * * *");
+    expect(buildCrontab("", "", known, scheduleFor(settings)).find((i) => i.identifier === "run_model_update")!.match).toBe("*/30 * * * *");
   });
 });

@@ -13,7 +13,7 @@
  * 2. Names: `POST /universe/names/`, 1,000 ids a call, but NOT for every character every run.
  *    Character names almost never change (CCP renames a character only in rare support cases),
  *    so each run checks a rotating quarter of the characters (`character_id % 4`, the slot moving
- *    every 6 hours: every name is checked once a day at the default schedule), plus every
+ *    every 6 hours, whatever the run cadence: every name is checked once a day), plus every
  *    character whose affiliation changed. The same calls carry the ids of the corporations and
  *    alliances in use (a few dozen ids, usually no extra call): that catches corporation and
  *    alliance renames, which the original found through its per-corporation and per-alliance
@@ -55,7 +55,7 @@ export { BULK_SIZE } from "./model-update-read.server";
 
 /** Each character's name is checked once every this many runs (see the file comment). */
 export const NAME_ROTATION = 4;
-/** The slot moves with the default schedule (every 6 hours). */
+/** The slot moves every 6 hours, whatever EVE_AFFILIATION_UPDATE_MINUTES is. */
 const NAME_SLOT_MS = 6 * 3_600_000;
 
 export const MODEL_UPDATE_ACTOR = "eveonline.run_model_update";
