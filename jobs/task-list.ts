@@ -16,6 +16,7 @@ import { runBulkAction } from "~/modules/admin/bulk.server";
 import { IMPORT_TASK, runImportJob } from "~/modules/import/runs.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { serviceTasks } from "~/modules/services/tasks.server";
+import { DELETE_USER_TASK, removeAccountsThenDeleteUser } from "~/modules/services/user-deletion.server";
 import { appTasks, enabledApps } from "~/apps/registry.server";
 import { sendDailyReport } from "~/modules/analytics/analytics.server";
 
@@ -79,6 +80,14 @@ const coreTasks: Record<string, TaskDefinition<any>> = {
     run: async (payload: { ownerHash: string }) => {
       const { db, settings } = getRuntime();
       return checkCharacterOwnership(db, settings, payload.ownerHash);
+    },
+  },
+  [DELETE_USER_TASK]: {
+    description: "Delete a user once their accounts on every service are removed (queued by an admin's delete; retried while a service fails).",
+    payload: z.object({ userId: z.number().int().positive(), actor: z.object({ userId: z.number().int().positive().nullable(), label: z.string().max(200) }).strict() }).strict(),
+    run: async (payload: { userId: number; actor: { userId: number | null; label: string } }) => {
+      const { db, settings } = getRuntime();
+      return removeAccountsThenDeleteUser(db, settings, payload.userId, payload.actor);
     },
   },
   "admin.bulk_action": {

@@ -35,7 +35,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (form.get("confirm") !== "yes") return json({ error: "admin.errors.confirm" }, { status: 400 });
   const result = await runGuarded(request, context, user, () => remove(ctx, id, current));
   if (!result.ok) return json({ error: Object.values(result.errors)[0] ?? "admin.errors.invalid" }, { status: 400 });
-  return redirect(`/admin/${resource.key}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.deleted", params: { name: resource.title(current) } }) } });
+  const key = result.value?.pending ? "admin.deletePending" : "admin.deleted";
+  return redirect(`/admin/${resource.key}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key, params: { name: resource.title(current) } }) } });
 }
 
 export default function AdminDelete() {

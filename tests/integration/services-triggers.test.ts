@@ -118,6 +118,35 @@ describe.each(dialects)("services triggers on $dialect", ({ dialect, skip }) => 
     expect(roleNames(w, a.discordId)).toEqual(["Member"]);
   });
 
+  it.skipIf(skip)("deleting a user in the admin takes them out of the Discord guild first, then deletes them; a user without accounts goes at once", async () => {
+    const a = await linkedUser(w, { prefix: "tx" });
+    expect(w.fake.member(w.g.guildId, a.discordId)).not.toBeNull();
+    await clearQueue();
+    const boss = await makeUser(w.rt.db, { is_superuser: true, is_staff: true });
+    const ctx = { db: w.rt.db, actor: { userId: boss.id, label: boss.username }, user: { ...boss, permissions: new Set() } } as never;
+    const resource = adminResource("users")!;
+    const outcome = await resource.remove!(ctx, String(a.user.id), (await resource.get(w.rt.db, String(a.user.id)))!);
+    expect(outcome).toEqual({ pending: true });
+    // Deactivated at once (no sessions, Guest); still a row until the job has removed the account.
+    expect(Boolean((await w.rt.db.selectFrom("users").select("is_active").where("id", "=", a.user.id).executeTakeFirstOrThrow()).is_active)).toBe(false);
+    // Discord refusing (403, e.g. the bot lost its permission) keeps the user and the account for the next try.
+    w.fake.setFault({ status: 403, route: /^DELETE /, times: 1000 });
+    await runWorker();
+    expect(w.fake.member(w.g.guildId, a.discordId)).not.toBeNull();
+    expect(await findAccount(w.rt.db, "discord", a.user.id)).not.toBeNull();
+    w.fake.setFault(null);
+    await w.rt.queuePool.query("update graphile_worker._private_jobs set run_at = now() - interval '1 second'");
+    await runWorker();
+    expect(w.fake.member(w.g.guildId, a.discordId)).toBeNull();
+    expect(await w.rt.db.selectFrom("users").select("id").where("id", "=", a.user.id).executeTakeFirst()).toBeUndefined();
+    const audit = await w.rt.db.selectFrom("audit_log").select("action").where("target_type", "=", "user").where("target_id", "=", String(a.user.id)).execute();
+    expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(["user.deactivate", "user.delete_requested", "service.account_removed", "user.delete"]));
+
+    const plain = await makeUser(w.rt.db, {});
+    expect(await resource.remove!(ctx, String(plain.id), (await resource.get(w.rt.db, String(plain.id)))!)).toBeUndefined();
+    expect(await w.rt.db.selectFrom("users").select("id").where("id", "=", plain.id).executeTakeFirst()).toBeUndefined();
+  });
+
   it.skipIf(skip)("the user list's bulk 'sync groups' fixes drift with progress; the drift of a reconcile is on /metrics", async () => {
     const users = [await linkedUser(w, { groups: [`Bulk ${dialect}`], prefix: "tb" }), await linkedUser(w, { groups: [`Bulk ${dialect}`], prefix: "tb" })];
     for (const u of users) w.fake.world.requireGuild(w.g.guildId).members.get(u.discordId)!.roles = [];

@@ -138,7 +138,8 @@ export interface AdminResource {
   details?: (db: Kysely<DB>, id: string) => Promise<{ label: string; value: string }[]>;
   create?: (ctx: AdminCtx, values: Values) => Promise<string | number>;
   update?: (ctx: AdminCtx, id: string, values: Values, current: Values) => Promise<void>;
-  remove?: (ctx: AdminCtx, id: string, current: Values) => Promise<void>;
+  /** Deletes the object; `{ pending: true }` when it goes later, in a job (a user whose service accounts are removed first). */
+  remove?: (ctx: AdminCtx, id: string, current: Values) => Promise<void | { pending: true }>;
   /** Why it cannot be deleted (an i18n key), or null. */
   undeletable?: (current: Values) => string | null;
   related?: (db: Kysely<DB>, id: string) => Promise<RelatedCount[]>;

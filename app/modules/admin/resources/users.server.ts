@@ -10,6 +10,7 @@ import { MembershipForbidden, planMembershipEdit } from "../../groups/membership
 import { reevaluateStates } from "../../states/evaluate.server";
 import { setUserActive } from "../../states/states.server";
 import { servicesNeedSync, touchesServiceAccess } from "../../services/sync.server";
+import { deleteUser } from "../../services/user-deletion.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, type Option, type Values } from "../registry.server";
 import { checkPermissionIds, countWhere, flag, fromDomainError, groupOptions, ids, membershipGroupOptions, permissionOptions, replacePermissions, stateOptions } from "./shared.server";
 
@@ -248,10 +249,9 @@ export const usersResource: AdminResource = {
   ],
   remove: async (ctx, id, cur) => {
     await refuseSuperuserTargets(ctx, [id]);
-    await ctx.db.transaction().execute(async (trx) => {
-      await writeAudit(trx, ctx.actor, { action: "user.delete", targetType: "user", targetId: id, before: cur });
-      await trx.deleteFrom("users").where("id", "=", Number(id)).execute();
-    });
+    // Their Discord, voice and forum accounts go first; with any, the deletion finishes in a job.
+    const outcome = await deleteUser(ctx.db, Number(id), ctx.actor, cur);
+    return outcome.deleted ? undefined : { pending: true as const };
   },
   related: async (db, id) => [
     { label: "admin.related.characters", count: await countWhere(db, "character_ownerships", "user_id", Number(id)) },
