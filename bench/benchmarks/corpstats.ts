@@ -5,11 +5,8 @@
  * the ESI calls and the SQL statements (a Kysely plugin counts them, the ESI error-budget reads and
  * writes included).
  */
-import os from "node:os";
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
-import { parseSettings, setSettings } from "../../app/config.server";
 import { systemActor } from "../../app/modules/audit/audit.server";
 import { SecretBox } from "../../app/modules/auth/secrets.server";
 import { EsiClient } from "../../app/modules/eve/esi-client.server";
@@ -17,7 +14,7 @@ import { updateCorpStats } from "../../app/apps/corputils/corpstats.server";
 import { MEMBERSHIP_SCOPE } from "../../app/apps/corputils/permissions";
 import { insertReturningId } from "../../db/dialect";
 import { type FakeEve, startFakeEve } from "../../tests/fakes/eve/index";
-import { insertChunked, ownDatabase, QueryCounter } from "./states";
+import { insertChunked, ownDatabase, QueryCounter, useBenchSettings } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const MEMBERS = 10_000;
@@ -44,8 +41,7 @@ export const corpstats: Benchmark = {
     let fake: FakeEve | undefined;
     try {
       fake = await startFakeEve({ clients: [{ clientId: "bench", clientSecret: "bench", redirectUri: "http://127.0.0.1:9/cb" }], maxRecordedRequests: 100 });
-      const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), ESI_API_URL: `${fake.esiUrl}/`, ESI_USER_CONTACT_EMAIL: "bench@example.invalid" });
-      setSettings(settings);
+      const settings = useBenchSettings({ ESI_API_URL: `${fake.esiUrl}/`, ESI_USER_CONTACT_EMAIL: "bench@example.invalid" });
       base = createDb(database.url, { poolSize: 5 });
       await migrateToLatest(base);
       ctx.progress(`  a corporation of ${MEMBERS.toLocaleString("en")} members in the fake EVE…`);

@@ -6,15 +6,12 @@
  * 10,000 members, so that wall time is what a real guild would see (see BENCH_DISCORD_FAST below).
  */
 import { performance } from "node:perf_hooks";
-import { randomBytes } from "node:crypto";
-import os from "node:os";
-import { parseSettings, setSettings } from "../../app/config.server";
 import { connectorById } from "../../app/connectors/registry.server";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
 import { reconcileService } from "../../app/modules/services/runner.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { type FakeDiscord, startFakeDiscord } from "../../tests/fakes/discord/index";
-import { insertChunked, ownDatabase } from "./states";
+import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const GROUPS = 20;
@@ -76,11 +73,7 @@ async function reconcileFigure(members: number, fast: boolean, progress: (m: str
     if (fast) fake.setBucketLimit("member", { limit: 1000, windowMs: 1000 });
     progress(`  seeding ${members} linked members (${DRIFT * 100} % drifted)…`);
     const drifted = await seed(db, fake, guildId, botRoleId, members);
-    const settings = parseSettings({
-      NODE_ENV: "test",
-      SECRET_KEY: randomBytes(32).toString("hex"),
-      LOG_LEVEL: "silent",
-      DATA_DIR: os.tmpdir(),
+    const settings = useBenchSettings({
       DISCORD_GUILD_ID: guildId,
       DISCORD_APP_ID: APP.clientId,
       DISCORD_APP_SECRET: APP.clientSecret,
@@ -88,7 +81,6 @@ async function reconcileFigure(members: number, fast: boolean, progress: (m: str
       DISCORD_API_BASE_URL: fake.apiBase,
       DISCORD_SYNC_NAMES: "true",
     });
-    setSettings(settings);
     fake.clearRequests();
     progress(`  discord.update_all over ${members} members…`);
     const started = performance.now();

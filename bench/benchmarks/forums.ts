@@ -6,15 +6,13 @@
  */
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import os from "node:os";
-import { parseSettings, setSettings } from "../../app/config.server";
 import { connectorById } from "../../app/connectors/registry.server";
 import { closeForumPools, ForumDb } from "../../app/connectors/mysql-forum/db.server";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
 import { reconcileService } from "../../app/modules/services/runner.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { createForumDatabase, type ForumDatabase } from "../../tests/support/forum-db";
-import { insertChunked, ownDatabase } from "./states";
+import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const GROUPS = 20;
@@ -76,8 +74,7 @@ async function syncFigure(members: number, server: string, progress: (m: string)
     forum = await createForumDatabase(server, "phpbb3", { name: `aa_bench_phpbb3_${randomBytes(4).toString("hex")}` });
     progress(`  seeding ${members} linked phpBB3 users (${DRIFT * 100} % drifted)…`);
     const drifted = await seed(db, forum, members);
-    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), PHPBB3_DATABASE_URL: forum.url, PHPBB3_TABLE_PREFIX: forum.prefix });
-    setSettings(settings);
+    const settings = useBenchSettings({ PHPBB3_DATABASE_URL: forum.url, PHPBB3_TABLE_PREFIX: forum.prefix });
     progress(`  phpbb3.update_all over ${members} users…`);
     const started = performance.now();
     const report = await reconcileService({ db, settings }, connectorById("phpbb3")!);

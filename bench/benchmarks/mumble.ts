@@ -8,8 +8,7 @@
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
-import os from "node:os";
-import { parseSettings, setSettings, type Settings } from "../../app/config.server";
+import type { Settings } from "../../app/config.server";
 import { connectorById } from "../../app/connectors/registry.server";
 import { withMembership, withMurmur } from "../../app/connectors/mumble/murmur.server";
 import { hashMumblePassword } from "../../app/connectors/mumble/password.server";
@@ -19,7 +18,7 @@ import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.serv
 import { reconcileService } from "../../app/modules/services/runner.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { MURMURD, startMurmur, type Murmur } from "../../tests/support/murmur";
-import { insertChunked, ownDatabase } from "./states";
+import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const GROUPS = 20;
@@ -94,8 +93,7 @@ async function figure(members: number, mode: "table" | "direct", progress: (m: s
     await syncPermissionCatalogue(db);
     const secret = randomBytes(8).toString("hex");
     if (mode === "direct") murmur = await startMurmur({ icePort: 3407, port: 3408, secret });
-    const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), MUMBLE_URL: "127.0.0.1:3408", MUMBLE_MODE: mode, MUMBLE_ICE_PORT: "3407", MUMBLE_ICE_SECRET: secret, MUMBLE_ICE_TIMEOUT_SECONDS: "120" });
-    setSettings(settings);
+    const settings = useBenchSettings({ MUMBLE_URL: "127.0.0.1:3408", MUMBLE_MODE: mode, MUMBLE_ICE_PORT: "3407", MUMBLE_ICE_SECRET: secret, MUMBLE_ICE_TIMEOUT_SECONDS: "120" });
     const seeded = mode === "direct" ? await seedMurmur(settings, members, progress) : null;
     progress(`  seeding ${members} linked Mumble accounts (${DRIFT * 100} % drifted, ${mode} mode)…`);
     const drifted = (await seed(db, members, seeded?.ids ?? null)) + (seeded?.drifted ?? 0);

@@ -129,9 +129,11 @@ export async function ownDatabase(kind: string, progress: (message: string) => v
   };
 }
 
-/** The app code run in this process reads settings (the notification cap); these are a test's. */
-export function useBenchSettings() {
-  setSettings(parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir() }));
+/** The app code run in this process reads settings (the notification cap, the services): a test's, plus `extra`. */
+export function useBenchSettings(extra: Record<string, string> = {}) {
+  const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: randomBytes(32).toString("hex"), LOG_LEVEL: "silent", DATA_DIR: os.tmpdir(), ...extra });
+  setSettings(settings);
+  return settings;
 }
 
 /** Counts the statements a Kysely instance compiles (each executed query compiles once). */

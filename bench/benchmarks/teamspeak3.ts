@@ -6,16 +6,13 @@
  * the fake and the client: ServerQuery commands sent, flood waits, wall time (s).
  */
 import { performance } from "node:perf_hooks";
-import { randomBytes } from "node:crypto";
-import os from "node:os";
-import { parseSettings, setSettings } from "../../app/config.server";
 import { connectorById } from "../../app/connectors/registry.server";
 import { closeSharedQueryClients, sharedQueryClient } from "../../app/connectors/teamspeak3/port.server";
 import { syncPermissionCatalogue } from "../../app/modules/auth/permissions.server";
 import { reconcileService } from "../../app/modules/services/runner.server";
 import { createDb, type Database, migrateToLatest } from "../../db/index.server";
 import { type FakeTs3, startFakeTs3 } from "../../tests/fakes/teamspeak3/index";
-import { insertChunked, ownDatabase } from "./states";
+import { insertChunked, ownDatabase, useBenchSettings } from "./states";
 import type { Benchmark, Figure } from "../types";
 
 const GROUPS = 20;
@@ -77,17 +74,12 @@ async function syncFigure(members: number, progress: (m: string) => void): Promi
     const drifted = await seed(db, fake, members);
     // The server's documented default: 10 commands within 3 s, enforced by the fake and kept by the client.
     fake.setFlood(10, 3000);
-    const settings = parseSettings({
-      NODE_ENV: "test",
-      SECRET_KEY: randomBytes(32).toString("hex"),
-      LOG_LEVEL: "silent",
-      DATA_DIR: os.tmpdir(),
+    const settings = useBenchSettings({
       TEAMSPEAK3_SERVER_IP: fake.host,
       TEAMSPEAK3_SERVER_PORT: String(fake.port),
       TEAMSPEAK3_SERVERQUERY_USER: LOGIN.username,
       TEAMSPEAK3_SERVERQUERY_PASSWORD: LOGIN.password,
     });
-    setSettings(settings);
     progress(`  teamspeak3.update_all over ${members} members…`);
     const started = performance.now();
     const report = await reconcileService({ db, settings }, connectorById("teamspeak3")!);
