@@ -342,11 +342,17 @@ describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
           await f.conn.query(`DELETE FROM ${f.table("core_members")} WHERE member_id = ?`, [goneId]);
           await f.conn.query(`INSERT INTO ${f.table("core_members")} (name, mgroup_others) VALUES ('stranger', ?)`, [String(gid)]);
         }
+        // And a new main name: the login name (phpBB3, IPS4) or the display name (SMF) follows.
+        const driftName = (await findAccount(rt.db, kind, drift.id))!.remoteUsername!;
+        const newMain = `Drift Renamed ${kind} ${dialect}`;
+        await rt.db.updateTable("eve_characters").set({ character_name: newMain }).where("id", "=", drift.characterRow).execute();
+        const newName = kind === "ips4" ? newMain : newMain.toLowerCase().replace(/ /g, "_");
         const report = await reconcileService(ctx(), connector);
         expect(report.goneUserIds).toContain(gone.id);
-        const driftName = (await findAccount(rt.db, kind, drift.id))!.remoteUsername!;
         expect(report.changed).toBe(1);
-        expect(report.lists.changedMembers).toEqual([`${driftName}: groups`]);
+        expect(report.lists.changedMembers).toEqual([`${driftName}: ${kind === "smf" ? "groups+name" : `groups+renamed to ${newName}`}`]);
+        expect((await findAccount(rt.db, kind, drift.id))!.remoteUsername).toBe(kind === "smf" ? driftName : newName);
+        expect((await seen(f, driftId))![kind === "smf" ? "displayName" : "name"]).toBe(kind === "smf" ? newMain : newName);
         expect(report.lists.unlinkedHolders.join(" ")).toMatch(kind === "phpbb3" ? /Admin \(2\)/ : /stranger/);
         expect(report.figures.statements).toBeGreaterThan(0);
         expect((await seen(f, driftId))!.groups.map((x) => x.replace(/ /g, ""))).toContain(g.replace(/ /g, ""));
