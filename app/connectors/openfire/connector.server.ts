@@ -1,7 +1,8 @@
 /**
  * Openfire as a Connector: a password account through the REST API plugin, group membership by
- * desired state (the plugin creates missing groups), the display name (`name`) from the main character,
- * password reset and set, deletion on loss of access. The reconcile reads every group once and writes only for accounts that differ.
+ * desired state (the plugin creates missing groups), the display name (`name`) from the main
+ * character, password reset and set, deletion on loss of access. The reconcile reads every user and
+ * group once and writes only for accounts that differ.
  */
 import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
 import { managedGroupNames, reservedNames } from "~/modules/services/desired.server";
