@@ -214,6 +214,7 @@ const definitions = {
   BROADCAST_USER: [str(""), "Openfire: full JID of the broadcast bot (broadcast@example.com)."],
   BROADCAST_USER_PASSWORD: [str(""), "Openfire: password of the broadcast bot."],
   BROADCAST_SERVICE_NAME: [str("broadcast"), "Openfire: subdomain of the Broadcast plugin's component (<group>@broadcast.<JABBER_URL>)."],
+  BROADCAST_IGNORE_INVALID_CERT: [bool(false), "Openfire: let the broadcast bot accept an XMPP server certificate that does not verify (self-signed, expired, another name). Prefer NODE_EXTRA_CA_CERTS for a private CA."],
   LOGIN_TOKEN_SCOPES: [str("publicData"), "Scopes requested at login, space-separated. Must not be empty (the login token must be refreshable)."],
   DEFAULT_FROM_EMAIL: [str("Alliance Auth <noreply@localhost>"), "Sender of activation emails."],
   EMAIL_HOST: [str(""), "SMTP server. Unset outside production: emails go to the outbox page (/account/outbox) instead."],

@@ -66,11 +66,17 @@ export default async function globalSetup() {
       MUMBLE_URL: "voice.example.org:64738",
       MUMBLE_PASSWORD_COST: "4",
     };
-    // phpBB3 on a MariaDB database built from phpBB's schema (tests/e2e/forums.spec.ts), when there is a MariaDB.
+    // phpBB3, SMF and IPS4 on MariaDB databases built from their schemas (tests/e2e/forums.spec.ts), when there is a MariaDB.
     if (process.env.TEST_MYSQL_URL) {
-      const forum = await createForumDatabase(process.env.TEST_MYSQL_URL, "phpbb3", { name: `aa_e2e_phpbb3_${name}_${Date.now().toString(36)}` });
-      forums.push(forum);
-      Object.assign(env, forumSettings(forum, "http://forum.example/phpbb3"), { PHPBB3_PASSWORD_COST: "8" });
+      for (const kind of ["phpbb3", "smf", "ips4"] as const) {
+        const forum = await createForumDatabase(process.env.TEST_MYSQL_URL, kind, { name: `aa_e2e_${kind}_${name}_${Date.now().toString(36)}` });
+        forums.push(forum);
+        Object.assign(env, forumSettings(forum, `http://forum.example/${kind}`));
+      }
+      // Low hash costs keep the flows quick; the hashes keep their forms.
+      const smf = forums.at(-2)!;
+      await smf.conn.query(`INSERT INTO ${smf.table("settings")} (variable, value) VALUES ('bcrypt_hash_cost', '4')`);
+      Object.assign(env, { PHPBB3_PASSWORD_COST: "8", IPS4_PASSWORD_COST: "4" });
     }
     delete env.DATABASE_URL;
     delete env.QUEUE_DATABASE_URL;

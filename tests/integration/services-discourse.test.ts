@@ -2,14 +2,15 @@
  * Discourse against the fake forum: DiscourseConnect over HTTP (signature, nonce, payload, link and the
  * first sync job; on both dialects, as the link is written with the job in one transaction), group sync
  * through the admin API (groups created, added, removed by username), rate limits (429 + Retry-After),
- * and loss of access (logged out and suspended; lifted on the next permitted login).
+ * loss of access (logged out and suspended; lifted on the next permitted login), and the reconcile's
+ * drift report.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectorById } from "~/connectors/registry.server";
 import { DiscourseRateLimitedError } from "~/connectors/discourse/api.server";
 import { findAccount } from "~/modules/services/accounts.server";
 import type { Connector } from "~/modules/services/contract";
-import { syncServiceUser } from "~/modules/services/runner.server";
+import { reconcileService, syncServiceUser } from "~/modules/services/runner.server";
 import { startFakeDiscourse, type FakeDiscourse } from "../fakes/discourse/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { permissionId } from "../support/factories";
@@ -131,5 +132,27 @@ describe.each(dialects)("services: Discourse on $dialect", ({ dialect, skip }) =
     expect(forum?.status).toBe(200);
     expect(remote.suspendedTill).toBeNull();
     expect(await findAccount(rt.db, "discourse", u.id)).not.toBeNull();
+  });
+
+  it.skipIf(skip)("the reconcile fixes drift, unlinks members gone from the forum and reports forum users holding our groups without a link", async () => {
+    const [a, b] = [await serviceMember(rt.db, { stateId: states.member, main: "Recon Alpha" }), await serviceMember(rt.db, { stateId: states.member, main: "Recon Beta" })];
+    for (const u of [a, b]) {
+      await connect(await browserAs(rt.db, rt.settings, server.origin, u.id));
+      await syncServiceUser(ctx(), discourse, u.id);
+    }
+    const member = [...fake.groups.values()].find((g) => g.name === "Member")!;
+    const remoteA = fake.userByExternal(a.id)!;
+    member.members.delete(remoteA.id);
+    fake.users.delete(fake.userByExternal(b.id)!.id);
+    const stranger = { ...remoteA, id: 9_999, username: "stranger", email: "stranger@example.com", externalId: null };
+    fake.users.set(stranger.id, stranger);
+    member.members.add(stranger.id);
+    const report = await reconcileService(ctx(), discourse);
+    expect(report.lists.changedMembers).toContain("Recon_Alpha: groups");
+    expect(report.goneUserIds).toContain(b.id);
+    expect(report.lists.unlinkedHolders).toEqual(["stranger"]);
+    expect(report.figures.unlinkedHolders).toBe(1);
+    expect(fake.groupNamesOf(remoteA.id)).toContain("Member");
+    expect(await findAccount(rt.db, "discourse", b.id)).toBeNull();
   });
 });

@@ -232,27 +232,42 @@ describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
         expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["service.account_linked", "service.password_reset", "service.password_set"]));
       });
 
-      it.skipIf(skip)("display name: SMF's real name follows the main character; phpBB3 and IPS4 keep the login name the name format gave them", async () => {
+      it.skipIf(skip)("display name: SMF's real name follows the main character; phpBB3's and IPS4's login name follows the name format, unless another member holds the name", async () => {
         const format = await rt.db.insertInto("service_name_formats").values({ service: kind, format: "[{corp_ticker}] {character_name}", default_to_username: true }).returning("id").executeTakeFirst().catch(() => null);
         const formatId = format?.id ?? (await rt.db.selectFrom("service_name_formats").select("id").where("service", "=", kind).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
         await rt.db.insertInto("service_name_format_states").values({ name_format_id: formatId, service: kind, state_id: memberState }).execute();
+        const f = forums[kind];
+        let userId = 0;
         try {
           const u = await member({ main: `Dax Morrow ${kind}` });
+          userId = u.id;
           const creds = await activatePasswordAccount(rt.db, rt.settings, connector, u.id, SYSTEM);
           expect(creds.username).toBe(kind === "ips4" ? `[MRLOG] Dax Morrow ${kind}` : `[mrlog]_dax_morrow_${kind}`);
           await rt.db.updateTable("eve_characters").set({ character_name: `Dax Renamed ${kind}` }).where("id", "=", u.characterRow).execute();
-          const outcome = await syncServiceUser(ctx(), connector, u.id);
-          const s = (await seen(forums[kind], await remoteId(kind, u.id)))!;
+          expect(await syncServiceUser(ctx(), connector, u.id)).toEqual({ kind: "synced", changed: true });
+          const id = await remoteId(kind, u.id);
+          const s = (await seen(f, id))!;
+          const renamed = kind === "ips4" ? `[MRLOG] Dax Renamed ${kind}` : `[mrlog]_dax_renamed_${kind}`;
           if (kind === "smf") {
-            expect(outcome).toEqual({ kind: "synced", changed: true });
             expect(s.displayName).toBe(`Dax Renamed ${kind}`);
             expect(s.name).toBe(creds.username);
           } else {
-            expect(outcome).toEqual({ kind: "synced", changed: false });
-            expect(s.name).toBe(creds.username);
+            expect(s.name).toBe(renamed);
+            expect((await findAccount(rt.db, kind, u.id))!.remoteUsername).toBe(renamed);
+            if (kind === "phpbb3") expect((await rows(f, `SELECT username_clean FROM ${f.table("users")} WHERE user_id = ?`, [id]))[0].username_clean).toBe(renamed);
+            if (kind === "ips4") expect((await rows(f, `SELECT members_seo_name FROM ${f.table("core_members")} WHERE member_id = ?`, [id]))[0].members_seo_name).toBe(`mrlog-dax-renamed-${kind}`);
+            // A name another forum member holds is left alone: the member keeps the current name.
+            const taken = kind === "ips4" ? `[MRLOG] Dax Taken ${kind}` : `[mrlog]_dax_taken_${kind}`;
+            if (kind === "phpbb3") await f.conn.query(`INSERT INTO ${f.table("users")} (username, username_clean, user_permissions, user_sig) VALUES (?, ?, '', '')`, [taken, taken]);
+            else await f.conn.query(`INSERT INTO ${f.table("core_members")} (name, mgroup_others) VALUES (?, '')`, [taken]);
+            await rt.db.updateTable("eve_characters").set({ character_name: `Dax Taken ${kind}` }).where("id", "=", u.characterRow).execute();
+            expect(await syncServiceUser(ctx(), connector, u.id)).toEqual({ kind: "synced", changed: false });
+            expect((await seen(f, id))!.name).toBe(renamed);
           }
         } finally {
           await rt.db.deleteFrom("service_name_format_states").where("name_format_id", "=", formatId).execute();
+          // Out of the later reconcile: without the format its desired name differs again.
+          await rt.db.deleteFrom("service_accounts").where("user_id", "=", userId).execute();
         }
       });
 
@@ -327,11 +342,17 @@ describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
           await f.conn.query(`DELETE FROM ${f.table("core_members")} WHERE member_id = ?`, [goneId]);
           await f.conn.query(`INSERT INTO ${f.table("core_members")} (name, mgroup_others) VALUES ('stranger', ?)`, [String(gid)]);
         }
+        // And a new main name: the login name (phpBB3, IPS4) or the display name (SMF) follows.
+        const driftName = (await findAccount(rt.db, kind, drift.id))!.remoteUsername!;
+        const newMain = `Drift Renamed ${kind} ${dialect}`;
+        await rt.db.updateTable("eve_characters").set({ character_name: newMain }).where("id", "=", drift.characterRow).execute();
+        const newName = kind === "ips4" ? newMain : newMain.toLowerCase().replace(/ /g, "_");
         const report = await reconcileService(ctx(), connector);
         expect(report.goneUserIds).toContain(gone.id);
-        const driftName = (await findAccount(rt.db, kind, drift.id))!.remoteUsername!;
         expect(report.changed).toBe(1);
-        expect(report.lists.changedMembers).toEqual([`${driftName}: groups`]);
+        expect(report.lists.changedMembers).toEqual([`${driftName}: ${kind === "smf" ? "groups+name" : `groups+renamed to ${newName}`}`]);
+        expect((await findAccount(rt.db, kind, drift.id))!.remoteUsername).toBe(kind === "smf" ? driftName : newName);
+        expect((await seen(f, driftId))![kind === "smf" ? "displayName" : "name"]).toBe(kind === "smf" ? newMain : newName);
         expect(report.lists.unlinkedHolders.join(" ")).toMatch(kind === "phpbb3" ? /Admin \(2\)/ : /stranger/);
         expect(report.figures.statements).toBeGreaterThan(0);
         expect((await seen(f, driftId))!.groups.map((x) => x.replace(/ /g, ""))).toContain(g.replace(/ /g, ""));

@@ -139,6 +139,44 @@ describe.each(dialects)("services: Openfire and XenForo on $dialect", ({ dialect
     expect(await findAccount(rt.db, "openfire", b.id)).toBeNull();
   });
 
+  const renameMain = (characterId: number, name: string) => rt.db.updateTable("eve_characters").set({ character_name: name }).where("character_id", "=", characterId).execute();
+
+  it.skipIf(skip)("Openfire: the display name follows the main character, by the per-user sync and by the reconcile", async () => {
+    const u = await serviceMember(rt.db, { stateId: states.member, main: "Nym Arkady" });
+    await activatePasswordAccount(rt.db, rt.settings, of, u.id, SYSTEM);
+    expect(openfire.users.get("nym\\20arkady")?.name).toBe("Nym Arkady");
+    await renameMain(u.characterId, "Nym Arkady II");
+    expect(await syncServiceUser(ctx(), of, u.id)).toEqual({ kind: "synced", changed: true });
+    expect(openfire.users.get("nym\\20arkady")?.name).toBe("Nym Arkady II");
+    // The username is fixed at creation: the link keeps it.
+    expect((await findAccount(rt.db, "openfire", u.id))?.remoteUsername).toBe("Nym\\20Arkady");
+    await renameMain(u.characterId, "Nym Arkady III");
+    const report = await reconcileService(ctx(), of);
+    expect(report.figures.nameChanges).toBe(1);
+    expect(report.lists.changedMembers).toContain("Nym\\20Arkady: name Nym Arkady III");
+    expect(openfire.users.get("nym\\20arkady")?.name).toBe("Nym Arkady III");
+  });
+
+  it.skipIf(skip)("XenForo: the username follows the name format on a new main; a name held by another user (7/40) is refused and recorded", async () => {
+    const u = await serviceMember(rt.db, { stateId: states.member, main: "Oren Vale" });
+    await activatePasswordAccount(rt.db, rt.settings, xf, u.id, SYSTEM);
+    const id = xenforo.byName("Oren_Vale")!.user_id;
+    await renameMain(u.characterId, "Oren Vale Second");
+    expect(await syncServiceUser(ctx(), xf, u.id)).toEqual({ kind: "synced", changed: true });
+    expect(xenforo.users.get(id)?.username).toBe("Oren_Vale_Second");
+    expect((await findAccount(rt.db, "xenforo", u.id))?.remoteUsername).toBe("Oren_Vale_Second");
+    expect(await syncServiceUser(ctx(), xf, u.id)).toEqual({ kind: "synced", changed: false });
+    const other = await serviceMember(rt.db, { stateId: states.member, main: "Pell Taken" });
+    await activatePasswordAccount(rt.db, rt.settings, xf, other.id, SYSTEM);
+    await renameMain(u.characterId, "Pell Taken");
+    await expect(syncServiceUser(ctx(), xf, u.id)).rejects.toThrow(/Pell_Taken is taken/);
+    expect(xenforo.users.get(id)?.username).toBe("Oren_Vale_Second");
+    expect((await findAccount(rt.db, "xenforo", u.id))?.lastError).toMatch(/taken/);
+    const report = await reconcileService(ctx(), xf);
+    expect(report.failed).toBeGreaterThanOrEqual(1);
+    await renameMain(u.characterId, "Oren Vale Second");
+  });
+
   it.skipIf(skip)("XenForo: register with the default group, deactivate removes it, re-activation adds it back", async () => {
     const u = await serviceMember(rt.db, { stateId: states.member, main: "Elin Sarro", email: "elin@example.com" });
     await activatePasswordAccount(rt.db, rt.settings, xf, u.id, SYSTEM);

@@ -51,7 +51,11 @@ function waitForPort(port: number, timeoutMs: number, proc: ChildProcess, log: s
   });
 }
 
-export async function startProsody(options: { port: number; domain?: string; broadcastService?: string; allowedSenders: string[] }): Promise<Prosody> {
+/**
+ * `selfSignedTls`: c2s requires STARTTLS with a certificate made here by openssl (self-signed, so a
+ * verifying client refuses it).
+ */
+export async function startProsody(options: { port: number; domain?: string; broadcastService?: string; allowedSenders: string[]; selfSignedTls?: boolean }): Promise<Prosody> {
   const domain = options.domain ?? "localhost";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aa-prosody-"));
   const data = path.join(dir, "data");
@@ -61,20 +65,23 @@ export async function startProsody(options: { port: number; domain?: string; bro
   fs.writeFileSync(groupsFile, "");
   const config = path.join(dir, "prosody.cfg.lua");
   const lua = (s: string) => JSON.stringify(s);
+  const [cert, key] = [path.join(dir, "cert.pem"), path.join(dir, "key.pem")];
+  if (options.selfSignedTls) await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${domain}`]);
   fs.writeFileSync(
     config,
     [
       `run_as_root = true`,
       `data_path = ${lua(data)}`,
       `plugin_paths = { ${lua(path.resolve("tests/fixtures/prosody"))} }`,
-      `modules_enabled = { "roster", "saslauth", "disco", "ping", "presence" }`,
+      `modules_enabled = { "roster", "saslauth", "disco", "ping", "presence"${options.selfSignedTls ? `, "tls"` : ""} }`,
       `modules_disabled = { "s2s", "offline", "c2s_bidi", "http", "admin_shell" }`,
       `c2s_ports = { ${options.port} }`,
       `c2s_interfaces = { "127.0.0.1" }`,
       `s2s_ports = { }`,
       `http_ports = { }`,
       `https_ports = { }`,
-      `c2s_require_encryption = false`,
+      `c2s_require_encryption = ${options.selfSignedTls ? "true" : "false"}`,
+      ...(options.selfSignedTls ? [`ssl = { certificate = ${lua(cert)}, key = ${lua(key)} }`] : []),
       `allow_unencrypted_plain_auth = true`,
       // @xmpp/client refuses PLAIN without TLS, and its SCRAM key derivation (one WebCrypto call per
       // iteration) takes seconds at prosody's default 10,000: the RFC's minimum keeps logins short.

@@ -7,6 +7,7 @@ import { lastReconcile } from "~/modules/services/runner.server";
 import { discordPort } from "./port.server";
 import { readAllMembers } from "./sync.server";
 import { discordDisplayName } from "./port";
+import { setRemoteUsername } from "~/modules/services/accounts.server";
 
 const bulkPayload = z.object({ reason: z.string().max(100).optional(), progressKey: z.string().max(100).optional() }).strict().or(z.null()).or(z.undefined());
 
@@ -30,7 +31,7 @@ export function discordTasks(connector: Connector): Record<string, TaskDefinitio
           const member = a.remote_id ? members.get(a.remote_id) : undefined;
           const name = member ? discordDisplayName(member.user) : null;
           if (name && name !== a.remote_username) {
-            await ctx.db.updateTable("service_accounts").set({ remote_username: name.slice(0, 191) }).where("id", "=", a.id).execute();
+            await setRemoteUsername(ctx.db, a.id, name);
             updated++;
           }
         }

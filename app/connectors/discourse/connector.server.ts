@@ -2,14 +2,16 @@
  * Discourse as a Connector. The account is made by Discourse itself on the member's first
  * DiscourseConnect login (connect.server.ts links it); the admin API then keeps the member's groups
  * (ours and the state's, created when missing) and, on loss of access, logs the member out and
- * suspends them (lifted again on the next permitted login).
+ * suspends them (lifted again on the next permitted login). The reconcile (reconcile.server.ts) also lists
+ * forum users holding our groups without a link.
  */
 import type { Settings } from "~/config.server";
-import type { Connector, ConnectorContext, DesiredAccount, ServiceAccount, SyncOutcome } from "~/modules/services/contract";
+import type { Connector, ConnectorContext, DesiredAccount, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
 import { reservedNames } from "~/modules/services/desired.server";
 import { planChanged, planGroups } from "~/modules/services/group-plan";
 import { DiscourseClient, type DiscourseGroup } from "./api.server";
 import { meta } from "./meta";
+import { reconcileDiscourse } from "./reconcile.server";
 
 export function discourseConfigured(settings: Settings) {
   return Boolean(settings.DISCOURSE_URL && settings.DISCOURSE_API_KEY && settings.DISCOURSE_API_USERNAME && settings.DISCOURSE_SSO_SECRET);
@@ -44,25 +46,27 @@ async function groupIds(settings: Settings, api: DiscourseClient, names: string[
   return out;
 }
 
-async function syncAccount(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: { groups: boolean }): Promise<SyncOutcome> {
-  const api = discourseClient(ctx.settings);
+/** One member's groups; also returns the Discourse username (the reconcile's linked set). */
+async function syncMember(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: SyncParts, api: DiscourseClient): Promise<{ outcome: SyncOutcome; username: string | null }> {
   const user = await api.userByExternalId(account.userId);
-  if (!user) return { kind: "gone" };
-  if (!parts.groups) return { kind: "unchanged" };
+  if (!user) return { outcome: { kind: "gone" }, username: null };
+  const done = (outcome: SyncOutcome) => ({ outcome, username: user.username });
+  if (!parts.groups) return done({ kind: "unchanged" });
   const current = (user.groups ?? []).filter((g) => !g.automatic);
   const plan = planGroups({ wanted: desired.groups, current: current.map((g) => g.name), normalise: (n) => n.toLowerCase(), reserved: await reservedNames(ctx.db) });
-  if (!planChanged(plan)) return { kind: "unchanged" };
+  if (!planChanged(plan)) return done({ kind: "unchanged" });
   const ids = await groupIds(ctx.settings, api, plan.add);
   for (const name of plan.add) await api.addMember(ids.get(name.toLowerCase())!, user.username);
   for (const name of plan.remove) await api.removeMember(current.find((g) => g.name === name)!.id, user.username);
-  return { kind: "updated", calls: api.stats.writes };
+  return done({ kind: "updated", calls: api.stats.writes });
 }
 
 export const discourseConnector: Connector = {
   meta,
   isConfigured: discourseConfigured,
   activation: { kind: "link", url: (settings) => `${settings.DISCOURSE_URL}/session/sso?return_path=%2F` },
-  syncAccount,
+  syncAccount: async (ctx, account, desired, parts) => (await syncMember(ctx, account, desired, parts, discourseClient(ctx.settings))).outcome,
+  reconcile: (ctx, accounts, desired, parts, progress) => reconcileDiscourse(ctx, discourseClient(ctx.settings), syncMember, accounts, desired, parts, progress),
   disableAccount: async (ctx, account) => {
     const api = discourseClient(ctx.settings);
     const user = await api.userByExternalId(account.userId);

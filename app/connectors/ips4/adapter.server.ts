@@ -50,6 +50,16 @@ export function ips4Adapter(settings: Settings): ForumAdapter {
       return out;
     },
     writeGroups: (changes) => db.setEach("core_members", "member_id", "mgroup_others", changes.map((c) => ({ id: c.id, value: c.next.join(",") }))),
+    async renameMembers(changes) {
+      // IPS keeps display names unique (case-insensitively) and a URL slug beside each.
+      const taken = await db.rows<{ member_id: number; name: string }>(`SELECT member_id, name FROM ${coreMembers} WHERE name IN (?)`, [changes.map((c) => c.to)]);
+      const holds = (c: { id: number; to: string }) => taken.some((t) => t.name.toLowerCase() === c.to.toLowerCase() && Number(t.member_id) !== c.id);
+      const free = changes.filter((c) => !holds(c) && changes.filter((o) => o.to.toLowerCase() === c.to.toLowerCase()).length === 1);
+      if (free.length === 0) return [];
+      await db.setEach("core_members", "member_id", "name", free.map((c) => ({ id: c.id, value: c.to })));
+      await db.setEach("core_members", "member_id", "members_seo_name", free.map((c) => ({ id: c.id, value: ips4SeoName(c.to) })));
+      return free.map((c) => ({ id: c.id, name: c.to }));
+    },
     async createMember(desired, password) {
       const name = desired.name;
       const values = { email: desired.email ?? "", ...(await passwordColumns(password)), member_group_id: settings.IPS4_MEMBER_GROUP_ID, temp_ban: 0 };

@@ -10,6 +10,7 @@ import { membershipOf, withMembership, withMurmur, type CallCounter, type Murmur
 import { generateMumblePassword, unknowablePassword } from "./password.server";
 import { mumbleSettings } from "./settings";
 import { applyRowChanges, disableRow, findRow, groupsColumn, mumbleUsername, nameTaken, rowsOf, saveRow, setRowPassword, type RowChange } from "./store.server";
+import { setRemoteUsername } from "~/modules/services/accounts.server";
 
 export class MumbleNameTakenError extends ServiceNameTakenError {}
 
@@ -88,7 +89,7 @@ export async function syncOne(ctx: ConnectorContext, account: ServiceAccount, de
     );
     if (gone) return { kind: "gone" };
     calls = counter.calls;
-    if (change.username) await ctx.db.updateTable("service_accounts").set({ remote_username: change.username }).where("id", "=", account.id).execute();
+    if (change.username) await setRemoteUsername(ctx.db, account.id, change.username);
   }
   const rowChanged = Object.keys(change).length > 1;
   if (rowChanged) await applyRowChanges(ctx.db, [change]);

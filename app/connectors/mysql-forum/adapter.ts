@@ -38,6 +38,11 @@ export interface ForumAdapter {
   writeGroups(changes: GroupChange[]): Promise<void>;
   /** Display-name sync (SMF's real_name); absent where the forum has none apart from the login. */
   writeDisplayNames?(changes: { id: number; displayName: string }[]): Promise<void>;
+  /**
+   * Renames members whose login name no longer follows the name format (phpBB3 username, IPS4 name);
+   * a name another member holds is left alone. Returns the renames done.
+   */
+  renameMembers?(changes: { id: number; from: string; to: string }[]): Promise<{ id: number; name: string }[]>;
   /** Creates the member, or re-enables the one of that name; returns its id and login name. */
   createMember(desired: DesiredAccount, password: string): Promise<{ id: number; name: string }>;
   setPassword(id: number, password: string, desired: DesiredAccount | null): Promise<boolean>;

@@ -5,6 +5,7 @@
  */
 import type { Settings } from "~/config.server";
 import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
+import { setRemoteUsername } from "~/modules/services/accounts.server";
 import { loadServiceSubjects, managedGroupNames } from "~/modules/services/desired.server";
 import { generatePassword } from "~/modules/services/http.server";
 import type { ConnectorMeta } from "~/modules/services/meta";
@@ -29,12 +30,15 @@ interface Applied {
   book: ForumGroupBook | null;
   groupChanges: GroupChange[];
   nameChanges: { id: number; displayName: string }[];
+  renamed: { id: number; name: string }[];
+  /** Renames refused because another forum member holds the name. */
+  nameConflicts: { id: number; name: string }[];
   groupsCreated: number;
 }
 
 /** Brings `members` to their desired groups and display names with as few statements as the forum allows. */
 async function apply(adapter: ForumAdapter, members: Map<number, ForumMemberState>, wanted: { id: number; desired: DesiredAccount }[], parts: SyncParts): Promise<Applied> {
-  const out: Applied = { book: null, groupChanges: [], nameChanges: [], groupsCreated: 0 };
+  const out: Applied = { book: null, groupChanges: [], nameChanges: [], renamed: [], nameConflicts: [], groupsCreated: 0 };
   if (parts.groups) {
     let book = await adapter.loadGroups();
     if (adapter.createGroups) {
@@ -61,7 +65,26 @@ async function apply(adapter: ForumAdapter, members: Map<number, ForumMemberStat
     }
     if (out.nameChanges.length > 0) await adapter.writeDisplayNames(out.nameChanges);
   }
+  if (parts.nickname && adapter.renameMembers) {
+    const renames = wanted.flatMap((w) => {
+      const member = members.get(w.id);
+      return member && w.desired.name && member.name !== w.desired.name ? [{ id: w.id, from: member.name, to: w.desired.name }] : [];
+    });
+    if (renames.length > 0) {
+      out.renamed = await adapter.renameMembers(renames);
+      const done = new Set(out.renamed.map((r) => r.id));
+      out.nameConflicts = renames.filter((r) => !done.has(r.id)).map((r) => ({ id: r.id, name: r.to }));
+    }
+  }
   return out;
+}
+
+/** The links follow a renamed forum member (the services page and the credentials show the login name). */
+async function followRenames(ctx: ConnectorContext, byRemote: Map<number, ServiceAccount>, renamed: { id: number; name: string }[]) {
+  for (const r of renamed) {
+    const account = byRemote.get(r.id);
+    if (account) await setRemoteUsername(ctx.db, account.id, r.name);
+  }
 }
 
 async function desiredOf(ctx: ConnectorContext, meta: ConnectorMeta, userId: number): Promise<DesiredAccount | null> {
@@ -77,6 +100,7 @@ async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accou
     changedMembers: [],
     goneAccounts: [],
     unlinkedHolders: [],
+    nameConflicts: [],
   };
   const goneUserIds: number[] = [];
   const wanted: { id: number; desired: DesiredAccount }[] = [];
@@ -93,12 +117,15 @@ async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accou
     }
   }
   const applied = await apply(adapter, members, wanted, parts);
-  const changedIds = new Set([...applied.groupChanges.map((c) => c.id), ...applied.nameChanges.map((c) => c.id)]);
+  await followRenames(ctx, byRemote, applied.renamed);
+  const renamedTo = new Map(applied.renamed.map((r) => [r.id, r.name]));
+  const changedIds = new Set([...applied.groupChanges.map((c) => c.id), ...applied.nameChanges.map((c) => c.id), ...renamedTo.keys()]);
   for (const id of changedIds) {
     if (lists.changedMembers.length >= LIST_CAP) break;
-    const what = [applied.groupChanges.some((c) => c.id === id) ? "groups" : "", applied.nameChanges.some((c) => c.id === id) ? "name" : ""].filter(Boolean).join("+");
+    const what = [applied.groupChanges.some((c) => c.id === id) ? "groups" : "", applied.nameChanges.some((c) => c.id === id) ? "name" : "", renamedTo.has(id) ? `renamed to ${renamedTo.get(id)}` : ""].filter(Boolean).join("+");
     lists.changedMembers.push(`${members.get(id)?.name ?? id}: ${what}`);
   }
+  lists.nameConflicts = applied.nameConflicts.slice(0, LIST_CAP).map((c) => `${members.get(c.id)?.name ?? c.id} → ${c.name}`);
   // Forum members holding a group we manage without a linked account.
   const managed = await managedGroupNames(ctx.db, def.meta);
   const book = applied.book ?? (await adapter.loadGroups());
@@ -114,6 +141,8 @@ async function reconcileForum(def: ForumDefinition, ctx: ConnectorContext, accou
       membershipsAdded: applied.groupChanges.reduce((n, c) => n + c.add.length, 0),
       membershipsRemoved: applied.groupChanges.reduce((n, c) => n + c.remove.length, 0),
       nameChanges: applied.nameChanges.length,
+      renamed: applied.renamed.length,
+      nameConflicts: applied.nameConflicts.length,
       groupsCreated: applied.groupsCreated,
       goneAccounts: goneUserIds.length,
       unlinkedHolders: lists.unlinkedHolders.length,
@@ -148,7 +177,8 @@ export function forumConnector(def: ForumDefinition): Connector {
       const members = await adapter.readMembers([id]);
       if (!members.has(id)) return { kind: "gone" };
       const applied = await apply(adapter, members, [{ id, desired }], parts);
-      return applied.groupChanges.length + applied.nameChanges.length > 0 ? { kind: "updated", calls: adapter.db.statements } : { kind: "unchanged" };
+      await followRenames(ctx, new Map([[id, account]]), applied.renamed);
+      return applied.groupChanges.length + applied.nameChanges.length + applied.renamed.length > 0 ? { kind: "updated", calls: adapter.db.statements } : { kind: "unchanged" };
     },
     disableAccount: async (ctx, account) => {
       const id = remoteIdOf(account);

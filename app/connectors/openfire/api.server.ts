@@ -52,9 +52,9 @@ export class OpenfireClient {
   }
 
   /** Creates the user; false when the username is taken (409 UserAlreadyExistsException). */
-  async createUser(username: string, password: string): Promise<boolean> {
+  async createUser(username: string, password: string, name: string | null = null): Promise<boolean> {
     try {
-      await this.call("POST", "/users", { username, password, name: null, email: null });
+      await this.call("POST", "/users", { username, password, name, email: null });
       return true;
     } catch (error) {
       if (error instanceof OpenfireError && error.exception === "UserAlreadyExistsException") return false;
@@ -67,9 +67,17 @@ export class OpenfireClient {
     return this.orMissing(() => this.call("DELETE", OpenfireClient.user(username)).then(() => true), false);
   }
 
-  /** False when the user does not exist. */
-  async setPassword(username: string, password: string): Promise<boolean> {
-    return this.orMissing(() => this.call("PUT", OpenfireClient.user(username), { username, password }).then(() => true), false);
+  /** Changes the password and/or the display name (fields left out stay); false when the user does not exist. */
+  async updateUser(username: string, changes: { password?: string; name?: string }): Promise<boolean> {
+    return this.orMissing(() => this.call("PUT", OpenfireClient.user(username), { username, ...changes }).then(() => true), false);
+  }
+
+  /** The user, or null when it does not exist. */
+  async getUser(username: string): Promise<OpenfireUser | null> {
+    return this.orMissing(async () => {
+      const u = (await this.call("GET", OpenfireClient.user(username))).json as OpenfireUser;
+      return { username: u.username, name: u.name ?? null, email: u.email ?? null };
+    }, null);
   }
 
   /** The user's groups, or null when the user does not exist. */

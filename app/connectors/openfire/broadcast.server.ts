@@ -49,7 +49,7 @@ export function broadcastAddress(settings: Settings, group: string) {
 export async function sendBroadcast(db: Kysely<DB>, settings: Settings, actor: Actor & { userId: number }, group: string, message: string) {
   const s = openfireSettings(settings).broadcast;
   const to = broadcastAddress(settings, group);
-  await sendXmppMessage({ jid: s.jid, password: s.password, host: s.host, port: s.port }, to, await composeBroadcast(db, actor.userId, group, message));
+  await sendXmppMessage({ jid: s.jid, password: s.password, host: s.host, port: s.port, ignoreInvalidCert: s.ignoreInvalidCert }, to, await composeBroadcast(db, actor.userId, group, message));
   await writeAudit(db, actor, { action: "openfire.broadcast", targetType: "group", targetId: null, after: { group, to, length: message.length } });
   return { to };
 }

@@ -1,9 +1,10 @@
 /**
  * Openfire as a Connector: a password account through the REST API plugin, group membership by
- * desired state (the plugin creates missing groups), password reset and set, deletion on loss of
- * access. The reconcile reads every group once and writes only for accounts that differ.
+ * desired state (the plugin creates missing groups), the display name (`name`) from the main
+ * character, password reset and set, deletion on loss of access. The reconcile reads every user and
+ * group once and writes only for accounts that differ.
  */
-import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome } from "~/modules/services/contract";
+import type { Connector, ConnectorContext, DesiredAccount, ReconcileReport, ServiceAccount, SyncOutcome, SyncParts } from "~/modules/services/contract";
 import { managedGroupNames, reservedNames } from "~/modules/services/desired.server";
 import { planChanged, planGroups } from "~/modules/services/group-plan";
 import { generatePassword } from "~/modules/services/http.server";
@@ -29,19 +30,32 @@ async function applyGroups(api: OpenfireClient, name: string, wanted: string[], 
   return plan;
 }
 
-async function syncAccount(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: { groups: boolean }): Promise<SyncOutcome> {
-  const api = client(ctx);
-  const current = await api.userGroups(username(account));
-  if (current === null) return { kind: "gone" };
-  if (!parts.groups) return { kind: "unchanged" };
-  const plan = await applyGroups(api, username(account), desired.groups, current, await reservedNames(ctx.db));
-  return planChanged(plan) ? { kind: "updated", calls: api.stats.writes } : { kind: "unchanged" };
+/** The display name (Openfire's `name`: the main character's name); the username is fixed at creation. */
+async function applyName(api: OpenfireClient, name: string, current: string | null, desired: DesiredAccount): Promise<boolean> {
+  if (!desired.displayName || current === desired.displayName) return false;
+  return api.updateUser(name, { name: desired.displayName });
 }
 
-async function reconcile(ctx: ConnectorContext, accounts: ServiceAccount[], desired: Map<number, DesiredAccount>, parts: { groups: boolean }, progress: (done: number, total: number) => Promise<void> | void): Promise<ReconcileReport> {
+async function syncAccount(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: SyncParts): Promise<SyncOutcome> {
+  const api = client(ctx);
+  const name = username(account);
+  const current = await api.userGroups(name);
+  if (current === null) return { kind: "gone" };
+  let changed = false;
+  if (parts.nickname) {
+    const user = await api.getUser(name);
+    if (!user) return { kind: "gone" };
+    changed = await applyName(api, name, user.name, desired);
+  }
+  if (parts.groups) changed = planChanged(await applyGroups(api, name, desired.groups, current, await reservedNames(ctx.db))) || changed;
+  return changed ? { kind: "updated", calls: api.stats.writes } : { kind: "unchanged" };
+}
+
+async function reconcile(ctx: ConnectorContext, accounts: ServiceAccount[], desired: Map<number, DesiredAccount>, parts: SyncParts, progress: (done: number, total: number) => Promise<void> | void): Promise<ReconcileReport> {
   const api = client(ctx);
   // Openfire nodepreps usernames (lower case); we store the name as sent.
-  const users = new Set((await api.listUsers()).map((u) => u.username.toLowerCase()));
+  const names = new Map((await api.listUsers()).map((u) => [u.username.toLowerCase(), u.name]));
+  const users = new Set(names.keys());
   const groups = parts.groups ? await api.listGroupsWithMembers() : [];
   const held = groupBy(
     groups.flatMap((g) => g.members.map((m) => ({ member: m.toLowerCase(), group: g.name }))),
@@ -54,18 +68,23 @@ async function reconcile(ctx: ConnectorContext, accounts: ServiceAccount[], desi
   const linked = new Set<string>();
   let changed = 0;
   let failed = 0;
+  let displayNames = 0;
   for (const [i, account] of accounts.entries()) {
     const name = username(account);
     linked.add(name.toLowerCase());
     if (!users.has(name.toLowerCase())) {
       goneUserIds.push(account.userId);
       push(lists.goneAccounts, `${name} (user ${account.userId})`);
-    } else if (parts.groups) {
+    } else if (parts.groups || parts.nickname) {
       try {
-        const plan = await applyGroups(api, name, desired.get(account.userId)?.groups ?? [], held.get(name.toLowerCase()) ?? [], reserved);
-        if (planChanged(plan)) {
+        const want = desired.get(account.userId);
+        const plan = parts.groups ? await applyGroups(api, name, want?.groups ?? [], held.get(name.toLowerCase()) ?? [], reserved) : null;
+        const renamed = parts.nickname && want ? await applyName(api, name, names.get(name.toLowerCase()) ?? null, want) : false;
+        if (renamed) displayNames++;
+        if ((plan && planChanged(plan)) || renamed) {
           changed++;
-          push(lists.changedMembers, `${name}: +${plan.add.join(",")} -${plan.remove.join(",")}`);
+          const what = [plan && planChanged(plan) ? `+${plan.add.join(",")} -${plan.remove.join(",")}` : "", renamed ? `name ${want!.displayName}` : ""];
+          push(lists.changedMembers, `${name}: ${what.filter(Boolean).join(" ")}`);
         }
       } catch (error) {
         failed++;
@@ -76,7 +95,7 @@ async function reconcile(ctx: ConnectorContext, accounts: ServiceAccount[], desi
   }
   const managed = await managedGroupNames(ctx.db, meta);
   for (const [member, names] of held) if (!linked.has(member) && names.some((n) => managed.has(meta.sanitiseGroupName(n)))) push(lists.unlinkedHolders, member);
-  return { changed, goneUserIds, figures: { users: users.size, groups: groups.length, reads: api.stats.reads, writes: api.stats.writes, failed, goneAccounts: lists.goneAccounts.length, unlinkedHolders: lists.unlinkedHolders.length }, lists };
+  return { changed, goneUserIds, figures: { users: users.size, groups: groups.length, reads: api.stats.reads, writes: api.stats.writes, failed, nameChanges: displayNames, goneAccounts: lists.goneAccounts.length, unlinkedHolders: lists.unlinkedHolders.length }, lists };
 }
 
 function push(list: string[], value: string) {
@@ -91,7 +110,7 @@ export const openfireConnector: Connector = {
     create: async (ctx, desired) => {
       const api = client(ctx);
       const password = generatePassword();
-      if (!(await api.createUser(desired.name, password))) throw new OpenfireAccountExistsError(`Openfire user ${desired.name} already exists`);
+      if (!(await api.createUser(desired.name, password, desired.displayName ?? null))) throw new OpenfireAccountExistsError(`Openfire user ${desired.name} already exists`);
       await applyGroups(api, desired.name, desired.groups, [], new Set());
       return { remoteId: desired.name, remoteUsername: desired.name, password };
     },
@@ -107,7 +126,7 @@ export const openfireConnector: Connector = {
     return password;
   },
   setPassword: async (ctx, account, password) => {
-    if (!(await client(ctx).setPassword(username(account), password))) throw new Error(`Openfire user ${username(account)} not found`);
+    if (!(await client(ctx).updateUser(username(account), { password }))) throw new Error(`Openfire user ${username(account)} not found`);
   },
   remoteGroups: async (ctx, account) => client(ctx).userGroups(username(account)),
   describe: (settings, account) => ({ url: null, username: account?.remoteUsername ? `${account.remoteUsername}@${openfireSettings(settings).domain}` : null }),

@@ -10,5 +10,5 @@ export const meta: ConnectorMeta = {
   sanitiseGroupName: sanitisers.openfireGroup,
   accountActions: ["deactivate", "reset_password", "set_password"],
   syncsGroups: true,
-  syncsNicknames: false,
+  syncsNicknames: true,
 };

@@ -14,6 +14,7 @@ export function openfireSettings(settings: Settings) {
       serviceName: settings.BROADCAST_SERVICE_NAME,
       host: settings.JABBER_SERVER || settings.JABBER_URL,
       port: settings.JABBER_PORT,
+      ignoreInvalidCert: settings.BROADCAST_IGNORE_INVALID_CERT,
     },
   };
 }

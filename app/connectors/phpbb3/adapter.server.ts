@@ -79,6 +79,20 @@ export function phpbbAdapter(settings: Settings): ForumAdapter {
       // phpBB rebuilds a user's permission cache when it is empty.
       for (const part of chunks(changes.map((c) => c.id))) await db.run(`UPDATE ${users} SET user_permissions = '' WHERE user_id IN (?)`, [part]);
     },
+    async renameMembers(changes) {
+      // username and username_clean together, as the original writes them; phpBB's user_update_name() also
+      // refreshes config.newest_username (the cached poster names on topics and forums are not in our tables).
+      const taken = await db.rows<{ user_id: number; username_clean: string }>(`SELECT user_id, username_clean FROM ${users} WHERE username_clean IN (?)`, [changes.map((c) => c.to)]);
+      const free = changes.filter((c) => !taken.some((t) => t.username_clean === c.to && t.user_id !== c.id));
+      const unique = free.filter((c) => free.filter((o) => o.to === c.to).length === 1);
+      if (unique.length === 0) return [];
+      const values = unique.map((c) => ({ id: c.id, value: c.to }));
+      await db.setEach("users", "user_id", "username", values);
+      await db.setEach("users", "user_id", "username_clean", values);
+      const cases = unique.map(() => "WHEN ? THEN ?").join(" ");
+      await db.run(`UPDATE ${db.table("config")} SET config_value = CASE config_value ${cases} END WHERE config_name = 'newest_username' AND config_value IN (?)`, [...unique.flatMap((c) => [c.from, c.to]), unique.map((c) => c.from)]);
+      return unique.map((c) => ({ id: c.id, name: c.to }));
+    },
     async createMember(desired, password) {
       const name = desired.name;
       const groupId = await registeredGroup();

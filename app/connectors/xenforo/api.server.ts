@@ -58,7 +58,8 @@ export class XenForoClient {
     return (await this.call("register", { username: input.username, password: input.password, email: input.email, group: input.group, visible: 1, user_state: "valid" })) as unknown as XenForoUser;
   }
 
-  async editUser(user: string, changes: { password?: string; add_groups?: number; remove_groups?: number }) {
+  /** `user` is the user id or name; `username` renames (user error 40 when the name is taken). */
+  async editUser(user: string, changes: { password?: string; username?: string; add_groups?: number; remove_groups?: number }) {
     const args: Record<string, string | number> = { user };
     for (const [k, v] of Object.entries(changes)) if (v !== undefined) args[k] = v;
     return this.call("editUser", args);

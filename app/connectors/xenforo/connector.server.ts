@@ -1,10 +1,12 @@
 /**
  * XenForo as a Connector (XenAPI): register with the default group and a password, re-activation of an
  * existing name by adding the group back, password reset and set, deactivation by removing the group.
- * XenAPI cannot sync groups; the periodic sync checks the account still exists (drift report).
+ * XenAPI cannot sync groups; the periodic sync checks the account still exists (drift report) and renames
+ * it when the name format gives another name (a new main).
  */
 import type { Settings } from "~/config.server";
-import type { Connector, ConnectorContext, ServiceAccount } from "~/modules/services/contract";
+import { setRemoteUsername } from "~/modules/services/accounts.server";
+import { type Connector, type ConnectorContext, type DesiredAccount, type ServiceAccount, ServiceNameTakenError, type SyncOutcome, type SyncParts } from "~/modules/services/contract";
 import { generatePassword } from "~/modules/services/http.server";
 import { XENAPI, XenForoClient, isUserError, xenForoUrl } from "./api.server";
 import { meta } from "./meta";
@@ -14,7 +16,24 @@ export function xenForoConfigured(settings: Settings) {
 }
 
 const client = (ctx: ConnectorContext) => new XenForoClient(ctx.settings.XENFORO_ENDPOINT, ctx.settings.XENFORO_APIKEY);
-const username = (account: ServiceAccount) => account.remoteUsername ?? "";
+/** XenAPI finds a user by id or name: the id, which survives a rename, when we have it. */
+const username = (account: ServiceAccount) => (account.remoteId && /^\d+$/.test(account.remoteId) ? account.remoteId : (account.remoteUsername ?? ""));
+
+/** The periodic check (a vanished user is unlinked) and the name: the username follows the name format. */
+async function syncAccount(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: SyncParts): Promise<SyncOutcome> {
+  const api = client(ctx);
+  const user = await api.getUser(username(account));
+  if (!user) return { kind: "gone" };
+  if (!parts.nickname || !desired.name || user.username === desired.name) return { kind: "unchanged" };
+  try {
+    await api.editUser(String(user.user_id), { username: desired.name });
+  } catch (error) {
+    if (isUserError(error, XENAPI.userExists)) throw new ServiceNameTakenError(`XenForo: the name ${desired.name} is taken by another user`);
+    throw error;
+  }
+  await setRemoteUsername(ctx.db, account.id, desired.name);
+  return { kind: "updated", calls: 2 };
+}
 
 /** Re-activation (the name exists): the default group back and a new password. */
 async function reactivate(api: XenForoClient, name: string, group: number, password: string) {
@@ -46,7 +65,7 @@ export const xenforoConnector: Connector = {
       }
     },
   },
-  syncAccount: async (ctx, account) => ((await client(ctx).getUser(username(account))) ? { kind: "unchanged" } : { kind: "gone" }),
+  syncAccount,
   disableAccount: async (ctx, account) => {
     try {
       await client(ctx).editUser(username(account), { remove_groups: ctx.settings.XENFORO_DEFAULT_GROUP });

@@ -11,5 +11,5 @@ export const meta: ConnectorMeta = {
   sanitiseGroupName: sanitisers.plain,
   accountActions: ["deactivate", "reset_password", "set_password"],
   syncsGroups: false,
-  syncsNicknames: false,
+  syncsNicknames: true,
 };

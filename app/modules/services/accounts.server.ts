@@ -68,6 +68,11 @@ export async function upsertAccount(db: Executor, service: string, userId: numbe
   return (await findAccount(db, service, userId))!.id;
 }
 
+/** The remote account was renamed (a forum login following the name format). */
+export async function setRemoteUsername(db: Executor, accountId: number, remoteUsername: string) {
+  await db.updateTable("service_accounts").set({ remote_username: remoteUsername.slice(0, 191) }).where("id", "=", accountId).execute();
+}
+
 export async function markSynced(db: Executor, accountIds: number[], at = new Date()) {
   for (let i = 0; i < accountIds.length; i += 5000) {
     await db.updateTable("service_accounts").set({ last_sync_at: at, last_error: null, last_error_at: null }).where("id", "in", accountIds.slice(i, i + 5000)).execute();

@@ -41,6 +41,14 @@ function userError(doing: string, id: number, field: string, key: string, phrase
   return json(400, { error: 7, message: `Something went wrong when "${doing}": ${phrase}`, user_error_id: id, user_error_field: field, user_error_key: key, user_error_phrase: phrase });
 }
 
+/** XenForo's username rules (comma, 3–50 characters) as XenAPI reports them. */
+function nameError(doing: string, name: string): Reply | null {
+  if (name.includes(",")) return userError(doing, 38, "username", "please_enter_name_that_does_not_contain_comma", "Please enter a name that does not contain a comma.");
+  if ([...name].length < 3) return userError(doing, 32, "username", "please_enter_name_that_is_at_least_x_characters_long", "Please enter a name that is at least 3 characters long.");
+  if ([...name].length > 50) return userError(doing, 33, "username", "please_enter_value_using_x_characters_or_fewer", "Please enter a value using 50 characters or fewer.");
+  return null;
+}
+
 function publicUser(u: FakeXenForoUser) {
   return { user_id: u.user_id, username: u.username, email: u.email, user_group_id: u.user_group_id, secondary_group_ids: [...u.secondary].join(","), user_state: u.user_state };
 }
@@ -75,9 +83,8 @@ export async function startFakeXenForo(options: { apiKey: string; host?: string;
       const username = q.get("username")!;
       const email = q.get("email")!;
       const doing = "registering a new user";
-      if (username.includes(",")) return userError(doing, 38, "username", "please_enter_name_that_does_not_contain_comma", "Please enter a name that does not contain a comma.");
-      if ([...username].length < 3) return userError(doing, 32, "username", "please_enter_name_that_is_at_least_x_characters_long", "Please enter a name that is at least 3 characters long.");
-      if ([...username].length > 50) return userError(doing, 33, "username", "please_enter_value_using_x_characters_or_fewer", "Please enter a value using 50 characters or fewer.");
+      const invalid = nameError(doing, username);
+      if (invalid) return invalid;
       if (byName(username)) return userError(doing, 40, "username", "usernames_must_be_unique", "Usernames must be unique. The specified username is already in use.");
       if (!/^[^@\s]+@[^@\s]+$/.test(email)) return userError(doing, 41, "email", "please_enter_valid_email", "Please enter a valid email.");
       if ([...users.values()].some((u) => u.email.toLowerCase() === email.toLowerCase())) return userError(doing, 42, "email", "email_addresses_must_be_unique", "Email addresses must be unique. The specified email address is already in use.");
@@ -112,6 +119,14 @@ export async function startFakeXenForo(options: { apiKey: string; host?: string;
           if (!user.secondary.has(id) && user.user_group_id !== id) return userError(doing, 12, "remove_groups", "user_is_not_member_of_group", `User is not a member of the group: ${id}`);
         }
       }
+      const rename = q.get("username");
+      if (rename !== null && rename !== user.username) {
+        const invalid = nameError(doing, rename);
+        if (invalid) return invalid;
+        const holder = byName(rename);
+        if (holder && holder !== user) return userError(doing, 40, "username", "usernames_must_be_unique", "Usernames must be unique. The specified username is already in use.");
+      }
+      if (rename) user.username = rename;
       if (add) for (const id of add.split(",").map(Number)) user.secondary.add(id);
       if (remove) {
         for (const id of remove.split(",").map(Number)) {
