@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { htmlLang } from "~/i18n/languages";
 import { useRootData } from "./root-data";
+import type { Column } from "./table";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -62,4 +63,16 @@ export function Countdown({ at, now, testId }: { at: string; now: string; testId
       {left >= 0 ? t("evetime.in", { time: formatDuration(left) }) : t("evetime.ago", { time: formatDuration(left) })}
     </span>
   );
+}
+
+/**
+ * The three time columns of a schedule list (operations, structure timers): EVE time, local time and
+ * countdown of `at(row)`, their test ids `<prefix>-eve-<id>`, `<prefix>-local-<id>`, `<prefix>-countdown-<id>`.
+ */
+export function timeColumns<Row extends { id: number }>(t: (key: string) => string, at: (row: Row) => string, now: string, prefix: string): Column<Row>[] {
+  return [
+    { id: "eve", header: t("evetime.eveTime"), cell: (r) => <EveTime at={at(r)} testId={`${prefix}-eve-${r.id}`} /> },
+    { id: "local", header: t("evetime.local"), cell: (r) => <LocalTime at={at(r)} testId={`${prefix}-local-${r.id}`} /> },
+    { id: "countdown", header: t("evetime.countdown"), cell: (r) => <Countdown at={at(r)} now={now} testId={`${prefix}-countdown-${r.id}`} /> },
+  ];
 }

@@ -24,6 +24,22 @@ export interface Column<Row> {
   serverSort?: boolean;
 }
 
+/** A trailing column with one link per row (an "Edit" link), only for those who may use it. */
+export function linkColumn<Row extends { id: number }>(show: boolean, label: string, href: (row: Row) => string, testId: (row: Row) => string): Column<Row>[] {
+  if (!show) return [];
+  return [
+    {
+      id: "actions",
+      header: "",
+      cell: (r) => (
+        <Link to={href(r)} className="text-sky-700 hover:underline dark:text-sky-400" data-testid={testId(r)}>
+          {label}
+        </Link>
+      ),
+    },
+  ];
+}
+
 export interface Paging {
   page: number;
   hasMore: boolean;

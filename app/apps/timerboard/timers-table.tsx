@@ -1,8 +1,7 @@
 /** A list of structure timers with EVE time, local time and countdown. */
-import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Countdown, EveTime, LocalTime } from "~/components/eve-time";
-import { Table } from "~/components/table";
+import { timeColumns } from "~/components/eve-time";
+import { linkColumn, Table } from "~/components/table";
 import { structureLabel } from "./timer-form";
 import type { Timer } from "./timers.server";
 
@@ -37,23 +36,9 @@ export function TimersTable({ testId, rows, now, canManage }: { testId: string; 
         { id: "structure", header: t("timerboard.field.structure"), cell: (r) => structureLabel(t, r.structure) },
         { id: "type", header: t("timerboard.field.timerType"), cell: (r) => t(`timerboard.type.${r.timer_type}`) },
         { id: "objective", header: t("timerboard.field.objective"), className: (r) => OBJECTIVE_CLASS[r.objective] ?? "", cell: (r) => t(`timerboard.objective.${r.objective}`) },
-        { id: "eve", header: t("evetime.eveTime"), cell: (r) => <EveTime at={r.eve_time} testId={`timer-eve-${r.id}`} /> },
-        { id: "local", header: t("evetime.local"), cell: (r) => <LocalTime at={r.eve_time} testId={`timer-local-${r.id}`} /> },
-        { id: "countdown", header: t("evetime.countdown"), cell: (r) => <Countdown at={r.eve_time} now={now} testId={`timer-countdown-${r.id}`} /> },
+        ...timeColumns<TimerRow>(t, (r) => r.eve_time, now, "timer"),
         { id: "creator", header: t("timerboard.creator"), cell: (r) => r.character_name ?? "" },
-        ...(canManage
-          ? [
-              {
-                id: "actions",
-                header: "",
-                cell: (r: TimerRow) => (
-                  <Link to={`/timers/edit/${r.id}`} className="text-sky-700 hover:underline dark:text-sky-400" data-testid={`timer-edit-${r.id}`}>
-                    {t("timerboard.edit")}
-                  </Link>
-                ),
-              },
-            ]
-          : []),
+        ...linkColumn<TimerRow>(canManage, t("timerboard.edit"), (r) => `/timers/edit/${r.id}`, (r) => `timer-edit-${r.id}`),
       ]}
     />
   );
