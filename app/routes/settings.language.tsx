@@ -3,6 +3,7 @@ import { languageCookie } from "~/i18n/i18n.server";
 import { isLanguage } from "~/i18n/languages";
 import { getCurrentUser } from "~/web/guards.server";
 import { setUserPreference } from "~/modules/auth/preferences.server";
+import { getRuntime } from "~/modules/runtime.server";
 import { safeReturnPath } from "~/web/redirects";
 
 export async function loader() {
@@ -14,6 +15,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const language = form.get("language");
   if (!isLanguage(language)) throw json({ reason: "unknownLanguage" }, { status: 400 });
   const user = await getCurrentUser(request, context);
-  if (user) await setUserPreference(user.id, { language });
+  if (user) await setUserPreference(getRuntime().db, user.id, { language });
   return redirect(safeReturnPath(form.get("returnTo")), { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
 }
