@@ -11,7 +11,7 @@ import { getRuntime } from "~/modules/runtime.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, settings } = getRuntime();
-  return json({ menu: await siteMenu(db, user, menuItemsFor(settings), menuItems()) });
+  return json({ menu: await siteMenu(db, user, menuItemsFor(settings), menuItems(), settings) });
 }
 
 export default function AppLayout() {

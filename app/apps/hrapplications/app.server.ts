@@ -37,9 +37,9 @@ export const hrapplicationsApp: AppDefinition = {
       label: "hrapplications.menu",
       to: "/hr",
       order: 1050,
-      badge: async (user) => {
-        const [{ appContext }, { pendingCount }] = await Promise.all([import("../plugin-api.server"), import("./hr.server")]);
-        return pendingCount(appContext().db, user);
+      badge: async (user, { db }) => {
+        const { pendingCount } = await import("./hr.server");
+        return pendingCount(db, user);
       },
     },
   ],

@@ -1,6 +1,5 @@
 /** The sidebar entries of group management ("Groups" 25, "Group Management" 50 with the pending-request badge). */
 import type { MenuItem } from "../menu/types";
-import { getRuntime } from "../runtime.server";
 import { canManageGroups, pendingRequestsCount } from "./queries.server";
 
 export const groupsMenu: readonly MenuItem[] = [
@@ -10,7 +9,7 @@ export const groupsMenu: readonly MenuItem[] = [
     label: "groups.menu.management",
     to: "/group/management",
     order: 50,
-    visible: (user) => canManageGroups(getRuntime().db, user),
-    badge: (user) => pendingRequestsCount(getRuntime().db, user),
+    visible: (user, { db }) => canManageGroups(db, user),
+    badge: (user, { db }) => pendingRequestsCount(db, user),
   },
 ];

@@ -10,9 +10,10 @@ import { servicesMenu } from "../services/menu.server";
 import { statesMenu } from "../states/menu.server";
 import type { Settings } from "~/config.server";
 import { allApps, appMenu, enabledApps } from "~/apps/registry.server";
-import type { MenuItem, MenuUser } from "./types";
+import { getRuntime } from "../runtime.server";
+import type { MenuContext, MenuItem, MenuUser } from "./types";
 
-export type { MenuItem, MenuUser } from "./types";
+export type { MenuContext, MenuItem, MenuUser } from "./types";
 
 /** The site's own entries (the account pages, the audit log and the admin). */
 const coreMenu: readonly MenuItem[] = [
@@ -69,10 +70,20 @@ export function menuItemsFor(settings: Pick<Settings, "APPS_DISABLED" | "APPS_EN
   return items;
 }
 
-/** The entries this user may see, with their badges. */
-export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems()) {
+/** The entries this user may see, with their badges; the checks read `ctx` (by default the process's runtime). */
+export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = menuItems(), given?: MenuContext) {
+  // Read only when a check reads it, so a menu without such checks needs no runtime.
+  const lazy: MenuContext = given ?? {
+    get db() {
+      return getRuntime().db;
+    },
+    get settings() {
+      return getRuntime().settings;
+    },
+  };
+  const ctx = () => lazy;
   const allowed = items.filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser));
-  const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user) : true) ? item : null)));
+  const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user, ctx()) : true) ? item : null)));
   const visible = checked.filter((item): item is MenuItem => item !== null);
-  return Promise.all(visible.map(async ({ id, label, to, badge }) => ({ id, label, to, badge: badge ? await badge(user) : 0 })));
+  return Promise.all(visible.map(async ({ id, label, to, badge }) => ({ id, label, to, badge: badge ? await badge(user, ctx()) : 0 })));
 }

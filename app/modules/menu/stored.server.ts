@@ -10,6 +10,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { dialectOf } from "../../../db/dialect";
+import { getSettings, type Settings } from "~/config.server";
 import type { MenuItem, MenuUser } from "./types";
 import { visibleMenu } from "./registry.server";
 
@@ -88,7 +89,7 @@ const iconOf = (value: string | null): MenuIcon | null => ((MENU_ICONS as readon
  * user may see (with their badges), the admin's links, and folders that hold something visible.
  * `synced` is the list the rows follow (every entry, apps switched off included).
  */
-export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly MenuItem[], synced: readonly MenuItem[] = items): Promise<SiteMenuEntry[]> {
+export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly MenuItem[], synced: readonly MenuItem[] = items, settings: Settings = getSettings()): Promise<SiteMenuEntry[]> {
   await ensureMenuSynced(db, synced);
   const rows = await menuRows(db);
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -105,6 +106,7 @@ export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly M
       const row = rowOf.get(item.id);
       return !row || !hidden(row);
     }),
+    { db, settings },
   );
   const visible = new Map(shown.map((entry) => [entry.id, entry]));
   const entry = (row: MenuRow): SiteMenuEntry | null => {

@@ -4,6 +4,9 @@
  * group requests). A feature exports its entries as a `MenuItem[]` from `<feature>/menu.server.ts`
  * and adds one line to the list in `menu/registry.server.ts`.
  */
+import type { Kysely } from "kysely";
+import type { Settings } from "~/config.server";
+import type { DB } from "../../../db/schema";
 import type { PermissionKey } from "../auth/permission-types";
 
 export interface MenuUser {
@@ -11,6 +14,12 @@ export interface MenuUser {
   permissions: Set<string>;
   is_staff: boolean;
   is_superuser: boolean;
+}
+
+/** What a menu check may read: the database and the settings of the request it renders for. */
+export interface MenuContext {
+  db: Kysely<DB>;
+  settings: Settings;
 }
 
 export interface MenuItem {
@@ -24,6 +33,6 @@ export interface MenuItem {
   permission?: PermissionKey;
   staffOnly?: boolean;
   /** Extra server-side visibility check (may query the database). */
-  visible?: (user: MenuUser) => Promise<boolean>;
-  badge?: (user: MenuUser) => Promise<number>;
+  visible?: (user: MenuUser, ctx: MenuContext) => Promise<boolean>;
+  badge?: (user: MenuUser, ctx: MenuContext) => Promise<number>;
 }

@@ -1,4 +1,3 @@
-import { getSettings } from "~/config.server";
 import { configuredConnectors } from "../../connectors/registry.server";
 import { permissionKey } from "../auth/permission-types";
 import type { MenuItem } from "../menu/types";
@@ -11,8 +10,8 @@ export const servicesMenu: readonly MenuItem[] = [
     label: "nav.services",
     to: "/services",
     order: 40,
-    visible: async (user) => user.is_superuser || configuredConnectors(getSettings()).some((c) => user.permissions.has(permissionKey(c.meta.accessPermission))),
+    visible: async (user, { settings }) => user.is_superuser || configuredConnectors(settings).some((c) => user.permissions.has(permissionKey(c.meta.accessPermission))),
   },
   /** The original's "Jabber Broadcast" (its page checks auth.jabber_broadcast), when the bot is configured. */
-  { id: "jabber-broadcast", label: "nav.jabberBroadcast", to: "/openfire/broadcast", order: 42, permission: BROADCAST_PERMISSION, visible: async () => broadcastConfigured(getSettings()) },
+  { id: "jabber-broadcast", label: "nav.jabberBroadcast", to: "/openfire/broadcast", order: 42, permission: BROADCAST_PERMISSION, visible: async (_user, { settings }) => broadcastConfigured(settings) },
 ];
