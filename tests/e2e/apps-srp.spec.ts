@@ -16,6 +16,9 @@ const KILLS = {
 };
 const OTHERS_KILL = "https://zkillboard.com/kill/120000003/";
 
+// The browser is far from UTC: the fleet time is typed and shown in EVE time all the same.
+test.use({ timezoneId: "Pacific/Auckland" });
+
 test("SRP: a manager creates a fleet, a member files a loss, the manager pays and approves it, the member is told", async ({ page, javaScriptEnabled }) => {
   test.setTimeout(150_000);
   const kill = javaScriptEnabled ? KILLS.js : KILLS.nojs;
