@@ -53,6 +53,9 @@ const everyProject: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // The operations apps (tests/e2e/apps-ops-*.spec.ts): only first-run setup before them.
     { name: `${name}-apps-ops`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-apps-ops-nojs`, testMatch: /[\\/]apps-ops-.*\.spec\.ts$/, dependencies: [`${name}-apps-ops`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // Ship replacement: a demo pilot files a loss the demo's fake zKillboard and ESI know; only first-run setup before it.
+    { name: `${name}-apps-srp`, testMatch: /[\\/]apps-srp\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
+    { name: `${name}-apps-srp-nojs`, testMatch: /[\\/]apps-srp\.spec\.ts$/, dependencies: [`${name}-apps-srp`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
     // Customising the site (menu editor, branding, themes, custom CSS, announcements): only first-run setup before it.
     { name: `${name}-customise`, testMatch: /[\\/]customise\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-customise-nojs`, testMatch: /[\\/]customise\.spec\.ts$/, dependencies: [`${name}-customise`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },

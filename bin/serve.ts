@@ -15,7 +15,7 @@ import { ensureMenuSynced } from "../app/modules/menu/stored.server";
 import { menuItems } from "../app/modules/menu/registry.server";
 import { announceSetupIfNeeded } from "../app/modules/auth/setup-announce.server";
 import { getLogger } from "../app/modules/ops/logger.server";
-import { seedDemoStatesOnFirstRun, startDemoEve } from "../app/modules/eve/demo.server";
+import { seedDemoStatesOnFirstRun, startDemoEve, startDemoZkillboard } from "../app/modules/eve/demo.server";
 import { demoDiscordEnv, startDemoDiscord } from "../app/connectors/discord/demo.server";
 import { demoTs3Env, startDemoTs3 } from "../app/connectors/teamspeak3/demo.server";
 import { startDemoHttpServices } from "../app/connectors/http-demo.server";
@@ -70,6 +70,7 @@ async function runPrimary(build: ServerBuild) {
   await ensureMenuSynced(runtime.db, menuItems());
   const demoEve = settings.demoMode ? await startDemoEve(settings) : null;
   if (demoEve) await seedDemoStatesOnFirstRun(runtime.db, settings);
+  const demoZkb = settings.demoMode ? await startDemoZkillboard(settings) : null;
   const demoDiscord = settings.demoMode && !settings.DISCORD_BOT_TOKEN ? await startDemoDiscord(settings) : null;
   const demoTs3 = settings.demoMode && !settings.TEAMSPEAK3_SERVER_IP ? await startDemoTs3(settings) : null;
   const demoHttp = settings.demoMode ? await startDemoHttpServices(settings) : null;
@@ -81,6 +82,7 @@ async function runPrimary(build: ServerBuild) {
     // Children reach the same databases (and, in demo mode, the same fake EVE) as this process.
     const env: Record<string, string> = { DATABASE_URL: runtime.authUrl, QUEUE_DATABASE_URL: runtime.queueUrl, SECRET_KEY: settings.SECRET_KEY };
     if (demoEve) Object.assign(env, { ESI_SSO_CLIENT_ID: settings.ESI_SSO_CLIENT_ID, ESI_SSO_CLIENT_SECRET: settings.ESI_SSO_CLIENT_SECRET, ESI_SSO_BASE_URL: settings.ESI_SSO_BASE_URL, ESI_API_URL: settings.ESI_API_URL, [CHILD_DEMO]: "1" });
+    if (demoZkb) env.ZKILLBOARD_API_URL = settings.ZKILLBOARD_API_URL;
     if (demoDiscord) Object.assign(env, demoDiscordEnv(settings));
     if (demoTs3) Object.assign(env, demoTs3Env(settings));
     if (demoHttp) Object.assign(env, demoHttp.env());
@@ -122,6 +124,7 @@ async function runPrimary(build: ServerBuild) {
     );
     await worker?.stop().catch(() => {});
     await demoEve?.stop();
+    await demoZkb?.stop();
     await demoDiscord?.stop();
     await demoTs3?.stop();
     await demoHttp?.stop();

@@ -5,6 +5,7 @@
 import type { ComponentType } from "react";
 import { AnnouncementsWidget } from "./announcements/widget";
 import { GreetingWidget } from "./example/widget";
+import { FleetActivityWidget } from "./fleetactivitytracking/widget";
 import { UpcomingOpsWidget } from "./optimer/widget";
 import { UpcomingTimersWidget } from "./timerboard/widget";
 
@@ -13,4 +14,5 @@ export const widgetComponents: Record<string, ComponentType<{ data: any }>> = {
   "example.greeting": GreetingWidget,
   "timerboard.upcoming": UpcomingTimersWidget,
   "optimer.upcoming": UpcomingOpsWidget,
+  "fleetactivitytracking.activity": FleetActivityWidget,
 };

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { choosePermissions, logout, memberLogin, passwordLogin } from "./session";
+import { grantStatePermissions, logout, memberLogin, passwordLogin } from "./session";
 
 // Demo world (tests/fakes/eve/demo.ts): with JavaScript Carys O'Daire adds Ashen Vanguard (her scout
 // Nyx Tallow is not registered); without, Brannoc Ydris adds Deep Core Extraction (Ore Whisperer).
@@ -13,11 +13,7 @@ test("corp stats: a member with the permission adds their corporation's stats wi
   const pilot = javaScriptEnabled ? PILOTS.js : PILOTS.nojs;
   // Guests (the demo pilots' state) may add corp stats and see their corporation's.
   await passwordLogin(page);
-  await page.goto("/admin/states");
-  await page.getByRole("link", { name: "Guest", exact: true }).click();
-  await choosePermissions(page, ["corputils.add_corpstats", "corputils.view_corp_corpstats"]);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("toast-success")).toBeVisible();
+  await grantStatePermissions(page, "Guest", ["corputils.add_corpstats", "corputils.view_corp_corpstats"]);
   await logout(page);
 
   await memberLogin(page, pilot);

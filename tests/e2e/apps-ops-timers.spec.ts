@@ -72,9 +72,9 @@ test("a manager schedules a fleet operation; it is listed as upcoming in EVE tim
 
 test.describe("local time follows the viewer's time zone; EVE time does not", () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "local time needs JavaScript");
-  for (const [zone, local] of [
-    ["Asia/Tokyo", /01\/03\/2099, 04:30/],
-    ["America/New_York", /01\/02\/2099, 02:30/],
+  for (const [zone, local, timerLocal] of [
+    ["Asia/Tokyo", /01\/03\/2099, 04:30/, /03\/04\/2099, 02:06 PM/],
+    ["America/New_York", /01\/02\/2099, 02:30/, /03\/04\/2099, 12:06 AM/],
   ] as const) {
     test.describe(zone, () => {
       test.use({ timezoneId: zone, locale: "en-US" });
@@ -84,6 +84,22 @@ test.describe("local time follows the viewer's time zone; EVE time does not", ()
         const row = page.getByTestId("ops-upcoming").locator("tr", { hasText: "2099-01-02 19:30 EVE" }).first();
         await expect(row).toContainText("2099-01-02 19:30 EVE");
         await expect(row.locator('[data-testid^="op-local-"]')).toHaveText(local);
+      });
+      test(`a structure timer entered in EVE time from ${zone} keeps its EVE time and shows in local time`, async ({ page }) => {
+        const details = `Zone ${zone} ${suffix()}`;
+        await login(page);
+        await page.goto("/timers/add");
+        await page.getByLabel("Details").fill(details);
+        await page.getByLabel("System").fill("Jita");
+        await page.getByLabel("Structure type").selectOption("Fortizar");
+        await page.getByLabel("Timer type").selectOption("HULL");
+        await page.getByLabel("Objective").selectOption("Friendly");
+        await page.getByLabel("EVE time (UTC)").fill("2099-03-04T05:06");
+        await page.getByTestId("timer-submit").click();
+        await expect(page).toHaveURL(/\/timers$/);
+        const row = page.getByTestId("timers-current").locator("tr", { hasText: details });
+        await expect(row).toContainText("2099-03-04 05:06 EVE");
+        await expect(row.locator('[data-testid^="timer-local-"]')).toHaveText(timerLocal);
       });
     });
   }

@@ -58,3 +58,12 @@ export async function choosePicked(page: Page, fieldLabel: string, choices: stri
 export function choosePermissions(page: Page, permissions: string[]) {
   return choosePicked(page, "Permissions", permissions, (perm) => perm.split(".")[1]);
 }
+
+/** As a logged-in admin: gives a state (e.g. "Guest", the demo pilots' state) these permissions, keeping its others. */
+export async function grantStatePermissions(page: Page, state: string, permissions: string[]) {
+  await page.goto("/admin/states");
+  await page.getByRole("link", { name: state, exact: true }).click();
+  await choosePermissions(page, permissions);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("toast-success")).toBeVisible();
+}

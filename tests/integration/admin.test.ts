@@ -212,6 +212,14 @@ describe.each(dialects)("admin site on $dialect", ({ dialect, skip }) => {
         await rt.db.insertInto("fleetactivitytracking_fats").values({ fatlink_id: link.id, character_id: c.id, user_id: u.id, corporation_id: CORP, corporation_name: "Admin Corp", system: "Jita", solar_system_id: 30000142, station: "No Station", shiptype: "Rifter", ship_type_id: 587, created_at: new Date() }).execute();
         return { id: String((await rt.db.selectFrom("fleetactivitytracking_fats").select("id").where("fatlink_id", "=", link.id).executeTakeFirstOrThrow()).id) };
       }
+      case "srp-fleets":
+      case "srp-requests": {
+        const fleet = await insertReturningId(rt.db, "srp_fleets", { fleet_name: `SRP fleet ${k}`, doctrine: "Ferox", fleet_time: new Date(), fleet_srp_code: `srp${k}`, fleet_srp_status: "", fleet_commander_id: null, fleet_commander_name: null, aar_link: "", created_at: new Date() });
+        if (key === "srp-fleets") return { id: String(fleet), change: [["fleet_name", `Renamed SRP fleet ${k}`], ["doctrine", "Caracal"], ["aar_link", "https://example.com/aar"]] };
+        const [u, c] = [await makeUser(rt.db), await character(k)];
+        const request = await insertReturningId(rt.db, "srp_requests", { fleet_id: fleet, user_id: u.id, character_id: c.id, character_name: c.character_name, killboard_link: `https://zkillboard.com/kill/${k}/`, kill_id: 880000 + k, additional_info: "", srp_status: "Pending", srp_total_amount: 0, kb_total_loss: 1000, ship_type_id: 587, srp_ship_name: "Rifter", post_time: new Date() });
+        return { id: String(request) };
+      }
     }
     throw new Error(`no fixture for ${key}`);
   }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAT_SCOPES } from "~/apps/fleetactivitytracking/permissions";
 import { compareMonths, monthNavigation, parseMonth, shiftMonth } from "~/apps/fleetactivitytracking/stats.server";
 import { validateLink } from "~/apps/fleetactivitytracking/fat.server";
+import type { ActivitySummary } from "~/apps/fleetactivitytracking/stats.server";
+import { loadWidgets } from "~/apps/registry.server";
 import { SecretBox } from "~/modules/auth/secrets.server";
 import { DEMO, type FakeEve } from "../fakes/eve/index";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
@@ -314,6 +316,52 @@ describe.each(dialects)("fleet activity tracking on $dialect", ({ dialect, skip 
     await rt.db.updateTable("users").set({ language: "de" }).where("id", "=", a.user.id).execute();
     const de = await html(a.browser.get(`/fat/user/statistics/${current.year}/${current.month}`));
     expect(de).toContain("2 Teilnahmen im");
+  });
+
+  it.skipIf(skip)("the dashboard widget: the member's count this month and last participations, only with the FAT permission", async () => {
+    const now = new Date();
+    const current = { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 };
+    const before = shiftMonth(current, -1);
+    const fc = await pilot(rt, server.origin, { permissions: ["auth.fleetactivitytracking"] });
+    const link = async (fleet: string, when: Date) => {
+      await rt.db.insertInto("fleetactivitytracking_fatlinks").values({ fleet, hash: `widget-${fleet.split(" ")[1]}`, duration: 60, fatdatetime: when, creator_id: fc.user.id, creator_name: "FC" }).execute();
+      return (await rt.db.selectFrom("fleetactivitytracking_fatlinks").select("id").where("fleet", "=", fleet).executeTakeFirstOrThrow()).id;
+    };
+    const fleets = [await link("Widget last month", new Date(Date.UTC(before.year, before.month - 1, 3, 20))), await link("Widget this month", new Date(Date.UTC(current.year, current.month - 1, 1, 0, 5)))];
+    const participation = (fatlink_id: number, shiptype: string) => ({ fatlink_id, character_id: fc.character!.id, user_id: fc.user.id, corporation_id: WING.id, corporation_name: WING.name, system: "Jita", solar_system_id: 30000142, station: "No Station", shiptype, ship_type_id: null, created_at: now });
+    await rt.db.insertInto("fleetactivitytracking_fats").values([participation(fleets[0], "Rifter"), participation(fleets[1], "Hurricane")]).execute();
+
+    // The loader's data: one this month, both listed newest first, in JSON-ready form.
+    const asUser = (permissions: string[]) => ({ id: fc.user.id, permissions: new Set(permissions), is_staff: false, is_superuser: false });
+    const widgets = await loadWidgets({ db: rt.db, settings: rt.settings }, asUser(["auth.fleetactivitytracking"]));
+    const data = widgets.find((w) => w.id === "fleetactivitytracking.activity")!.data as ActivitySummary;
+    expect(data).toEqual({
+      month: current,
+      count: 1,
+      recent: [
+        expect.objectContaining({ fleet: "Widget this month", shiptype: "Hurricane", character_name: fc.character!.character_name, fatdatetime: new Date(Date.UTC(current.year, current.month - 1, 1, 0, 5)).toISOString() }),
+        expect.objectContaining({ fleet: "Widget last month", shiptype: "Rifter" }),
+      ],
+    });
+    expect((await loadWidgets({ db: rt.db, settings: rt.settings }, asUser([]))).map((w) => w.id)).not.toContain("fleetactivitytracking.activity");
+
+    // Rendered on the dashboard (on the server), in the member's language; not for a member without the permission.
+    const dashboard = await html(fc.browser.get("/dashboard"));
+    const widget = /data-testid="widget-fat-activity"[\s\S]*?<\/section>/.exec(dashboard)![0];
+    expect(widget).toContain("1 participation in");
+    expect(widget).toContain(`href="/fat/user/statistics/${current.year}/${current.month}"`);
+    expect(widget.indexOf("Widget this month")).toBeLessThan(widget.indexOf("Widget last month"));
+    expect(widget).toContain(`${current.year}-${String(current.month).padStart(2, "0")}-01 00:05 EVE`);
+    await rt.db.updateTable("users").set({ language: "de" }).where("id", "=", fc.user.id).execute();
+    expect(await html(fc.browser.get("/dashboard"))).toMatch(/data-testid="widget-fat-month"[\s\S]*?1 Teilnahme im/);
+    const plain = await pilot(rt, server.origin, {});
+    expect(await html(plain.browser.get("/dashboard"))).not.toContain("widget-fat-activity");
+    rt.settings.APPS_DISABLED = "fleetactivitytracking";
+    try {
+      expect(await html(fc.browser.get("/dashboard"))).not.toContain("widget-fat-activity");
+    } finally {
+      rt.settings.APPS_DISABLED = "";
+    }
   });
 
   it.skipIf(skip)("switched off (APPS_DISABLED=fleetactivitytracking) its pages are 404 and it leaves the menu", async () => {

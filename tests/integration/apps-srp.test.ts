@@ -85,7 +85,13 @@ describe.each(dialects)("ship replacement on $dialect", ({ dialect, skip }) => {
     expect((await member.browser.get(`/srp/fleet/${fleet.id}`)).status).toBe(403);
     expect((await member.post(`/srp/fleet/${fleet.id}`, [["intent", "approve"], ["ids", String(filed.id)]])).status).toBe(403);
 
-    expect((await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "payout"], ["request", String(filed.id)], ["amount", "bogus"]])).status).toBe(400);
+    // A wrong amount: 400, the amount as typed beside its request's field, nothing changed.
+    const bogus = await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "payout"], ["request", String(filed.id)], ["amount", "bogus"]]);
+    expect(bogus.status).toBe(400);
+    const bogusPage = await bogus.text();
+    expect(bogusPage).toMatch(/aria-describedby="srp-amount-\d+-error"[^>]*value="bogus"/);
+    expect(bogusPage).toContain("Enter an amount in ISK, such as 150000000, 150,000,000 or 150m.");
+    expect((await rt.db.selectFrom("srp_requests").select("srp_total_amount").where("id", "=", filed.id).executeTakeFirstOrThrow()).srp_total_amount).toBe(0);
     expect((await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "payout"], ["request", String(filed.id)], ["amount", "15m"]])).status).toBe(302);
     expect((await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "approve"], ["ids", String(filed.id)]])).status).toBe(302);
     expect(await rt.db.selectFrom("srp_requests").select(["srp_status", "srp_total_amount"]).where("id", "=", filed.id).executeTakeFirstOrThrow()).toEqual({ srp_status: "Approved", srp_total_amount: 15_000_000 });
@@ -99,6 +105,22 @@ describe.each(dialects)("ship replacement on $dialect", ({ dialect, skip }) => {
     expect(page).toMatch(/data-testid="srp-total-approved"[^>]*>15,000,000 ISK/);
     expect(page).toMatch(/data-testid="srp-total-requested"[^>]*>12,345,679 ISK/);
     expect(await html(member.browser.get("/srp"))).toContain("Approved");
+
+    // A second loss, rejected: the member is told.
+    const second = mine + 3;
+    fake.addKillmail({ id: second, hash: HASH, victimCharacterId: member.character!.character_id, shipTypeId: 24690, solarSystemId: 30000142, time: Date.now() });
+    zkb.addKill({ id: second, hash: HASH, totalValue: 40_000_000 });
+    expect((await file(member, `https://esi.evetech.net/latest/killmails/${second}/${HASH}/`)).status).toBe(302);
+    const secondRow = await rt.db.selectFrom("srp_requests").selectAll().where("kill_id", "=", second).executeTakeFirstOrThrow();
+    expect(secondRow.srp_ship_name).toBe("Hurricane");
+    expect((await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "reject"], ["ids", String(secondRow.id)]])).status).toBe(302);
+    expect((await rt.db.selectFrom("srp_requests").select("srp_status").where("id", "=", secondRow.id).executeTakeFirstOrThrow()).srp_status).toBe("Rejected");
+    const rejected = await rt.db.selectFrom("notifications").selectAll().where("user_id", "=", member.user.id).where("title", "=", "SRP request rejected").executeTakeFirstOrThrow();
+    expect(rejected.message).toContain("Hurricane");
+    // Rejected payouts are not in the approved total; every loss is in the requested one.
+    const after = await html(manager.browser.get(`/srp/fleet/${fleet.id}`));
+    expect(after).toMatch(/data-testid="srp-total-approved"[^>]*>15,000,000 ISK/);
+    expect(after).toMatch(/data-testid="srp-total-requested"[^>]*>52,345,679 ISK/);
 
     // A completed fleet takes no more requests.
     expect((await manager.post(`/srp/fleet/${fleet.id}`, [["intent", "complete"]])).status).toBe(302);

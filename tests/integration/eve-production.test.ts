@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectToDemoEve, demoEveFile, startDemoEve } from "~/modules/eve/demo.server";
+import { connectToDemoEve, demoEveFile, startDemoEve, startDemoZkillboard } from "~/modules/eve/demo.server";
 import { listAudit, systemActor } from "~/modules/audit/audit.server";
 import { EsiClient } from "~/modules/eve/esi-client.server";
 import { runModelUpdate } from "~/modules/eve/model-update.server";
@@ -286,6 +286,25 @@ describe("demo mode with a separate worker process", () => {
     } finally {
       stopPolling();
       await fake.stop();
+      resetSsoCaches();
+    }
+  });
+});
+
+describe("demo mode's zKillboard", () => {
+  it("knows the demo world's losses, whose killmails the demo ESI serves (an SRP request can be filed in demo mode)", async () => {
+    const settings = testSettings({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "aa-demo-zkb-")) });
+    const eve = await startDemoEve(settings);
+    const zkb = await startDemoZkillboard(settings);
+    try {
+      const kill = DEMO.kills.cynoHurricane;
+      const rows = await (await fetch(`${settings.ZKILLBOARD_API_URL}killID/${kill.id}/`, { headers: { "user-agent": "test" } })).json();
+      expect(rows).toEqual([expect.objectContaining({ killmail_id: kill.id, zkb: expect.objectContaining({ hash: kill.hash, totalValue: kill.value }) })]);
+      const killmail = await (await fetch(`${settings.ESI_API_URL}killmails/${kill.id}/${rows[0].zkb.hash}`)).json();
+      expect(killmail.victim).toMatchObject({ character_id: DEMO.characters.carolCyno, ship_type_id: 24690 });
+    } finally {
+      await zkb.stop();
+      await eve.stop();
       resetSsoCaches();
     }
   });

@@ -10,6 +10,8 @@ import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
 import zhHans from "./locales/zh-hans.json";
+import { FAT_MANAGE } from "./permissions";
+import { userActivitySummary } from "./stats.server";
 
 export const fleetactivitytrackingApp: AppDefinition = {
   id: "fleetactivitytracking",
@@ -20,5 +22,7 @@ export const fleetactivitytrackingApp: AppDefinition = {
   permissions: [...adminPermissionDefaults("fleetactivitytracking", "fatlink", "fatlink"), ...adminPermissionDefaults("fleetactivitytracking", "fat", "fat")],
   menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", order: 1030 }],
   adminResources: [fatlinksResource, fatsResource],
+  // The member's recent fleet participation, for holders of the original's FAT permission (docs/decisions/0042).
+  widgets: [{ id: "fleetactivitytracking.activity", order: 515, permission: FAT_MANAGE, load: ({ db }, user) => userActivitySummary(db, user.id) }],
   messages: { en, de, es, "zh-hans": zhHans },
 };

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { userFats } from "./fat.server";
 
 export interface Month {
   year: number;
@@ -192,3 +193,25 @@ export async function userMonthReport(db: Kysely<DB>, userId: number, m: Month, 
   const [report, first] = await Promise.all([userMonth(db, userId, m), firstMonth(db, { userId })]);
   return { month: m, nav: monthNavigation(m, first, now), ...report };
 }
+
+/**
+ * The dashboard widget's data: the member's participations this month (EVE time, by the link's time)
+ * and their last few participations.
+ */
+export async function userActivitySummary(db: Kysely<DB>, userId: number, now = new Date(), limit = 5) {
+  const month = monthOf(now);
+  const [counted, recent] = await Promise.all([
+    inMonth(db, month)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("f.user_id", "=", userId)
+      .executeTakeFirst(),
+    userFats(db, userId, limit),
+  ]);
+  return {
+    month,
+    count: Number(counted?.n ?? 0),
+    recent: recent.map((f) => ({ id: f.id, fleet: f.fleet, fatdatetime: new Date(f.fatdatetime).toISOString(), character_name: f.character_name, shiptype: f.shiptype, system: f.system })),
+  };
+}
+
+export type ActivitySummary = Awaited<ReturnType<typeof userActivitySummary>>;

@@ -1,6 +1,6 @@
 /** The dashboard's next fleet operations (browser side; data from `widgets` in app.server.ts). */
-import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { WidgetPanel } from "~/components/widget-panel";
 import { Countdown, EveTime } from "~/components/eve-time";
 
 interface Data {
@@ -11,12 +11,7 @@ interface Data {
 export function UpcomingOpsWidget({ data }: { data: Data }) {
   const { t } = useTranslation();
   return (
-    <section className="card" data-testid="widget-optimer-upcoming">
-      <h2 className="text-lg font-semibold">
-        <Link to="/optimer" className="hover:underline">
-          {t("optimer.next")}
-        </Link>
-      </h2>
+    <WidgetPanel testId="widget-optimer-upcoming" title={t("optimer.next")} to="/optimer">
       <ul className="mt-2 space-y-1 text-sm">
         {data.ops.map((op) => (
           <li key={op.id} className="flex flex-wrap gap-x-3">
@@ -28,6 +23,6 @@ export function UpcomingOpsWidget({ data }: { data: Data }) {
           </li>
         ))}
       </ul>
-    </section>
+    </WidgetPanel>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { adminPermissionDefaults } from "~/modules/admin/permissions";
 import type { AppDefinition } from "../types";
+import { srpFleetsResource, srpRequestsResource } from "./admin.server";
 import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
@@ -15,7 +16,8 @@ export const srpApp: AppDefinition = {
   label: "srp.title",
   paths: ["/srp"],
   // auth.srp_management is a legacy permission on auth.user (app/modules/auth/permissions.ts).
-  permissions: [{ appLabel: "srp", codename: "access_srp", name: "Can access SRP module" }, ...adminPermissionDefaults("srp", "srpfleetmain", "srp fleet main")],
+  permissions: [{ appLabel: "srp", codename: "access_srp", name: "Can access SRP module" }, ...adminPermissionDefaults("srp", "srpfleetmain", "srp fleet main"), ...adminPermissionDefaults("srp", "srpuserrequest", "srp user request")],
   menu: [{ id: "srp", label: "srp.menu", to: "/srp", order: 1020, permission: SRP_ACCESS }],
+  adminResources: [srpFleetsResource, srpRequestsResource],
   messages: { en, de, es, "zh-hans": zhHans },
 };

@@ -1,6 +1,6 @@
 /** The dashboard's next structure timers (browser side; data from `widgets` in app.server.ts). */
-import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { WidgetPanel } from "~/components/widget-panel";
 import { Countdown, EveTime } from "~/components/eve-time";
 import { structureLabel } from "./timer-form";
 
@@ -12,12 +12,7 @@ interface Data {
 export function UpcomingTimersWidget({ data }: { data: Data }) {
   const { t } = useTranslation();
   return (
-    <section className="card" data-testid="widget-timerboard-upcoming">
-      <h2 className="text-lg font-semibold">
-        <Link to="/timers" className="hover:underline">
-          {t("timerboard.upcoming")}
-        </Link>
-      </h2>
+    <WidgetPanel testId="widget-timerboard-upcoming" title={t("timerboard.upcoming")} to="/timers">
       <ul className="mt-2 space-y-1 text-sm">
         {data.timers.map((timer) => (
           <li key={timer.id} className="flex flex-wrap gap-x-3">
@@ -29,6 +24,6 @@ export function UpcomingTimersWidget({ data }: { data: Data }) {
           </li>
         ))}
       </ul>
-    </section>
+    </WidgetPanel>
   );
 }

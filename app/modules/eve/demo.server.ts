@@ -42,6 +42,20 @@ export async function startDemoEve(settings: Settings) {
 }
 
 /**
+ * Demo mode's zKillboard (ship replacement reads a loss's hash and value there): the faithful fake
+ * from tests/fakes/zkillboard, knowing the demo world's losses. Always the fake in demo mode, since the
+ * real zKillboard's kills are not in the fake ESI.
+ */
+export async function startDemoZkillboard(settings: Settings) {
+  const [{ startFakeZkillboard }, { DEMO }] = await Promise.all([import("../../../tests/fakes/zkillboard/index"), import("../../../tests/fakes/eve/index")]);
+  const fake = await startFakeZkillboard();
+  for (const k of Object.values(DEMO.kills)) fake.addKill({ id: k.id, hash: k.hash, totalValue: k.value });
+  settings.ZKILLBOARD_API_URL = fake.apiUrl;
+  getLogger().warn({ zkillboard: fake.apiUrl }, "demo mode: zKillboard is a local fake");
+  return fake;
+}
+
+/**
  * A worker process in demo mode: use the fake the web process started (read from its file; until
  * the web process has written it, poll every few seconds). Returns a stop function.
  */

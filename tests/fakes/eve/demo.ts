@@ -1,6 +1,6 @@
 /**
  * A small, believable universe for demo mode, benchmarks and tests: one faction, two alliances, four player
- * corporations and three player accounts with two or three characters each. IDs sit in the real ranges
+ * corporations, three player accounts with two or three characters each, and a few losses. IDs sit in the real ranges
  * (characters 9000000x, corporations 9800000x, alliances 9900000x, faction 500001).
  */
 import type { FakeEve } from "./server";
@@ -21,6 +21,15 @@ export const DEMO = {
     carolCyno: 90000008,
   },
   structures: { tradeHub: 1035466617946, deniedKeepstar: 1035466617947 },
+  /**
+   * Losses ESI serves at /killmails/{id}/{hash}/ and the demo zKillboard knows (hash and value), for
+   * ship replacement: two of Cyno Alt's, one of Aria Solenne's.
+   */
+  kills: {
+    cynoHurricane: { id: 120000001, hash: "5d41402abc4b2a76b9719d911017c592a1b2c3d4", victim: 90000008, shipTypeId: 24690, value: 48_250_000, time: Date.UTC(2026, 0, 10, 19, 42) },
+    cynoRifter: { id: 120000002, hash: "7e240de74fb1ed08fa08d38063f6a6a91462a815", victim: 90000008, shipTypeId: 587, value: 1_375_000, time: Date.UTC(2026, 0, 11, 20, 5) },
+    ariaRifter: { id: 120000003, hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b", victim: 90000001, shipTypeId: 587, value: 1_290_000, time: Date.UTC(2026, 0, 12, 18, 30) },
+  },
 } as const;
 
 export function seedDemoWorld(fake: FakeEve): void {
@@ -57,4 +66,5 @@ export function seedDemoWorld(fake: FakeEve): void {
   fake.setCharacterOnline(ch.carolCyno, { online: true, last_login: "2024-01-01T12:00:00Z", logins: 7 });
   fake.setCharacterLocation(ch.carolCyno, { solar_system_id: 30000142, structure_id: structures.tradeHub });
   fake.setCharacterShip(ch.carolCyno, { ship_item_id: 1_100_000_000_002, ship_name: "Cyno Hurricane", ship_type_id: 24690 });
+  for (const k of Object.values(DEMO.kills)) fake.addKillmail({ id: k.id, hash: k.hash, victimCharacterId: k.victim, shipTypeId: k.shipTypeId, solarSystemId: 30000142, time: k.time });
 }

@@ -45,12 +45,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (intent === "payout") {
     const requestId = formId(form.get("request"));
-    const amount = parseIsk(readText(form, "amount", { max: 40 }));
-    if (amount === null) return json({ error: "srp.errors.amount" }, { status: 400 });
+    const typed = readText(form, "amount", { max: 40 });
+    const amount = parseIsk(typed);
+    // The amount as typed comes back beside its request's field.
+    const payoutError = (error: string) => json({ error: null, payout: { request: requestId, amount: typed, error } }, { status: 400 });
+    if (amount === null) return payoutError("srp.errors.amount");
     try {
       await setPayout(db, fleet.id, requestId, amount, actor);
     } catch (error) {
-      if (error instanceof SrpError) return json({ error: error.message }, { status: 400 });
+      if (error instanceof SrpError) return payoutError(error.message);
       throw error;
     }
     return back("srp.payoutSaved");
@@ -66,6 +69,8 @@ export default function FleetPage() {
   const { t } = useTranslation();
   const { fleet, requests, totals } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const payout = data && "payout" in data ? data.payout : null;
+  const pageError = data && !("payout" in data) ? data.error : null;
   const completed = fleet.fleet_srp_status === "Completed";
   return (
     <div className="space-y-4">
@@ -91,9 +96,9 @@ export default function FleetPage() {
           <Isk amount={totals.approved} testId="srp-total-approved" />
         </dd>
       </dl>
-      {data?.error ? (
+      {pageError ? (
         <p role="alert" className="field-error" data-testid="srp-error">
-          {t(data.error)}
+          {t(pageError)}
         </p>
       ) : null}
       <PostForm id="decide" className="space-y-2">
@@ -125,18 +130,27 @@ export default function FleetPage() {
       </PostForm>
       <section className="card space-y-2">
         <h2 className="font-semibold">{t("srp.setPayout")}</h2>
-        {requests.map((r) => (
-          <PostForm key={r.id} className="flex items-end gap-2">
-            <input type="hidden" name="request" value={r.id} />
-            <label className="text-sm">
-              {t("srp.payoutFor", { character: r.character_name, ship: r.srp_ship_name })}
-              <input name="amount" defaultValue={String(r.srp_total_amount)} className="input" data-testid={`srp-amount-${r.kill_id}`} />
-            </label>
-            <button type="submit" name="intent" value="payout" className="btn-secondary" data-testid={`srp-save-payout-${r.kill_id}`}>
-              {t("srp.save")}
-            </button>
-          </PostForm>
-        ))}
+        {requests.map((r) => {
+          const failed = payout?.request === r.id ? payout : null;
+          const errorId = `srp-amount-${r.id}-error`;
+          return (
+            <PostForm key={`${r.id}-${failed?.amount ?? r.srp_total_amount}`} className="flex flex-wrap items-end gap-2">
+              <input type="hidden" name="request" value={r.id} />
+              <label className="text-sm">
+                {t("srp.payoutFor", { character: r.character_name, ship: r.srp_ship_name })}
+                <input name="amount" defaultValue={failed?.amount ?? String(r.srp_total_amount)} className="input" aria-invalid={failed ? true : undefined} aria-describedby={failed ? errorId : undefined} data-testid={`srp-amount-${r.kill_id}`} />
+              </label>
+              <button type="submit" name="intent" value="payout" className="btn-secondary" data-testid={`srp-save-payout-${r.kill_id}`}>
+                {t("srp.save")}
+              </button>
+              {failed ? (
+                <p id={errorId} role="alert" className="field-error w-full" data-testid={`srp-amount-error-${r.kill_id}`}>
+                  {t(failed.error)}
+                </p>
+              ) : null}
+            </PostForm>
+          );
+        })}
       </section>
       <PostForm>
         <button type="submit" name="intent" value={completed ? "reopen" : "complete"} className="btn-secondary" data-testid="srp-complete">

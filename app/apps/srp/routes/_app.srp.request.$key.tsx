@@ -63,7 +63,7 @@ export default function FileRequest() {
           <label htmlFor="field-additional_info" className="label">
             {t("srp.field.additionalInfo")}
           </label>
-          <textarea id="field-additional_info" name="additional_info" defaultValue={values.additional_info} rows={3} className="input" />
+          <textarea id="field-additional_info" name="additional_info" defaultValue={values.additional_info} rows={3} className="input" aria-invalid={errors.additional_info ? true : undefined} aria-describedby={errors.additional_info ? "field-additional_info-error" : undefined} />
           <FieldError id="field-additional_info-error" error={errors.additional_info} />
         </div>
         <button type="submit" className="btn-primary" disabled={busy} data-testid="srp-request-submit">
