@@ -10,7 +10,6 @@ import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
 import zhHans from "./locales/zh-hans.json";
-import { FAT_MANAGE } from "./permissions";
 import { userActivitySummary } from "./stats.server";
 
 export const fleetactivitytrackingApp: AppDefinition = {
@@ -22,7 +21,17 @@ export const fleetactivitytrackingApp: AppDefinition = {
   permissions: [...adminPermissionDefaults("fleetactivitytracking", "fatlink", "fatlink"), ...adminPermissionDefaults("fleetactivitytracking", "fat", "fat")],
   menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", order: 1030 }],
   adminResources: [fatlinksResource, fatsResource],
-  // The member's recent fleet participation, for holders of the original's FAT permission (docs/decisions/0042).
-  widgets: [{ id: "fleetactivitytracking.activity", order: 515, permission: FAT_MANAGE, load: ({ db }, user) => userActivitySummary(db, user.id) }],
+  // The member's own recent fleet participation: like clicking a link, it needs no permission; members
+  // who never joined a tracked fleet see nothing (docs/decisions/0042).
+  widgets: [
+    {
+      id: "fleetactivitytracking.activity",
+      order: 515,
+      load: async ({ db }, user) => {
+        const summary = await userActivitySummary(db, user.id);
+        return summary.recent.length ? summary : null;
+      },
+    },
+  ],
   messages: { en, de, es, "zh-hans": zhHans },
 };
