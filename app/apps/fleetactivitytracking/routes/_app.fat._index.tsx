@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EveTime } from "~/components/eve-time";
+import { EveTime, LocalTime } from "~/components/eve-time";
 import { appContext, hasPermission, requireUser } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
 import { Table } from "../../plugin-ui";
@@ -79,6 +79,7 @@ export default function FatIndex() {
               { id: "creator", header: t("fleetactivitytracking.creator"), cell: (l) => l.creator_name },
               { id: "time", header: t("fleetactivitytracking.created"), cell: (l) => <EveTime at={l.fatdatetime} /> },
               { id: "expires", header: t("fleetactivitytracking.expires"), cell: (l) => (l.open ? <EveTime at={l.expires} /> : t("fleetactivitytracking.expired")) },
+              { id: "expiresLocal", header: t("evetime.local"), cell: (l) => (l.open ? <LocalTime at={l.expires} testId="fat-link-expires-local" /> : "") },
               { id: "fats", header: t("fleetactivitytracking.fatCount"), numeric: true, cell: (l) => l.fats },
               {
                 id: "link",

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EveTime } from "~/components/eve-time";
+import { EveTime, LocalTime } from "~/components/eve-time";
 import { flashHeader } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { actorFor, appContext, formId, readForm, readText, requestEsiToken, requireUser } from "../../plugin-web.server";
@@ -69,7 +69,7 @@ export default function ClickLink() {
       ) : (
         <>
           <p className="text-sm text-slate-600 dark:text-slate-300">
-            {t("fleetactivitytracking.clickHelp")} <EveTime at={link.expires} />
+            {t("fleetactivitytracking.clickHelp")} <EveTime at={link.expires} /> (<LocalTime at={link.expires} testId="fat-link-local" />)
           </p>
           <section className="card space-y-3">
             <h2 className="text-lg font-semibold">{t("fleetactivitytracking.chooseCharacter")}</h2>

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EveTime } from "~/components/eve-time";
+import { EveTime, LocalTime } from "~/components/eve-time";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
@@ -49,6 +49,7 @@ export default function Srp() {
               { id: "name", header: t("srp.field.fleetName"), cell: (f) => <Link to={`/srp/fleet/${f.id}`} className="text-sky-700 hover:underline dark:text-sky-400">{f.fleet_name}</Link> },
               { id: "doctrine", header: t("srp.field.doctrine"), cell: (f) => f.doctrine },
               { id: "time", header: t("srp.field.fleetTime"), cell: (f) => <EveTime at={f.fleet_time} /> },
+              { id: "local", header: t("evetime.local"), cell: (f) => <LocalTime at={f.fleet_time} testId={`srp-fleet-local-${f.id}`} /> },
               { id: "fc", header: t("srp.fc"), cell: (f) => f.fleet_commander_name ?? "" },
               { id: "code", header: t("srp.code"), cell: (f) => <Link to={`/srp/request/${f.fleet_srp_code}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">{f.fleet_srp_code}</Link> },
               { id: "status", header: t("srp.status"), cell: (f) => (f.fleet_srp_status === "Completed" ? t("srp.completed") : t("srp.open")) },

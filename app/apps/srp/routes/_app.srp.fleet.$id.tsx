@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EveTime } from "~/components/eve-time";
+import { EveTime, LocalTime } from "~/components/eve-time";
 import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
@@ -76,7 +76,7 @@ export default function FleetPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{fleet.fleet_name}</h1>
       <p className="text-sm">
-        {fleet.doctrine} · <EveTime at={fleet.fleet_time} /> · {fleet.fleet_commander_name ?? ""} · <span className="font-mono">{fleet.fleet_srp_code}</span>
+        {fleet.doctrine} · <EveTime at={fleet.fleet_time} /> (<LocalTime at={fleet.fleet_time} testId="srp-fleet-local" />) · {fleet.fleet_commander_name ?? ""} · <span className="font-mono">{fleet.fleet_srp_code}</span>
         {fleet.aar_link ? (
           <>
             {" · "}
