@@ -107,7 +107,7 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
     <div className="space-y-3">
       <div className="overflow-x-auto">
         <table className="min-w-full text-left text-sm" data-testid={testId}>
-          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
+          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:text-slate-400 dark:border-slate-600">
             <tr>
               {columns.map((c) => {
                 const active = sortColumn?.id === c.id;
@@ -129,7 +129,7 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
           <tbody>
             {shown.length === 0 ? (
               <tr>
-                <td colSpan={columns.length} className="px-2 py-4 text-slate-500" data-testid={`${testId}-empty`}>
+                <td colSpan={columns.length} className="px-2 py-4 text-slate-500 dark:text-slate-400" data-testid={`${testId}-empty`}>
                   {empty}
                 </td>
               </tr>
@@ -161,7 +161,7 @@ export function Pager({ page, hasMore, total, pageSize, labels }: Paging & { lab
   const link = "text-sky-700 hover:underline dark:text-sky-400";
   return (
     <nav className="flex items-center gap-4 text-sm" aria-label={t("table.pager.label")}>
-      {range ? <span className="text-slate-500">{t("table.pager.range", range)}</span> : null}
+      {range ? <span className="text-slate-500 dark:text-slate-400">{t("table.pager.range", range)}</span> : null}
       {page > 1 ? (
         <Link to={withParams(params, { page: page === 2 ? null : String(page - 1) })} className={link} data-testid="page-previous">
           {labels?.previous ?? t("table.pager.previous")}

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { LANGUAGE_NAMES } from "~/i18n/languages";
 import { THEMES } from "~/modules/branding/constants";
 import { PostForm, ReturnToInput } from "./forms";
+import { Icon } from "./icon";
 import { NotificationBell } from "./notification-bell";
 import type { RootData } from "./root-data";
 
@@ -79,7 +80,8 @@ export function TopBar({ data }: { data: RootData }) {
             <NotificationBell unread={data.unreadNotifications} refreshSeconds={data.notificationsRefreshTime} />
             <span className="text-sm text-slate-700 dark:text-slate-200">{data.user.username}</span>
             <PostForm action="/logout">
-              <button type="submit" className="btn-secondary py-1" data-testid="logout">
+              <button type="submit" className="btn-secondary inline-flex items-center py-1" data-testid="logout">
+                <Icon name="log-out" />
                 {t("common.logout")}
               </button>
             </PostForm>

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Icon } from "~/components/icon";
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -44,7 +45,8 @@ export default function Characters() {
         <h1 className="text-2xl font-semibold">{t("characters.title")}</h1>
         <div className="flex gap-2">
           <PostForm reloadDocument>
-            <button type="submit" name="intent" value="add" className="btn-primary" data-testid="add-character">
+            <button type="submit" name="intent" value="add" className="btn-primary inline-flex items-center" data-testid="add-character">
+              <Icon name="plus" />
               {t("characters.add")}
             </button>
           </PostForm>

@@ -71,7 +71,7 @@ export default function AdminService() {
             <dl className="grid grid-cols-2 gap-x-4 text-sm sm:grid-cols-4">
               {Object.entries(drift.figures).map(([k, v]) => (
                 <div key={k}>
-                  <dt className="text-slate-500">{k}</dt>
+                  <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
                   <dd data-testid={`drift-${k}`}>{v}</dd>
                 </div>
               ))}

@@ -20,7 +20,7 @@ export const fleetactivitytrackingApp: AppDefinition = {
   // auth.fleetactivitytracking and auth.fleetactivitytracking_statistics are legacy permissions on auth.user
   // (app/modules/auth/permissions.ts); clicking a link and one's own statistics need none.
   permissions: [...adminPermissionDefaults("fleetactivitytracking", "fatlink", "fatlink"), ...adminPermissionDefaults("fleetactivitytracking", "fat", "fat")],
-  menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", order: 1030 }],
+  menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", icon: "flag", order: 1030 }],
   adminResources: [fatlinksResource, fatsResource],
   // The member's recent fleet participation, for holders of the original's FAT permission (docs/decisions/0042).
   widgets: [{ id: "fleetactivitytracking.activity", order: 515, permission: FAT_MANAGE, load: ({ db }, user) => userActivitySummary(db, user.id) }],
