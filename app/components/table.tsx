@@ -4,6 +4,7 @@
  * (`?page=N`). Sorting reorders the rows the page has loaded, so it suits lists the loader returns
  * whole; a paged list sorts on the server instead and marks its columns `serverSort`.
  */
+import { EmptyRow } from "./empty-state";
 import { Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -128,11 +129,9 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
           </thead>
           <tbody>
             {shown.length === 0 ? (
-              <tr>
-                <td colSpan={columns.length} className="px-2 py-4 text-slate-500 dark:text-slate-400" data-testid={`${testId}-empty`}>
-                  {empty}
-                </td>
-              </tr>
+              <EmptyRow colSpan={columns.length} testId={`${testId}-empty`}>
+                {empty}
+              </EmptyRow>
             ) : (
               shown.map((row) => (
                 <tr key={rowKey(row)} className="border-b border-slate-200 align-top dark:border-slate-700" data-testid={rowTestId?.(row)}>

@@ -45,7 +45,7 @@ export default function Characters() {
         <h1 className="text-2xl font-semibold">{t("characters.title")}</h1>
         <div className="flex gap-2">
           <PostForm reloadDocument>
-            <button type="submit" name="intent" value="add" className="btn-primary inline-flex items-center" data-testid="add-character">
+            <button type="submit" name="intent" value="add" className="btn-primary" data-testid="add-character">
               <Icon name="plus" />
               {t("characters.add")}
             </button>

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { EmptyState } from "~/components/empty-state";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatCell } from "~/components/admin/admin-form";
@@ -172,7 +173,7 @@ export default function AdminList() {
               ))}
             </tbody>
           </table>
-          {rows.length === 0 ? <p className="py-4 text-sm text-slate-500 dark:text-slate-400">{t("admin.empty")}</p> : null}
+          {rows.length === 0 ? <EmptyState testId="admin-empty">{t("admin.empty")}</EmptyState> : null}
         </div>
         {bulk.length ? (
           <div className="mt-3 flex items-center gap-2">

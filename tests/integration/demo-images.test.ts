@@ -16,7 +16,7 @@ describe.each(dialects)("demo images on $dialect", ({ dialect, skip }) => {
     await rt.db.insertInto("eve_corporations").values({ corporation_id: 98000001, corporation_name: "Meridian Logistics", corporation_ticker: "MRLOG", member_count: 3, ceo_id: null, alliance_id: null, faction_id: null, updated_at: new Date() }).execute();
     await rt.db
       .insertInto("eve_characters")
-      .values({ character_id: 90000006, character_name: "Carys O'Daire", corporation_id: 98000001, corporation_name: "Meridian Logistics", corporation_ticker: "MRLOG", alliance_id: null, alliance_name: null, alliance_ticker: null, faction_id: null, faction_name: null, updated_at: new Date() })
+      .values({ character_id: 90000006, character_name: "Carys O'Daire", corporation_id: 98000001, corporation_name: "Meridian Logistics", corporation_ticker: "MRLOG", alliance_id: 99000001, alliance_name: "Silent Meridian", alliance_ticker: "MRDN", faction_id: null, faction_name: null, updated_at: new Date() })
       .execute();
   });
   afterAll(async () => {
@@ -33,6 +33,8 @@ describe.each(dialects)("demo images on $dialect", ({ dialect, skip }) => {
     expect(portrait.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(await portrait.text()).toMatch(/^<svg [^>]*>.*>CO<\/text><\/svg>$/);
     expect(await (await anonymous.get("/demo-images/corporations/98000001")).text()).toContain(">ML<");
+    // An alliance not stored yet: the name its member character carries.
+    expect(await (await anonymous.get("/demo-images/alliances/99000001")).text()).toContain(">SM<");
     expect(await (await anonymous.get("/demo-images/alliances/99999999")).text()).toContain(">?<");
     for (const bad of ["/demo-images/ships/90000006", "/demo-images/characters/0x10", "/demo-images/characters/-1"]) expect((await anonymous.get(bad)).status, bad).toBe(404);
 

@@ -9,13 +9,25 @@ import type { IMAGE_CATEGORIES } from "./evelinks";
 
 type Category = (typeof IMAGE_CATEGORIES)[number];
 
-/** The stored name of a character, corporation (or faction), alliance; null when none is stored. */
+/**
+ * The stored name of a character, corporation (or faction) or alliance, else the name a stored
+ * character carries for it (corporations and alliances are stored only once refreshed); null when none.
+ */
 export async function entityName(db: Kysely<DB>, category: Category, id: number): Promise<string | null> {
-  if (category === "characters") return (await db.selectFrom("eve_characters").select("character_name as name").where("character_id", "=", id).executeTakeFirst())?.name ?? null;
-  if (category === "alliances") return (await db.selectFrom("eve_alliances").select("alliance_name as name").where("alliance_id", "=", id).executeTakeFirst())?.name ?? null;
+  const name = (row: { name: string | null } | undefined) => row?.name ?? null;
+  if (category === "characters") return name(await db.selectFrom("eve_characters").select("character_name as name").where("character_id", "=", id).executeTakeFirst());
+  if (category === "alliances") {
+    return (
+      name(await db.selectFrom("eve_alliances").select("alliance_name as name").where("alliance_id", "=", id).executeTakeFirst()) ??
+      name(await db.selectFrom("eve_characters").select("alliance_name as name").where("alliance_id", "=", id).limit(1).executeTakeFirst())
+    );
+  }
   if (category === "corporations") {
-    const corp = await db.selectFrom("eve_corporations").select("corporation_name as name").where("corporation_id", "=", id).executeTakeFirst();
-    return corp?.name ?? (await db.selectFrom("eve_factions").select("faction_name as name").where("faction_id", "=", id).executeTakeFirst())?.name ?? null;
+    return (
+      name(await db.selectFrom("eve_corporations").select("corporation_name as name").where("corporation_id", "=", id).executeTakeFirst()) ??
+      name(await db.selectFrom("eve_factions").select("faction_name as name").where("faction_id", "=", id).executeTakeFirst()) ??
+      name(await db.selectFrom("eve_characters").select("corporation_name as name").where("corporation_id", "=", id).limit(1).executeTakeFirst())
+    );
   }
   return null;
 }
