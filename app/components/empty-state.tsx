@@ -12,12 +12,18 @@ export function EmptyState({ children, icon = "inbox", testId }: { children: Rea
   );
 }
 
-/** The empty state as the single row of a table. */
+/**
+ * The empty state as the single row of a table. A table wider than a phone scrolls sideways: the
+ * state is kept at the scroll box's left edge and no wider than the screen, so it is seen, not centred
+ * somewhere off to the right.
+ */
 export function EmptyRow({ colSpan, children, testId }: { colSpan: number; children: ReactNode; testId?: string }) {
   return (
     <tr>
       <td colSpan={colSpan} data-testid={testId}>
-        <EmptyState>{children}</EmptyState>
+        <div className="sticky left-0 max-w-[calc(100vw-2rem)]">
+          <EmptyState>{children}</EmptyState>
+        </div>
       </td>
     </tr>
   );

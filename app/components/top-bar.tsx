@@ -70,8 +70,8 @@ export function ThemeSwitcher({ choice }: { choice: RootData["themeChoice"] }) {
 export function TopBar({ data }: { data: RootData }) {
   const { t } = useTranslation();
   return (
-    <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-700 dark:bg-slate-900">
-      <Link to="/" className="mr-auto flex items-center gap-2 text-lg font-semibold text-slate-900 dark:text-white" data-testid="site-name">
+    <header className="flex flex-wrap items-center gap-3 border-b md:flex-nowrap border-slate-200 bg-white px-4 py-3 dark:border-slate-700 dark:bg-slate-900">
+      <Link to="/" className="mr-auto flex shrink-0 items-center gap-2 text-lg font-semibold text-slate-900 dark:text-white" data-testid="site-name">
         {data.logoUrl ? <img src={data.logoUrl} alt="" className="h-8 w-auto max-w-[8rem] object-contain" data-testid="site-logo" /> : null}
         <span>{data.siteName}</span>
       </Link>
@@ -81,16 +81,16 @@ export function TopBar({ data }: { data: RootData }) {
         <span className="sr-only">{t("common.preferences")}</span>
       </label>
       {data.user ? (
-        <span className="md:order-last">
+        <span className="shrink-0 md:order-last">
           <NotificationBell unread={data.unreadNotifications} refreshSeconds={data.notificationsRefreshTime} />
         </span>
       ) : null}
-      <div className="order-last hidden w-full flex-wrap items-center gap-2 peer-checked:flex md:order-none md:flex md:w-auto">
+      <div className="order-last hidden w-full flex-wrap items-center gap-2 peer-checked:flex md:order-none md:flex md:w-auto md:justify-end">
         <LanguageSwitcher lang={data.lang} />
         <ThemeSwitcher choice={data.themeChoice} />
         <ThemeToggle theme={data.theme} />
         {data.user ? (
-          <div className="flex flex-wrap items-center gap-2" data-testid="user-menu">
+          <div className="flex flex-wrap items-center justify-end gap-2" data-testid="user-menu">
             <span className="text-sm text-slate-700 dark:text-slate-200">{data.user.username}</span>
             <PostForm action="/logout">
               <button type="submit" className="btn-secondary py-1" data-testid="logout">
