@@ -45,5 +45,29 @@ test("the main pages have no serious or critical axe violations, in the light an
     await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
     for (const path of PAGES) found.push(...(await violations(page, path)).map((v) => `[${theme}] ${v}`));
   }
+  // Back to the site's default theme: the specs after this one start from it.
+  await page.goto("/dashboard");
+  await page.getByTestId("theme-select").selectOption("default");
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+  await expect(page.getByTestId("theme-select")).toHaveValue("default");
   expect(found, found.join("\n")).toEqual([]);
+});
+
+test("on a phone (390 px, no JavaScript) the sidebar and the preferences wait behind their buttons and the page starts on the first screen", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await passwordLogin(page);
+  await page.goto("/groups");
+  const sidebar = page.getByTestId("sidebar");
+  await expect(sidebar).toBeHidden();
+  await expect(page.getByTestId("language-select")).toBeHidden();
+  const heading = await page.getByRole("heading", { level: 1 }).boundingBox();
+  expect(heading!.y + heading!.height).toBeLessThan(844 / 3);
+  await page.getByTestId("sidebar-toggle-label").click();
+  await expect(sidebar.getByRole("link", { name: "Groups" })).toBeVisible();
+  await page.getByTestId("top-bar-toggle-label").click();
+  await expect(page.getByTestId("language-select")).toBeVisible();
+  await expect(page.getByTestId("logout")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  await context.close();
 });
