@@ -59,6 +59,8 @@ const everyProject: Project[] = E2E_SERVERS.flatMap(({ name, port }) => {
     // Customising the site (menu editor, branding, themes, custom CSS, announcements): only first-run setup before it.
     { name: `${name}-customise`, testMatch: /[\\/]customise\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     { name: `${name}-customise-nojs`, testMatch: /[\\/]customise\.spec\.ts$/, dependencies: [`${name}-customise`], use: { baseURL, javaScriptEnabled: false }, metadata: { server: name } },
+    // axe-core on the main pages in both themes (the first-run superuser): only first-run setup before it.
+    { name: `${name}-accessibility`, testMatch: /[\\/]accessibility\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },
     // Forum database connectors (phpBB3, SMF and IPS4 on MariaDB; skipped without TEST_MYSQL_URL). The member registers on
     // first login (tests/e2e/session.ts), so only the first-run setup is needed before.
     { name: `${name}-forums`, testMatch: /[\\/]forums\.spec\.ts$/, dependencies: [`${name}-setup-nojs`], use: { baseURL }, metadata: { server: name } },

@@ -1,4 +1,5 @@
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
+import { DemoImages } from "./components/eve";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
@@ -52,6 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user: user ? { username: user.username, isStaff: user.is_staff, isSuperuser: user.is_superuser } : null,
     unreadNotifications,
     notificationsRefreshTime: settings.NOTIFICATIONS_REFRESH_TIME,
+    demoImages: settings.demoMode,
     flash: flash.messages,
   };
   return json(data, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
@@ -97,7 +99,9 @@ export default function App() {
   const data = useLoaderData<typeof loader>() as unknown as RootData;
   return (
     <Document data={data}>
-      <Outlet />
+      <DemoImages.Provider value={data.demoImages}>
+        <Outlet />
+      </DemoImages.Provider>
     </Document>
   );
 }
@@ -113,7 +117,7 @@ function ErrorContent() {
   if (!isRouteErrorResponse(error) && typeof document !== "undefined") console.error(error);
   return (
     <main className="mx-auto max-w-xl px-4 py-16 text-center" data-testid={`error-${known}`}>
-      <p className="text-5xl font-bold text-slate-400">{status}</p>
+      <p className="text-5xl font-bold text-slate-500 dark:text-slate-400">{status}</p>
       <h1 className="mt-4 text-2xl font-semibold">{t(`errors.page.${known}.title`)}</h1>
       <p className="mt-2 text-slate-600 dark:text-slate-300">{reason ? t(`errors.reason.${reason}`, data) : t(`errors.page.${known}.text`)}</p>
       <a href="/" className="btn-primary mt-6">

@@ -1,6 +1,7 @@
 import type { EveCharacter } from "../../db/schema";
+import { createContext, useContext } from "react";
 import { useTranslation } from "react-i18next";
-import { allianceLogoUrl, characterPortraitUrl, corporationLogoUrl, dotlanAllianceUrl, dotlanCorporationUrl, evewhoUrl, zkillboardUrl } from "~/modules/eve/evelinks";
+import { allianceLogoUrl, characterPortraitUrl, corporationLogoUrl, demoImageUrl, dotlanAllianceUrl, dotlanCorporationUrl, evewhoUrl, zkillboardUrl } from "~/modules/eve/evelinks";
 
 export type CharacterCardData = Omit<EveCharacter, "id" | "updated_at" | "faction_id" | "faction_name">;
 
@@ -12,13 +13,18 @@ function ExternalLink({ href, children }: { href: string; children: React.ReactN
   );
 }
 
+/** True in demo mode (set by the root layout from its loader): EveImage shows the local placeholders. */
+export const DemoImages = createContext(false);
+
 /**
  * An image from the EVE image server. Decorative (alt=""), lazy, with its size reserved and a neutral
  * background: when the image server cannot be reached the box stays a quiet placeholder (an image
- * with empty alt text shows no broken-image icon), with or without JavaScript.
+ * with empty alt text shows no broken-image icon), with or without JavaScript. In demo mode the fake
+ * world's ids mean nothing to the image server: a local placeholder with the entity's initials is shown.
  */
 export function EveImage({ src, size, className = "" }: { src: string; size: number; className?: string }) {
-  return <img src={src} alt="" width={size} height={size} loading="lazy" decoding="async" className={`inline-block shrink-0 bg-slate-200 dark:bg-slate-700 ${className}`} />;
+  const local = useContext(DemoImages);
+  return <img src={local ? demoImageUrl(src) : src} alt="" width={size} height={size} loading="lazy" decoding="async" className={`inline-block shrink-0 bg-slate-200 dark:bg-slate-700 ${className}`} />;
 }
 
 /** A character with portrait, corporation and alliance logos and the usual external links. */

@@ -46,7 +46,7 @@ export function MemberName({ member }: { member: { mainCharacter: string | null;
   return (
     <>
       {member.mainCharacter ?? member.username}
-      {member.mainCharacter ? <span className="ml-1 text-xs text-slate-500">({member.username})</span> : null}
+      {member.mainCharacter ? <span className="ml-1 text-xs text-slate-500 dark:text-slate-400">({member.username})</span> : null}
     </>
   );
 }

@@ -69,7 +69,7 @@ export function MultiPicker(props: MultiPickerProps) {
 }
 
 function ReadOnlyList({ selected }: { selected: PickerChoice[] }) {
-  if (!selected.length) return <p className="text-sm text-slate-500">—</p>;
+  if (!selected.length) return <p className="text-sm text-slate-500 dark:text-slate-400">—</p>;
   return (
     <ul className="flex flex-wrap gap-1">
       {selected.map((s) => (
@@ -104,7 +104,7 @@ function Fallback(props: MultiPickerProps & { inputId: string }) {
             <label
               key={c.value}
               className={`flex items-center gap-2 ${
-                c.locked ? "text-slate-500" : ""
+                c.locked ? "text-slate-500 dark:text-slate-400" : ""
               }`}
             >
               <input
@@ -262,7 +262,7 @@ function Chips(props: MultiPickerProps & { inputId: string }) {
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-slate-500">{t("picker.none")}</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">{t("picker.none")}</p>
       )}
       <div className="relative">
         <input
@@ -319,7 +319,7 @@ function Chips(props: MultiPickerProps & { inputId: string }) {
                 </li>
               ))
             ) : (
-              <li className="px-3 py-1.5 text-slate-500">
+              <li className="px-3 py-1.5 text-slate-500 dark:text-slate-400">
                 {t("picker.noMatches")}
               </li>
             )}

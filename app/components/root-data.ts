@@ -20,6 +20,8 @@ export interface RootData {
   unreadNotifications: number;
   /** Seconds between unread-count refreshes in the browser (NOTIFICATIONS_REFRESH_TIME); 0 = off. */
   notificationsRefreshTime: number;
+  /** Demo mode: EVE images come from the local placeholders (app/routes/demo-images.$kind.$id.ts). */
+  demoImages: boolean;
   flash: { level: "info" | "success" | "warning" | "danger"; key: string; params?: Record<string, string | number> }[];
 }
 

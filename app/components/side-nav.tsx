@@ -1,7 +1,7 @@
 /** The sidebar of a layout (member pages, admin): a list of links, the current one highlighted; folders open and close without JavaScript. */
 import { NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { MenuIcon } from "./menu-icon";
+import { Icon } from "./icon";
 
 export interface SideNavItem {
   id: string;
@@ -16,7 +16,7 @@ export interface SideNavItem {
   children?: SideNavItem[];
 }
 
-const linkClass = "block rounded-md px-3 py-2 text-sm font-medium";
+const linkClass = "flex items-center rounded-md px-3 py-2 text-sm font-medium";
 const idleClass = "text-slate-700 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800";
 
 function Badge({ item }: { item: SideNavItem }) {
@@ -32,7 +32,7 @@ function Entry({ item }: { item: SideNavItem }) {
     return (
       <details open className="group" data-testid={`menu-folder`} data-id={item.id}>
         <summary className={`${linkClass} ${idleClass} cursor-pointer list-none`}>
-          <MenuIcon name={item.icon} />
+          <Icon name={item.icon} />
           {item.label}
           <Badge item={{ ...item, id: item.id }} />
         </summary>
@@ -49,32 +49,44 @@ function Entry({ item }: { item: SideNavItem }) {
   if (item.external) {
     return (
       <a href={item.to} target="_blank" rel="noopener noreferrer" className={`${linkClass} ${idleClass}`} data-menu-id={item.id}>
-        <MenuIcon name={item.icon} />
+        <Icon name={item.icon} />
         {item.label}
       </a>
     );
   }
   return (
     <NavLink to={item.to} className={({ isActive }) => `${linkClass} ${isActive ? "bg-sky-700 text-white" : idleClass}`} data-menu-id={item.id}>
-      <MenuIcon name={item.icon} />
+      <Icon name={item.icon} />
       {item.label}
       <Badge item={item} />
     </NavLink>
   );
 }
 
+/**
+ * On a phone the list sits behind a menu button (a checkbox and its label, so it opens without
+ * JavaScript) and the page starts with its content; from `md` up it is always shown beside it.
+ */
 export function SideNav({ label, testId, heading, items }: { label: string; testId: string; heading?: ReactNode; items: SideNavItem[] }) {
+  const toggle = `${testId}-toggle`;
   return (
-    <nav aria-label={label} className="md:w-56 md:shrink-0">
-      {heading}
-      <ul className="flex flex-row flex-wrap gap-1 md:flex-col" data-testid={testId}>
-        {items.map((item) => (
-          <li key={item.id}>
-            <Entry item={item} />
-          </li>
-        ))}
-      </ul>
-    </nav>
+    <div className="md:w-56 md:shrink-0">
+      <input type="checkbox" id={toggle} className="peer sr-only md:hidden" data-testid={toggle} />
+      <label htmlFor={toggle} className="btn-secondary inline-flex cursor-pointer items-center peer-focus-visible:ring-2 peer-focus-visible:ring-sky-500 md:hidden" data-testid={`${toggle}-label`}>
+        <Icon name="menu" />
+        {label}
+      </label>
+      <nav aria-label={label} className="mt-2 hidden peer-checked:block md:mt-0 md:block">
+        {heading}
+        <ul className="flex flex-col gap-1" data-testid={testId}>
+          {items.map((item) => (
+            <li key={item.id}>
+              <Entry item={item} />
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
   );
 }
 

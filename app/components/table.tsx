@@ -4,6 +4,7 @@
  * (`?page=N`). Sorting reorders the rows the page has loaded, so it suits lists the loader returns
  * whole; a paged list sorts on the server instead and marks its columns `serverSort`.
  */
+import { EmptyRow } from "./empty-state";
 import { Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -107,7 +108,7 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
     <div className="space-y-3">
       <div className="overflow-x-auto">
         <table className="min-w-full text-left text-sm" data-testid={testId}>
-          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
+          <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:text-slate-400 dark:border-slate-600">
             <tr>
               {columns.map((c) => {
                 const active = sortColumn?.id === c.id;
@@ -128,11 +129,9 @@ export function Table<Row>({ testId, columns, rows, rowKey, rowTestId, empty, de
           </thead>
           <tbody>
             {shown.length === 0 ? (
-              <tr>
-                <td colSpan={columns.length} className="px-2 py-4 text-slate-500" data-testid={`${testId}-empty`}>
-                  {empty}
-                </td>
-              </tr>
+              <EmptyRow colSpan={columns.length} testId={`${testId}-empty`}>
+                {empty}
+              </EmptyRow>
             ) : (
               shown.map((row) => (
                 <tr key={rowKey(row)} className="border-b border-slate-200 align-top dark:border-slate-700" data-testid={rowTestId?.(row)}>
@@ -161,7 +160,7 @@ export function Pager({ page, hasMore, total, pageSize, labels }: Paging & { lab
   const link = "text-sky-700 hover:underline dark:text-sky-400";
   return (
     <nav className="flex items-center gap-4 text-sm" aria-label={t("table.pager.label")}>
-      {range ? <span className="text-slate-500">{t("table.pager.range", range)}</span> : null}
+      {range ? <span className="text-slate-500 dark:text-slate-400">{t("table.pager.range", range)}</span> : null}
       {page > 1 ? (
         <Link to={withParams(params, { page: page === 2 ? null : String(page - 1) })} className={link} data-testid="page-previous">
           {labels?.previous ?? t("table.pager.previous")}

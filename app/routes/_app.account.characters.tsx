@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Icon } from "~/components/icon";
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -45,6 +46,7 @@ export default function Characters() {
         <div className="flex gap-2">
           <PostForm reloadDocument>
             <button type="submit" name="intent" value="add" className="btn-primary" data-testid="add-character">
+              <Icon name="plus" />
               {t("characters.add")}
             </button>
           </PostForm>

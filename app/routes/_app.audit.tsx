@@ -58,7 +58,7 @@ function Entry({ row }: { row: Row }) {
         : type;
   const action = t(`audit.actions.${row.action}`, { defaultValue: humanise(row.action) });
   const actor = row.actorUserId !== null ? <Link to={`/admin/users/${row.actorUserId}`} className="font-semibold hover:underline" /> : <span className="font-semibold" />;
-  const targetElement = row.target.href ? <Link to={row.target.href} className="text-sky-700 hover:underline dark:text-sky-400" /> : <span className="italic" />;
+  const targetElement = row.target.href ? <Link to={row.target.href} className="text-sky-700 underline dark:text-sky-400" /> : <span className="italic" />;
   const hasDetails = row.before !== null || row.after !== null || row.reason || row.ip || row.requestId;
   return (
     <div className="min-w-0 space-y-1" data-testid={`audit-entry-${row.id}`}>
@@ -92,7 +92,7 @@ function Entry({ row }: { row: Row }) {
                 </dd>
               </div>
             ) : null}
-            {row.ip || row.requestId ? <div className="text-slate-500">{t("audit.source", { ip: row.ip ?? "–", request: row.requestId?.slice(0, 8) ?? "–" })}</div> : null}
+            {row.ip || row.requestId ? <div className="text-slate-500 dark:text-slate-400">{t("audit.source", { ip: row.ip ?? "–", request: row.requestId?.slice(0, 8) ?? "–" })}</div> : null}
           </dl>
         </details>
       ) : null}

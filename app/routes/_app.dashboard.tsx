@@ -43,7 +43,7 @@ export default function Dashboard() {
               ))}
             </ul>
           ) : (
-            <p className="mt-3 text-sm text-slate-500">{t("dashboard.noCharacters")}</p>
+            <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">{t("dashboard.noCharacters")}</p>
           )}
         </section>
         <section className="card" aria-labelledby="account-heading">
@@ -51,19 +51,19 @@ export default function Dashboard() {
             {t("dashboard.account")}
           </h2>
           <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-            <dt className="text-slate-500">{t("dashboard.username")}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("dashboard.username")}</dt>
             <dd data-testid="dashboard-username">{account.username}</dd>
-            <dt className="text-slate-500">{t("dashboard.email")}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("dashboard.email")}</dt>
             <dd>{account.email ?? t("common.none")}</dd>
-            <dt className="text-slate-500">{t("dashboard.roles")}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("dashboard.roles")}</dt>
             <dd data-testid="dashboard-roles">
               {[account.isSuperuser ? t("dashboard.superuser") : null, account.isStaff ? t("dashboard.staff") : null]
                 .filter(Boolean)
                 .join(", ") || t("common.none")}
             </dd>
-            <dt className="text-slate-500">{t("dashboard.state")}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("dashboard.state")}</dt>
             <dd data-testid="dashboard-state">{state}</dd>
-            <dt className="text-slate-500">{t("dashboard.permissions")}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("dashboard.permissions")}</dt>
             <dd>{account.permissionCount}</dd>
           </dl>
         </section>
@@ -78,7 +78,7 @@ export default function Dashboard() {
               ))}
             </ul>
           ) : (
-            <p className="mt-3 text-sm text-slate-500">{t("dashboard.noGroups")}</p>
+            <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">{t("dashboard.noGroups")}</p>
           )}
         </section>
         {system ? (
@@ -86,17 +86,17 @@ export default function Dashboard() {
             <h2 id="system-heading" className="text-lg font-semibold">
               {t("dashboard.system")}
             </h2>
-            <p className="mt-1 text-sm text-slate-500">{t("dashboard.version", { version: system.version })}</p>
+            <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{t("dashboard.version", { version: system.version })}</p>
             {system.jobs ? (
               <dl className="mt-3 grid grid-cols-2 gap-3 text-center sm:grid-cols-5">
                 {(["queued", "running", "retrying", "failed"] as const).map((state) => (
                   <div key={state} className="rounded-md bg-slate-100 p-3 dark:bg-slate-900">
-                    <dt className="text-xs uppercase text-slate-500">{t(`dashboard.jobs.${state}`)}</dt>
+                    <dt className="text-xs uppercase text-slate-600 dark:text-slate-400">{t(`dashboard.jobs.${state}`)}</dt>
                     <dd className="text-xl font-semibold">{system.jobs![state]}</dd>
                   </div>
                 ))}
                 <div className="rounded-md bg-slate-100 p-3 dark:bg-slate-900">
-                  <dt className="text-xs uppercase text-slate-500">{t("dashboard.workers")}</dt>
+                  <dt className="text-xs uppercase text-slate-600 dark:text-slate-400">{t("dashboard.workers")}</dt>
                   <dd className="text-xl font-semibold">{system.workers}</dd>
                 </div>
               </dl>
@@ -131,7 +131,7 @@ function JobChart({ statistics }: { statistics: { hours: number; succeeded: numb
       <div className="mt-2 space-y-1">
         {bars.map((bar) => (
           <div key={bar.key} className="flex items-center gap-2 text-xs">
-            <span className="w-24 text-slate-500">{t(`dashboard.jobs.${bar.key}`)}</span>
+            <span className="w-24 text-slate-500 dark:text-slate-400">{t(`dashboard.jobs.${bar.key}`)}</span>
             <progress className="sr-only" max={max} value={bar.value} aria-label={t(`dashboard.jobs.${bar.key}`)} />
             <svg className="h-3 flex-1" viewBox="0 0 100 3" preserveAspectRatio="none" aria-hidden="true">
               <rect width="100" height="3" className="fill-slate-200 dark:fill-slate-700" />

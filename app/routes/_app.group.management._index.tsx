@@ -161,7 +161,7 @@ function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof u
                 <input type="checkbox" name={flag} defaultChecked={DEFAULT_GROUP_SETTINGS[flag]} data-testid={`flag-${flag}`} />
                 <span>
                   <span className="font-medium">{t(`groups.flags.${flag}`)}</span>
-                  <span className="block text-xs text-slate-500">{t(`groups.flagHelp.${flag}`)}</span>
+                  <span className="block text-xs text-slate-500 dark:text-slate-400">{t(`groups.flagHelp.${flag}`)}</span>
                 </span>
               </label>
             ))}

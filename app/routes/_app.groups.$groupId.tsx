@@ -42,9 +42,9 @@ export default function GroupDetail() {
         </div>
         {group.description ? <p className="whitespace-pre-line text-sm">{group.description}</p> : null}
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          <dt className="text-slate-500">{t("groups.col.leaders")}</dt>
+          <dt className="text-slate-500 dark:text-slate-400">{t("groups.col.leaders")}</dt>
           <dd>{[...group.leaders, ...group.leaderGroups].join(", ") || t("common.none")}</dd>
-          <dt className="text-slate-500">{t("groups.detail.membership")}</dt>
+          <dt className="text-slate-500 dark:text-slate-400">{t("groups.detail.membership")}</dt>
           <dd data-testid="membership-status">{group.member ? t("groups.list.member") : t("groups.detail.notMember")}</dd>
         </dl>
       </div>

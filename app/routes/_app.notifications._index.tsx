@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { EmptyState } from "~/components/empty-state";
 import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -129,9 +130,9 @@ export default function Notifications() {
         <TabLink tab="read" current={tab} count={counts.read} />
       </nav>
       {items.length === 0 ? (
-        <p className="py-4 text-sm text-slate-500 dark:text-slate-400" data-testid="notifications-empty">
+        <EmptyState icon="bell" testId="notifications-empty">
           {t(tab === "read" ? "notifications.empty.read" : "notifications.empty.unread")}
-        </p>
+        </EmptyState>
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800" data-testid="notification-list">
           {items.map((item) => (

@@ -99,10 +99,10 @@ export default function PermissionAudit() {
                 h.mainCharacter ? (
                   <>
                     {h.mainCharacter}
-                    {h.mainCorporation ? <div className="text-xs text-slate-500">{h.mainCorporation}</div> : null}
+                    {h.mainCorporation ? <div className="text-xs text-slate-500 dark:text-slate-400">{h.mainCorporation}</div> : null}
                   </>
                 ) : (
-                  <span className="text-slate-500">{t("permissions.detail.noMain")}</span>
+                  <span className="text-slate-500 dark:text-slate-400">{t("permissions.detail.noMain")}</span>
                 ),
             },
             {

@@ -28,7 +28,7 @@ function count(field: CountField, header: string, testId: string): Column<Row> {
     id: field,
     header,
     numeric: true,
-    className: (p) => (p[field] === 0 ? "text-slate-400 dark:text-slate-500" : ""),
+    className: (p) => (p[field] === 0 ? "text-slate-500 dark:text-slate-400" : ""),
     cellTestId: () => testId,
     sortValue: (p) => p[field],
     cell: (p) => p[field],
@@ -62,7 +62,7 @@ export default function PermissionsOverview() {
           {t("permissions.superusers", { names: superusers.join(", ") })}
         </p>
       ) : null}
-      <p className="text-sm text-slate-500" data-testid="permissions-count">
+      <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="permissions-count">
         {t("permissions.count", { n: permissions.length })}
       </p>
       <Table
@@ -81,7 +81,7 @@ export default function PermissionsOverview() {
                 <Link to={`/permissions/${encodeURIComponent(p.key)}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">
                   {p.key}
                 </Link>
-                <div className="text-xs text-slate-500">{p.name}</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400">{p.name}</div>
               </>
             ),
           },

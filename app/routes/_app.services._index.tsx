@@ -8,8 +8,8 @@ import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
 import { requireUser } from "~/web/guards.server";
 import { utc } from "~/components/groups";
+import { EmptyRow } from "~/components/empty-state";
 import {
-  EmptyRow,
   rowClass,
   tableClass,
   theadClass,
@@ -74,7 +74,7 @@ export default function Services() {
           </thead>
           <tbody>
             {rows.length === 0 ? (
-              <EmptyRow colSpan={6} text={t("services.empty")} />
+              <EmptyRow colSpan={6}>{t("services.empty")}</EmptyRow>
             ) : (
               rows.map((row) => (
                 <tr

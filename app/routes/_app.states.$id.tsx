@@ -118,8 +118,8 @@ export default function StateEditor() {
         <section className="card" data-testid="state-preview" aria-live="polite">
           <h2 className="font-semibold">{t("states.preview.title")}</h2>
           <p className="mt-1 text-sm">{t("states.preview.summary", { gaining: data.preview.gaining, losing: data.preview.losing })}</p>
-          {data.preview.sampleGaining.length ? <p className="mt-1 text-xs text-slate-500">{t("states.preview.gaining", { names: data.preview.sampleGaining.join(", ") })}</p> : null}
-          {data.preview.sampleLosing.length ? <p className="mt-1 text-xs text-slate-500">{t("states.preview.losing", { names: data.preview.sampleLosing.join(", ") })}</p> : null}
+          {data.preview.sampleGaining.length ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("states.preview.gaining", { names: data.preview.sampleGaining.join(", ") })}</p> : null}
+          {data.preview.sampleLosing.length ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("states.preview.losing", { names: data.preview.sampleLosing.join(", ") })}</p> : null}
         </section>
       ) : null}
       <PostForm key={formKey} className="card space-y-4">
@@ -144,7 +144,7 @@ export default function StateEditor() {
             </label>
           </div>
           {isGuest ? (
-            <p className="text-sm text-slate-500">{t("states.guestNote")}</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">{t("states.guestNote")}</p>
           ) : (
             <div className="grid gap-4 md:grid-cols-3">
               {STATE_PICKERS.map((picker) => (
@@ -166,7 +166,7 @@ export default function StateEditor() {
           )}
           <details open={canChangePermissions}>
             <summary className="cursor-pointer text-sm font-medium">{t("states.field.permissions")}</summary>
-            {!canChangePermissions ? <p className="mt-1 text-xs text-slate-500">{t("states.permissionsSuperuserOnly")}</p> : null}
+            {!canChangePermissions ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("states.permissionsSuperuserOnly")}</p> : null}
             <div className="mt-2 grid max-h-64 gap-1 overflow-y-auto text-sm sm:grid-cols-2">
               {choices.permissions.map((p) => (
                 <label key={p.id} className="flex items-center gap-2">

@@ -1,4 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { EmptyState } from "~/components/empty-state";
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -42,10 +43,10 @@ export default function Outbox() {
     <main className="mx-auto max-w-3xl space-y-4 px-4 py-8">
       <h1 className="text-2xl font-semibold">{t("outbox.title")}</h1>
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("outbox.intro")}</p>
-      {emails.length === 0 ? <p className="text-slate-500">{t("outbox.empty")}</p> : null}
+      {emails.length === 0 ? <EmptyState>{t("outbox.empty")}</EmptyState> : null}
       {emails.map((email) => (
         <article key={email.id} className="card" data-testid="outbox-email">
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-500 dark:text-slate-400">
             <DateTime iso={email.created} seconds /> · {t("outbox.to")} {email.to}
           </p>
           <h2 className="mt-1 font-semibold">{email.subject}</h2>

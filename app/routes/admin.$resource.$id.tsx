@@ -68,7 +68,7 @@ export default function AdminDetail() {
   const extra = Object.entries(loaded.values).filter(([k]) => !fieldNames.has(k));
   return (
     <div className="space-y-4">
-      <p className="text-sm text-slate-500">{t(label)}</p>
+      <p className="text-sm text-slate-500 dark:text-slate-400">{t(label)}</p>
       <h1 className="text-2xl font-semibold" data-testid="admin-title">
         {title}
       </h1>

@@ -28,7 +28,7 @@ export default function AdminHistory() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.historyTitle", { name: title })}</h1>
       <AdminTabs base={`/admin/${key}/${encodeURIComponent(id)}`} active="history" canDelete={canDelete} />
-      {rows.length === 0 ? <p className="text-sm text-slate-500">{t("admin.noHistory")}</p> : null}
+      {rows.length === 0 ? <p className="text-sm text-slate-500 dark:text-slate-400">{t("admin.noHistory")}</p> : null}
       <ol className="space-y-2" data-testid="admin-history">
         {rows.map((r) => (
           <li key={r.id} className="card text-sm" data-testid="admin-history-row">
@@ -38,7 +38,7 @@ export default function AdminHistory() {
             </p>
             {r.before || r.after ? (
               <div className="mt-1 grid gap-2 md:grid-cols-2">
-                <pre className="overflow-x-auto whitespace-pre-wrap break-all text-xs text-slate-500">{r.before ?? "—"}</pre>
+                <pre className="overflow-x-auto whitespace-pre-wrap break-all text-xs text-slate-500 dark:text-slate-400">{r.before ?? "—"}</pre>
                 <pre className="overflow-x-auto whitespace-pre-wrap break-all text-xs">→ {r.after ?? "—"}</pre>
               </div>
             ) : null}

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { EmptyState } from "~/components/empty-state";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatCell } from "~/components/admin/admin-form";
@@ -130,7 +131,7 @@ export default function AdminList() {
       <PostForm>
         <div className="overflow-x-auto">
           <table className="min-w-full text-left text-sm" data-testid="admin-table">
-            <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:border-slate-600">
+            <thead className="border-b border-slate-300 text-xs uppercase text-slate-500 dark:text-slate-400 dark:border-slate-600">
               <tr>
                 {bulk.length ? <th className="px-2 py-2" /> : null}
                 <th className="px-2 py-2">
@@ -172,7 +173,7 @@ export default function AdminList() {
               ))}
             </tbody>
           </table>
-          {rows.length === 0 ? <p className="py-4 text-sm text-slate-500">{t("admin.empty")}</p> : null}
+          {rows.length === 0 ? <EmptyState testId="admin-empty">{t("admin.empty")}</EmptyState> : null}
         </div>
         {bulk.length ? (
           <div className="mt-3 flex items-center gap-2">

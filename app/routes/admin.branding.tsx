@@ -103,7 +103,7 @@ export default function AdminBranding() {
             aria-invalid={errors.customCss ? true : undefined}
             aria-describedby={errors.customCss ? "field-customCss-error" : "field-customCss-help"}
           />
-          <p id="field-customCss-help" className="mt-1 text-xs text-slate-500">
+          <p id="field-customCss-help" className="mt-1 text-xs text-slate-500 dark:text-slate-400">
             {t("branding.customCssHelp")}
           </p>
           <FieldError id="field-customCss-error" error={errors.customCss} />

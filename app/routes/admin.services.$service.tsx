@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
 import { requireAdmin } from "~/web/admin-engine.server";
 import { utc } from "~/components/groups";
-import { EmptyRow, rowClass, tableClass, theadClass } from "~/components/service-table";
+import { EmptyRow } from "~/components/empty-state";
+import { rowClass, tableClass, theadClass } from "~/components/service-table";
 import { getRuntime } from "~/modules/runtime.server";
 import { queueAdminAction, serviceOverview } from "~/modules/services/admin.server";
 import { PROGRESS_RESOURCE, startSyncAll } from "~/modules/services/progress.server";
@@ -71,7 +72,7 @@ export default function AdminService() {
             <dl className="grid grid-cols-2 gap-x-4 text-sm sm:grid-cols-4">
               {Object.entries(drift.figures).map(([k, v]) => (
                 <div key={k}>
-                  <dt className="text-slate-500">{k}</dt>
+                  <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
                   <dd data-testid={`drift-${k}`}>{v}</dd>
                 </div>
               ))}
@@ -108,7 +109,7 @@ export default function AdminService() {
           </thead>
           <tbody>
             {data.accounts.length === 0 ? (
-              <EmptyRow colSpan={5} text={t("services.admin.noAccounts")} />
+              <EmptyRow colSpan={5}>{t("services.admin.noAccounts")}</EmptyRow>
             ) : (
               data.accounts.map((a) => (
                 <tr key={a.user_id} className={rowClass}>

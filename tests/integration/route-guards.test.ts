@@ -37,6 +37,8 @@ const OPEN_TO: Record<string, Level> = {
   "routes/account.activate.$key": "anonymous",
   // Demo and development mode only (404 otherwise).
   "routes/account.outbox": "anonymous",
+  // Placeholders of the fake world's portraits and logos (public, as the image server).
+  "routes/demo-images.$kind.$id": "anonymous",
   "routes/notifications.count": "member",
   // EVE entities are public: any member may search them (usernames: staff, checked in entity-picker.test.ts).
   "routes/lookup.$kind": "member",

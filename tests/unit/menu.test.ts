@@ -1,4 +1,9 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { Icon } from "~/components/icon";
+import { ICON_NAMES } from "~/modules/menu/icon-names";
+import { MENU_ICONS } from "~/modules/menu/stored.server";
 import { buildMenu, menuItems, menuSources, visibleMenu } from "~/modules/menu/registry.server";
 import type { MenuItem, MenuUser } from "~/modules/menu/types";
 
@@ -32,5 +37,18 @@ describe("menu registry", () => {
       { id: "checked", label: "l.checked", to: "/checked", badge: 3 },
       { id: "open", label: "l.open", to: "/open", badge: 0 },
     ]);
+  });
+});
+
+describe("menu icons", () => {
+  it("every entry of the code names an icon, and every icon name (the editor's included) draws an SVG", () => {
+    const missing = menuItems().filter((item) => !item.icon).map((item) => item.id);
+    expect(missing).toEqual([]);
+    for (const name of [...ICON_NAMES, ...MENU_ICONS]) {
+      const svg = renderToStaticMarkup(createElement(Icon, { name }));
+      expect(svg, name).toMatch(new RegExp(`^<svg [^>]*aria-hidden="true"[^>]*data-icon="${name}"[^>]*>.*<(path|rect|circle)`));
+    }
+    expect(renderToStaticMarkup(createElement(Icon, { name: "no-such-icon" }))).toBe("");
+    expect(renderToStaticMarkup(createElement(Icon, { name: null }))).toBe("");
   });
 });

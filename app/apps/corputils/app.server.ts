@@ -24,7 +24,7 @@ export const corputilsApp: AppDefinition = {
     // add_corpstats (and change/delete/view) as Django creates them for the model.
     ...adminPermissionDefaults("corputils", "corpstats", "corp stats"),
   ],
-  menu: [{ id: "corputils", label: "corputils.menu", to: "/corpstats", order: 1040, visible: async (user) => mayUseCorpStats(user) }],
+  menu: [{ id: "corputils", label: "corputils.menu", to: "/corpstats", icon: "building", order: 1040, visible: async (user) => mayUseCorpStats(user) }],
   adminResources: [corpStatsResource],
   tasks: corputilsTasks,
   // The original's documentation suggests every six hours (by default it only updates on demand).

@@ -15,7 +15,7 @@ export function CorpStatsNav({ available, current, canAdd, search }: { available
   return (
     <div className="card flex flex-wrap items-center gap-3">
       <nav aria-label={t("corputils.corporations")} className="flex flex-wrap gap-2" data-testid="corpstats-available">
-        {available.length === 0 ? <span className="text-sm text-slate-500">{t("corputils.noneAvailable")}</span> : null}
+        {available.length === 0 ? <span className="text-sm text-slate-500 dark:text-slate-400">{t("corputils.noneAvailable")}</span> : null}
         {available.map((c) => (
           <Link
             key={c.corporation_id}

@@ -24,7 +24,7 @@ export const exampleApp: AppDefinition = {
     { appLabel: "example", codename: "view_example", name: "Can view the example app" },
     ...(["view", "add", "change", "delete"] as const).map((verb) => ({ appLabel: "example", codename: `${verb}_greeting`, name: `Can ${verb} greeting` })),
   ],
-  menu: [{ id: "example", label: "example.menu", to: "/example", order: 1100, permission: EXAMPLE_PERMISSION }],
+  menu: [{ id: "example", label: "example.menu", to: "/example", icon: "puzzle", order: 1100, permission: EXAMPLE_PERMISSION }],
   adminResources: [greetingsResource],
   widgets: [{ id: "example.greeting", order: 500, permission: EXAMPLE_PERMISSION, load: (ctx, user) => greetingFor(ctx, user.id) }],
   tasks: {

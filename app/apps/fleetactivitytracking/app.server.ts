@@ -19,7 +19,7 @@ export const fleetactivitytrackingApp: AppDefinition = {
   // auth.fleetactivitytracking and auth.fleetactivitytracking_statistics are legacy permissions on auth.user
   // (app/modules/auth/permissions.ts); clicking a link and one's own statistics need none.
   permissions: [...adminPermissionDefaults("fleetactivitytracking", "fatlink", "fatlink"), ...adminPermissionDefaults("fleetactivitytracking", "fat", "fat")],
-  menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", order: 1030 }],
+  menu: [{ id: "fleetactivitytracking", label: "fleetactivitytracking.menu", to: "/fat", icon: "flag", order: 1030 }],
   adminResources: [fatlinksResource, fatsResource],
   // The member's own recent fleet participation: like clicking a link, it needs no permission; members
   // who never joined a tracked fleet see nothing (docs/decisions/0042).

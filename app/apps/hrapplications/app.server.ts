@@ -36,6 +36,7 @@ export const hrapplicationsApp: AppDefinition = {
       id: "hrapplications",
       label: "hrapplications.menu",
       to: "/hr",
+      icon: "file-text",
       order: 1050,
       badge: async (user, { db }) => {
         const { pendingCount } = await import("./hr.server");

@@ -14,7 +14,7 @@ export const optimerApp: AppDefinition = {
   paths: ["/optimer"],
   // auth.optimer_view and auth.optimer_management are the legacy permissions on auth.user (app/modules/auth/permissions.ts).
   permissions: adminPermissionDefaults("optimer", "optimertype", "op type"),
-  menu: [{ id: "optimer", label: "optimer.menu", to: "/optimer", order: 1000, permission: OPTIMER_VIEW }],
+  menu: [{ id: "optimer", label: "optimer.menu", to: "/optimer", icon: "crosshair", order: 1000, permission: OPTIMER_VIEW }],
   adminResources: [opTypesResource],
   widgets: [
     {

@@ -17,7 +17,7 @@ export const srpApp: AppDefinition = {
   paths: ["/srp"],
   // auth.srp_management is a legacy permission on auth.user (app/modules/auth/permissions.ts).
   permissions: [{ appLabel: "srp", codename: "access_srp", name: "Can access SRP module" }, ...adminPermissionDefaults("srp", "srpfleetmain", "srp fleet main"), ...adminPermissionDefaults("srp", "srpuserrequest", "srp user request")],
-  menu: [{ id: "srp", label: "srp.menu", to: "/srp", order: 1020, permission: SRP_ACCESS }],
+  menu: [{ id: "srp", label: "srp.menu", to: "/srp", icon: "coins", order: 1020, permission: SRP_ACCESS }],
   adminResources: [srpFleetsResource, srpRequestsResource],
   messages: { en, de, es, "zh-hans": zhHans },
 };

@@ -19,7 +19,7 @@ export const timerboardApp: AppDefinition = {
   paths: ["/timers"],
   // auth.timer_view and auth.timer_management are the legacy permissions on auth.user (app/modules/auth/permissions.ts).
   permissions: adminPermissionDefaults("timerboard", "timer", "timer"),
-  menu: [{ id: "timerboard", label: "timerboard.menu", to: "/timers", order: 1010, permission: TIMER_VIEW }],
+  menu: [{ id: "timerboard", label: "timerboard.menu", to: "/timers", icon: "clock", order: 1010, permission: TIMER_VIEW }],
   adminResources: [timersResource],
   widgets: [
     {

@@ -63,7 +63,7 @@ export function AdminFields({ fields, values, options, errors, errorParams, disa
                   error={error}
                   errorParams={errorParams?.[field.name]}
                 />
-                {field.locked ? <p className="mt-1 text-xs text-slate-500">{t("admin.superuserOnly")}</p> : null}
+                {field.locked ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("admin.superuserOnly")}</p> : null}
               </div>
             );
           }
@@ -94,7 +94,7 @@ export function AdminFields({ fields, values, options, errors, errorParams, disa
               </label>
             )}
             {input}
-            {field.locked ? <p className="mt-1 text-xs text-slate-500">{t("admin.superuserOnly")}</p> : null}
+            {field.locked ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{t("admin.superuserOnly")}</p> : null}
             {error ? (
               <p id={`${id}-error`} className="field-error" role="alert">
                 {t(error)}

@@ -12,7 +12,17 @@ function checkSize(size: number) {
   return size;
 }
 
-type Category = "characters" | "corporations" | "alliances" | "types";
+export const IMAGE_CATEGORIES = ["characters", "corporations", "alliances", "types"] as const;
+type Category = (typeof IMAGE_CATEGORIES)[number];
+
+/** Where demo mode serves placeholders of the fake world's images (app/routes/demo-images.$kind.$id.ts). */
+export const DEMO_IMAGE_PATH = "/demo-images";
+
+/** An image server URL turned into the local placeholder's (demo mode); any other URL unchanged. */
+export function demoImageUrl(src: string): string {
+  const match = /^https:\/\/images\.evetech\.net\/(characters|corporations|alliances|types)\/(\d+)\//.exec(src);
+  return match ? `${DEMO_IMAGE_PATH}/${match[1]}/${match[2]}` : src;
+}
 
 export function imageUrl(category: Category, id: number, variant: string, size = 32, tenant?: "tranquility" | "singularity") {
   const url = `${IMAGE_SERVER}/${category}/${id}/${variant}?size=${checkSize(size)}`;

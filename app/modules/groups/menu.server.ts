@@ -3,11 +3,12 @@ import type { MenuItem } from "../menu/types";
 import { canManageGroups, pendingRequestsCount } from "./queries.server";
 
 export const groupsMenu: readonly MenuItem[] = [
-  { id: "groups", label: "groups.menu.groups", to: "/groups", order: 25 },
+  { id: "groups", label: "groups.menu.groups", to: "/groups", icon: "users", order: 25 },
   {
     id: "group-management",
     label: "groups.menu.management",
     to: "/group/management",
+    icon: "shield",
     order: 50,
     visible: (user, { db }) => canManageGroups(db, user),
     badge: (user, { db }) => pendingRequestsCount(db, user),

@@ -17,11 +17,11 @@ export type { MenuContext, MenuItem, MenuUser } from "./types";
 
 /** The site's own entries (the account pages, the audit log and the admin). */
 const coreMenu: readonly MenuItem[] = [
-  { id: "dashboard", label: "nav.dashboard", to: "/dashboard", order: 10 },
-  { id: "characters", label: "nav.characters", to: "/account/characters", order: 20 },
-  { id: "tokens", label: "nav.tokens", to: "/account/tokens", order: 30 },
-  { id: "audit", label: "nav.audit", to: "/audit", order: 900, permission: "audit.view_auditentry" },
-  { id: "admin", label: "nav.admin", to: "/admin", order: 1000, staffOnly: true },
+  { id: "dashboard", label: "nav.dashboard", to: "/dashboard", icon: "dashboard", order: 10 },
+  { id: "characters", label: "nav.characters", to: "/account/characters", icon: "user", order: 20 },
+  { id: "tokens", label: "nav.tokens", to: "/account/tokens", icon: "key", order: 30 },
+  { id: "audit", label: "nav.audit", to: "/audit", icon: "scroll", order: 900, permission: "audit.view_auditentry" },
+  { id: "admin", label: "nav.admin", to: "/admin", icon: "settings", order: 1000, staffOnly: true },
 ];
 
 /**
@@ -85,5 +85,5 @@ export async function visibleMenu(user: MenuUser, items: readonly MenuItem[] = m
   const allowed = items.filter((item) => (!item.permission || user.permissions.has(item.permission)) && (!item.staffOnly || user.is_staff || user.is_superuser));
   const checked = await Promise.all(allowed.map(async (item) => ((item.visible ? await item.visible(user, ctx()) : true) ? item : null)));
   const visible = checked.filter((item): item is MenuItem => item !== null);
-  return Promise.all(visible.map(async ({ id, label, to, badge }) => ({ id, label, to, badge: badge ? await badge(user, ctx()) : 0 })));
+  return Promise.all(visible.map(async ({ id, label, to, icon, badge }) => ({ id, label, to, icon, badge: badge ? await badge(user, ctx()) : 0 })));
 }

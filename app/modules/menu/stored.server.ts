@@ -13,12 +13,12 @@ import { dialectOf } from "../../../db/dialect";
 import { getSettings, type Settings } from "~/config.server";
 import type { MenuItem, MenuUser } from "./types";
 import { visibleMenu } from "./registry.server";
+import { isIconName, type IconName } from "./icon-names";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-/** The icons an admin's link or folder may carry (drawn by app/components/menu-icon.tsx). */
-export const MENU_ICONS = ["link", "book", "chat", "calendar", "chart", "shield", "rocket", "star"] as const;
-export type MenuIcon = (typeof MENU_ICONS)[number];
+/** The icons the menu editor offers for a link, a folder or an entry (names from icon-names.ts, drawn by app/components/icon.tsx). */
+export const MENU_ICONS = ["link", "book", "chat", "calendar", "chart", "shield", "rocket", "star"] as const satisfies readonly IconName[];
 
 export type MenuRow = Awaited<ReturnType<typeof menuRows>>[number];
 
@@ -76,13 +76,13 @@ export interface SiteMenuEntry {
   to: string;
   /** A link off the site (opens in a new tab). */
   external: boolean;
-  icon: MenuIcon | null;
+  icon: IconName | null;
   badge: number;
   /** A folder's entries (folders only). */
   children?: SiteMenuEntry[];
 }
 
-const iconOf = (value: string | null): MenuIcon | null => ((MENU_ICONS as readonly string[]).includes(value ?? "") ? (value as MenuIcon) : null);
+const iconOf = (value: string | null | undefined): IconName | null => (isIconName(value) ? value : null);
 
 /**
  * The sidebar this user sees: the stored order, folders and labels over the entries of `items` the
@@ -113,7 +113,7 @@ export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly M
     if (row.source_id !== null) {
       const item = visible.get(row.source_id);
       if (!item) return null;
-      return { id: item.id, label: row.label ?? item.label, translate: row.label === null, to: item.to, external: false, icon: iconOf(row.icon), badge: item.badge };
+      return { id: item.id, label: row.label ?? item.label, translate: row.label === null, to: item.to, external: false, icon: iconOf(row.icon) ?? iconOf(item.icon), badge: item.badge };
     }
     if (row.url !== null) return { id: `link-${row.id}`, label: row.label ?? row.url, translate: false, to: row.url, external: /^https?:\/\//i.test(row.url), icon: iconOf(row.icon), badge: 0 };
     return null;
@@ -133,6 +133,6 @@ export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly M
     if (e) top.push(e);
   }
   // An entry declared but not stored yet (another process deleted its row meanwhile): at the end.
-  for (const item of shown) if (!rowOf.has(item.id)) top.push({ id: item.id, label: item.label, translate: true, to: item.to, external: false, icon: null, badge: item.badge });
+  for (const item of shown) if (!rowOf.has(item.id)) top.push({ id: item.id, label: item.label, translate: true, to: item.to, external: false, icon: iconOf(item.icon), badge: item.badge });
   return top;
 }

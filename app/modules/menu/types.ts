@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { Settings } from "~/config.server";
 import type { DB } from "../../../db/schema";
 import type { PermissionKey } from "../auth/permission-types";
+import type { IconName } from "./icon-names";
 
 export interface MenuUser {
   id: number;
@@ -28,6 +29,8 @@ export interface MenuItem {
   /** i18n key */
   label: string;
   to: string;
+  /** Drawn before the label (app/components/icon.tsx); the admin's menu editor may choose another. */
+  icon?: IconName;
   /** Position in the sidebar, smallest first. */
   order: number;
   permission?: PermissionKey;

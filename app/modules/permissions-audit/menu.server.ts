@@ -2,4 +2,4 @@
 import type { MenuItem } from "../menu/types";
 import { AUDIT_PERMISSION } from "./audit.server";
 
-export const permissionsAuditMenu: readonly MenuItem[] = [{ id: "permissions-audit", label: "permissions.nav", to: "/permissions", order: 800, permission: AUDIT_PERMISSION }];
+export const permissionsAuditMenu: readonly MenuItem[] = [{ id: "permissions-audit", label: "permissions.nav", to: "/permissions", icon: "shield-check", order: 800, permission: AUDIT_PERMISSION }];

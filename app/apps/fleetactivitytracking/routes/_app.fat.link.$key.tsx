@@ -6,7 +6,7 @@ import { flashHeader } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { actorFor, appContext, formId, readForm, readText, requestEsiToken, requireUser } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
-import { characterPortraitUrl, PostForm } from "../../plugin-ui";
+import { characterPortraitUrl, EveImage, PostForm } from "../../plugin-ui";
 import { clickLink, clickTokens, expiresAt, FatError, isOpen, linkByHash } from "../fat.server";
 import { FAT_SCOPES } from "../permissions";
 
@@ -77,7 +77,7 @@ export default function ClickLink() {
               <ul className="space-y-2">
                 {characters.map((c) => (
                   <li key={c.token} className="flex items-center gap-3">
-                    <img src={characterPortraitUrl(c.character_id, 32)} alt="" width={32} height={32} className="rounded" />
+                    <EveImage src={characterPortraitUrl(c.character_id, 32)} size={32} className="rounded" />
                     <span className="min-w-0 flex-1">{c.name}</span>
                     {c.recorded ? (
                       <span className="text-sm text-emerald-700 dark:text-emerald-400" data-testid="fat-recorded">
