@@ -5,6 +5,9 @@ import { logout, memberLogin, passwordLogin } from "./session";
 // Meridian trade tower (a player structure); memberLogin registers the account the first time.
 const PILOT = { id: 90000008, email: "cyno@example.com", name: "Cyno Alt" };
 
+// The viewer is in Tokyo: the link's expiry is in EVE time, and in local time (UTC+9) once JavaScript runs.
+test.use({ timezoneId: "Asia/Tokyo" });
+
 test("fleet activity tracking: an FC creates a link, a member clicks it with a scoped token and is recorded, the statistics draw their charts", async ({ page, javaScriptEnabled }) => {
   test.setTimeout(150_000);
   const fleet = `FAT ${javaScriptEnabled ? "js" : "nojs"} ${Date.now().toString(36)}`;
@@ -31,6 +34,7 @@ test("fleet activity tracking: an FC creates a link, a member clicks it with a s
   await memberLogin(page, PILOT);
   await page.goto(linkPath);
   await expect(page.getByRole("heading", { name: `Fleet participation: ${fleet}` })).toBeVisible();
+  await expect(page.getByTestId("fat-link-local")).toHaveText(javaScriptEnabled ? /GMT\+9/ : "—");
   const clickButton = page.getByTestId(`fat-click-${PILOT.id}`);
   if ((await clickButton.count()) === 0) {
     await page.getByTestId("fat-add-token").click();

@@ -41,6 +41,8 @@ test("SRP: a manager creates a fleet, a member files a loss, the manager pays an
   await expect(page.getByTestId("toast-success")).toContainText("SRP fleet created");
   const fleetRow = page.getByTestId("srp-fleets").getByRole("row").filter({ hasText: fleetName });
   await expect(fleetRow).toContainText("2026-01-10 19:00 EVE");
+  // …and, once JavaScript runs, in the viewer's time: Auckland is UTC+13 in January.
+  await expect(fleetRow.locator('[data-testid^="srp-fleet-local-"]')).toHaveText(javaScriptEnabled ? /01\/11\/2026.*08:00.*GMT\+13/ : "—");
   const requestPath = await fleetRow.getByRole("link", { name: /^[\w-]{16}$/ }).getAttribute("href");
   const fleetPath = await fleetRow.getByRole("link", { name: fleetName }).getAttribute("href");
   expect(requestPath).toMatch(/^\/srp\/request\/[\w-]{16}$/);
