@@ -7,6 +7,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useHydrated } from "./use-hydrated";
 
 export interface PickerChoice {
   value: string;
@@ -31,12 +32,6 @@ export interface MultiPickerProps {
   error?: string;
   errorParams?: Record<string, string>;
   testId?: string;
-}
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
 }
 
 export function MultiPicker(props: MultiPickerProps) {

@@ -6,14 +6,16 @@ import { PostForm, ReturnToInput } from "./forms";
 import { Icon } from "./icon";
 import { NotificationBell } from "./notification-bell";
 import type { RootData } from "./root-data";
+import { useHydrated } from "./use-hydrated";
 
 function autoSubmit(event: React.ChangeEvent<HTMLSelectElement>) {
   event.currentTarget.form?.requestSubmit();
 }
 
-/** A preference chosen from a list: submitted on change with JavaScript, by its button without. */
+/** A preference chosen from a list: submitted on change with JavaScript, by its button without (the button goes once JavaScript runs). */
 function PreferenceSwitcher({ action, name, label, value, options }: { action: string; name: string; label: string; value: string; options: { value: string; label: string; lang?: string }[] }) {
   const { t } = useTranslation();
+  const hydrated = useHydrated();
   return (
     <PostForm action={action} className="flex items-center gap-1" reloadDocument>
       <ReturnToInput />
@@ -27,9 +29,11 @@ function PreferenceSwitcher({ action, name, label, value, options }: { action: s
           </option>
         ))}
       </select>
-      <button type="submit" className="btn-secondary py-1" data-testid={`${name}-submit`}>
-        {t("common.apply")}
-      </button>
+      {hydrated ? null : (
+        <button type="submit" className="btn-secondary py-1" data-testid={`${name}-submit`}>
+          {t("common.apply")}
+        </button>
+      )}
     </PostForm>
   );
 }
