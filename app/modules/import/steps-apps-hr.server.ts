@@ -4,11 +4,26 @@
  * their own (the form's question order is used). Corp stats: the original names no owner and keeps
  * no creation date, so the owner is the token's user and the last update stands in.
  */
-import { bool, date, type Executor, type Step } from "./context.server";
+import { bool, date, type Executor, type Step, type StepContext } from "./context.server";
+import type { SourceRow } from "./source.server";
 import { dangling, insertReturningId } from "./steps-identity.server";
 
 async function count(db: Executor, table: "hrapplications_choices", column: "question_id", id: number) {
   return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).where(column, "=", id).executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * The EVE id of the row's corporation (`corp_id`, an AA row id), or null (reported) when it was not
+ * imported or already has its one `target` row here (the rows hanging off it are skipped as dangling).
+ */
+async function corporationFree(ctx: StepContext, table: string, row: SourceRow, target: "hrapplications_forms" | "corputils_corpstats", what: string): Promise<number | null> {
+  const corporation = ctx.maps.num("eveonline_evecorporationinfo", row.corp_id);
+  if (corporation === undefined) return dangling(ctx.problem, table, row.id, { corp_id: row.corp_id });
+  if (await ctx.db.selectFrom(target).select("id").where("corporation_id", "=", corporation).executeTakeFirst()) {
+    ctx.problem(table, row.id, `corporation ${corporation} already has ${what} here: skipped (with what belongs to it)`);
+    return null;
+  }
+  return corporation;
 }
 
 const hr: Step[] = [
@@ -29,13 +44,10 @@ const hr: Step[] = [
   },
   {
     table: "hrapplications_applicationform",
-    async run(row, { db, maps, problem }) {
-      const corporation = maps.num("eveonline_evecorporationinfo", row.corp_id);
-      if (corporation === undefined) return dangling(problem, "hrapplications_applicationform", row.id, { corp_id: row.corp_id });
-      if (await db.selectFrom("hrapplications_forms").select("id").where("corporation_id", "=", corporation).executeTakeFirst()) {
-        problem("hrapplications_applicationform", row.id, `corporation ${corporation} already has a form here: skipped (with its applications)`);
-        return null;
-      }
+    async run(row, ctx) {
+      const { db } = ctx;
+      const corporation = await corporationFree(ctx, "hrapplications_applicationform", row, "hrapplications_forms", "a form");
+      if (corporation === null) return null;
       const corp = await db.selectFrom("eve_corporations").select("corporation_name").where("corporation_id", "=", corporation).executeTakeFirst();
       return String(await insertReturningId(db, "hrapplications_forms", { corporation_id: corporation, corporation_name: corp?.corporation_name ?? String(corporation) }));
     },
@@ -92,13 +104,10 @@ const hr: Step[] = [
 const corpStats: Step[] = [
   {
     table: "corputils_corpstats",
-    async run(row, { db, maps, problem }) {
-      const corporation = maps.num("eveonline_evecorporationinfo", row.corp_id);
-      if (corporation === undefined) return dangling(problem, "corputils_corpstats", row.id, { corp_id: row.corp_id });
-      if (await db.selectFrom("corputils_corpstats").select("id").where("corporation_id", "=", corporation).executeTakeFirst()) {
-        problem("corputils_corpstats", row.id, `corporation ${corporation} already has corp stats here: skipped (with its members)`);
-        return null;
-      }
+    async run(row, ctx) {
+      const { db, maps, problem } = ctx;
+      const corporation = await corporationFree(ctx, "corputils_corpstats", row, "corputils_corpstats", "corp stats");
+      if (corporation === null) return null;
       const tokenId = maps.num("esi_token", row.token_id) ?? null;
       if (tokenId === null) problem("corputils_corpstats", row.id, `token ${row.token_id} was not imported: imported without token (the next update removes the stats)`);
       const token = tokenId === null ? undefined : await db.selectFrom("esi_tokens").select("user_id").where("id", "=", tokenId).executeTakeFirst();

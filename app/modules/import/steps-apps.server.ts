@@ -9,6 +9,7 @@
 import { parseKillLink } from "../../apps/srp/killmails.server";
 import { OBJECTIVES, TIMER_TYPES } from "../../apps/timerboard/choices";
 import { bool, date, type Executor, type Step, type StepContext } from "./context.server";
+import { link } from "./steps-access.server";
 import { dangling, insertReturningId } from "./steps-identity.server";
 
 export async function characterOf(db: Executor, id: number | undefined) {
@@ -55,16 +56,7 @@ const autogroups: Step[] = [
       return String(id);
     },
   },
-  {
-    table: "eve_autogroups_autogroupsconfig_states",
-    async run(row, { db, maps, problem }) {
-      const config = maps.num("eve_autogroups_autogroupsconfig", row.autogroupsconfig_id);
-      const state = maps.num("authentication_state", row.state_id);
-      if (config === undefined || state === undefined) return dangling(problem, "eve_autogroups_autogroupsconfig_states", row.id, { autogroupsconfig_id: row.autogroupsconfig_id, state_id: row.state_id });
-      await db.insertInto("autogroups_config_states").values({ config_id: config, state_id: state }).execute();
-      return `${config}:${state}`;
-    },
-  },
+  link("eve_autogroups_autogroupsconfig_states", "autogroups_config_states", ["autogroupsconfig_id", "eve_autogroups_autogroupsconfig", "config_id"], ["state_id", "authentication_state", "state_id"]),
   ...(
     [
       ["eve_autogroups_managedalliancegroup", "alliance_id", "eveonline_eveallianceinfo", "alliance"],

@@ -5,6 +5,7 @@
  * each client's groups from the server.
  */
 import { type Step } from "./context.server";
+import { link } from "./steps-access.server";
 import { dangling, insertReturningId } from "./steps-identity.server";
 
 export const ts3Steps: Step[] = [
@@ -27,25 +28,6 @@ export const ts3Steps: Step[] = [
       return String(found?.id ?? (await insertReturningId(db, "ts3_auth_groups", { group_id: group })));
     },
   },
-  {
-    table: "teamspeak3_authts_ts_group",
-    async run(row, { db, maps, problem }) {
-      const authTs = maps.num("teamspeak3_authts", row.authts_id);
-      const sgid = maps.num("teamspeak3_tsgroup", row.tsgroup_id);
-      if (authTs === undefined || sgid === undefined) return dangling(problem, "teamspeak3_authts_ts_group", row.id, { authts_id: row.authts_id, tsgroup_id: row.tsgroup_id });
-      const found = await db.selectFrom("ts3_auth_group_server_groups").select("sgid").where("auth_ts_id", "=", authTs).where("sgid", "=", sgid).executeTakeFirst();
-      if (!found) await db.insertInto("ts3_auth_group_server_groups").values({ auth_ts_id: authTs, sgid }).execute();
-      return `${authTs}:${sgid}`;
-    },
-  },
-  {
-    table: "teamspeak3_stategroup",
-    async run(row, { db, maps, problem }) {
-      const state = maps.num("authentication_state", row.state_id);
-      const sgid = maps.num("teamspeak3_tsgroup", row.ts_group_id);
-      if (state === undefined || sgid === undefined) return dangling(problem, "teamspeak3_stategroup", row.id, { state_id: row.state_id, ts_group_id: row.ts_group_id });
-      const found = await db.selectFrom("ts3_state_groups").select("id").where("state_id", "=", state).where("sgid", "=", sgid).executeTakeFirst();
-      return String(found?.id ?? (await insertReturningId(db, "ts3_state_groups", { state_id: state, sgid })));
-    },
-  },
+  link("teamspeak3_authts_ts_group", "ts3_auth_group_server_groups", ["authts_id", "teamspeak3_authts", "auth_ts_id"], ["tsgroup_id", "teamspeak3_tsgroup", "sgid"]),
+  link("teamspeak3_stategroup", "ts3_state_groups", ["state_id", "authentication_state", "state_id"], ["ts_group_id", "teamspeak3_tsgroup", "sgid"]),
 ];
