@@ -101,12 +101,15 @@ export const importBench: Benchmark = {
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 250);
       const started = performance.now();
       let report;
+      let shown = 0;
       try {
         report = await importAllianceAuth(db, {
           from: databaseUrl(server, sourceName),
           box: SecretBox.fromSettings(settings),
           progress: (_table, _done, _total, overall) => {
-            if (overall.done % 50_000 < 1000) ctx.progress(`    ${overall.done.toLocaleString("en")} / ${overall.total.toLocaleString("en")}`);
+            const tenth = Math.floor((10 * overall.done) / Math.max(1, overall.total));
+            if (tenth > shown) ctx.progress(`    ${overall.done.toLocaleString("en")} / ${overall.total.toLocaleString("en")} rows (${Math.round(((performance.now() - started) / 1000))} s)`);
+            shown = Math.max(shown, tenth);
           },
         });
       } finally {
