@@ -92,7 +92,7 @@ const timers: Step[] = [
       const character = await characterOf(db, maps.num("eveonline_evecharacter", row.eve_character_id));
       const corp = await db.selectFrom("eve_corporations").select("corporation_name").where("corporation_id", "=", corporation).executeTakeFirst();
       const userId = maps.num("auth_user", row.user_id) ?? null;
-      if (row.user_id !== null && userId === null) problem("timerboard_timer", row.id, `user ${row.user_id} was not imported: imported without author`);
+      if (row.user_id != null && userId === null) problem("timerboard_timer", row.id, `user ${row.user_id} was not imported: imported without author`);
       // The original keeps no creation date: the import time stands in.
       const id = await insertReturningId(db, "timerboard_timers", {
         details: String(row.details ?? "").slice(0, 254),
@@ -125,8 +125,9 @@ const timers: Step[] = [
   {
     table: "optimer_optimer",
     async run(row, { db, maps, problem }) {
-      const typeId = row.type_id === null ? null : (maps.num("optimer_optimertype", row.type_id) ?? null);
-      if (row.type_id !== null && typeId === null) problem("optimer_optimer", row.id, `type ${row.type_id} does not exist: imported without type`);
+      // Older installs have no op types (no column): no type.
+      const typeId = row.type_id == null ? null : (maps.num("optimer_optimertype", row.type_id) ?? null);
+      if (row.type_id != null && typeId === null) problem("optimer_optimer", row.id, `type ${row.type_id} does not exist: imported without type`);
       const character = await characterOf(db, maps.num("eveonline_evecharacter", row.eve_character_id));
       const id = await insertReturningId(db, "optimer_timers", {
         operation_name: String(row.operation_name ?? "").slice(0, 254),

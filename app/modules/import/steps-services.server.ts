@@ -97,7 +97,8 @@ const at = (value: unknown) => (value === null || value === undefined ? null : d
 /** Mumble's row as the authenticator reads it, hash and all; a name held by another member here skips the account. */
 async function mumbleRow(row: SourceRow, userId: number, { db, problem }: StepContext) {
   const username = String(row.username);
-  const displayName = String(row.display_name);
+  // Installs from before the display name column: the login name is the name shown.
+  const displayName = String(row.display_name ?? username);
   const clash = await db
     .selectFrom("mumble_mumbleuser")
     .select("user_id")
