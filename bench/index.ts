@@ -11,10 +11,11 @@ import { discordReconcile } from "./benchmarks/discord";
 import { phpbb3Sync } from "./benchmarks/forums";
 import { teamspeak3Sync } from "./benchmarks/teamspeak3";
 import { dashboard, healthz } from "./benchmarks/http";
+import { importBench } from "./benchmarks/import";
 import { memory } from "./benchmarks/memory";
 import { mumbleSync } from "./benchmarks/mumble";
 import { revocation } from "./benchmarks/revocation";
 import { states } from "./benchmarks/states";
 import type { Benchmark } from "./types";
 
-export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, corpstats, dashboardScale, adminList, discordReconcile, revocation, teamspeak3Sync, mumbleSync, phpbb3Sync, memory];
+export const benchmarks: Benchmark[] = [healthz, dashboard, affiliation, states, autogroups, corpstats, dashboardScale, adminList, discordReconcile, revocation, teamspeak3Sync, mumbleSync, phpbb3Sync, importBench, memory];

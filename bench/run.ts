@@ -8,7 +8,7 @@
  * process be killed outright).
  *
  * Environment: BENCH_DURATION (seconds per load, default 10), BENCH_CONNECTIONS (default 8),
- * BENCH_WARMUP (seconds, default min(3, duration)), BENCH_ONLY (comma-separated benchmark names), BENCH_DATABASE_URL (an empty external database
+ * BENCH_WARMUP (seconds, default min(3, duration)), BENCH_ONLY (comma-separated benchmark names; opt-in ones such as `import` run only when named), BENCH_DATABASE_URL (an empty external database
  * instead of the embedded one), BENCH_BUILD=1 (rebuild first), BENCH_VERBOSE=1 (echo server output).
  */
 import os from "node:os";
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim()).filter(Boolean);
   for (const benchmark of benchmarks) {
-    if (only?.length && !only.includes(benchmark.name)) continue;
+    if (only?.length ? !only.includes(benchmark.name) : benchmark.optIn) continue;
     progress(`[${benchmark.name}]`);
     const produced = await benchmark.run(ctx);
     // Print as soon as each benchmark is done, so a long run shows results early.

@@ -83,5 +83,7 @@ export interface BenchContext {
 
 export interface Benchmark {
   name: string;
+  /** Runs only when BENCH_ONLY names it (slow ones: minutes, not seconds). */
+  optIn?: boolean;
   run(ctx: BenchContext): Promise<Figure[]>;
 }

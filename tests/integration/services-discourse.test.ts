@@ -104,6 +104,21 @@ describe.each(dialects)("services: Discourse on $dialect", ({ dialect, skip }) =
     expect(await syncServiceUser(ctx(), discourse, u.id)).toEqual({ kind: "synced", changed: false });
   });
 
+  it.skipIf(skip)("an account imported from Alliance Auth keeps the external id Discourse knows (the original's user id) for sync and login", async () => {
+    const original = await serviceMember(rt.db, { stateId: states.member, main: "Isolde Varr", email: `isolde.${dialect}@example.com` });
+    await connect(await browserAs(rt.db, rt.settings, server.origin, original.id));
+    const remote = fake.userByExternal(original.id)!;
+    // The imported member has another id here; the account keeps the original's id as its remote id.
+    const imported = await serviceMember(rt.db, { stateId: states.member, main: "Isolde Varr II", email: `isolde2.${dialect}@example.com` });
+    await rt.db.updateTable("service_accounts").set({ user_id: imported.id }).where("service", "=", "discourse").where("user_id", "=", original.id).execute();
+    expect((await findAccount(rt.db, "discourse", imported.id))?.remoteId).toBe(String(original.id));
+    expect(await syncServiceUser(ctx(), discourse, imported.id)).toMatchObject({ kind: "synced" });
+    const { forum } = await connect(await browserAs(rt.db, rt.settings, server.origin, imported.id));
+    expect(forum?.status).toBe(200);
+    expect(fake.userByExternal(imported.id)).toBeUndefined();
+    expect(fake.userByExternal(original.id)?.id).toBe(remote.id);
+  });
+
   it.skipIf(skip)("a short Retry-After is waited out; a long one fails the job with the error recorded", async () => {
     const u = await serviceMember(rt.db, { stateId: states.member, main: "Dax Orrin", groups: [`Rate ${dialect}`] });
     await connect(await browserAs(rt.db, rt.settings, server.origin, u.id));

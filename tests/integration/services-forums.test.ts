@@ -315,6 +315,19 @@ describe.skipIf(!mysqlAvailable)("services: forum database connectors", () => {
         expect(await back.passwordOk(again.password)).toBe(true);
       });
 
+      it.skipIf(skip || kind === "ips4")("an account imported from Alliance Auth (login name only) gets its forum id at the first sync or reconcile", async () => {
+        const [u, v] = [await member(), await member()];
+        for (const x of [u, v]) await activatePasswordAccount(rt.db, rt.settings, connector, x.id, SYSTEM);
+        const [uid, vid] = [await remoteId(kind, u.id), await remoteId(kind, v.id)];
+        // As the importer writes them: the original kept the name, never the forum's id.
+        await rt.db.updateTable("service_accounts").set({ remote_id: null }).where("service", "=", kind).where("user_id", "in", [u.id, v.id]).execute();
+        expect(await syncServiceUser(ctx(), connector, u.id)).toMatchObject({ kind: "synced" });
+        expect(await remoteId(kind, u.id)).toBe(uid);
+        const report = await reconcileService(ctx(), connector);
+        expect(report.goneUserIds).not.toContain(v.id);
+        expect(await remoteId(kind, v.id)).toBe(vid);
+      });
+
       it.skipIf(skip)("the reconcile fixes drift, reports accounts gone from the forum and members holding our groups without a link", async () => {
         const g = `Delta ${kind} ${dialect}`;
         if (kind === "ips4") await ips4Group(forums.ips4, g);

@@ -13,7 +13,7 @@ import { enqueue, PRIORITY } from "~/modules/jobs/enqueue.server";
 import { findAccount, upsertAccount } from "~/modules/services/accounts.server";
 import { loadServiceSubjects } from "~/modules/services/desired.server";
 import { userSyncJobKey, userSyncTask } from "~/modules/services/runner.server";
-import { discourseClient } from "./connector.server";
+import { discourseClient, externalIdOf } from "./connector.server";
 import { meta } from "./meta";
 import { readConnectRequest, signConnectAnswer } from "./sso.server";
 
@@ -52,7 +52,7 @@ export async function answerDiscourseConnect(db: Kysely<DB>, settings: Settings,
   }
   const answer = signConnectAnswer(settings.DISCOURSE_SSO_SECRET, {
     nonce,
-    externalId: userId,
+    externalId: existing ? externalIdOf(existing) : userId,
     email,
     username: desired.name,
     name: desired.name,

@@ -46,9 +46,17 @@ async function groupIds(settings: Settings, api: DiscourseClient, names: string[
   return out;
 }
 
+/**
+ * The id Discourse knows the member by (SSO external_id): the account's remote id, which is our user
+ * id for accounts linked here and the original's user id for accounts imported from Alliance Auth.
+ */
+export function externalIdOf(account: Pick<ServiceAccount, "userId" | "remoteId">): number {
+  return account.remoteId && /^\d+$/.test(account.remoteId) ? Number(account.remoteId) : account.userId;
+}
+
 /** One member's groups; also returns the Discourse username (the reconcile's linked set). */
 async function syncMember(ctx: ConnectorContext, account: ServiceAccount, desired: DesiredAccount, parts: SyncParts, api: DiscourseClient): Promise<{ outcome: SyncOutcome; username: string | null }> {
-  const user = await api.userByExternalId(account.userId);
+  const user = await api.userByExternalId(externalIdOf(account));
   if (!user) return { outcome: { kind: "gone" }, username: null };
   const done = (outcome: SyncOutcome) => ({ outcome, username: user.username });
   if (!parts.groups) return done({ kind: "unchanged" });
@@ -69,13 +77,13 @@ export const discourseConnector: Connector = {
   reconcile: (ctx, accounts, desired, parts, progress) => reconcileDiscourse(ctx, discourseClient(ctx.settings), syncMember, accounts, desired, parts, progress),
   disableAccount: async (ctx, account) => {
     const api = discourseClient(ctx.settings);
-    const user = await api.userByExternalId(account.userId);
+    const user = await api.userByExternalId(externalIdOf(account));
     if (!user) return;
     await api.logOut(user.id);
     if (!user.suspended_till) await api.suspend(user.id);
   },
   remoteGroups: async (ctx, account) => {
-    const user = await discourseClient(ctx.settings).userByExternalId(account.userId);
+    const user = await discourseClient(ctx.settings).userByExternalId(externalIdOf(account));
     return user ? (user.groups ?? []).filter((g) => !g.automatic).map((g) => g.name).sort() : null;
   },
   describe: (settings, account) => ({ url: settings.DISCOURSE_URL || null, username: account?.remoteUsername ?? null }),

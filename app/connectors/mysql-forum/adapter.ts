@@ -35,6 +35,8 @@ export interface ForumAdapter {
   /** Creates groups (where the original creates them); absent: names without a group are skipped. */
   createGroups?(names: string[]): Promise<void>;
   readMembers(ids: number[]): Promise<Map<number, ForumMemberState>>;
+  /** Member ids by login name (lower-cased keys), for accounts that know only the name (imported from Alliance Auth). */
+  idsByName?(names: string[]): Promise<Map<string, number>>;
   writeGroups(changes: GroupChange[]): Promise<void>;
   /** Display-name sync (SMF's real_name); absent where the forum has none apart from the login. */
   writeDisplayNames?(changes: { id: number; displayName: string }[]): Promise<void>;

@@ -26,6 +26,32 @@ function remoteIdOf(account: Pick<ServiceAccount, "remoteId">): number | null {
   return account.remoteId && /^\d+$/.test(account.remoteId) ? Number(account.remoteId) : null;
 }
 
+/**
+ * Accounts imported from Alliance Auth know only the login name (the original kept no forum id): the
+ * id is looked up by name once, stored, and used from then on. A name the forum does not have stays
+ * unresolved (the account then reads as gone, as any account whose member was deleted).
+ */
+async function resolveIds(def: ForumDefinition, ctx: ConnectorContext, accounts: ServiceAccount[]): Promise<ServiceAccount[]> {
+  const names = accounts.filter((a) => remoteIdOf(a) === null && a.remoteUsername).map((a) => a.remoteUsername!);
+  const adapter = names.length ? def.adapter(ctx.settings) : null;
+  if (!adapter?.idsByName) return accounts;
+  const found = new Map<string, number>();
+  for (const chunk of chunks(names, 5000)) for (const [name, id] of await adapter.idsByName(chunk)) found.set(name, id);
+  const out: ServiceAccount[] = [];
+  for (const account of accounts) {
+    const id = remoteIdOf(account) === null && account.remoteUsername ? found.get(account.remoteUsername.toLowerCase()) : undefined;
+    if (id === undefined) {
+      out.push(account);
+      continue;
+    }
+    await ctx.db.updateTable("service_accounts").set({ remote_id: String(id) }).where("id", "=", account.id).execute();
+    out.push({ ...account, remoteId: String(id) });
+  }
+  return out;
+}
+
+const resolveId = async (def: ForumDefinition, ctx: ConnectorContext, account: ServiceAccount) => (await resolveIds(def, ctx, [account]))[0]!;
+
 interface Applied {
   book: ForumGroupBook | null;
   groupChanges: GroupChange[];
@@ -171,7 +197,7 @@ export function forumConnector(def: ForumDefinition): Connector {
       },
     },
     syncAccount: async (ctx, account, desired, parts): Promise<SyncOutcome> => {
-      const id = remoteIdOf(account);
+      const id = remoteIdOf(await resolveId(def, ctx, account));
       if (id === null) return { kind: "gone" };
       const adapter = def.adapter(ctx.settings);
       const members = await adapter.readMembers([id]);
@@ -181,11 +207,11 @@ export function forumConnector(def: ForumDefinition): Connector {
       return applied.groupChanges.length + applied.nameChanges.length + applied.renamed.length > 0 ? { kind: "updated", calls: adapter.db.statements } : { kind: "unchanged" };
     },
     disableAccount: async (ctx, account) => {
-      const id = remoteIdOf(account);
+      const id = remoteIdOf(await resolveId(def, ctx, account));
       if (id !== null) await def.adapter(ctx.settings).disableMember(id);
     },
-    reconcile: (ctx, accounts, desired, parts, progress) =>
-      reconcileForum(def, ctx, accounts, desired, parts).then(async (report) => {
+    reconcile: async (ctx, accounts, desired, parts, progress) =>
+      reconcileForum(def, ctx, await resolveIds(def, ctx, accounts), desired, parts).then(async (report) => {
         await progress(accounts.length, accounts.length);
         return report;
       }),
@@ -200,7 +226,7 @@ export function forumConnector(def: ForumDefinition): Connector {
       username: account?.remoteUsername ?? null,
     }),
     remoteGroups: async (ctx, account) => {
-      const id = remoteIdOf(account);
+      const id = remoteIdOf(await resolveId(def, ctx, account));
       if (id === null) return null;
       const adapter = def.adapter(ctx.settings);
       const member = (await adapter.readMembers([id])).get(id);
@@ -214,7 +240,7 @@ export function forumConnector(def: ForumDefinition): Connector {
 export class ForumAccountGone extends Error {}
 
 async function setPassword(def: ForumDefinition, ctx: ConnectorContext, account: ServiceAccount, password: string) {
-  const id = remoteIdOf(account);
+  const id = remoteIdOf(await resolveId(def, ctx, account));
   const done = id !== null && (await def.adapter(ctx.settings).setPassword(id, password, await desiredOf(ctx, def.meta, account.userId)));
   if (!done) throw new ForumAccountGone(`${def.meta.title}: the forum account no longer exists`);
 }

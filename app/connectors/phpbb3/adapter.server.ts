@@ -93,6 +93,12 @@ export function phpbbAdapter(settings: Settings): ForumAdapter {
       await db.run(`UPDATE ${db.table("config")} SET config_value = CASE config_value ${cases} END WHERE config_name = 'newest_username' AND config_value IN (?)`, [...unique.flatMap((c) => [c.from, c.to]), unique.map((c) => c.from)]);
       return unique.map((c) => ({ id: c.id, name: c.to }));
     },
+    async idsByName(names) {
+      // The original wrote username_clean lower-cased; members created here keep the name's case.
+      const keys = [...new Set([...names, ...names.map((n) => n.toLowerCase())])];
+      const rows = await db.rows<{ user_id: number; username_clean: string }>(`SELECT user_id, username_clean FROM ${users} WHERE username_clean IN (?)`, [keys]);
+      return new Map(rows.map((r) => [r.username_clean.toLowerCase(), r.user_id]));
+    },
     async createMember(desired, password) {
       const name = desired.name;
       const groupId = await registeredGroup();

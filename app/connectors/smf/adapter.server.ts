@@ -62,6 +62,10 @@ export function smfAdapter(settings: Settings): ForumAdapter {
     },
     writeGroups: (changes) => db.setEach("members", "id_member", "additional_groups", changes.map((c) => ({ id: c.id, value: c.next.join(",") }))),
     writeDisplayNames: (changes) => db.setEach("members", "id_member", "real_name", changes.map((c) => ({ id: c.id, value: c.displayName }))),
+    async idsByName(names) {
+      const rows = await db.rows<{ id_member: number; member_name: string }>(`SELECT id_member, member_name FROM ${members} WHERE member_name IN (?)`, [names]);
+      return new Map(rows.map((r) => [r.member_name.toLowerCase(), r.id_member]));
+    },
     async createMember(desired, password) {
       const name = desired.name;
       const values = { email_address: desired.email ?? "", passwd: await hashFor(name, password), password_salt: salt(), real_name: desired.displayName ?? name, is_activated: 1, ...avatar(desired.characterId) };

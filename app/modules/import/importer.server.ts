@@ -13,19 +13,36 @@ import { detectVersion } from "./detect.server";
 import { openSource, redactSource, type Source } from "./source.server";
 import { accessSteps, groupSteps } from "./steps-access.server";
 import { identitySteps, insertReturningId } from "./steps-identity.server";
+import { appSteps } from "./steps-apps.server";
+import { hrAndCorpStatsSteps } from "./steps-apps-hr.server";
 import { serviceSteps } from "./steps-services.server";
 
-/** Dependency order: EVE entities, permissions and states before users; users before what they own. */
+/** Dependency order: EVE entities, permissions and states before users; users before what they own; services and apps last. */
 export const STEPS: Step[] = [
   ...identitySteps.slice(0, 4),
   ...accessSteps,
   ...identitySteps.slice(4),
   ...groupSteps,
   ...serviceSteps,
+  ...appSteps,
+  ...hrAndCorpStatsSteps,
 ];
 
-/** Tables read through another step (profiles with users, token scopes with tokens) or Django's own bookkeeping. */
-const COVERED = new Set(["authentication_userprofile", "esi_token_scopes", "esi_scope", "django_content_type", "django_migrations", "django_session"]);
+/**
+ * Tables read through another step (profiles with users, token scopes with tokens), Django's own
+ * bookkeeping, and caches of a service's state that our sync reads from the service itself
+ * (TeamSpeak's per-user server groups).
+ */
+const COVERED = new Set([
+  "authentication_userprofile",
+  "esi_token_scopes",
+  "esi_scope",
+  "django_content_type",
+  "django_migrations",
+  "django_session",
+  "teamspeak3_usertsgroup",
+  "teamspeak3_usertsgroup_ts_group",
+]);
 
 export interface ImportOptions {
   from: string;

@@ -21,13 +21,16 @@ type LinkTable =
   | "group_leader_groups"
   | "user_groups"
   | "group_permissions"
-  | "user_permissions";
+  | "user_permissions"
+  | "ts3_auth_group_server_groups"
+  | "ts3_state_groups"
+  | "autogroups_config_states";
 
 /** One side of a many-to-many row: source column, the source table its ids map through, our column. */
 type Side = [sourceColumn: string, mapTable: string, targetColumn: string];
 
 /** A many-to-many step: both ends mapped, inserted unless the pair is already there. */
-function link(table: string, target: LinkTable, a: Side, b: Side, key = "id"): Step {
+export function link(table: string, target: LinkTable, a: Side, b: Side, key = "id"): Step {
   return {
     table,
     key,

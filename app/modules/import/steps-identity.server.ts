@@ -96,11 +96,21 @@ export const identitySteps: Step[] = [
     table: "auth_user",
     select: ({ hasTheme }) =>
       `select t.*, p.main_character_id, p.state_id, p.language, p.night_mode, ${hasTheme ? "p.theme" : "null as theme"} from auth_user t left join authentication_userprofile p on p.user_id = t.id`,
+    // One look-up per batch (lower() cannot use the username index: per row it would scan every user, per user).
+    async prefetch(rows, { db, batch }) {
+      const names = [...new Set(rows.map((r) => String(r.username).toLowerCase()))];
+      const taken = await db
+        .selectFrom("users")
+        .select((eb) => eb.fn<string>("lower", ["username"]).as("name"))
+        .where((eb) => eb(eb.fn("lower", ["username"]), "in", names))
+        .execute();
+      batch.set("takenUsernames", new Set(taken.map((t) => t.name)));
+    },
     async run(row, ctx) {
-      const { db, maps, problem } = ctx;
+      const { db, maps, problem, batch } = ctx;
       let username = String(row.username);
-      const clash = await db.selectFrom("users").select("id").where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase())).executeTakeFirst();
-      if (clash) {
+      const taken = batch.get("takenUsernames") as Set<string>;
+      if (taken.has(username.toLowerCase())) {
         const renamed = `${username.slice(0, 140)}_aa${row.id}`;
         problem("auth_user", row.id, `username "${username}" is taken here (case-insensitively): imported as "${renamed}"`);
         username = renamed;
@@ -124,6 +134,7 @@ export const identitySteps: Step[] = [
         main_character_id: main ?? null,
         state_id: state ?? null,
       });
+      taken.add(username.toLowerCase());
       return String(id);
     },
   },
