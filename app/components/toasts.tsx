@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { RootData } from "./root-data";
+import { useHydrated } from "./use-hydrated";
 
 const STYLES = {
   info: "border-sky-300 bg-sky-50 text-sky-900 dark:bg-sky-950 dark:text-sky-100",
@@ -16,9 +17,8 @@ const STYLES = {
  */
 export function Toasts({ messages }: { messages: RootData["flash"] }) {
   const { t } = useTranslation();
-  const [hydrated, setHydrated] = useState(false);
+  const hydrated = useHydrated();
   const [dismissed, setDismissed] = useState<ReadonlySet<number>>(new Set());
-  useEffect(() => setHydrated(true), []);
   useEffect(() => setDismissed(new Set()), [messages]);
   const shown = messages.map((m, i) => ({ m, i })).filter(({ i }) => !dismissed.has(i));
   if (shown.length === 0) return null;
