@@ -133,7 +133,7 @@ function JobChart({ statistics }: { statistics: { hours: number; succeeded: numb
           <div key={bar.key} className="flex items-center gap-2 text-xs">
             <span className="w-24 text-slate-500 dark:text-slate-400">{t(`dashboard.jobs.${bar.key}`)}</span>
             <progress className="sr-only" max={max} value={bar.value} aria-label={t(`dashboard.jobs.${bar.key}`)} />
-            <svg className="h-3 flex-1" viewBox="0 0 100 3" preserveAspectRatio="none" aria-hidden="true">
+            <svg className="h-3 w-0 min-w-0 flex-1" viewBox="0 0 100 3" preserveAspectRatio="none" aria-hidden="true">
               <rect width="100" height="3" className="fill-slate-200 dark:fill-slate-700" />
               <rect width={(bar.value / max) * 100} height="3" className={bar.fill} data-testid={`job-bar-${bar.key}`} />
             </svg>

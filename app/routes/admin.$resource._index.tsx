@@ -176,11 +176,11 @@ export default function AdminList() {
           {rows.length === 0 ? <EmptyState testId="admin-empty">{t("admin.empty")}</EmptyState> : null}
         </div>
         {bulk.length ? (
-          <div className="mt-3 flex items-center gap-2">
+          <div className="mt-3 flex flex-wrap items-center gap-2">
             <label htmlFor="admin-bulk" className="text-sm">
               {t("admin.bulk.label")}
             </label>
-            <select id="admin-bulk" name="bulk" className="input w-auto" defaultValue="" required>
+            <select id="admin-bulk" name="bulk" className="input w-auto min-w-0 max-w-full" defaultValue="" required>
               <option value="" disabled>
                 {t("admin.bulk.choose")}
               </option>
