@@ -20,6 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     label: resource.label,
     id,
     title: resource.title(current),
+    titleKey: resource.titleKey?.(current) ?? null,
     fields,
     values: Object.fromEntries(Object.entries(current).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)])),
     options: resource.fields ? await fieldOptions(ctx, resource, id, current) : {},
@@ -58,11 +59,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function AdminDetail() {
   const loaded = useLoaderData<typeof loader>();
-  const { key, label, id, title, fields, details, canChange, canDelete, hasPreview } = loaded;
+  const { key, label, id, title: rawTitle, titleKey, fields, details, canChange, canDelete, hasPreview } = loaded;
   const data = useActionData<typeof action>();
   const values = data?.values ?? loaded.values;
   const options = data?.options ?? loaded.options;
   const { t } = useTranslation();
+  const title = titleKey ? t(titleKey) : rawTitle;
   const base = `/admin/${key}/${encodeURIComponent(id)}`;
   const fieldNames = new Set(fields.map((f) => f.name));
   const extra = Object.entries(loaded.values).filter(([k]) => !fieldNames.has(k));

@@ -17,6 +17,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     key: resource.key,
     id,
     title: resource.title(current),
+    titleKey: resource.titleKey?.(current) ?? null,
     blocked: resource.undeletable?.(current) ?? null,
     related: resource.related ? await resource.related(ctx.db, id) : [],
   });
@@ -40,9 +41,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function AdminDelete() {
-  const { key, id, title, blocked, related } = useLoaderData<typeof loader>();
+  const { key, id, title: rawTitle, titleKey, blocked, related } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const { t } = useTranslation();
+  const title = titleKey ? t(titleKey) : rawTitle;
   const base = `/admin/${key}/${encodeURIComponent(id)}`;
   return (
     <div className="space-y-4">

@@ -16,14 +16,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     key: resource.key,
     id,
     title: resource.title(current),
+    titleKey: resource.titleKey?.(current) ?? null,
     canDelete: Boolean(resource.remove) && can(user, resource, "delete") && !resource.undeletable?.(current),
     rows: await objectHistory(ctx.db, resource, id, current),
   });
 }
 
 export default function AdminHistory() {
-  const { key, id, title, canDelete, rows } = useLoaderData<typeof loader>();
+  const { key, id, title: rawTitle, titleKey, canDelete, rows } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const title = titleKey ? t(titleKey) : rawTitle;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.historyTitle", { name: title })}</h1>

@@ -187,6 +187,8 @@ describe.each(dialects)("customising the site on $dialect", ({ dialect, skip }) 
     expect((await boss.post("/admin/menu/new", [...fields, ["label", "Nested"], ["parent", String(folder.id)]])).status).toBe(400);
     expect((await boss.post(`/admin/menu/${groups.id}`, [...fields, ["url", "/elsewhere"]])).status).toBe(400);
     expect(await rt.db.selectFrom("menu_items").select("id").where("label", "in", ["Evil", "Nested"]).execute()).toEqual([]);
+    // An entry of the code is named by its translated label on its page (not by its id), until renamed.
+    expect(await page(boss, `/admin/menu/${groups.id}`)).toMatch(/data-testid="admin-title"[^>]*>\s*Groups\s*</);
     // The groups entry goes into the folder, renamed.
     expect((await boss.post(`/admin/menu/${groups.id}`, [...fields, ["label", "All groups"], ["parent", String(folder.id)], ["order", "1"]])).status).toBe(302);
     // Site pages cannot be deleted.

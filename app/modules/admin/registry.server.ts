@@ -134,6 +134,8 @@ export interface AdminResource {
   /** Current values (form values for editable resources; never secrets). */
   get: (db: Kysely<DB>, id: string) => Promise<Values | null>;
   title: (row: Values) => string;
+  /** An i18n key to show instead of `title` on the object's pages, when its name is a translated default (a menu entry of the code). */
+  titleKey?: (row: Values) => string | null;
   /** Extra read-only facts shown on the detail page. */
   details?: (db: Kysely<DB>, id: string) => Promise<{ label: string; value: string }[]>;
   create?: (ctx: AdminCtx, values: Values) => Promise<string | number>;

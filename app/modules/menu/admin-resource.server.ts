@@ -12,6 +12,7 @@ import { insertReturningId } from "../../../db/dialect";
 import { writeAudit } from "../audit/audit.server";
 import { AdminInvalid, type AdminCtx, type AdminResource, type Values } from "../admin/registry.server";
 import { isFolder, MENU_ICONS } from "./stored.server";
+import { menuItems } from "./registry.server";
 
 export const MENU_AUDIT_TYPE = "menu_item";
 const MAX_ORDER = 1_000_000;
@@ -136,6 +137,8 @@ export const menuResource: AdminResource = {
   schema,
   get: async (db, id) => itemForForm(db, Number(id)),
   title: (row) => String(row.label || row.source || ""),
+  // An entry of the code without a custom label is named by its translated default.
+  titleKey: (row) => (row.label || !row.source ? null : (menuItems().find((item) => item.id === row.source)?.label ?? null)),
   create: async (ctx, values) => {
     const row = await checked(ctx, null, values, null);
     return ctx.db.transaction().execute(async (trx) => {
