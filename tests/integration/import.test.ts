@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import mysql from "mysql2/promise";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SecretBox } from "~/modules/auth/secrets.server";
 import { passwordLogin } from "~/modules/auth/users.server";
 import { verifyPassword } from "~/modules/auth/password.server";
@@ -15,7 +15,7 @@ import { importAllianceAuth } from "~/modules/import/importer.server";
 import { SourceError } from "~/modules/import/source.server";
 import type { ImportReport } from "~/modules/import/context.server";
 import { importRequestSchema, importRun, runImportJob, startImport } from "~/modules/import/runs.server";
-import { AA_FIXTURE, databaseUrl, loadAaFixture, mysqlAdmin } from "../support/aa-fixture";
+import { AA_FIXTURE, copyFixtureToPostgres, databaseUrl, dropPostgresDatabase, loadAaFixture, mysqlAdmin } from "../support/aa-fixture";
 import { createTestRuntime, everyDialect, mysqlAvailable, type TestRuntime } from "../support/db";
 
 const expected = JSON.parse(fs.readFileSync(`${AA_FIXTURE}/expected.json`, "utf8"));
@@ -289,6 +289,38 @@ describe.each(everyDialect)("import-allianceauth into $dialect", ({ dialect, ski
     expect(token.key_id).toBe(box.keyId);
     expect(box.decrypt(token.refresh_token!)).toBe((rows as { refresh_token: string }[])[0].refresh_token);
   });
+});
+
+describe.skipIf(!mysqlAvailable || !serverUrl)("import-allianceauth from an Alliance Auth on PostgreSQL", () => {
+  let rt: TestRuntime;
+  const pgSource = databaseUrl(inject("pgServerUrl"), `aa_import_pgsrc_${process.pid}`);
+
+  beforeAll(async () => {
+    await copyFixtureToPostgres(urlFor(sourceName), pgSource);
+    rt = await createTestRuntime("postgres");
+  }, 120_000);
+  afterAll(async () => {
+    await rt?.stop();
+    await dropPostgresDatabase(pgSource);
+  });
+
+  it("imports the same fixture from PostgreSQL to the same result AA computed", async () => {
+    const report = await importAllianceAuth(rt.db, { from: pgSource, box: new SecretBox("test-secret-key-that-is-long-enough-0123456789") });
+    expect(report.stopped).toBe(false);
+    expect(report.differences).toEqual([]);
+    for (const [ours, theirs] of MODELLED) {
+      const n = Number((await rt.db.selectFrom(ours as "users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+      expect([ours, n]).toEqual([ours, expectedCount(ours, theirs)]);
+    }
+    const byName = new Map((await rt.db.selectFrom("users").select(["id", "username"]).execute()).map((u) => [u.username, u.id]));
+    for (const [username, truth] of Object.entries<any>(expected.users)) {
+      const ours = await ourUserView(rt.db, byName.get(username)!);
+      expect([username, ours.state, ours.groups, ours.mainCharacterId]).toEqual([username, truth.state, [...truth.groups].sort(), truth.main_character_id]);
+    }
+    // The documented password still verifies: the Django hash came through PostgreSQL as it was.
+    const admin = await rt.db.selectFrom("users").select("password_hash").where("username", "=", "devfix-admin").executeTakeFirstOrThrow();
+    expect(await verifyPassword(admin.password_hash, "devfix-admin-password")).toBe(true);
+  }, 300_000);
 });
 
 describe.skipIf(!mysqlAvailable || !serverUrl)("passlib bcrypt_sha256 (AA mumble passwords)", () => {

@@ -47,3 +47,77 @@ export async function loadAaFixture(serverUrl: string, name: string) {
   loadDump(serverUrl, name, gunzipSync(fs.readFileSync(`${AA_FIXTURE}/alliance-auth-4.1.0-devfix.sql.gz`)));
   return databaseUrl(serverUrl, name);
 }
+
+/** Drops the PostgreSQL database of `pgUrl` (and creates it empty again with `recreate`). */
+export async function dropPostgresDatabase(pgUrl: string, options: { recreate?: boolean } = {}) {
+  const pg = (await import("pg")).default;
+  const admin = new URL(pgUrl);
+  const name = admin.pathname.slice(1);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+    if (options.recreate) await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The type Django gives a field on PostgreSQL, from the MariaDB column it has on MySQL. */
+function postgresType(col: { dt: string; ct: string; js: number }) {
+  if (col.js) return "jsonb";
+  if (col.ct === "tinyint(1)") return "boolean";
+  if (["tinyint", "smallint", "mediumint"].includes(col.dt)) return "integer";
+  if (col.dt === "int") return col.ct.includes("unsigned") ? "bigint" : "integer";
+  if (col.dt === "bigint") return "bigint";
+  if (["datetime", "timestamp"].includes(col.dt)) return "timestamptz";
+  if (["date", "time"].includes(col.dt)) return col.dt;
+  if (col.dt === "decimal") return "numeric";
+  if (["double", "float"].includes(col.dt)) return "double precision";
+  if (["blob", "longblob", "mediumblob", "varbinary", "binary"].includes(col.dt)) return "bytea";
+  return "text";
+}
+
+/**
+ * Copies every table of MariaDB database `mysqlUrl` into a new PostgreSQL database `pgUrl` with the
+ * column types Django gives the same fields on PostgreSQL (booleans, timestamptz, numeric, jsonb, …),
+ * so the importer can be run against an Alliance Auth on PostgreSQL. Keys and constraints are left
+ * out: the importer reads only.
+ */
+export async function copyFixtureToPostgres(mysqlUrl: string, pgUrl: string) {
+  const pg = (await import("pg")).default;
+  await dropPostgresDatabase(pgUrl, { recreate: true });
+  const my = await mysql.createConnection({ uri: mysqlUrl, supportBigNumbers: true, bigNumberStrings: true });
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    const [columns] = (await my.query(
+      "select c.table_name as t, c.column_name as c, c.data_type as dt, c.column_type as ct, exists (select 1 from information_schema.check_constraints k where k.constraint_schema = c.table_schema and k.table_name = c.table_name and k.check_clause like concat('%json_valid(`', c.column_name, '`)%')) as js from information_schema.columns c where c.table_schema = database() order by c.table_name, c.ordinal_position",
+    )) as unknown as [{ t: string; c: string; dt: string; ct: string; js: number }[]];
+    const tables = new Map<string, { c: string; type: string }[]>();
+    for (const col of columns) {
+      const type = postgresType(col);
+      tables.set(col.t, [...(tables.get(col.t) ?? []), { c: col.c, type }]);
+    }
+    for (const [table, cols] of tables) {
+      await client.query(`create table "${table}" (${cols.map((c) => `"${c.c}" ${c.type}`).join(", ")})`);
+      const [rows] = (await my.query(`select * from \`${table}\``)) as unknown as [Record<string, unknown>[]];
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200);
+        const params: unknown[] = [];
+        const tuples = chunk.map((row) => `(${cols.map((c) => {
+          let v = row[c.c];
+          if (v !== null && c.type === "boolean") v = Boolean(Number(v));
+          if (v !== null && c.type === "jsonb" && typeof v !== "string") v = JSON.stringify(v);
+          params.push(v);
+          return `$${params.length}`;
+        }).join(", ")})`);
+        await client.query(`insert into "${table}" (${cols.map((c) => `"${c.c}"`).join(", ")}) values ${tuples.join(", ")}`, params);
+      }
+    }
+  } finally {
+    await my.end();
+    await client.end();
+  }
+}
