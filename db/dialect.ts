@@ -24,3 +24,9 @@ export async function insertReturningId(db: Kysely<any>, table: string, values: 
   if (dialectOf(db) === "mysql") return Number((await query.executeTakeFirstOrThrow()).insertId);
   return Number((await query.returning("id").executeTakeFirstOrThrow()).id);
 }
+
+/** How many rows of `table` have `column` = `value` (the admin's "what goes with it" counts). */
+export async function countWhere(db: Kysely<any>, table: string, column: string, value: number | string): Promise<number> {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).where(column, "=", value).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatCell } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { cell, listCell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { listCell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 import { startBulkAction } from "~/modules/admin/bulk.server";
 import { flashHeader } from "~/web/flash.server";

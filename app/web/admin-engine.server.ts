@@ -3,7 +3,6 @@ import { type AppLoadContext, json } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
-import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type ColumnDef, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";

@@ -14,7 +14,6 @@ import {
 import {
   ENTITY_KINDS,
   type EntityChoice,
-  type EntityKind,
   entityLabels,
   ensureEntitiesStored,
   findEntities,

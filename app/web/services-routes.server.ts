@@ -1,6 +1,5 @@
 /** What the services routes share: connector from the URL, the member's actions, and the OAuth return. */
 import { type AppLoadContext, json, redirect } from "@remix-run/node";
-import { writeAudit } from "../modules/audit/audit.server";
 import { actorFor, type CurrentUser, forbidden } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { flashHeader, type Flash } from "./flash.server";

@@ -98,7 +98,9 @@ export async function copyFixtureToPostgres(mysqlUrl: string, pgUrl: string) {
     const tables = new Map<string, { c: string; type: string }[]>();
     for (const col of columns) {
       const type = postgresType(col);
-      tables.set(col.t, [...(tables.get(col.t) ?? []), { c: col.c, type }]);
+      const list = tables.get(col.t) ?? [];
+      if (list.length === 0) tables.set(col.t, list);
+      list.push({ c: col.c, type });
     }
     for (const [table, cols] of tables) {
       await client.query(`create table "${table}" (${cols.map((c) => `"${c.c}" ${c.type}`).join(", ")})`);

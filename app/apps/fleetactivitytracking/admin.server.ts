@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { AdminCtx, AdminResource } from "~/modules/admin/registry.server";
 import { writeAudit } from "~/modules/audit/audit.server";
+import { countWhere } from "../../../db/dialect";
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import { DURATION_MAX, FLEET_MAX } from "./permissions";
@@ -50,8 +51,7 @@ export const fatlinksResource: AdminResource = {
   get: async (db, id) => (await linksQuery(db).where("l.id", "=", Number(id)).executeTakeFirst()) ?? null,
   title: (row) => String(row.fleet),
   related: async (db, id) => {
-    const row = await db.selectFrom("fleetactivitytracking_fats").select((eb) => eb.fn.countAll<number>().as("n")).where("fatlink_id", "=", Number(id)).executeTakeFirstOrThrow();
-    return [{ label: "fleetactivitytracking.admin.fats", count: Number(row.n) }];
+    return [{ label: "fleetactivitytracking.admin.fats", count: await countWhere(db, "fleetactivitytracking_fats", "fatlink_id", Number(id)) }];
   },
   update: async (ctx, id, v, current) => {
     const after = { fleet: String(v.fleet), duration: Number(v.duration) };

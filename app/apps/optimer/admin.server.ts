@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { AdminInvalid, type AdminResource } from "~/modules/admin/registry.server";
 import { writeAudit } from "~/modules/audit/audit.server";
-import { insertReturningId } from "../../../db/dialect";
+import { countWhere, insertReturningId } from "../../../db/dialect";
 
 const listQuery: AdminResource["listQuery"] = (db) => db.selectFrom("optimer_types").select(["id", "type"]);
 
@@ -29,8 +29,7 @@ export const opTypesResource: AdminResource = {
   get: async (db, id) => (await listQuery(db).where("id", "=", Number(id)).executeTakeFirst()) ?? null,
   title: (row) => String(row.type),
   related: async (db, id) => {
-    const row = await db.selectFrom("optimer_timers").select((eb) => eb.fn.countAll<number>().as("n")).where("type_id", "=", Number(id)).executeTakeFirstOrThrow();
-    return [{ label: "optimer.admin.related", count: Number(row.n) }];
+    return [{ label: "optimer.admin.related", count: await countWhere(db, "optimer_timers", "type_id", Number(id)) }];
   },
   create: async (ctx, v) => {
     const type = String(v.type);

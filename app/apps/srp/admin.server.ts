@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { AdminResource } from "~/modules/admin/registry.server";
 import { writeAudit } from "~/modules/audit/audit.server";
+import { countWhere } from "../../../db/dialect";
 
 const optionalLink = z
   .string()
@@ -50,8 +51,7 @@ export const srpFleetsResource: AdminResource = {
   get: async (db, id) => (await fleetsQuery(db).where("f.id", "=", Number(id)).executeTakeFirst()) ?? null,
   title: (row) => String(row.fleet_name),
   related: async (db, id) => {
-    const row = await db.selectFrom("srp_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("fleet_id", "=", Number(id)).executeTakeFirstOrThrow();
-    return [{ label: "srp.requests", count: Number(row.n) }];
+    return [{ label: "srp.requests", count: await countWhere(db, "srp_requests", "fleet_id", Number(id)) }];
   },
   update: async (ctx, id, v, current) => {
     const after = { fleet_name: String(v.fleet_name), doctrine: String(v.doctrine), aar_link: String(v.aar_link ?? "") };

@@ -5,8 +5,7 @@
  * account that was not imported gets the suffix `_aa<source id>`; dangling references skip the row.
  */
 import { isLanguage } from "~/i18n/languages";
-import { dialectOf, insertReturningId } from "../../../db/dialect";
-import type { DB } from "../../../db/schema";
+import { insertReturningId } from "../../../db/dialect";
 import { bool, date, type Executor, int, type Step, type StepContext } from "./context.server";
 import { djangoHashToStored } from "./django-hashers.server";
 import { groupBy } from "../group-by";

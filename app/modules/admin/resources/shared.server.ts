@@ -1,5 +1,5 @@
 /** What the resource declarations share: id lists, option loaders, counts, domain errors → form errors, permission sets. */
-import type { Kysely, Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "../../../../db/schema";
 import { writeAudit } from "../../audit/audit.server";
@@ -38,10 +38,7 @@ export async function stateOptions(ctx: AdminCtx): Promise<Option[]> {
   const rows = await ctx.db.selectFrom("states").select(["id", "name"]).orderBy("priority", "desc").execute();
   return rows.map((s) => ({ value: String(s.id), label: s.name }));
 }
-export async function countWhere(db: Kysely<DB>, table: keyof DB, column: string, value: number | string) {
-  const row = await (db.selectFrom(table as "users") as any).select((eb: any) => eb.fn.countAll().as("n")).where(column, "=", value).executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
+export { countWhere } from "../../../../db/dialect";
 const GROUP_FIELDS: Record<string, string> = { "": "_form", leader: "leaderUserIds", leaderGroup: "leaderGroupIds", states: "stateIds", permissions: "permissionIds" };
 
 /** A domain refusal (state or group rule) becomes a form error on its field. */
