@@ -6,6 +6,7 @@
  * load), and code for development builds of React and friends is left out.
  */
 import { build } from "esbuild";
+import { sourcePatchesPlugin } from "./bundle-patches";
 
 /**
  * Loaded from node_modules when needed: native code, optional or development-only packages, and
@@ -35,4 +36,5 @@ await build({
   banner: { js: banner },
   legalComments: "none",
   logLevel: "warning",
+  plugins: [sourcePatchesPlugin()],
 });

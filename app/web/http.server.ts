@@ -4,6 +4,7 @@
  * rate limits, then the Remix request handler.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
 import type http from "node:http";
 import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReadableStreamToWritable } from "@remix-run/node";
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
@@ -14,6 +15,7 @@ import type { Runtime } from "../modules/runtime.server";
 import { safeEqual } from "../modules/auth/crypto.server";
 import { checkCsrf, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "./csrf.server";
 import { checkRequestBody, checkRequestTarget } from "./edge-input.server";
+import { renderedBody } from "./rendered-body.server";
 import { createRateLimits } from "./rate-limit.server";
 import { checkHealth } from "../modules/ops/health.server";
 import { getLogger, loggablePath } from "../modules/ops/logger.server";
@@ -105,7 +107,9 @@ async function sendResponse(res: express.Response, response: Response) {
   if (response.statusText) res.statusMessage = response.statusText;
   for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  const rendered = renderedBody(response);
+  if (rendered) res.end(rendered);
+  else if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }
 
@@ -121,6 +125,15 @@ export function trustProxySetting(value: string): string[] | false {
 /** Polls that must not keep a session alive (they are not user activity). */
 const BACKGROUND_ROUTES = new Set(["routes/notifications.count"]);
 export const BACKGROUND_HEADER = "x-background-request";
+
+/** The names directly under public/ (files and folders) other than the build output. */
+function publicRootFiles(dir: string): Set<string> {
+  try {
+    return new Set(fs.readdirSync(dir).filter((name) => name !== "build"));
+  } catch {
+    return new Set();
+  }
+}
 
 function bearerMatches(req: express.Request, token: string) {
   const header = req.get("authorization") ?? "";
@@ -183,7 +196,10 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   });
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static("public", { maxAge: "1h", index: false }));
+  // The other public files: looked up only for their own names, not on every page request.
+  const serveRoot = express.static("public", { maxAge: "1h", index: false });
+  const rootFiles = publicRootFiles("public");
+  app.use((req, res, next) => (rootFiles.has(req.path.split("/", 2)[1]!) ? serveRoot(req, res, next) : next()));
 
   app.all("*", async (req, res, next) => {
     try {
@@ -246,7 +262,10 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
       if (refusal?.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
 
       const controller = new AbortController();
-      res.on("close", () => controller.abort());
+      // Aborted only when the client went away before the answer was complete.
+      res.on("close", () => {
+        if (!res.writableFinished) controller.abort();
+      });
       const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
       const context: RequestContext = {
         requestId: res.locals.requestId,

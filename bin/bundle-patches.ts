@@ -1,0 +1,166 @@
+/**
+ * Source patches applied while bundling build/server.js (docs/decisions/0044). Each replaces one
+ * exact text in one package file; if a package upgrade changes that text the build fails with the
+ * patch's name, so nothing silently stops applying.
+ *
+ * All three remove work React Router repeats on every request over a route tree that never changes
+ * in a running server: matching flattened, ranked and compiled the whole tree (about 100 routes) to
+ * regular expressions three times per page, and the React side rebuilt its route objects twice.
+ * Measured: about 6 ms of CPU per page, a third of a login page.
+ */
+import fs from "node:fs/promises";
+import type { Plugin } from "esbuild";
+
+export interface SourcePatch {
+  name: string;
+  /** The package file, as a path ending (forward slashes). */
+  file: string;
+  find: string;
+  replace: string;
+}
+
+export const SOURCE_PATCHES: SourcePatch[] = [
+  {
+    name: "router: rank the branches of a route tree once, remember recent matches",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n  let matches = null;\n",
+    replace: [
+      "  let recent = recentMatches.get(routes);",
+      "  if (recent === undefined) {",
+      "    recent = new Map();",
+      "    recentMatches.set(routes, recent);",
+      "  }",
+      '  let recentKey = (allowPartial ? "partial:" : "exact:") + pathname;',
+      "  let remembered = recent.get(recentKey);",
+      "  if (remembered !== undefined) return copyMatches(remembered);",
+      "  let branches = rankedBranches.get(routes);",
+      "  if (branches === undefined) {",
+      "    branches = flattenRoutes(routes);",
+      "    rankRouteBranches(branches);",
+      "    rankedBranches.set(routes, branches);",
+      "  }",
+      "  let matches = null;",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "router: store the match, hand out copies",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "  return matches;\n}\nfunction convertRouteMatchToUiMatch(",
+    replace: [
+      // Request paths are unbounded (ids, hostile input): a full cache starts again.
+      "  if (recent.size >= 1000) recent.clear();",
+      "  recent.set(recentKey, matches);",
+      "  return copyMatches(matches);",
+      "}",
+      // The matches of one branch share one params object; callers may change it or the matches.
+      "function copyMatches(matches) {",
+      "  if (matches === null) return null;",
+      "  let params = matches.length ? { ...matches[0].params } : {};",
+      "  return matches.map((match) => ({ ...match, params }));",
+      "}",
+      "function convertRouteMatchToUiMatch(",
+    ].join("\n"),
+  },
+  {
+    name: "router: compile each route pattern once",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "function compilePath(path, caseSensitive, end) {\n",
+    replace: [
+      // Keyed by the route tree's array: the server's trees live as long as the process.
+      "const rankedBranches = new WeakMap();",
+      "const recentMatches = new WeakMap();",
+      // Patterns come from route definitions, not from request paths; the cap bounds the rest.
+      "const compiledPaths = new Map();",
+      "function compilePath(path, caseSensitive, end) {",
+      '  const key = path + "\\u0000" + (caseSensitive === true) + "\\u0000" + (end !== false);',
+      "  let compiled = compiledPaths.get(key);",
+      "  if (compiled === undefined) {",
+      "    compiled = compilePathUncached(path, caseSensitive, end);",
+      "    if (compiledPaths.size < 10000) compiledPaths.set(key, compiled);",
+      "  }",
+      "  return compiled;",
+      "}",
+      "function compilePathUncached(path, caseSensitive, end) {",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "remix-react: build the server route objects once per manifest",
+    file: "node_modules/@remix-run/react/dist/server.js",
+    find: "  let routes$1 = routes.createServerRoutes(manifest.routes, routeModules, context.future, context.isSpaMode);\n",
+    replace: [
+      "  let routes$1 = serverRoutesOf.get(manifest.routes);",
+      "  if (routes$1 === undefined) {",
+      "    routes$1 = routes.createServerRoutes(manifest.routes, routeModules, context.future, context.isSpaMode);",
+      "    serverRoutesOf.set(manifest.routes, routes$1);",
+      "  }",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "remix-react: the cache of server route objects",
+    file: "node_modules/@remix-run/react/dist/server.js",
+    find: "function RemixServer({",
+    replace: "const serverRoutesOf = new WeakMap();\nfunction RemixServer({",
+  },
+  {
+    name: "react-router-dom: convert a route tree to data routes once",
+    file: "node_modules/react-router-dom/server.js",
+    find: "  let manifest = {};\n  let dataRoutes = router.UNSAFE_convertRoutesToDataRoutes(routes, reactRouter.UNSAFE_mapRouteProperties, undefined, manifest);\n",
+    replace: [
+      "  let converted = dataRoutesOf.get(routes);",
+      "  if (converted === undefined) {",
+      "    let manifest = {};",
+      "    converted = { manifest, dataRoutes: router.UNSAFE_convertRoutesToDataRoutes(routes, reactRouter.UNSAFE_mapRouteProperties, undefined, manifest) };",
+      "    dataRoutesOf.set(routes, converted);",
+      "  }",
+      "  let { manifest, dataRoutes } = converted;",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "react-router-dom: the cache of data routes",
+    file: "node_modules/react-router-dom/server.js",
+    find: "function createStaticRouter(routes, context, opts = {}) {\n",
+    replace: "const dataRoutesOf = new WeakMap();\nfunction createStaticRouter(routes, context, opts = {}) {\n",
+  },
+];
+
+/** Applies the patches of one file to its text; throws when a patch's text is missing or repeated. */
+export function applyPatches(file: string, text: string, patches: readonly SourcePatch[] = SOURCE_PATCHES): string {
+  let result = text;
+  for (const patch of patches) {
+    if (!file.replaceAll("\\", "/").endsWith(patch.file)) continue;
+    const at = result.indexOf(patch.find);
+    if (at < 0 || result.indexOf(patch.find, at + 1) >= 0) {
+      throw new Error(`bundle patch "${patch.name}": the text to replace is ${at < 0 ? "missing from" : "repeated in"} ${patch.file}; the package changed, review docs/decisions/0044`);
+    }
+    result = result.slice(0, at) + patch.replace + result.slice(at + patch.find.length);
+  }
+  return result;
+}
+
+/** The esbuild plugin; also fails the build when a patched file was never bundled. */
+export function sourcePatchesPlugin(patches: readonly SourcePatch[] = SOURCE_PATCHES): Plugin {
+  const files = [...new Set(patches.map((patch) => patch.file))];
+  return {
+    name: "source-patches",
+    setup(build) {
+      const seen = new Map<string, string>();
+      const filter = new RegExp(`(${files.map((file) => file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
+      build.onLoad({ filter }, async (args) => {
+        const file = files.find((candidate) => args.path.replaceAll("\\", "/").endsWith(candidate))!;
+        const earlier = seen.get(file);
+        if (earlier !== undefined && earlier !== args.path) throw new Error(`bundle patch: ${file} is bundled from two places (${earlier}, ${args.path}); deduplicate the package`);
+        seen.set(file, args.path);
+        return { contents: applyPatches(args.path, await fs.readFile(args.path, "utf8"), patches), loader: "js" };
+      });
+      build.onEnd((result) => {
+        if (result.errors.length) return;
+        const missing = files.filter((file) => !seen.has(file));
+        if (missing.length) throw new Error(`bundle patch: never bundled: ${missing.join(", ")}`);
+      });
+    },
+  };
+}
