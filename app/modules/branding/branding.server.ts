@@ -11,7 +11,7 @@
  * foreign objects or outside references), at most 256 KB; anything else is refused.
  */
 import { createHash } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { writeAudit, type Actor } from "../audit/audit.server";
 
@@ -47,14 +47,17 @@ export const cssUrl = (sha256: string) => `/branding/custom.${sha256.slice(0, 16
 
 /** What every page needs: small values only (the CSS and the images are served on their own). */
 export async function loadBranding(db: Kysely<DB>): Promise<Branding> {
-  const [settings, assets] = await Promise.all([
-    db.selectFrom("site_settings").select(["name", "value"]).where("name", "in", ["site_name", "default_theme", "custom_css_hash"]).execute(),
-    db.selectFrom("site_assets").select(["kind", "content_type", "sha256"]).execute(),
-  ]);
-  const value = (name: string) => settings.find((s) => s.name === name)?.value ?? null;
+  // One statement (every page reads this): the settings' rows, then the assets' rows.
+  const rows = await db
+    .selectFrom("site_settings")
+    .select([sql<string>`'setting'`.as("source"), "name", "value", sql<string>`''`.as("detail")])
+    .where("name", "in", ["site_name", "default_theme", "custom_css_hash"])
+    .unionAll(db.selectFrom("site_assets").select([sql<string>`'asset'`.as("source"), "kind as name", "content_type as value", "sha256 as detail"]))
+    .execute();
+  const value = (name: string) => rows.find((r) => r.source === "setting" && r.name === name)?.value ?? null;
   const asset = (kind: AssetKind) => {
-    const row = assets.find((a) => a.kind === kind);
-    return row ? assetUrl(kind, row.content_type, row.sha256) : null;
+    const row = rows.find((r) => r.source === "asset" && r.name === kind);
+    return row ? assetUrl(kind, row.value, row.detail) : null;
   };
   const theme = value("default_theme");
   const cssHash = value("custom_css_hash");
