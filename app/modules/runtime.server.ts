@@ -7,8 +7,9 @@ import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
 import pg from "pg";
 import type { Settings } from "~/config.server";
 import { createDb, type Database, describeDbError, dialectOfUrl, type EmbeddedPostgresHandle, ensureDatabaseExists, migrateToLatest, startEmbeddedPostgres } from "../../db/index.server";
-import type { Dialect } from "../../db/dialect";
+import { type Dialect, dialectOf } from "../../db/dialect";
 import { syncPermissionCatalogue } from "./auth/permissions.server";
+import { routeJobs } from "./jobs/enqueue.server";
 import { getLogger } from "./ops/logger.server";
 
 export interface Runtime {
@@ -38,7 +39,9 @@ export function hasRuntime() {
   return Boolean((globalThis as Holder)[RUNTIME_KEY]);
 }
 
+/** Makes `runtime` the process's runtime; its database adds jobs the way its queue allows (enqueue.server.ts). */
 export function setRuntime(runtime: Runtime | undefined) {
+  if (runtime) routeJobs(runtime.db, dialectOf(runtime.db) === "postgres" && runtime.queueShared ? "queue" : "outbox");
   (globalThis as Holder)[RUNTIME_KEY] = runtime;
 }
 

@@ -8,7 +8,7 @@ import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guar
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
 import { pendingRequestsFor, showLeaveTab } from "~/modules/groups/queries.server";
-import { decideRequest } from "~/modules/groups/requests.server";
+import { decideRequest, groupRequestOptions } from "~/modules/groups/requests.server";
 import { redirectWithFlash, requireGroupManager } from "~/web/groups-routes.server";
 import { badRequest, formId, formIds, notFound } from "~/web/params.server";
 import { ManagementTabs, MemberName } from "~/components/groups";
@@ -82,7 +82,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
   if (intent === "create") return create(request, context, user, form);
   if (intent !== "accept" && intent !== "reject") badRequest();
-  const outcome = await decideRequest(getRuntime().db, user, formId(form.get("request")), intent === "accept", actorFor(user, context));
+  const { db, settings } = getRuntime();
+  const outcome = await decideRequest(db, user, formId(form.get("request")), intent === "accept", actorFor(user, context), groupRequestOptions(settings));
   if (outcome.kind === "notFound") notFound();
   if (outcome.kind === "forbidden") return forbidden(user, context, request, "group leader of the requested group");
   if (outcome.kind === "alreadyHandled") return redirectWithFlash("/group/management", { level: "warning", key: "groups.flash.alreadyHandled" });

@@ -5,7 +5,7 @@ import { actorFor, forbidden, requireUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type Flash, flashHeader } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
-import { type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
+import { groupRequestOptions, type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
 import { badRequest, formId, notFound } from "./params.server";
 
 /** Management pages: auth.group_management, or leader of at least one group. */
@@ -46,8 +46,9 @@ export async function joinOrLeave(request: Request, context: AppLoadContext, bac
   const intent = parsed.data;
   const group = fixedGroupId ?? formId(form.get("group"));
   const actor = actorFor(user, context);
-  const db = getRuntime().db;
-  const result = intent === "join" ? await requestJoin(db, user, group, actor) : await requestLeave(db, user, group, actor);
+  const { db, settings } = getRuntime();
+  const options = groupRequestOptions(settings);
+  const result = intent === "join" ? await requestJoin(db, user, group, actor, options) : await requestLeave(db, user, group, actor, options);
   if (result.kind === "notFound") notFound();
   const flash = intent === "join" ? JOIN_FLASH[result.kind as Exclude<JoinOutcome, "notFound">] : LEAVE_FLASH[result.kind as Exclude<LeaveOutcome, "notFound">];
   return redirectWithFlash(backTo(group), { ...flash, params: { group: result.group } });

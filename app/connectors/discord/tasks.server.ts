@@ -2,7 +2,8 @@
 import { z } from "zod";
 import type { TaskDefinition } from "../../../jobs/task-list";
 import type { Connector } from "~/modules/services/contract";
-import { configured, connectorContext, runReconcile } from "~/modules/services/run.server";
+import { taskContext } from "~/modules/jobs/context.server";
+import { configured, runReconcile } from "~/modules/services/run.server";
 import { lastReconcile } from "~/modules/services/runner.server";
 import { discordPort } from "./port.server";
 import { readAllMembers } from "./sync.server";
@@ -16,13 +17,13 @@ export function discordTasks(connector: Connector): Record<string, TaskDefinitio
     "discord.update_all_nicknames": {
       description: "Discord: reconcile the nickname of every linked member (DISCORD_SYNC_NAMES).",
       payload: bulkPayload,
-      run: async (p) => runReconcile(connector, { groups: false, nickname: true }, p?.progressKey),
+      run: async (p) => runReconcile(taskContext(), connector, { groups: false, nickname: true }, p?.progressKey),
     },
     "discord.update_all_usernames": {
       description: "Discord: refresh the stored Discord username of every linked member from the guild member list.",
       payload: bulkPayload,
       run: async () => {
-        const ctx = connectorContext();
+        const ctx = taskContext();
         if (!configured(connector, ctx)) return { skipped: "not configured" };
         const { members, pages } = await readAllMembers(discordPort(ctx.db, ctx.settings));
         const accounts = await ctx.db.selectFrom("service_accounts").select(["id", "remote_id", "remote_username"]).where("service", "=", "discord").execute();
@@ -42,8 +43,9 @@ export function discordTasks(connector: Connector): Record<string, TaskDefinitio
       description: "Discord: reconcile now and print the drift report (changed members, unlinked role holders, gone accounts, orphan roles).",
       payload: bulkPayload,
       run: async () => {
-        await runReconcile(connector, { groups: true, nickname: true });
-        return lastReconcile(connectorContext(), "discord");
+        const ctx = taskContext();
+        await runReconcile(ctx, connector, { groups: true, nickname: true });
+        return lastReconcile(ctx, "discord");
       },
     },
   };

@@ -7,7 +7,7 @@
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { appManagedGroupIds } from "~/apps/registry.server";
 import { notifyUser, notifyUsers } from "../notifications/notify.server";
-import { getRuntime } from "../runtime.server";
+import { type Settings, settingsSchema } from "~/config.server";
 import { addMembership, insertIfAbsent, inTransaction, removeMembership, writeRequestLog } from "./membership.server";
 import { canManageGroup, type Executor, type GroupsSubject, type GroupsUser, isJoinableForState, REQUEST_PERMISSION, userStateId } from "./queries.server";
 
@@ -20,14 +20,20 @@ export interface GroupRequestOptions {
   maxNotifications: number;
 }
 
-function optionsFromSettings(overrides: Partial<GroupRequestOptions> = {}): GroupRequestOptions {
-  const { settings } = getRuntime();
+/** The options the site's settings give; a route or job passes `groupRequestOptions(settings)`. */
+export function groupRequestOptions(settings: Pick<Settings, "GROUPMANAGEMENT_AUTO_LEAVE" | "GROUPMANAGEMENT_REQUESTS_NOTIFICATION" | "NOTIFICATIONS_MAX_PER_USER">): GroupRequestOptions {
   return {
     autoLeave: settings.GROUPMANAGEMENT_AUTO_LEAVE,
     notifyLeaders: settings.GROUPMANAGEMENT_REQUESTS_NOTIFICATION,
     maxNotifications: settings.NOTIFICATIONS_MAX_PER_USER,
-    ...overrides,
   };
+}
+
+/** An option not passed takes the setting's default value (not the site's setting). */
+const DEFAULT_OPTIONS = groupRequestOptions(settingsSchema.parse({}));
+
+function withDefaults(options: Partial<GroupRequestOptions> = {}): GroupRequestOptions {
+  return { ...DEFAULT_OPTIONS, ...options };
 }
 
 async function loadGroup(db: Executor, groupId: number) {
@@ -89,8 +95,8 @@ export type LeaveOutcome = "notFound" | "cannotLeave" | "notMember" | "alreadyPe
  * other states) → cannotJoin; already a member; no request_groups and not public → cannotJoin;
  * open → joined at once; a pending request → alreadyPending; else a request (leaders notified).
  */
-export async function requestJoin(db: Executor, user: GroupsUser, groupId: number, actor: Actor, overrides?: Partial<GroupRequestOptions>): Promise<{ kind: JoinOutcome; group: string }> {
-  const options = optionsFromSettings(overrides);
+export async function requestJoin(db: Executor, user: GroupsUser, groupId: number, actor: Actor, given?: Partial<GroupRequestOptions>): Promise<{ kind: JoinOutcome; group: string }> {
+  const options = withDefaults(given);
   return inTransaction(db, async (trx) => {
     const group = await loadGroup(trx, groupId);
     if (!group) return { kind: "notFound", group: "" };
@@ -120,8 +126,8 @@ export async function requestJoin(db: Executor, user: GroupsUser, groupId: numbe
  * left at once; a pending request → alreadyPending; GROUPMANAGEMENT_AUTO_LEAVE → left at once;
  * else a leave request (leaders notified).
  */
-export async function requestLeave(db: Executor, user: GroupsUser, groupId: number, actor: Actor, overrides?: Partial<GroupRequestOptions>): Promise<{ kind: LeaveOutcome; group: string }> {
-  const options = optionsFromSettings(overrides);
+export async function requestLeave(db: Executor, user: GroupsUser, groupId: number, actor: Actor, given?: Partial<GroupRequestOptions>): Promise<{ kind: LeaveOutcome; group: string }> {
+  const options = withDefaults(given);
   return inTransaction(db, async (trx) => {
     const group = await loadGroup(trx, groupId);
     if (!group) return { kind: "notFound", group: "" };
@@ -161,8 +167,8 @@ export type DecisionOutcome =
  * the requester's current state. The request row is deleted first: of two concurrent decisions
  * only the one whose delete removed the row goes on, the other changes nothing.
  */
-export async function decideRequest(db: Executor, manager: GroupsSubject, requestId: number, accept: boolean, actor: Actor, overrides?: Partial<GroupRequestOptions>): Promise<DecisionOutcome> {
-  const options = optionsFromSettings(overrides);
+export async function decideRequest(db: Executor, manager: GroupsSubject, requestId: number, accept: boolean, actor: Actor, given?: Partial<GroupRequestOptions>): Promise<DecisionOutcome> {
+  const options = withDefaults(given);
   return inTransaction(db, async (trx) => {
     const request = await trx
       .selectFrom("group_requests as r")

@@ -3,12 +3,12 @@
  * graphile_worker.add_job inside the caller's transaction: it exists if and only if the change
  * commits. Otherwise (MySQL/MariaDB, or a separate queue database) the transaction writes an outbox
  * row and the relay moves it to the queue after commit (at least once; tasks are idempotent).
+ * Which of the two a database uses is decided once, by the runtime that opens it (`routeJobs`), and
+ * travels with the database into every transaction opened on it.
  */
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import type pg from "pg";
 import type { DB } from "../../../db/schema";
-import { dialectOf } from "../../../db/dialect";
-import { getRuntime } from "../runtime.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -30,6 +30,25 @@ export interface EnqueueOptions {
 }
 
 export class EnqueueError extends Error {}
+
+/** How jobs added through a database reach the queue: `queue` (add_job in the same transaction) or `outbox`. */
+export type JobRoute = "queue" | "outbox";
+
+// Kept on the database's dialect adapter, which Kysely shares between a database and every
+// transaction or plugin view of it. A registered symbol, because modules may load twice.
+const JOB_ROUTE = Symbol.for("allianceauth.jobRoute");
+type Routed = { [JOB_ROUTE]?: JobRoute };
+
+/** Sets how jobs added through this database (and its transactions) reach the queue; the runtime calls it once. */
+export function routeJobs(db: Kysely<any>, route: JobRoute) {
+  (db.getExecutor().adapter as Routed)[JOB_ROUTE] = route;
+}
+
+function jobRouteOf(db: Kysely<any>): JobRoute {
+  const route = (db.getExecutor().adapter as Routed)[JOB_ROUTE];
+  if (!route) throw new EnqueueError("this database has no job route: open it through the runtime (setRuntime/bootRuntime)");
+  return route;
+}
 
 function checkOptions(task: string, options: EnqueueOptions) {
   if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(task)) throw new EnqueueError(`task name "${task}" must look like namespace.verb`);
@@ -54,8 +73,7 @@ function addJobCall(task: string, payload: unknown, options: EnqueueOptions, pri
 
 export async function enqueue(trx: Executor, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const priority = checkOptions(task, options);
-  const direct = dialectOf(trx) === "postgres" && getRuntime().queueShared;
-  if (direct) {
+  if (jobRouteOf(trx) === "queue") {
     await addJobCall(task, payload, options, priority).execute(trx);
     return { via: "queue" as const };
   }

@@ -1,22 +1,15 @@
-/** Glue between jobs and the runner: the context from the runtime, and a reconcile that reports progress. */
-import { getRuntime } from "../runtime.server";
+/** Glue between jobs and the runner: a reconcile that reports progress, and the admin's per-user sync. */
 import type { Connector, ConnectorContext, SyncParts } from "./contract";
 import { finishProgress, updateProgress } from "./progress.server";
 import { getSettings } from "~/config.server";
 import { configuredConnectors } from "../../connectors/registry.server";
 import { reconcileService, syncServiceUser } from "./runner.server";
 
-export function connectorContext(): ConnectorContext {
-  const { db, settings } = getRuntime();
-  return { db, settings };
-}
-
 export function configured(connector: Connector, ctx: ConnectorContext) {
   return connector.isConfigured(ctx.settings);
 }
 
-export async function runReconcile(connector: Connector, parts: SyncParts, progressKey?: string) {
-  const ctx = connectorContext();
+export async function runReconcile(ctx: ConnectorContext, connector: Connector, parts: SyncParts, progressKey?: string) {
   if (!configured(connector, ctx)) return { skipped: "not configured" };
   try {
     const result = await reconcileService(ctx, connector, parts, async (done, total) => {

@@ -10,7 +10,8 @@ import type { CronEntry } from "../../../jobs/crontab";
 import { connectors } from "../../connectors/registry.server";
 import { findAccount } from "./accounts.server";
 import type { Connector, SyncParts } from "./contract";
-import { configured, connectorContext, runReconcile } from "./run.server";
+import { taskContext } from "../jobs/context.server";
+import { configured, runReconcile } from "./run.server";
 import { ALL_PARTS, removeAccount, syncServiceUser } from "./runner.server";
 
 const userPayload = z.object({ userId: z.number().int().positive() }).strict();
@@ -20,7 +21,7 @@ function tasksFor(connector: Connector): Record<string, TaskDefinition<any>> {
   const id = connector.meta.id;
   const title = connector.meta.title;
   const user = (parts: SyncParts) => async ({ userId }: { userId: number }) => {
-    const ctx = connectorContext();
+    const ctx = taskContext();
     if (!configured(connector, ctx)) return { skipped: "not configured" };
     return syncServiceUser(ctx, connector, userId, parts);
   };
@@ -30,15 +31,15 @@ function tasksFor(connector: Connector): Record<string, TaskDefinition<any>> {
       description: `${title}: disable one user's account and unlink it (notify: tell the user).`,
       payload: z.object({ userId: z.number().int().positive(), notify: z.boolean().optional() }).strict(),
       run: async ({ userId, notify }: { userId: number; notify?: boolean }) => {
-        const ctx = connectorContext();
+        const ctx = taskContext();
         const account = await findAccount(ctx.db, id, userId);
         if (!account) return { skipped: "no account" };
         await removeAccount(ctx, connector, account, "user", Boolean(notify));
         return { removed: true };
       },
     },
-    [`${id}.update_all_groups`]: { description: `${title}: reconcile the groups of every linked account.`, payload: bulkPayload, run: async (p) => runReconcile(connector, { groups: true, nickname: false }, p?.progressKey) },
-    [`${id}.update_all`]: { description: `${title}: reconcile every linked account (access, groups, names) with the fewest calls.`, payload: bulkPayload, run: async (p) => runReconcile(connector, ALL_PARTS, p?.progressKey) },
+    [`${id}.update_all_groups`]: { description: `${title}: reconcile the groups of every linked account.`, payload: bulkPayload, run: async (p) => runReconcile(taskContext(), connector, { groups: true, nickname: false }, p?.progressKey) },
+    [`${id}.update_all`]: { description: `${title}: reconcile every linked account (access, groups, names) with the fewest calls.`, payload: bulkPayload, run: async (p) => runReconcile(taskContext(), connector, ALL_PARTS, p?.progressKey) },
   };
   if (connector.meta.syncsNicknames) {
     tasks[`${id}.update_nickname`] = { description: `${title}: update one user's nickname.`, payload: userPayload, run: user({ groups: false, nickname: true }) };
