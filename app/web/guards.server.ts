@@ -4,8 +4,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { type Actor, writeAudit } from "../modules/audit/audit.server";
 import { getRuntime } from "../modules/runtime.server";
 import type { PermissionKey } from "../modules/auth/permission-types";
-import { getEffectivePermissions } from "../modules/auth/permissions.server";
-import { type CurrentUser, resolveSession } from "../modules/auth/sessions.server";
+import { type CurrentUser, resolveCurrentUser } from "../modules/auth/sessions.server";
 import { sessionCookie } from "./cookies.server";
 
 export type { CurrentUser };
@@ -23,10 +22,7 @@ export function getCurrentUser(request: Request, context: AppLoadContext): Promi
       const token = await sessionToken(request);
       if (!token) return null;
       const { db, settings } = getRuntime();
-      const resolved = await resolveSession(db, settings, token, new Date(), { activity: !context.background });
-      if (!resolved) return null;
-      const permissions = await getEffectivePermissions(db, resolved.user);
-      return { ...resolved.user, sessionId: resolved.sessionId, permissions };
+      return resolveCurrentUser(db, settings, token, new Date(), { activity: !context.background });
     })();
     context.memo.set("currentUser", pending);
   }

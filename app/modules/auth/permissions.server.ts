@@ -1,5 +1,5 @@
 /** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
-import type { Kysely, Transaction } from "kysely";
+import type { Expression, ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { permissionCatalogue } from "../permission-registry";
 import { type PermissionDeclaration, type PermissionKey, permissionKey } from "./permission-types";
@@ -44,38 +44,37 @@ async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
   return keys;
 }
 
-/** The set of `app_label.codename` a user holds: own ∪ groups' ∪ state's, in one query; superusers hold all. */
-export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
+/**
+ * The condition "permission `p` is held by the user whose id is `userId`" (a value or a column):
+ * own ∪ groups' ∪ state's. Superusers and inactive users are decided by the caller.
+ */
+export function heldBy(eb: ExpressionBuilder<DB & { p: DB["permissions"] }, "p">, userId: number | Expression<number>) {
+  const uid = typeof userId === "number" ? eb.val(userId) : userId;
+  return eb.or([
+    eb("p.id", "in", eb.selectFrom("user_permissions as up").select("up.permission_id").where("up.user_id", "=", uid)),
+    eb("p.id", "in", eb.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", uid)),
+    eb("p.id", "in", eb.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", uid)),
+  ]);
+}
+
+/** The keys of `app_label`/`codename` rows, as a set; superusers hold every permission. */
+export async function permissionSet(db: Executor, user: PermissionSubject, rows: readonly { app_label: string | null; codename: string | null }[]): Promise<Set<PermissionKey>> {
   if (!user.is_active) return new Set();
   if (user.is_superuser) return new Set(await allPermissionKeys(db));
+  const keys = new Set<PermissionKey>();
+  for (const row of rows) if (row.app_label !== null && row.codename !== null) keys.add(`${row.app_label}.${row.codename}` as PermissionKey);
+  return keys;
+}
+
+/** The set of `app_label.codename` a user holds: own ∪ groups' ∪ state's, in one query; superusers hold all. */
+export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
+  if (!user.is_active || user.is_superuser) return permissionSet(db, user, []);
   const rows = await db
     .selectFrom("permissions as p")
     .select(["p.app_label", "p.codename"])
-    .where((eb) =>
-      eb.or([
-        eb("p.id", "in", eb.selectFrom("user_permissions").select("permission_id").where("user_id", "=", user.id)),
-        eb(
-          "p.id",
-          "in",
-          eb
-            .selectFrom("group_permissions as gp")
-            .innerJoin("user_groups as ug", "ug.group_id", "gp.group_id")
-            .select("gp.permission_id")
-            .where("ug.user_id", "=", user.id),
-        ),
-        eb(
-          "p.id",
-          "in",
-          eb
-            .selectFrom("state_permissions as sp")
-            .innerJoin("users as u", "u.state_id", "sp.state_id")
-            .select("sp.permission_id")
-            .where("u.id", "=", user.id),
-        ),
-      ]),
-    )
+    .where((eb) => heldBy(eb, user.id))
     .execute();
-  return new Set(rows.map((p) => `${p.app_label}.${p.codename}` as PermissionKey));
+  return permissionSet(db, user, rows);
 }
 
 export async function findPermissionId(db: Executor, key: PermissionKey): Promise<number | undefined> {

@@ -8,6 +8,7 @@ import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { randomToken, sha256 } from "./crypto.server";
 import type { PermissionKey } from "./permission-types";
+import { heldBy, permissionSet } from "./permissions.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -84,7 +85,29 @@ export function effectiveExpiry(
  * `activity: false` (background polls) reads the session without extending its idle timeout.
  */
 export async function resolveSession(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}) {
-  const row = await db
+  const row = await sessionRows(db, token).executeTakeFirst();
+  return row ? settle(db, settings, row, now, options) : null;
+}
+
+/**
+ * What every page asks first: the session's user with their effective permissions, in one statement
+ * (a row per permission held; superusers' come from the cached catalogue). Same rules as resolveSession.
+ */
+export async function resolveCurrentUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<CurrentUser | null> {
+  const rows = await sessionRows(db, token)
+    // The user id again as an uncorrelated subquery: each permission path is then read once, not per row.
+    .leftJoin("permissions as p", (join) =>
+      join.on((eb) => eb.and([eb("u.is_active", "=", true), eb("u.is_superuser", "=", false), heldBy(eb, eb.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", sha256(token)).$asScalar())])),
+    )
+    .select(["p.app_label", "p.codename"])
+    .execute();
+  const resolved = rows[0] ? await settle(db, settings, rows[0], now, options) : null;
+  if (!resolved) return null;
+  return { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) };
+}
+
+function sessionRows(db: Executor, token: string) {
+  return db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
     .select([
@@ -102,9 +125,13 @@ export async function resolveSession(db: Executor, settings: Settings, token: st
       "u.language",
       "u.theme",
     ])
-    .where("s.id", "=", sha256(token))
-    .executeTakeFirst();
-  if (!row) return null;
+    .where("s.id", "=", sha256(token));
+}
+
+type SessionRow = SessionUser & { session_id: string; created_at: Date; last_seen_at: Date; idle_expires_at: Date; expires_at: Date };
+
+/** Ends an expired session (or an inactive user's), extends a live one, returns its user. */
+async function settle(db: Executor, settings: Settings, row: SessionRow, now: Date, options: { activity?: boolean }) {
   const { expiresAt, idleExpiresAt, idleMs } = effectiveExpiry(settings, row, row);
   if (expiresAt <= now.getTime() || idleExpiresAt <= now.getTime() || !row.is_active) {
     await db.deleteFrom("sessions").where("id", "=", row.session_id).execute();
@@ -117,8 +144,8 @@ export async function resolveSession(db: Executor, settings: Settings, token: st
       .where("id", "=", row.session_id)
       .execute();
   }
-  const { session_id, created_at, last_seen_at, idle_expires_at, expires_at, ...user } = row;
-  return { sessionId: session_id, user: user satisfies SessionUser };
+  const { id, username, email, is_active, is_staff, is_superuser, language, theme } = row;
+  return { sessionId: row.session_id, user: { id, username, email, is_active, is_staff, is_superuser, language, theme } satisfies SessionUser };
 }
 
 export async function deleteSession(db: Executor, token: string) {
