@@ -3,7 +3,7 @@
  * by the URL), the create-if-missing step, migrations, and the embedded PostgreSQL used when no
  * DATABASE_URL is set.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -77,9 +77,39 @@ export function createDb(url: string, options: { poolSize?: number } = {}): Data
         const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
         // An idle connection dropped by the server must not become an uncaught exception.
         pool.on("error", () => {});
+        prepareStatements(pool);
         return pool;
       })(),
     }),
+  });
+}
+
+/** Named statements one connection keeps at most; later new texts run unnamed (planned each time). */
+const PREPARED_PER_CONNECTION = 500;
+/** A star projection's row type changes with its table: such statements stay unnamed. */
+const STAR_PROJECTION = /"\.\*|\bselect\s+\*|\breturning\s+\*/i;
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
+ * planning costs more than running. Each connection of the pool therefore names the statements it
+ * runs (by a hash of their text) so the server keeps their plans (docs/decisions/0044).
+ */
+function prepareStatements(pool: pg.Pool) {
+  pool.on("connect", (client) => {
+    const names = new Map<string, string>();
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+      if (typeof config === "string" && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config)) {
+        let name = names.get(config);
+        if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
+          name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
+          names.set(config, name);
+        }
+        if (name !== undefined) return query({ name, text: config, values });
+      }
+      return query(config, values, callback);
+    };
   });
 }
 

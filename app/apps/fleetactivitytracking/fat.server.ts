@@ -100,8 +100,8 @@ export function linkFats(db: Kysely<DB>, linkId: number) {
     .execute();
 }
 
-/** The user's newest participations with their links. */
-export function userFats(db: Kysely<DB>, userId: number, limit = 10) {
+/** The query of the user's newest participations with their links (callers may add columns). */
+export function userFatsQuery(db: Kysely<DB>, userId: number, limit = 10) {
   return db
     .selectFrom("fleetactivitytracking_fats as f")
     .innerJoin("fleetactivitytracking_fatlinks as l", "l.id", "f.fatlink_id")
@@ -109,8 +109,12 @@ export function userFats(db: Kysely<DB>, userId: number, limit = 10) {
     .select(["f.id", "l.fleet", "l.fatdatetime", "c.character_id", "c.character_name", "f.system", "f.station", "f.shiptype"])
     .where("f.user_id", "=", userId)
     .orderBy("f.id", "desc")
-    .limit(limit)
-    .execute();
+    .limit(limit);
+}
+
+/** The user's newest participations with their links. */
+export function userFats(db: Kysely<DB>, userId: number, limit = 10) {
+  return userFatsQuery(db, userId, limit).execute();
 }
 
 /** The characters the member may click with: their tokens holding every FAT scope. */

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
-import { userFats } from "./fat.server";
+import { userFatsQuery } from "./fat.server";
 
 export interface Month {
   year: number;
@@ -200,16 +200,18 @@ export async function userMonthReport(db: Kysely<DB>, userId: number, m: Month, 
  */
 export async function userActivitySummary(db: Kysely<DB>, userId: number, now = new Date(), limit = 5) {
   const month = monthOf(now);
-  const [counted, recent] = await Promise.all([
-    inMonth(db, month)
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("f.user_id", "=", userId)
-      .executeTakeFirst(),
-    userFats(db, userId, limit),
-  ]);
+  // One statement: the newest participations, each row carrying the month's count (no rows: none at all).
+  const recent = await userFatsQuery(db, userId, limit)
+    .select(() =>
+      inMonth(db, month)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("f.user_id", "=", userId)
+        .as("month_count"),
+    )
+    .execute();
   return {
     month,
-    count: Number(counted?.n ?? 0),
+    count: Number(recent[0]?.month_count ?? 0),
     recent: recent.map((f) => ({ id: f.id, fleet: f.fleet, fatdatetime: new Date(f.fatdatetime).toISOString(), character_name: f.character_name, shiptype: f.shiptype, system: f.system })),
   };
 }

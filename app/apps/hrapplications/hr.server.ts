@@ -253,13 +253,13 @@ export function myApplications(db: Executor, userId: number) {
 
 /** Pending applications a reviewer sees (the menu badge); 0 for everyone else. */
 export async function pendingCount(db: Kysely<DB>, user: { id: number; is_superuser: boolean; permissions: Set<string> }) {
-  const scope = await reviewScope(db, user);
-  if (!scope) return 0;
-  const row = await inScope(
-    db.selectFrom("hrapplications_applications as a").innerJoin("hrapplications_forms as f", "f.id", "a.form_id").select((eb) => eb.fn.countAll<number>().as("n")).where("a.approved", "is", null),
-    scope,
-  ).executeTakeFirstOrThrow();
-  return Number(row.n);
+  if (!user.is_superuser && !user.permissions.has(HR_REVIEW)) return 0;
+  // One statement (a menu badge, on every page): the reviewer's scope as a subquery, as reviewScope decides it.
+  let query = db.selectFrom("hrapplications_applications as a").innerJoin("hrapplications_forms as f", "f.id", "a.form_id").select((eb) => eb.fn.countAll<number>().as("n")).where("a.approved", "is", null);
+  if (!user.is_superuser) {
+    query = query.where("f.corporation_id", "=", (eb) => eb.selectFrom("users as u").innerJoin("eve_characters as m", "m.id", "u.main_character_id").select("m.corporation_id").where("u.id", "=", user.id));
+  }
+  return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
 // ---- Decisions -------------------------------------------------------------------------------
