@@ -15,7 +15,7 @@ import { ensureMessages, messagesFor } from "./i18n/catalogue-registry";
 import { catalogueScripts, chooseLanguage } from "./i18n/i18n.server";
 import { htmlLang } from "./i18n/languages";
 import en from "./i18n/locales/en.json";
-import { getCurrentUser } from "./web/guards.server";
+import { frameFigures, getCurrentUser } from "./web/guards.server";
 import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
 import { takeFlash } from "./web/flash.server";
@@ -39,7 +39,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const choice = user ? user.theme : cookieTheme;
   const themeChoice = isTheme(choice) ? choice : null;
   const flash = await takeFlash(request);
-  const unreadNotifications = user ? await unreadCount(db, user.id) : 0;
+  const figures = user ? await frameFigures(request, context) : null;
+  const unreadNotifications = user ? (figures?.unreadNotifications ?? (await unreadCount(db, user.id))) : 0;
   const data: RootData = {
     lang,
     messagesUrl: catalogueScripts[lang].url,

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/web/guards.server";
+import { frameFigures, requireUser } from "~/web/guards.server";
 import { getDashboard } from "~/modules/dashboard/dashboard.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { CharacterSummary } from "~/components/eve";
@@ -12,7 +12,8 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "dashboard
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return json(await getDashboard(getRuntime(), user));
+  const figures = await frameFigures(request, context);
+  return json(await getDashboard(getRuntime(), user, figures ? { stateName: figures.stateName } : {}));
 }
 
 export default function Dashboard() {

@@ -4,7 +4,8 @@ import type { AppLoadContext } from "@remix-run/node";
 import { type Actor, writeAudit } from "../modules/audit/audit.server";
 import { getRuntime } from "../modules/runtime.server";
 import type { PermissionKey } from "../modules/auth/permission-types";
-import { type CurrentUser, resolveCurrentUser } from "../modules/auth/sessions.server";
+import { type CurrentUser, type RequestUser, resolveRequestUser } from "../modules/auth/sessions.server";
+import { isSafeMethod } from "./csrf.server";
 import { sessionCookie } from "./cookies.server";
 
 export type { CurrentUser };
@@ -14,19 +15,34 @@ export async function sessionToken(request: Request): Promise<string | null> {
   return typeof value === "string" ? value : null;
 }
 
-/** The logged-in user of this request (memoised per request), or null. */
-export function getCurrentUser(request: Request, context: AppLoadContext): Promise<CurrentUser | null> {
-  let pending = context.memo.get("currentUser") as Promise<CurrentUser | null> | undefined;
+/** The logged-in user of this request with the page frame's figures (memoised per request), or null. */
+function requestUser(request: Request, context: AppLoadContext): Promise<RequestUser | null> {
+  let pending = context.memo.get("requestUser") as Promise<RequestUser | null> | undefined;
   if (!pending) {
     pending = (async () => {
       const token = await sessionToken(request);
       if (!token) return null;
       const { db, settings } = getRuntime();
-      return resolveCurrentUser(db, settings, token, new Date(), { activity: !context.background });
+      return resolveRequestUser(db, settings, token, new Date(), { activity: !context.background });
     })();
-    context.memo.set("currentUser", pending);
+    context.memo.set("requestUser", pending);
   }
   return pending;
+}
+
+/** The logged-in user of this request (memoised per request), or null. */
+export async function getCurrentUser(request: Request, context: AppLoadContext): Promise<CurrentUser | null> {
+  return (await requestUser(request, context))?.user ?? null;
+}
+
+/**
+ * The user's unread notifications and state name as read with the session, for pages that only read
+ * (GET): after an action they may have changed, and the domain reads them again.
+ */
+export async function frameFigures(request: Request, context: AppLoadContext): Promise<Omit<RequestUser, "user"> | null> {
+  if (!isSafeMethod(request.method)) return null;
+  const read = await requestUser(request, context);
+  return read ? { unreadNotifications: read.unreadNotifications, stateName: read.stateName } : null;
 }
 
 export function actorFor(user: Pick<CurrentUser, "id" | "username"> | null, context: AppLoadContext): Actor {

@@ -89,21 +89,47 @@ export async function resolveSession(db: Executor, settings: Settings, token: st
   return row ? settle(db, settings, row, now, options) : null;
 }
 
+/** What every page asks first, read together: the user, and the two figures the page frame shows. */
+export interface RequestUser {
+  user: CurrentUser;
+  /** Unread notifications (the bell). */
+  unreadNotifications: number;
+  /** The state's name; null for a user without one (a Guest). */
+  stateName: string | null;
+}
+
 /**
- * What every page asks first: the session's user with their effective permissions, in one statement
- * (a row per permission held; superusers' come from the cached catalogue). Same rules as resolveSession.
+ * The session's user with their effective permissions, unread notifications and state name, in one
+ * statement (a row per permission held; superusers' come from the cached catalogue). Same rules as
+ * resolveSession.
  */
-export async function resolveCurrentUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<CurrentUser | null> {
+export async function resolveRequestUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<RequestUser | null> {
+  // The user id again as an uncorrelated subquery: each permission path and the count are then read
+  // once, not once per row.
+  const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", sha256(token)).$asScalar();
   const rows = await sessionRows(db, token)
-    // The user id again as an uncorrelated subquery: each permission path is then read once, not per row.
-    .leftJoin("permissions as p", (join) =>
-      join.on((eb) => eb.and([eb("u.is_active", "=", true), eb("u.is_superuser", "=", false), heldBy(eb, eb.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", sha256(token)).$asScalar())])),
+    .leftJoin("permissions as p", (join) => join.on((eb) => eb.and([eb("u.is_active", "=", true), eb("u.is_superuser", "=", false), heldBy(eb, userId)])))
+    .leftJoin("states as st", "st.id", "u.state_id")
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("notifications as n")
+          .select((c) => c.fn.countAll<number>().as("unread"))
+          .where("n.viewed", "=", false)
+          .where("n.user_id", "=", userId)
+          .as("nc"),
+      (join) => join.onTrue(),
     )
-    .select(["p.app_label", "p.codename"])
+    .select(["p.app_label", "p.codename", "st.name as state_name", "nc.unread"])
     .execute();
-  const resolved = rows[0] ? await settle(db, settings, rows[0], now, options) : null;
-  if (!resolved) return null;
-  return { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) };
+  const first = rows[0];
+  const resolved = first ? await settle(db, settings, first, now, options) : null;
+  if (!first || !resolved) return null;
+  return {
+    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) },
+    unreadNotifications: Number(first.unread ?? 0),
+    stateName: first.state_name ?? null,
+  };
 }
 
 function sessionRows(db: Executor, token: string) {

@@ -58,7 +58,8 @@ function systemStatus(runtime: Runtime) {
 }
 
 /** The dashboard of `user`, read with what the caller passes (issue 9: no global runtime here). Independent reads run concurrently. */
-export async function getDashboard(runtime: Runtime, user: CurrentUser) {
+/** `known.stateName`: the state's name when the caller has read it already (null: none). */
+export async function getDashboard(runtime: Runtime, user: CurrentUser, known: { stateName?: string | null } = {}) {
   const { db } = runtime;
   const [groups, characters, state, system, widgets] = await Promise.all([
     db
@@ -69,7 +70,7 @@ export async function getDashboard(runtime: Runtime, user: CurrentUser) {
       .orderBy("g.name")
       .execute(),
     accountCharacters(db, user.id),
-    db.selectFrom("users as u").leftJoin("states as s", "s.id", "u.state_id").select("s.name").where("u.id", "=", user.id).executeTakeFirst(),
+    known.stateName !== undefined ? { name: known.stateName } : db.selectFrom("users as u").leftJoin("states as s", "s.id", "u.state_id").select("s.name").where("u.id", "=", user.id).executeTakeFirst(),
     user.is_superuser ? systemStatus(runtime) : null,
     loadWidgets(runtime, user),
   ]);
