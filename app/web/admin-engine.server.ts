@@ -2,6 +2,7 @@
 import { type AppLoadContext, json } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
+import { containsPattern, lower } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
@@ -257,8 +258,8 @@ function encodeCursor(value: unknown, id: unknown) {
 function filtered(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
   let query = resource.listQuery(ctx.db);
   if (params.q && resource.search.length) {
-    const pattern = `%${params.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb: any) => eb.or(resource.search.map((expr) => eb(sql`lower(${sql.ref(expr)})`, "like", pattern))));
+    const pattern = containsPattern(params.q);
+    query = query.where((eb: any) => eb.or(resource.search.map((expr) => eb(lower(expr), "like", pattern))));
   }
   for (const f of resource.filters ?? []) {
     const v = params.filters[f.name];

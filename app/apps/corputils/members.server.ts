@@ -3,6 +3,7 @@
  * each a sorted, filtered, paged query (counts apart), set-based whatever the corporation's size.
  */
 import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { containsPattern, lower } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import type { MemberView } from "./permissions";
 
@@ -15,9 +16,6 @@ export interface ListOptions {
   pageSize: number;
 }
 
-/** `%` and `_` match literally (backslash is the LIKE escape on both dialects). */
-const likePattern = (search: string) => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const lower = (ref: string) => sql<string>`lower(${sql.ref(ref)})`;
 
 /** Sort columns of each list, by the `?sort=` value; the first is the default. */
 export const SORTS = {
@@ -112,7 +110,7 @@ export async function memberList(db: Kysely<DB>, corpstatsId: number, view: Excl
   let base = membersWithMains(db).where("m.corpstats_id", "=", corpstatsId);
   if (view === "unregistered") base = base.where("co.id", "is", null);
   if (options.q) {
-    const pattern = likePattern(options.q);
+    const pattern = containsPattern(options.q);
     base = view === "members" ? base.where((eb) => eb.or([eb(lower("m.character_name"), "like", pattern), eb(lower("main.character_name"), "like", pattern)])) : base.where(lower("m.character_name"), "like", pattern);
   }
   const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
@@ -132,7 +130,7 @@ export async function memberList(db: Kysely<DB>, corpstatsId: number, view: Excl
 export async function mainList(db: Kysely<DB>, corporationId: number, options: ListOptions): Promise<{ rows: MainRow[]; total: number }> {
   let base = mainsQuery(db, corporationId);
   if (options.q) {
-    const pattern = likePattern(options.q);
+    const pattern = containsPattern(options.q);
     // The main's name or any of the user's characters.
     base = base.where((eb) =>
       eb.exists(
@@ -189,7 +187,7 @@ export async function searchMembers(db: Kysely<DB>, corpstatsIds: number[], opti
     .innerJoin("corputils_corpstats as cs", "cs.id", "m.corpstats_id")
     .innerJoin("eve_corporations as corp", "corp.corporation_id", "cs.corporation_id")
     .where("m.corpstats_id", "in", corpstatsIds)
-    .where(lower("m.character_name"), "like", likePattern(options.q));
+    .where(lower("m.character_name"), "like", containsPattern(options.q));
   const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const rows = await ordered(
     base.select([
