@@ -30,3 +30,18 @@ export async function countWhere(db: Kysely<any>, table: string, column: string,
   const row = await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).where(column, "=", value).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** `text` with `%`, `_` and `\` matched literally in LIKE (backslash is the LIKE escape on both dialects). */
+export function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A case-insensitive "contains" pattern for LIKE: compare it with `lower(column)` (`lower` below). */
+export function containsPattern(search: string) {
+  return `%${escapeLike(search.toLowerCase())}%`;
+}
+
+/** `lower(column)`, the other side of a `containsPattern` comparison. */
+export function lower(ref: string) {
+  return sql<string>`lower(${sql.ref(ref)})`;
+}

@@ -1,4 +1,5 @@
 import { Form, type FormProps, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "./root-data";
 
@@ -34,13 +35,28 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
   );
 }
 
-export function TextField(props: { name: string; label: string; type?: string; defaultValue?: string; error?: string; autoComplete?: string; required?: boolean; autoFocus?: boolean }) {
-  const id = `field-${props.name}`;
+/** A field's label above it and its error below; `id` is the field's own (`field-<name>`). */
+export function LabelledField({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {
   return (
     <div>
       <label htmlFor={id} className="label">
-        {props.label}
+        {label}
       </label>
+      {children}
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
+/** The ARIA attributes that tie a field to its error message. */
+export function errorAria(id: string, error: string | undefined) {
+  return { "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined } as const;
+}
+
+export function TextField(props: { name: string; label: string; type?: string; defaultValue?: string; error?: string; autoComplete?: string; required?: boolean; autoFocus?: boolean }) {
+  const id = `field-${props.name}`;
+  return (
+    <LabelledField id={id} label={props.label} error={props.error}>
       <input
         id={id}
         name={props.name}
@@ -49,12 +65,10 @@ export function TextField(props: { name: string; label: string; type?: string; d
         autoComplete={props.autoComplete}
         required={props.required}
         autoFocus={props.autoFocus}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
+        {...errorAria(id, props.error)}
         className="input"
       />
-      <FieldError id={`${id}-error`} error={props.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -62,19 +76,15 @@ export function TextField(props: { name: string; label: string; type?: string; d
 export function SelectField(props: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; error?: string; required?: boolean }) {
   const id = `field-${props.name}`;
   return (
-    <div>
-      <label htmlFor={id} className="label">
-        {props.label}
-      </label>
-      <select id={id} name={props.name} defaultValue={props.defaultValue} required={props.required} aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${id}-error` : undefined} className="input">
+    <LabelledField id={id} label={props.label} error={props.error}>
+      <select id={id} name={props.name} defaultValue={props.defaultValue} required={props.required} {...errorAria(id, props.error)} className="input">
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-      <FieldError id={`${id}-error`} error={props.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -84,7 +94,7 @@ export function CheckboxField(props: { name: string; label: string; defaultCheck
   return (
     <div>
       <label htmlFor={id} className="flex items-center gap-2 text-sm">
-        <input id={id} type="checkbox" name={props.name} defaultChecked={props.defaultChecked} aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? `${id}-error` : undefined} />
+        <input id={id} type="checkbox" name={props.name} defaultChecked={props.defaultChecked} {...errorAria(id, props.error)} />
         {props.label}
       </label>
       <FieldError id={`${id}-error`} error={props.error} />

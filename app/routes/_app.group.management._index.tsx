@@ -3,7 +3,7 @@ import { pageTitle } from "~/i18n/meta";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
-import { FieldError, PostForm, TextField } from "~/components/forms";
+import { LabelledField, PostForm, TextField } from "~/components/forms";
 import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
@@ -135,6 +135,22 @@ function RequestTable({ rows, leave }: { rows: RequestRow[]; leave: boolean }) {
   );
 }
 
+/** A labelled list of several choices (ids and names), two to six rows high. */
+function MultiSelect({ name, label, choices, error }: { name: string; label: string; choices: { id: number; name: string }[]; error?: string }) {
+  const id = `field-${name}`;
+  return (
+    <LabelledField id={id} label={label} error={error}>
+      <select id={id} name={name} multiple className="input" size={Math.min(6, Math.max(2, choices.length))}>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </LabelledField>
+  );
+}
+
 function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["create"]> }) {
   const { t } = useTranslation();
   const data = useActionData<typeof action>();
@@ -147,13 +163,9 @@ function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof u
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t("groups.create.intro")}</p>
       <PostForm className="mt-4 space-y-4">
         <TextField name="name" label={t("groups.create.name")} defaultValue={values.name} error={errors.name} required />
-        <div>
-          <label htmlFor="field-description" className="label">
-            {t("groups.create.description")}
-          </label>
+        <LabelledField id="field-description" label={t("groups.create.description")} error={errors.description}>
           <textarea id="field-description" name="description" defaultValue={values.description} maxLength={512} rows={3} className="input" aria-describedby={errors.description ? "field-description-error" : undefined} />
-          <FieldError id="field-description-error" error={errors.description} />
-        </div>
+        </LabelledField>
         <fieldset>
           <legend className="label">{t("groups.create.flags")}</legend>
           <div className="flex flex-wrap gap-4">
@@ -170,32 +182,8 @@ function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof u
         </fieldset>
         <TextField name="leaders" label={t("groups.create.leaders")} defaultValue={values.leaders} error={errors.leader} />
         <div className="grid gap-4 md:grid-cols-2">
-          <div>
-            <label htmlFor="field-leaderGroups" className="label">
-              {t("groups.create.leaderGroups")}
-            </label>
-            <select id="field-leaderGroups" name="leaderGroups" multiple className="input" size={Math.min(6, Math.max(2, options.groups.length))}>
-              {options.groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-            <FieldError id="field-leaderGroups-error" error={errors.leaderGroup} />
-          </div>
-          <div>
-            <label htmlFor="field-states" className="label">
-              {t("groups.create.states")}
-            </label>
-            <select id="field-states" name="states" multiple className="input" size={Math.min(6, Math.max(2, options.states.length))}>
-              {options.states.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-            <FieldError id="field-states-error" error={errors.states} />
-          </div>
+          <MultiSelect name="leaderGroups" label={t("groups.create.leaderGroups")} choices={options.groups} error={errors.leaderGroup} />
+          <MultiSelect name="states" label={t("groups.create.states")} choices={options.states} error={errors.states} />
         </div>
         <button type="submit" name="intent" value="create" className="btn-primary" disabled={busy} data-testid="create-group-submit">
           {t("groups.create.submit")}

@@ -103,6 +103,20 @@ function TabLink({ tab, current, count }: { tab: Tab; current: Tab; count: numbe
   );
 }
 
+/** One action as its own small form: the hidden fields it carries, then its button. */
+function IntentButton({ intent, hidden, className, testId, label }: { intent: string; hidden: Record<string, string | number>; className: string; testId: string; label: string }) {
+  return (
+    <PostForm>
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" name="intent" value={intent} className={className} data-testid={testId}>
+        {label}
+      </button>
+    </PostForm>
+  );
+}
+
 export default function Notifications() {
   const { t } = useTranslation();
   const { tab, page, hasMore, counts, items } = useLoaderData<typeof loader>();
@@ -111,18 +125,8 @@ export default function Notifications() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{t("notifications.title")}</h1>
         <div className="flex flex-wrap gap-2">
-          <PostForm>
-            <input type="hidden" name="tab" value={tab} />
-            <button type="submit" name="intent" value="mark_all_read" className="btn-secondary py-1" data-testid="mark-all-read">
-              {t("notifications.actions.markAllRead")}
-            </button>
-          </PostForm>
-          <PostForm>
-            <input type="hidden" name="tab" value={tab} />
-            <button type="submit" name="intent" value="delete_all_read" className="btn-secondary py-1" data-testid="delete-all-read">
-              {t("notifications.actions.deleteAllRead")}
-            </button>
-          </PostForm>
+          <IntentButton intent="mark_all_read" hidden={{ tab }} className="btn-secondary py-1" testId="mark-all-read" label={t("notifications.actions.markAllRead")} />
+          <IntentButton intent="delete_all_read" hidden={{ tab }} className="btn-secondary py-1" testId="delete-all-read" label={t("notifications.actions.deleteAllRead")} />
         </div>
       </div>
       <nav aria-label={t("notifications.tabs.label")} className="flex gap-1 border-b border-slate-200 dark:border-slate-700">
@@ -151,23 +155,9 @@ export default function Notifications() {
               </div>
               <div className="flex gap-2">
                 {item.viewed ? null : (
-                  <PostForm>
-                    <input type="hidden" name="tab" value={tab} />
-                    <input type="hidden" name="page" value={page} />
-                    <input type="hidden" name="id" value={item.id} />
-                    <button type="submit" name="intent" value="read" className="btn-secondary py-1 text-xs" data-testid="notification-mark-read">
-                      {t("notifications.actions.markRead")}
-                    </button>
-                  </PostForm>
+                  <IntentButton intent="read" hidden={{ tab, page, id: item.id }} className="btn-secondary py-1 text-xs" testId="notification-mark-read" label={t("notifications.actions.markRead")} />
                 )}
-                <PostForm>
-                  <input type="hidden" name="tab" value={tab} />
-                  <input type="hidden" name="page" value={page} />
-                  <input type="hidden" name="id" value={item.id} />
-                  <button type="submit" name="intent" value="delete" className="btn-secondary py-1 text-xs" data-testid="notification-delete">
-                    {t("notifications.actions.delete")}
-                  </button>
-                </PostForm>
+                <IntentButton intent="delete" hidden={{ tab, page, id: item.id }} className="btn-secondary py-1 text-xs" testId="notification-delete" label={t("notifications.actions.delete")} />
               </div>
             </li>
           ))}

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PageHeader } from "~/components/page-header";
 import { Table } from "~/components/table";
 import { hasPermission, requirePermission } from "~/web/guards.server";
 import { getRuntime } from "~/modules/runtime.server";
@@ -19,14 +20,7 @@ export default function States() {
   const { states, canAdd } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{t("states.title")}</h1>
-        {canAdd ? (
-          <Link to="/states/new" className="btn-primary" data-testid="state-new">
-            {t("states.new")}
-          </Link>
-        ) : null}
-      </div>
+      <PageHeader title={t("states.title")} action={canAdd && { to: "/states/new", label: t("states.new"), testId: "state-new" }} />
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("states.intro")}</p>
       <Table
         testId="state-table"

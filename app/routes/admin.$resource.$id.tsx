@@ -1,43 +1,33 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminFields, AdminTabs, formatCell } from "~/components/admin/admin-form";
+import { AdminFields, AdminPreview, AdminSubmit, AdminTabs, formatCell, useObjectHeading } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { cell, editableFields, fieldOptions, notFound, parseId, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
+import { canDeleteObject, cells, fieldOptions, formFields, objectHeading, readForm, requireAdminObject, runGuarded, submittedValues } from "~/web/admin-engine.server";
 import { readForm as readBody } from "~/web/input.server";
 import { can } from "~/modules/admin/registry.server";
 import { flashHeader } from "~/web/flash.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "view");
-  const id = parseId(resource, params.id);
-  const current = await resource.get(ctx.db, id);
-  if (!current) notFound();
+  const { user, resource, ctx, id, current } = await requireAdminObject(request, context, params, "view");
   const canChange = Boolean(resource.update) && can(user, resource, "change");
-  const fields = resource.fields ? editableFields(resource, user, resource.update ? "change" : "create").map(({ name, label, kind, locked, lookup }) => ({ name, label, kind, locked, lookup })) : [];
   return json({
-    key: resource.key,
+    ...objectHeading(resource, id, current),
     label: resource.label,
-    id,
-    title: resource.title(current),
-    titleKey: resource.titleKey?.(current) ?? null,
-    fields,
-    values: Object.fromEntries(Object.entries(current).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)])),
+    fields: formFields(resource, user, resource.update ? "change" : "create"),
+    values: cells(current),
     options: resource.fields ? await fieldOptions(ctx, resource, id, current) : {},
     details: resource.details ? await resource.details(ctx.db, id) : [],
     canChange,
-    canDelete: Boolean(resource.remove) && can(user, resource, "delete") && !resource.undeletable?.(current),
+    canDelete: canDeleteObject(user, resource, current),
     hasPreview: Boolean(resource.preview),
   });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "change");
-  const id = parseId(resource, params.id);
+  const { user, resource, ctx, id, current } = await requireAdminObject(request, context, params, "change");
   const update = resource.update;
   if (!update) throw new Response("Method Not Allowed", { status: 405 });
-  const current = await resource.get(ctx.db, id);
-  if (!current) notFound();
   const form = await readBody(request);
   const intent = String(form.get("intent") ?? "save");
   const save = async () => {
@@ -50,7 +40,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // Refused or previewed: the form comes back exactly as submitted.
   const echo = async () => {
     const values = submittedValues(resource, user, form, current, "change");
-    return { values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)])), options: await fieldOptions(ctx, resource, id, values) };
+    return { values: cells(values), options: await fieldOptions(ctx, resource, id, values) };
   };
   if (!result.ok) return json({ errors: result.errors, params: result.params ?? {}, preview: null, ...(await echo()) }, { status: result.status });
   if (result.value) return json({ errors: {} as Record<string, string>, params: {}, preview: result.value.preview, ...(await echo()) });
@@ -59,13 +49,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function AdminDetail() {
   const loaded = useLoaderData<typeof loader>();
-  const { key, label, id, title: rawTitle, titleKey, fields, details, canChange, canDelete, hasPreview } = loaded;
+  const { label, fields, details, canChange, canDelete, hasPreview } = loaded;
   const data = useActionData<typeof action>();
   const values = data?.values ?? loaded.values;
   const options = data?.options ?? loaded.options;
   const { t } = useTranslation();
-  const title = titleKey ? t(titleKey) : rawTitle;
-  const base = `/admin/${key}/${encodeURIComponent(id)}`;
+  const { title, base } = useObjectHeading(loaded);
   const fieldNames = new Set(fields.map((f) => f.name));
   const extra = Object.entries(loaded.values).filter(([k]) => !fieldNames.has(k));
   return (
@@ -75,26 +64,11 @@ export default function AdminDetail() {
         {title}
       </h1>
       <AdminTabs base={base} active="change" canDelete={canDelete} />
-      {data?.preview ? (
-        <section className="card" data-testid="admin-preview" aria-live="polite">
-          <p className="text-sm">{t(data.preview.summary, data.preview.params)}</p>
-        </section>
-      ) : null}
+      <AdminPreview preview={data?.preview} />
       {fields.length ? (
         <PostForm key={JSON.stringify(values)} className="card space-y-4">
           <AdminFields fields={fields} values={values} options={options} errors={data?.errors ?? {}} errorParams={data?.params} disabled={!canChange} />
-          {canChange ? (
-            <div className="flex gap-2">
-              {hasPreview ? (
-                <button type="submit" name="intent" value="preview" className="btn-secondary" data-testid="admin-preview-button">
-                  {t("admin.preview.button")}
-                </button>
-              ) : null}
-              <button type="submit" name="intent" value="save" className="btn-primary" data-testid="admin-save">
-                {t("admin.save")}
-              </button>
-            </div>
-          ) : null}
+          {canChange ? <AdminSubmit hasPreview={hasPreview} /> : null}
         </PostForm>
       ) : null}
       {extra.length || details.length ? (

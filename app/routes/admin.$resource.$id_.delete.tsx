@@ -1,35 +1,26 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminTabs } from "~/components/admin/admin-form";
+import { AdminTabs, useObjectHeading } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { notFound, parseId, requireAdmin, runGuarded } from "~/web/admin-engine.server";
+import { notFound, objectHeading, requireAdminObject, runGuarded } from "~/web/admin-engine.server";
 import { flashHeader } from "~/web/flash.server";
 
 /** Confirmation page: what else goes with the object; Guest (and the like) cannot be deleted. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { resource, ctx } = await requireAdmin(request, context, params.resource, "delete");
+  const { resource, ctx, id, current } = await requireAdminObject(request, context, params, "delete");
   if (!resource.remove) notFound();
-  const id = parseId(resource, params.id);
-  const current = await resource.get(ctx.db, id);
-  if (!current) notFound();
   return json({
-    key: resource.key,
-    id,
-    title: resource.title(current),
-    titleKey: resource.titleKey?.(current) ?? null,
+    ...objectHeading(resource, id, current),
     blocked: resource.undeletable?.(current) ?? null,
     related: resource.related ? await resource.related(ctx.db, id) : [],
   });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "delete");
+  const { user, resource, ctx, id, current } = await requireAdminObject(request, context, params, "delete");
   const remove = resource.remove;
   if (!remove) notFound();
-  const id = parseId(resource, params.id);
-  const current = await resource.get(ctx.db, id);
-  if (!current) notFound();
   const form = await request.formData();
   const blocked = resource.undeletable?.(current);
   if (blocked) return json({ error: blocked }, { status: 400 });
@@ -41,11 +32,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function AdminDelete() {
-  const { key, id, title: rawTitle, titleKey, blocked, related } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { blocked, related } = loaded;
   const data = useActionData<typeof action>();
   const { t } = useTranslation();
-  const title = titleKey ? t(titleKey) : rawTitle;
-  const base = `/admin/${key}/${encodeURIComponent(id)}`;
+  const { title, base } = useObjectHeading(loaded);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.deleteTitle", { name: title })}</h1>

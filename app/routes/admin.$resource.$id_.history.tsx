@@ -1,35 +1,29 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminTabs } from "~/components/admin/admin-form";
-import { notFound, objectHistory, parseId, requireAdmin } from "~/web/admin-engine.server";
-import { can } from "~/modules/admin/registry.server";
+import { AdminTabs, useObjectHeading } from "~/components/admin/admin-form";
+import { canDeleteObject, objectHeading, objectHistory, requireAdminObject } from "~/web/admin-engine.server";
 import { DateTime } from "~/components/date-time";
 
 /** Every audit row about this object: who, what, before → after. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "view");
-  const id = parseId(resource, params.id);
-  const current = await resource.get(ctx.db, id);
-  if (!current) notFound();
+  const { user, resource, ctx, id, current } = await requireAdminObject(request, context, params, "view");
   return json({
-    key: resource.key,
-    id,
-    title: resource.title(current),
-    titleKey: resource.titleKey?.(current) ?? null,
-    canDelete: Boolean(resource.remove) && can(user, resource, "delete") && !resource.undeletable?.(current),
+    ...objectHeading(resource, id, current),
+    canDelete: canDeleteObject(user, resource, current),
     rows: await objectHistory(ctx.db, resource, id, current),
   });
 }
 
 export default function AdminHistory() {
-  const { key, id, title: rawTitle, titleKey, canDelete, rows } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { canDelete, rows } = loaded;
   const { t } = useTranslation();
-  const title = titleKey ? t(titleKey) : rawTitle;
+  const { title, base } = useObjectHeading(loaded);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.historyTitle", { name: title })}</h1>
-      <AdminTabs base={`/admin/${key}/${encodeURIComponent(id)}`} active="history" canDelete={canDelete} />
+      <AdminTabs base={base} active="history" canDelete={canDelete} />
       {rows.length === 0 ? <p className="text-sm text-slate-500 dark:text-slate-400">{t("admin.noHistory")}</p> : null}
       <ol className="space-y-2" data-testid="admin-history">
         {rows.map((r) => (

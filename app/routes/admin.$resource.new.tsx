@@ -1,9 +1,9 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AdminFields } from "~/components/admin/admin-form";
+import { AdminFields, AdminPreview, AdminSubmit } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
-import { editableFields, fieldOptions, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
+import { fieldOptions, formFields, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
 import { readForm as readBody } from "~/web/input.server";
 import type { AdminResource, Values } from "~/modules/admin/registry.server";
 import { flashHeader } from "~/web/flash.server";
@@ -21,7 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return json({
     key: resource.key,
     label: resource.label,
-    fields: editableFields(resource, user, "create").map(({ name, label, kind, locked, lookup }) => ({ name, label, kind, locked, lookup })),
+    fields: formFields(resource, user, "create"),
     values: initialValues(resource),
     options: await fieldOptions(ctx, resource, null),
     hasPreview: Boolean(resource.preview),
@@ -57,23 +57,10 @@ export default function AdminNew() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("admin.addTitle", { resource: t(label) })}</h1>
-      {data?.preview ? (
-        <section className="card" data-testid="admin-preview" aria-live="polite">
-          <p className="text-sm">{t(data.preview.summary, data.preview.params)}</p>
-        </section>
-      ) : null}
+      <AdminPreview preview={data?.preview} />
       <PostForm key={JSON.stringify(shown)} className="card space-y-4" action={`/admin/${key}/new`}>
         <AdminFields fields={fields} values={shown} options={options} errors={(data?.errors as Record<string, string>) ?? {}} errorParams={data?.params} />
-        <div className="flex gap-2">
-          {hasPreview ? (
-            <button type="submit" name="intent" value="preview" className="btn-secondary" data-testid="admin-preview-button">
-              {t("admin.preview.button")}
-            </button>
-          ) : null}
-          <button type="submit" name="intent" value="save" className="btn-primary" data-testid="admin-save">
-            {t("admin.save")}
-          </button>
-        </div>
+        <AdminSubmit hasPreview={hasPreview} />
       </PostForm>
     </div>
   );

@@ -2,6 +2,7 @@
 import { type AppLoadContext, json } from "@remix-run/node";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
+import { containsPattern, lower } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
@@ -68,6 +69,25 @@ export function parseId(resource: AdminResource, raw: string | undefined): strin
   return raw;
 }
 
+/** `requireAdmin`, then the object the URL names: 404 when the id is malformed or nothing has it. */
+export async function requireAdminObject(request: Request, context: AppLoadContext, params: { resource?: string; id?: string }, verb: Verb) {
+  const admin = await requireAdmin(request, context, params.resource, verb);
+  const id = parseId(admin.resource, params.id);
+  const current = await admin.resource.get(admin.ctx.db, id);
+  if (!current) notFound();
+  return { ...admin, id, current };
+}
+
+/** What each page of one object shows above its tabs (`useObjectHeading` in the page). */
+export function objectHeading(resource: AdminResource, id: string, current: Values) {
+  return { key: resource.key, id, title: resource.title(current), titleKey: resource.titleKey?.(current) ?? null };
+}
+
+/** Whether this user may delete this object (the delete tab is shown). */
+export function canDeleteObject(user: CurrentUser, resource: AdminResource, current: Values) {
+  return Boolean(resource.remove) && can(user, resource, "delete") && !resource.undeletable?.(current);
+}
+
 function toNumberList(values: FormDataEntryValue[], max: number): { ids: number[]; bad: boolean } {
   const parts = values.flatMap((v) => String(v).split(/[\s,;]+/)).filter(Boolean);
   const ids: number[] = [];
@@ -82,6 +102,11 @@ function toNumberList(values: FormDataEntryValue[], max: number): { ids: number[
 
 export function editableFields(resource: AdminResource, user: CurrentUser, mode: "create" | "change") {
   return (resource.fields ?? []).filter((f) => !f.readOnly && (mode === "create" || !f.createOnly)).map((f) => ({ ...f, locked: Boolean(f.superuserOnly && !user.is_superuser) }));
+}
+
+/** The editable fields as the form component needs them. */
+export function formFields(resource: AdminResource, user: CurrentUser, mode: "create" | "change") {
+  return editableFields(resource, user, mode).map(({ name, label, kind, locked, lookup }) => ({ name, label, kind, locked, lookup }));
 }
 
 /**
@@ -257,8 +282,8 @@ function encodeCursor(value: unknown, id: unknown) {
 function filtered(ctx: AdminCtx, resource: AdminResource, params: ListParams) {
   let query = resource.listQuery(ctx.db);
   if (params.q && resource.search.length) {
-    const pattern = `%${params.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb: any) => eb.or(resource.search.map((expr) => eb(sql`lower(${sql.ref(expr)})`, "like", pattern))));
+    const pattern = containsPattern(params.q);
+    query = query.where((eb: any) => eb.or(resource.search.map((expr) => eb(lower(expr), "like", pattern))));
   }
   for (const f of resource.filters ?? []) {
     const v = params.filters[f.name];
@@ -311,6 +336,11 @@ export function cell(value: unknown): string | number | boolean | null {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
   return String(value);
+}
+
+/** Each value in display form; lists (multiselect ids) stay lists. */
+export function cells(values: Values) {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v : cell(v)]));
 }
 
 /** A list cell: the value, or `{ key }` for an i18n key to translate (fixed choices, an entry's own label). */

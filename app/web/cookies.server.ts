@@ -5,15 +5,18 @@ import type { DB } from "../../db/schema";
 import type { Settings } from "~/config.server";
 import { deriveKey } from "../modules/auth/crypto.server";
 
-export function sessionCookie(settings: Settings) {
-  return createCookie(settings.secureCookies ? "__Host-aa_session" : "aa_session", {
+/** A signed, HTTP-only cookie of the whole site (`__Host-` prefixed over HTTPS), its key derived for its purpose. */
+export function siteCookie(settings: Settings, name: string, purpose: string) {
+  return createCookie(settings.secureCookies ? `__Host-${name}` : name, {
     httpOnly: true,
     sameSite: "lax",
     secure: settings.secureCookies,
     path: "/",
-    secrets: [deriveKey(settings.SECRET_KEY, "session-cookie")],
+    secrets: [deriveKey(settings.SECRET_KEY, purpose)],
   });
 }
+
+export const sessionCookie = (settings: Settings) => siteCookie(settings, "aa_session", "session-cookie");
 
 /** A signed, HTTP-only cookie of the registration pages (path /account), its key derived for its purpose. */
 function accountCookie(settings: Settings, name: string, purpose: string, maxAge: number) {

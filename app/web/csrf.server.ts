@@ -6,10 +6,9 @@
  * `X-CSRF-Token`.
  */
 import { createHmac } from "node:crypto";
-import { createCookie } from "@remix-run/node";
 import type { Settings } from "~/config.server";
 import { deriveKey, randomToken, safeEqual, sha256 } from "../modules/auth/crypto.server";
-import { sessionCookie } from "./cookies.server";
+import { sessionCookie, siteCookie } from "./cookies.server";
 
 export const CSRF_FIELD = "csrf";
 export const CSRF_HEADER = "x-csrf-token";
@@ -19,15 +18,7 @@ export function isSafeMethod(method: string) {
   return SAFE_METHODS.has(method.toUpperCase());
 }
 
-export function csrfCookie(settings: Settings) {
-  return createCookie(settings.secureCookies ? "__Host-aa_csrf" : "aa_csrf", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    path: "/",
-    secrets: [deriveKey(settings.SECRET_KEY, "csrf-cookie")],
-  });
-}
+export const csrfCookie = (settings: Settings) => siteCookie(settings, "aa_csrf", "csrf-cookie");
 
 /** The token bound to a session token (logged in) or to the pre-login random value. */
 export function csrfTokenFor(settings: Settings, basis: { session: string } | { anonymous: string }) {

@@ -5,6 +5,7 @@
  * a typed list under `<name>__typed` (one name or id a line) that is resolved here.
  */
 import { type Kysely, sql } from "kysely";
+import { containsPattern, lower } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { EveProvider } from "../modules/eve/entities.server";
 import {
@@ -45,13 +46,13 @@ async function findUsers(
   query: string,
   limit = 10
 ): Promise<EntityChoice[]> {
-  const text = query.trim().toLowerCase();
+  const text = query.trim();
   if (!text) return [];
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(text);
   const rows = await db
     .selectFrom("users")
     .select(["id", "username"])
-    .where(sql`lower(username)`, "like", pattern)
+    .where(lower("username"), "like", pattern)
     .orderBy("username")
     .limit(limit)
     .execute();

@@ -3,6 +3,7 @@
  * each a sorted, filtered, paged query (counts apart), set-based whatever the corporation's size.
  */
 import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { containsPattern, lower } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import type { MemberView } from "./permissions";
 
@@ -15,9 +16,6 @@ export interface ListOptions {
   pageSize: number;
 }
 
-/** `%` and `_` match literally (backslash is the LIKE escape on both dialects). */
-const likePattern = (search: string) => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const lower = (ref: string) => sql<string>`lower(${sql.ref(ref)})`;
 
 /** Sort columns of each list, by the `?sort=` value; the first is the default. */
 export const SORTS = {
@@ -40,6 +38,22 @@ export function sortColumn(list: keyof typeof SORTS, sort: string | null): strin
 function ordered<Q extends SelectQueryBuilder<any, any, any>>(query: Q, column: string, dir: "asc" | "desc", tieBreak: string): Q {
   const nullsLast = column.includes(".") ? query.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`) : query;
   return nullsLast.orderBy(sql.ref(column), dir).orderBy(sql.ref(tieBreak)) as Q;
+}
+
+/** How many rows `query` has. */
+async function countOf(query: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The asked-for page of `selected`, sorted, with the count of `base` (the same query before its select). */
+async function onePage<O>(base: SelectQueryBuilder<any, any, any>, selected: SelectQueryBuilder<any, any, O>, column: string, tieBreak: string, options: ListOptions): Promise<{ rows: O[]; total: number }> {
+  const total = await countOf(base);
+  const rows = await ordered(selected, column, options.dir, tieBreak)
+    .limit(options.pageSize)
+    .offset((options.page - 1) * options.pageSize)
+    .execute();
+  return { rows, total };
 }
 
 /** Each member with its owner's main, if registered (the join every member list starts from). */
@@ -86,11 +100,11 @@ export interface Counts {
 /** How many mains, members and unregistered members the tabs show. */
 export async function memberCounts(db: Kysely<DB>, corpstatsId: number, corporationId: number): Promise<Counts> {
   const [members, unregistered, mains] = await Promise.all([
-    db.selectFrom("corputils_members").select((eb) => eb.fn.countAll<number>().as("n")).where("corpstats_id", "=", corpstatsId).executeTakeFirstOrThrow(),
-    membersWithMains(db).select((eb) => eb.fn.countAll<number>().as("n")).where("m.corpstats_id", "=", corpstatsId).where("co.id", "is", null).executeTakeFirstOrThrow(),
-    mainsQuery(db, corporationId).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    countOf(db.selectFrom("corputils_members").where("corpstats_id", "=", corpstatsId)),
+    countOf(membersWithMains(db).where("m.corpstats_id", "=", corpstatsId).where("co.id", "is", null)),
+    countOf(mainsQuery(db, corporationId)),
   ]);
-  return { mains: Number(mains.n), members: Number(members.n), unregistered: Number(unregistered.n) };
+  return { mains, members, unregistered };
 }
 
 function mainsQuery(db: Kysely<DB>, corporationId: number) {
@@ -112,27 +126,24 @@ export async function memberList(db: Kysely<DB>, corpstatsId: number, view: Excl
   let base = membersWithMains(db).where("m.corpstats_id", "=", corpstatsId);
   if (view === "unregistered") base = base.where("co.id", "is", null);
   if (options.q) {
-    const pattern = likePattern(options.q);
+    const pattern = containsPattern(options.q);
     base = view === "members" ? base.where((eb) => eb.or([eb(lower("m.character_name"), "like", pattern), eb(lower("main.character_name"), "like", pattern)])) : base.where(lower("m.character_name"), "like", pattern);
   }
-  const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await ordered(
+  const { rows, total } = await onePage(
+    base,
     base.select(["m.character_id", "m.character_name", "co.user_id as owner", "main.character_id as main_character_id", "main.character_name as main_name", "main.corporation_name as main_corporation", "main.alliance_name as main_alliance"]),
     sortColumn(view, options.sort),
-    options.dir,
     "m.character_id",
-  )
-    .limit(options.pageSize)
-    .offset((options.page - 1) * options.pageSize)
-    .execute();
-  return { rows: rows.map(toMember), total: Number(total.n) };
+    options,
+  );
+  return { rows: rows.map(toMember), total };
 }
 
 /** One page of the users whose main is in the corporation, each with every character they own. */
 export async function mainList(db: Kysely<DB>, corporationId: number, options: ListOptions): Promise<{ rows: MainRow[]; total: number }> {
   let base = mainsQuery(db, corporationId);
   if (options.q) {
-    const pattern = likePattern(options.q);
+    const pattern = containsPattern(options.q);
     // The main's name or any of the user's characters.
     base = base.where((eb) =>
       eb.exists(
@@ -145,16 +156,13 @@ export async function mainList(db: Kysely<DB>, corporationId: number, options: L
       ),
     );
   }
-  const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const mains = await ordered(
+  const { rows: mains, total } = await onePage(
+    base,
     base.select((eb) => ["u.id as user_id", "main.character_id", "main.character_name", eb.selectFrom("character_ownerships as o").select(eb.fn.countAll<number>().as("n")).whereRef("o.user_id", "=", "u.id").as("characters")]),
     sortColumn("mains", options.sort),
-    options.dir,
     "u.id",
-  )
-    .limit(options.pageSize)
-    .offset((options.page - 1) * options.pageSize)
-    .execute();
+    options,
+  );
   const userIds = mains.map((m) => m.user_id);
   const alts = userIds.length
     ? await db
@@ -173,7 +181,7 @@ export async function mainList(db: Kysely<DB>, corporationId: number, options: L
   }
   return {
     rows: mains.map((m) => ({ user_id: m.user_id, character_id: Number(m.character_id), character_name: m.character_name, characters: Number(m.characters), alts: byUser.get(m.user_id) ?? [] })),
-    total: Number(total.n),
+    total,
   };
 }
 
@@ -189,9 +197,9 @@ export async function searchMembers(db: Kysely<DB>, corpstatsIds: number[], opti
     .innerJoin("corputils_corpstats as cs", "cs.id", "m.corpstats_id")
     .innerJoin("eve_corporations as corp", "corp.corporation_id", "cs.corporation_id")
     .where("m.corpstats_id", "in", corpstatsIds)
-    .where(lower("m.character_name"), "like", likePattern(options.q));
-  const total = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const rows = await ordered(
+    .where(lower("m.character_name"), "like", containsPattern(options.q));
+  const { rows, total } = await onePage(
+    base,
     base.select([
       "m.character_id",
       "m.character_name",
@@ -204,11 +212,8 @@ export async function searchMembers(db: Kysely<DB>, corpstatsIds: number[], opti
       "corp.corporation_name",
     ]),
     sortColumn("search", options.sort),
-    options.dir,
     "m.character_id",
-  )
-    .limit(options.pageSize)
-    .offset((options.page - 1) * options.pageSize)
-    .execute();
-  return { rows: rows.map((r) => ({ ...toMember(r), corporation_id: Number(r.corporation_id), corporation_name: r.corporation_name })), total: Number(total.n) };
+    options,
+  );
+  return { rows: rows.map((r) => ({ ...toMember(r), corporation_id: Number(r.corporation_id), corporation_name: r.corporation_name })), total };
 }

@@ -3,12 +3,13 @@ import { useTranslation } from "react-i18next";
 import { EveTime } from "~/components/eve-time";
 import { Table } from "../plugin-ui";
 import { BarChart } from "./bar-chart";
+import { type FatRow, FatsTable } from "./fats-table";
 import { type MonthValue, PeriodNav, useMonthName } from "./month-nav";
 
 export interface UserMonthData {
   month: MonthValue;
   nav: { prev: MonthValue | null; next: MonthValue | null };
-  fats: { id: number; fleet: string; fatdatetime: string; character_name: string; system: string; station: string; shiptype: string }[];
+  fats: FatRow[];
   ships: { ship: string; count: number }[];
   created: { id: number; fleet: string; fatdatetime: string; duration: number }[];
 }
@@ -28,20 +29,7 @@ export function UserMonth({ data, who, base }: { data: UserMonthData; who: strin
       ) : null}
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">{t("fleetactivitytracking.participations")}</h2>
-        <Table
-          testId="fat-month-fats"
-          rows={data.fats}
-          rowKey={(f) => f.id}
-          empty={t("fleetactivitytracking.noFats")}
-          columns={[
-            { id: "fleet", header: t("fleetactivitytracking.field.fleet"), cell: (f) => f.fleet },
-            { id: "character", header: t("fleetactivitytracking.character"), cell: (f) => f.character_name },
-            { id: "system", header: t("fleetactivitytracking.system"), cell: (f) => f.system },
-            { id: "station", header: t("fleetactivitytracking.station"), cell: (f) => f.station },
-            { id: "ship", header: t("fleetactivitytracking.ship"), cell: (f) => f.shiptype },
-            { id: "time", header: t("fleetactivitytracking.time"), cell: (f) => <EveTime at={f.fatdatetime} /> },
-          ]}
-        />
+        <FatsTable testId="fat-month-fats" rows={data.fats} station />
       </section>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">{t("fleetactivitytracking.createdLinks", { count: data.created.length })}</h2>

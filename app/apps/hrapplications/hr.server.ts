@@ -4,7 +4,8 @@
  * main's corporation (a superuser sees all), take one in progress, and approve, reject, delete or
  * comment on it. Each decision is audited and the applicant is notified.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type Transaction } from "kysely";
+import { containsPattern, lower } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { serverT } from "~/i18n/i18n.server";
@@ -175,17 +176,13 @@ export async function listApplications(db: Kysely<DB>, scope: ReviewScope, revie
   return { pending, reviewed };
 }
 
-/** `%` and `_` match literally (backslash is the LIKE escape on both dialects). */
-const likePattern = (search: string) => `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
  * The original's search: applications whose applicant's username, or the name, corporation or
  * alliance of their main or of any of their characters, contains the text (any case).
  */
 export async function searchApplications(db: Kysely<DB>, scope: ReviewScope, search: string) {
   if (!scope) return [];
-  const pattern = likePattern(search);
-  const lower = (ref: string) => sql`lower(${sql.ref(ref)})`;
+  const pattern = containsPattern(search);
   const query = inScope(applicationRows(db), scope).where((eb) =>
     eb.or([
       eb(lower("u.username"), "like", pattern),

@@ -131,3 +131,36 @@ export function formatCell(value: unknown, t: (key: string) => string) {
   if (typeof value === "boolean") return value ? t("admin.yes") : t("admin.no");
   return String(value);
 }
+
+/** The title of one object (its translated title key, else its title) and the base of its tabs. */
+export function useObjectHeading({ key, id, title, titleKey }: { key: string; id: string; title: string; titleKey: string | null }) {
+  const { t } = useTranslation();
+  return { title: titleKey ? t(titleKey) : title, base: `/admin/${key}/${encodeURIComponent(id)}` };
+}
+
+/** What a previewed change would do (shown above the form). */
+export function AdminPreview({ preview }: { preview: { summary: string; params?: Record<string, unknown> } | null | undefined }) {
+  const { t } = useTranslation();
+  return preview ? (
+    <section className="card" data-testid="admin-preview" aria-live="polite">
+      <p className="text-sm">{t(preview.summary, preview.params)}</p>
+    </section>
+  ) : null;
+}
+
+/** Save, and Preview first where the resource offers one. */
+export function AdminSubmit({ hasPreview }: { hasPreview: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="flex gap-2">
+      {hasPreview ? (
+        <button type="submit" name="intent" value="preview" className="btn-secondary" data-testid="admin-preview-button">
+          {t("admin.preview.button")}
+        </button>
+      ) : null}
+      <button type="submit" name="intent" value="save" className="btn-primary" data-testid="admin-save">
+        {t("admin.save")}
+      </button>
+    </div>
+  );
+}

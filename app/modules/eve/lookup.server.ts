@@ -7,6 +7,7 @@
  * fresh install can put any corporation, alliance or faction into a state.
  */
 import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { containsPattern, lower } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 import {
   type EveProvider,
@@ -125,14 +126,14 @@ export async function searchStored(
   if (!text) return [];
   const { id: idColumn, name: nameColumn } = COLUMNS[kind];
   const id = idOf(text);
-  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(text);
   const rows = await storedQuery(db, kind)
     .where((eb: any) =>
       id === null
-        ? eb(sql`lower(${sql.ref(nameColumn)})`, "like", pattern)
+        ? eb(lower(nameColumn), "like", pattern)
         : eb.or([
             eb(sql.ref(idColumn), "=", id),
-            eb(sql`lower(${sql.ref(nameColumn)})`, "like", pattern),
+            eb(lower(nameColumn), "like", pattern),
           ])
     )
     .orderBy(sql.ref(nameColumn))

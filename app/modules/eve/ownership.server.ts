@@ -4,6 +4,7 @@
  * owner hash (the character was sold) moves it to a new account; members log in with their main only.
  */
 import type { Kysely, Transaction } from "kysely";
+import { escapeLike } from "../../../db/dialect";
 import type { DB, EveCharacter, User } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { deleteUserSessions } from "../auth/sessions.server";
@@ -93,7 +94,7 @@ async function setMain(db: Executor, userId: number, character: EveCharacter, ac
 /** The original's iterate_username: no apostrophes, spaces to `_`, `_N` suffix counted by prefix. */
 export async function iterateUsername(db: Executor, characterName: string) {
   const name = characterName.replace(/'/g, "").replace(/ /g, "_").slice(0, 140);
-  const pattern = `${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `${escapeLike(name)}%`;
   const taken = await db.selectFrom("users").select("username").where("username", "like", pattern).execute();
   // LIKE may be case-insensitive (MySQL collations): keep the original's case-sensitive prefix match.
   const prefixed = new Set(taken.map((r) => r.username).filter((u) => u.startsWith(name)));

@@ -7,6 +7,7 @@
  * once, and the detail page pages over the union of the three sources in SQL.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
+import { containsPattern } from "../../../db/dialect";
 import type { DB } from "../../../db/schema";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -43,11 +44,6 @@ export interface OverviewOptions {
   onlyUsed?: boolean;
 }
 
-/** `%` and `_` match literally in the search (backslash is the LIKE escape on both dialects). */
-function likePattern(search: string) {
-  return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 const ZERO: PermissionCounts = { users: 0, groups: 0, groupUsers: 0, states: 0, stateUsers: 0, total: 0 };
 
 function countMap(rows: { permission_id: number; n: unknown }[]) {
@@ -68,7 +64,7 @@ export async function permissionOverview(db: Executor, options: OverviewOptions 
   const search = options.search?.trim();
   let permissions = db.selectFrom("permissions as p").select(["p.id", "p.app_label", "p.codename", "p.name"]);
   if (search) {
-    const pattern = likePattern(search);
+    const pattern = containsPattern(search);
     permissions = permissions.where((eb) =>
       eb.or([
         eb(eb.fn("lower", [eb.fn("concat", ["p.app_label", sql.lit("."), "p.codename"])]), "like", pattern),

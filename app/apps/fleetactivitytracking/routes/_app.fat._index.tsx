@@ -5,6 +5,7 @@ import { EveTime, LocalTime } from "~/components/eve-time";
 import { appContext, hasPermission, requireUser } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
 import { Table } from "../../plugin-ui";
+import { FatsTable } from "../fats-table";
 import { expiresAt, isOpen, latestLinks, userFats } from "../fat.server";
 import { FAT_MANAGE, FAT_STATISTICS } from "../permissions";
 
@@ -51,19 +52,7 @@ export default function FatIndex() {
       </div>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">{t("fleetactivitytracking.myFats")}</h2>
-        <Table
-          testId="fat-mine"
-          rows={fats}
-          rowKey={(f) => f.id}
-          empty={t("fleetactivitytracking.noFats")}
-          columns={[
-            { id: "fleet", header: t("fleetactivitytracking.field.fleet"), cell: (f) => f.fleet },
-            { id: "character", header: t("fleetactivitytracking.character"), cell: (f) => f.character_name },
-            { id: "system", header: t("fleetactivitytracking.system"), cell: (f) => f.system },
-            { id: "ship", header: t("fleetactivitytracking.ship"), cell: (f) => f.shiptype },
-            { id: "time", header: t("fleetactivitytracking.time"), cell: (f) => <EveTime at={f.fatdatetime} /> },
-          ]}
-        />
+        <FatsTable testId="fat-mine" rows={fats} />
       </section>
       {canManage ? (
         <section className="space-y-2">

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PageHeader } from "~/components/page-header";
 import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
 import { hasPermission, requirePermission } from "~/web/guards.server";
@@ -21,14 +22,7 @@ export default function Operations() {
   const { upcoming, past, now, canManage } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{t("optimer.title")}</h1>
-        {canManage ? (
-          <Link to="/optimer/add" className="btn-primary" data-testid="op-add">
-            {t("optimer.add")}
-          </Link>
-        ) : null}
-      </div>
+      <PageHeader title={t("optimer.title")} action={canManage && { to: "/optimer/add", label: t("optimer.add"), testId: "op-add" }} />
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">{t("optimer.upcoming", { count: upcoming.length })}</h2>
         <OpsTable testId="ops-upcoming" rows={upcoming} now={now} canManage={canManage} />

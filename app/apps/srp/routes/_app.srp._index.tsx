@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime, LocalTime } from "~/components/eve-time";
+import { PageHeader } from "~/components/page-header";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
@@ -29,14 +30,7 @@ export default function Srp() {
   const { fleets, mine, canManage, canAdd } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{t("srp.title")}</h1>
-        {canAdd ? (
-          <Link to="/srp/add" className="btn-primary" data-testid="srp-add-fleet">
-            {t("srp.addFleet")}
-          </Link>
-        ) : null}
-      </div>
+      <PageHeader title={t("srp.title")} action={canAdd && { to: "/srp/add", label: t("srp.addFleet"), testId: "srp-add-fleet" }} />
       {canManage ? (
         <section className="space-y-2">
           <h2 className="text-lg font-semibold">{t("srp.fleets")}</h2>

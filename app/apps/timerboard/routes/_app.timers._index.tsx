@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PageHeader } from "~/components/page-header";
 import { pageTitle } from "~/i18n/meta";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { getRuntime } from "~/modules/runtime.server";
@@ -25,14 +26,7 @@ export default function Timers() {
   const { current, past, now, canManage } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">{t("timerboard.title")}</h1>
-        {canManage ? (
-          <Link to="/timers/add" className="btn-primary" data-testid="timer-add">
-            {t("timerboard.add")}
-          </Link>
-        ) : null}
-      </div>
+      <PageHeader title={t("timerboard.title")} action={canManage && { to: "/timers/add", label: t("timerboard.add"), testId: "timer-add" }} />
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("timerboard.serverTime", { time: now.slice(11, 16) })}</p>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">{t("timerboard.current", { count: current.length })}</h2>
