@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Icon } from "~/components/icon";
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
@@ -10,7 +10,7 @@ import { accountCharacters, removeCharacter } from "~/modules/eve/account.server
 import { startSso } from "~/modules/eve/sso-flow.server";
 import { badRequest, formId, MAX_EVE_ID, notFound } from "~/web/params.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "characters.title");
 
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const outcome = await removeCharacter(db, user.id, characterId, actorFor(user, context));
     if (outcome === "not-owned") notFound();
     const flash = outcome === "removed" ? { level: "success" as const, key: "characters.removed" } : { level: "danger" as const, key: "characters.cannotRemoveMain" };
-    return redirect("/account/characters", { headers: { "Set-Cookie": await flashHeader(flash) } });
+    return redirectWithFlash("/account/characters", flash);
   }
   badRequest();
 }

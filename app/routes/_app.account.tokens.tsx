@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/i18n/meta";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,7 +9,7 @@ import { accountTokens } from "~/modules/eve/account.server";
 import { revokeAndDeleteToken } from "~/modules/eve/tokens.server";
 import { badRequest, formId, notFound } from "~/web/params.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "tokens.title");
@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const token = await db.selectFrom("esi_tokens").selectAll().where("id", "=", id).where("user_id", "=", user.id).executeTakeFirst();
   if (!token) notFound();
   await revokeAndDeleteToken(db, settings, token, actorFor(user, context));
-  return redirect("/account/tokens", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "tokens.deleted", params: { name: token.character_name } }) } });
+  return redirectWithFlash("/account/tokens", { level: "success", key: "tokens.deleted", params: { name: token.character_name } });
 }
 
 export default function Tokens() {

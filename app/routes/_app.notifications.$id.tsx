@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
@@ -6,7 +6,7 @@ import { requireUser } from "~/web/guards.server";
 import { LevelBadge } from "~/components/level-badge";
 import { deleteNotification, unreadCount, viewNotification } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { badRequest, notFound, pathId } from "~/web/params.server";
 import { DateTime } from "~/components/date-time";
 import { pageTitle } from "~/i18n/meta";
@@ -33,7 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "delete") badRequest();
   if (!(await deleteNotification(getRuntime().db, user.id, id))) notFound();
-  return redirect("/notifications", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "notifications.flash.deleted" }) } });
+  return redirectWithFlash("/notifications", { level: "success", key: "notifications.flash.deleted" });
 }
 
 export default function NotificationView() {

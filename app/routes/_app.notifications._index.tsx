@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { EmptyState } from "~/components/empty-state";
 import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -14,7 +14,7 @@ import {
   notificationCounts,
 } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { type Flash, flashHeader } from "~/web/flash.server";
+import { type Flash, redirectWithFlash } from "~/web/flash.server";
 import { LevelBadge } from "~/components/level-badge";
 import { Pager } from "~/components/table";
 import { badRequest, formId, notFound, parsePage } from "~/web/params.server";
@@ -85,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     default:
       badRequest();
   }
-  return redirect(listPath(tab, page), { headers: { "Set-Cookie": await flashHeader(flash) } });
+  return redirectWithFlash(listPath(tab, page), flash);
 }
 
 function TabLink({ tab, current, count }: { tab: Tab; current: Tab; count: number }) {

@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError, PostForm } from "~/components/forms";
 import { BROADCAST_PERMISSION, MAX_BROADCAST_LENGTH, broadcastChoices, broadcastConfigured, sendBroadcast } from "~/connectors/openfire/broadcast.server";
 import { BroadcastError } from "~/connectors/openfire/xmpp.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm, readText } from "~/web/input.server";
 import { notFound } from "~/web/services-routes.server";
@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!(error instanceof BroadcastError)) throw error;
     return json({ values, errors: { form: "openfire.broadcast.errors.send" } as Errors }, { status: 502 });
   }
-  return redirect("/openfire/broadcast", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "openfire.broadcast.sent", params: { group: values.group } }) } });
+  return redirectWithFlash("/openfire/broadcast", { level: "success", key: "openfire.broadcast.sent", params: { group: values.group } });
 }
 
 export default function JabberBroadcast() {

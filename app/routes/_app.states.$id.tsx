@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError, PostForm } from "~/components/forms";
@@ -11,7 +11,7 @@ import { readStateForm, stateLabels } from "~/web/state-form.server";
 import { type PickerLabels, STATE_PICKERS } from "~/modules/states/pickers";
 import { GUEST } from "~/modules/states/evaluate.server";
 import { deleteState, getStateDefinition, previewStateDefinition, saveStateDefinition, type StateDefinition, StateRuleError, withGuestRule } from "~/modules/states/states.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound, pathId } from "~/web/params.server";
 import { readForm } from "~/web/input.server";
 import { pageTitle } from "~/i18n/meta";
@@ -68,7 +68,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (form.get("confirm") !== "on") return json({ ...NOTHING, formError: { key: "states.errors.confirmDelete", ids: "" } }, { status: 400 });
     try {
       const result = await deleteState(db, id, actorFor(user, context));
-      return redirect("/states", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "states.deleted", params: { moved: result.moved } }) } });
+      return redirectWithFlash("/states", { level: "success", key: "states.deleted", params: { moved: result.moved } });
     } catch (error) {
       if (error instanceof StateRuleError) return json({ ...NOTHING, formError: ruleMessage(error) }, { status: 400 });
       throw error;
@@ -88,7 +88,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return json({ ...NOTHING, ...echo, preview: { gaining: preview.gaining, losing: preview.losing, sampleGaining: preview.sampleGaining, sampleLosing: preview.sampleLosing } });
     }
     const saved = await saveStateDefinition(db, id, definition, actorFor(user, context));
-    return redirect(`/states/${saved.id}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "states.saved", params: { gaining: saved.gaining, losing: saved.losing } }) } });
+    return redirectWithFlash(`/states/${saved.id}`, { level: "success", key: "states.saved", params: { gaining: saved.gaining, losing: saved.losing } });
   } catch (error) {
     if (error instanceof StateRuleError) return json({ ...NOTHING, ...echo, formError: ruleMessage(error) }, { status: 400 });
     throw error;

@@ -1,9 +1,9 @@
-import { json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { actorFor } from "~/web/guards.server";
 import { activateAccount } from "~/modules/auth/registration.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { activationBrowserCookie } from "~/web/cookies.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { startSession } from "~/web/login.server";
 
 /**
@@ -16,13 +16,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!user) throw json({ reason: "activationInvalid" }, { status: 400 });
   const cookie = activationBrowserCookie(settings);
   if ((await cookie.parse(request.headers.get("Cookie"))) === user.id) {
-    const headers = new Headers();
-    headers.append("Set-Cookie", await cookie.serialize("", { maxAge: 0 }));
-    headers.append("Set-Cookie", await startSession(request, context, user));
-    headers.append("Set-Cookie", await flashHeader({ level: "success", key: "register.welcome", params: { name: user.username } }));
-    return redirect("/dashboard", { headers });
+    const cookies = [await cookie.serialize("", { maxAge: 0 }), await startSession(request, context, user)];
+    return redirectWithFlash("/dashboard", { level: "success", key: "register.welcome", params: { name: user.username } }, cookies);
   }
-  return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "register.activated" }) } });
+  return redirectWithFlash("/login", { level: "success", key: "register.activated" });
 }
 
 export default function Activate() {

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/i18n/meta";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,12 +10,12 @@ import { emailSchema, submitRegistrationEmail } from "~/modules/auth/registratio
 import { activationBrowserCookie, outboxReaderCookie, pendingRegistration, registrationCookie } from "~/web/cookies.server";
 import { usesOutbox } from "~/modules/mail/mailer.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "register.title");
 
 async function expired() {
-  return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: "register.expired" }) } });
+  return redirectWithFlash("/login", { level: "warning", key: "register.expired" });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -34,17 +34,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return json({ error: parsed.error.issues[0].message, email: String(form.get("email") ?? "").slice(0, 254) }, { status: 400 });
   const lang = await chooseLanguage(request, user.language, settings.LANGUAGE_CODE);
   const outcome = await submitRegistrationEmail(db, settings, user.id, parsed.data.email, { ...actorFor(null, context), userId: user.id, label: user.username }, serverT(lang));
-  const headers = new Headers();
-  headers.append("Set-Cookie", await registrationCookie(settings).serialize("", { maxAge: 0 }));
+  const cookies = [await registrationCookie(settings).serialize("", { maxAge: 0 })];
   if (outcome.kind === "activated") {
-    headers.append("Set-Cookie", await startSession(request, context, user));
-    headers.append("Set-Cookie", await flashHeader({ level: "success", key: "register.welcome", params: { name: user.username } }));
-    return redirect("/dashboard", { headers });
+    cookies.push(await startSession(request, context, user));
+    return redirectWithFlash("/dashboard", { level: "success", key: "register.welcome", params: { name: user.username } }, cookies);
   }
-  headers.append("Set-Cookie", await flashHeader({ level: "info", key: "register.emailSent", params: { email: parsed.data.email } }));
-  headers.append("Set-Cookie", await activationBrowserCookie(settings).serialize(user.id));
-  if (usesOutbox(settings)) headers.append("Set-Cookie", await outboxReaderCookie(settings).serialize(user.id));
-  return redirect("/login", { headers });
+  cookies.push(await activationBrowserCookie(settings).serialize(user.id));
+  if (usesOutbox(settings)) cookies.push(await outboxReaderCookie(settings).serialize(user.id));
+  return redirectWithFlash("/login", { level: "info", key: "register.emailSent", params: { email: parsed.data.email } }, cookies);
 }
 
 export default function Register() {

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields, AdminPreview, AdminSubmit, AdminTabs, formatCell, useObjectHeading } from "~/components/admin/admin-form";
@@ -6,7 +6,7 @@ import { PostForm } from "~/components/forms";
 import { canDeleteObject, cells, fieldOptions, formFields, objectHeading, readForm, requireAdminObject, runGuarded, submittedValues } from "~/web/admin-engine.server";
 import { readForm as readBody } from "~/web/input.server";
 import { can } from "~/modules/admin/registry.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, resource, ctx, id, current } = await requireAdminObject(request, context, params, "view");
@@ -44,7 +44,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   };
   if (!result.ok) return json({ errors: result.errors, params: result.params ?? {}, preview: null, ...(await echo()) }, { status: result.status });
   if (result.value) return json({ errors: {} as Record<string, string>, params: {}, preview: result.value.preview, ...(await echo()) });
-  return redirect(`/admin/${resource.key}/${encodeURIComponent(id)}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.saved", params: { name: resource.title(current) } }) } });
+  return redirectWithFlash(`/admin/${resource.key}/${encodeURIComponent(id)}`, { level: "success", key: "admin.saved", params: { name: resource.title(current) } });
 }
 
 export default function AdminDetail() {

@@ -1,10 +1,10 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminTabs, useObjectHeading } from "~/components/admin/admin-form";
 import { PostForm } from "~/components/forms";
 import { notFound, objectHeading, requireAdminObject, runGuarded } from "~/web/admin-engine.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 /** Confirmation page: what else goes with the object; Guest (and the like) cannot be deleted. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -28,7 +28,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const result = await runGuarded(request, context, user, () => remove(ctx, id, current));
   if (!result.ok) return json({ error: Object.values(result.errors)[0] ?? "admin.errors.invalid" }, { status: 400 });
   const key = result.value?.pending ? "admin.deletePending" : "admin.deleted";
-  return redirect(`/admin/${resource.key}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key, params: { name: resource.title(current) } }) } });
+  return redirectWithFlash(`/admin/${resource.key}`, { level: "success", key, params: { name: resource.title(current) } });
 }
 
 export default function AdminDelete() {

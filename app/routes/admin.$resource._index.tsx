@@ -7,7 +7,7 @@ import { PostForm } from "~/components/forms";
 import { listCell, listPage, listParams, notFound, requireAdmin, runGuarded } from "~/web/admin-engine.server";
 import { can } from "~/modules/admin/registry.server";
 import { startBulkAction } from "~/modules/admin/bulk.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { user, resource, ctx } = await requireAdmin(request, context, params.resource, "view");
@@ -53,7 +53,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       }
     });
     const level = result.ok ? "success" : "warning";
-    return redirect(`/admin/${resource.key}`, { headers: { "Set-Cookie": await flashHeader({ level, key: "admin.bulk.deleted", params: { count: deleted } }) } });
+    return redirectWithFlash(`/admin/${resource.key}`, { level, key: "admin.bulk.deleted", params: { count: deleted } });
   }
   const { resource } = await requireAdmin(request, context, params.resource, "view");
   const bulk = (resource.bulkActions ?? []).find((a) => a.name === name);

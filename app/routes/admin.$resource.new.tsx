@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminFields, AdminPreview, AdminSubmit } from "~/components/admin/admin-form";
@@ -6,7 +6,7 @@ import { PostForm } from "~/components/forms";
 import { fieldOptions, formFields, readForm, requireAdmin, runGuarded, submittedValues } from "~/web/admin-engine.server";
 import { readForm as readBody } from "~/web/input.server";
 import type { AdminResource, Values } from "~/modules/admin/registry.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 /** The values a new object starts from (what the form shows, and what locked fields stay at). */
 function initialValues(resource: AdminResource): Values {
@@ -45,7 +45,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const echo = { values: submitted, options: await fieldOptions(ctx, resource, null, submitted) };
   if (!result.ok) return json({ errors: result.errors, params: result.params ?? {}, preview: null, ...echo }, { status: result.status });
   if ("preview" in result.value) return json({ errors: {} as Record<string, string>, params: {}, preview: result.value.preview, ...echo });
-  return redirect(`/admin/${resource.key}/${encodeURIComponent(String(result.value.id))}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "admin.created", params: {} }) } });
+  return redirectWithFlash(`/admin/${resource.key}/${encodeURIComponent(String(result.value.id))}`, { level: "success", key: "admin.created", params: {} });
 }
 
 export default function AdminNew() {

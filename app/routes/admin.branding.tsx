@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError, PostForm, SelectField, TextField } from "~/components/forms";
@@ -6,7 +6,7 @@ import { pageTitle } from "~/i18n/meta";
 import { brandingForForm, MAX_ASSET_BYTES, removeAsset, saveAsset, saveBrandingSettings } from "~/modules/branding/branding.server";
 import { ASSET_KINDS, THEMES, type AssetKind } from "~/modules/branding/constants";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requireSuperuser } from "~/web/guards.server";
 import { readChoice, readForm, readText } from "~/web/input.server";
 
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ branding: await brandingForForm(getRuntime().db), maxKb: MAX_ASSET_BYTES / 1024 });
 }
 
-const saved = async (to = "/admin/branding") => redirect(to, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "branding.saved" }) } });
+const saved = (to = "/admin/branding") => redirectWithFlash(to, { level: "success", key: "branding.saved" });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireSuperuser(request, context);

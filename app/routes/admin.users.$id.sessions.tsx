@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AdminTabs } from "~/components/admin/admin-form";
@@ -6,7 +6,7 @@ import { PostForm } from "~/components/forms";
 import { countUserSessions, endSessionsOfUser } from "~/modules/auth/session-revocation.server";
 import { notFound, parseId, requireAdmin } from "~/web/admin-engine.server";
 import { forbidden } from "~/web/guards.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 /** auth.change_user on the users resource; staff never act on a superuser. */
 async function requireTarget(request: Request, context: LoaderFunctionArgs["context"], rawId: string | undefined) {
@@ -26,9 +26,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { target, ctx } = await requireTarget(request, context, params.id);
   const ended = await endSessionsOfUser(ctx.db, target, ctx.actor, "ended by an administrator");
-  return redirect(`/admin/users/${target.id}/sessions`, {
-    headers: { "Set-Cookie": await flashHeader({ level: "success", key: "flash.sessionsEnded", params: { count: ended, name: target.username } }) },
-  });
+  return redirectWithFlash(`/admin/users/${target.id}/sessions`, { level: "success", key: "flash.sessionsEnded", params: { count: ended, name: target.username } });
 }
 
 export default function AdminUserSessions() {

@@ -7,7 +7,7 @@ import { getCurrentUser } from "~/web/guards.server";
 import { startSession } from "~/web/login.server";
 import { passwordLogin } from "~/modules/auth/users.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { safeReturnPath } from "~/web/redirects";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.ssoTitle");
@@ -29,10 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db, settings } = getRuntime();
   const result = await passwordLogin(db, settings, { username, password }, { ip: context.ip, requestId: context.requestId });
   if (!result.ok) return json({ error: "login.invalid", username }, { status: 400 });
-  const headers = new Headers();
-  headers.append("Set-Cookie", await startSession(request, context, result.user));
-  headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.loggedIn", params: { name: result.user.username } }));
-  return redirect(next, { headers });
+  const session = await startSession(request, context, result.user);
+  return redirectWithFlash(next, { level: "success", key: "flash.loggedIn", params: { name: result.user.username } }, [session]);
 }
 
 export default function Login() {

@@ -1,7 +1,7 @@
-import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { logOutEverywhere } from "~/modules/auth/session-revocation.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requireUser } from "~/web/guards.server";
 import { clearSessionCookie } from "~/web/login.server";
 
@@ -13,8 +13,5 @@ export async function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const ended = await logOutEverywhere(getRuntime().db, user, actorFor(user, context));
-  const headers = new Headers();
-  headers.append("Set-Cookie", await clearSessionCookie());
-  headers.append("Set-Cookie", await flashHeader({ level: "info", key: "flash.loggedOutEverywhere", params: { count: ended } }));
-  return redirect("/login", { headers });
+  return redirectWithFlash("/login", { level: "info", key: "flash.loggedOutEverywhere", params: { count: ended } }, [await clearSessionCookie()]);
 }

@@ -1,7 +1,7 @@
-import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { getCurrentUser } from "~/web/guards.server";
 import { endSession } from "~/web/login.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 /** Logging out changes state, so it is a POST (with CSRF) only; GET shows the 405 page. */
 export async function loader() {
@@ -10,8 +10,5 @@ export async function loader() {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getCurrentUser(request, context);
-  const headers = new Headers();
-  headers.append("Set-Cookie", await endSession(request, context, user));
-  headers.append("Set-Cookie", await flashHeader({ level: "info", key: "flash.loggedOut" }));
-  return redirect("/login", { headers });
+  return redirectWithFlash("/login", { level: "info", key: "flash.loggedOut" }, [await endSession(request, context, user)]);
 }

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/i18n/meta";
 import { useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,7 +7,7 @@ import { actorFor } from "~/web/guards.server";
 import { startSession } from "~/web/login.server";
 import { completeSetup, DuplicateUsernameError, isValidSetupToken, superuserSchema } from "~/modules/auth/users.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "setup.title");
 
@@ -42,10 +42,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const user = await completeSetup(db, token, parsed.data!, actorFor(null, context));
     if (!user) invalidLink();
-    const headers = new Headers();
-    headers.append("Set-Cookie", await startSession(request, context, user));
-    headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.setupDone", params: { name: user.username } }));
-    return redirect("/dashboard", { headers });
+    const session = await startSession(request, context, user);
+    return redirectWithFlash("/dashboard", { level: "success", key: "flash.setupDone", params: { name: user.username } }, [session]);
   } catch (error) {
     if (error instanceof DuplicateUsernameError) return json({ errors: { username: "errors.usernameTaken" } as FieldErrors, values }, { status: 400 });
     throw error;

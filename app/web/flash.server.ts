@@ -1,5 +1,5 @@
 /** One-shot messages shown as toasts on the next page (a signed cookie; works without JavaScript). */
-import { createCookie } from "@remix-run/node";
+import { createCookie, redirect } from "@remix-run/node";
 import type { Settings } from "~/config.server";
 import { deriveKey } from "../modules/auth/crypto.server";
 import { getRuntime } from "../modules/runtime.server";
@@ -17,8 +17,16 @@ function flashCookie(settings: Settings) {
 }
 
 /** Set-Cookie value that carries the message to the next page. */
-export function flashHeader(flash: Flash): Promise<string> {
+function flashHeader(flash: Flash): Promise<string> {
   return flashCookie(getRuntime().settings).serialize([flash]);
+}
+
+/** Redirect (302) that shows `flash` on the next page; `cookies` are other Set-Cookie values sent before it. */
+export async function redirectWithFlash(to: string, flash: Flash, cookies: string[] = []) {
+  const headers = new Headers();
+  for (const cookie of cookies) headers.append("Set-Cookie", cookie);
+  headers.append("Set-Cookie", await flashHeader(flash));
+  return redirect(to, { headers });
 }
 
 /** Messages waiting for this request, and the Set-Cookie value that clears them. */

@@ -1,9 +1,9 @@
 /** What the group routes share: the audited 403, the manager guard, and outcome → flash toast + redirect. */
-import { type AppLoadContext, redirect } from "@remix-run/node";
+import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { actorFor, forbidden, requireUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
-import { type Flash, flashHeader } from "./flash.server";
+import { type Flash, redirectWithFlash } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
 import { groupRequestOptions, type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
 import { badRequest, formId, notFound } from "./params.server";
@@ -13,10 +13,6 @@ export async function requireGroupManager(request: Request, context: AppLoadCont
   const user = await requireUser(request, context);
   if (!(await canManageGroups(getRuntime().db, user))) await forbidden(user, context, request, "group manager");
   return user;
-}
-
-export async function redirectWithFlash(to: string, flash: Flash) {
-  return redirect(to, { headers: { "Set-Cookie": await flashHeader(flash) } });
 }
 
 const JOIN_FLASH: Record<Exclude<JoinOutcome, "notFound">, Omit<Flash, "params">> = {

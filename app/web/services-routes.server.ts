@@ -2,7 +2,7 @@
 import { type AppLoadContext, json, redirect } from "@remix-run/node";
 import { actorFor, type CurrentUser, forbidden } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
-import { flashHeader, type Flash } from "./flash.server";
+import { redirectWithFlash, type Flash } from "./flash.server";
 import { connectorById } from "../connectors/registry.server";
 import { findAccount } from "../modules/services/accounts.server";
 import { ServiceNameTakenError, type Connector } from "../modules/services/contract";
@@ -25,11 +25,8 @@ export function connectorFromParams(id: string | undefined): Connector {
   return connector;
 }
 
-export async function back(flash: Flash, extraCookies: string[] = []) {
-  const headers = new Headers();
-  headers.append("Set-Cookie", await flashHeader(flash));
-  for (const c of extraCookies) headers.append("Set-Cookie", c);
-  return redirect("/services", { headers });
+export function back(flash: Flash, extraCookies: string[] = []) {
+  return redirectWithFlash("/services", flash, extraCookies);
 }
 
 /** POST /services/<id>/<action>: activate (OAuth redirect), deactivate, reset (deactivate + activate). */

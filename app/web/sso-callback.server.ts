@@ -5,7 +5,7 @@ import { startSession } from "./login.server";
 import { registrationCookie } from "./cookies.server";
 import { getRuntime } from "../modules/runtime.server";
 import { getLogger } from "../modules/ops/logger.server";
-import { flashHeader } from "./flash.server";
+import { redirectWithFlash } from "./flash.server";
 import { EsiError, EsiUnavailableError } from "../modules/eve/esi-client.server";
 import { addCharacterWithSso, changeMainWithSso, characterLoader, loginWithSso } from "../modules/eve/sso-actions.server";
 import { finishSso, SsoFlowError } from "../modules/eve/sso-flow.server";
@@ -22,7 +22,7 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
       if (error.code === "denied") {
         // Cancelled at EVE: a login goes back to the login page; adding a character or changing the main to where it started.
         const back = error.flow && error.flow.purpose !== "login" ? safeReturnPath(error.flow.next, "/dashboard") : "/login";
-        return redirect(back, { headers: { "Set-Cookie": await flashHeader({ level: "warning", key: back === "/login" ? "sso.denied" : "sso.cancelled" }) } });
+        return redirectWithFlash(back, { level: "warning", key: back === "/login" ? "sso.denied" : "sso.cancelled" });
       }
       throw json({ reason: `sso_${error.code}` }, { status: error.code === "unavailable" ? 503 : 400 });
     }
@@ -33,15 +33,13 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
     if (sso.purpose === "login") {
       const outcome = await loginWithSso(db, settings, sso, actorFor(null, context), load);
       if (outcome.kind === "refused") {
-        return redirect("/login", { headers: { "Set-Cookie": await flashHeader({ level: "danger", key: "sso.altRefused" }) } });
+        return redirectWithFlash("/login", { level: "danger", key: "sso.altRefused" });
       }
       if (outcome.kind === "register") {
         return redirect("/account/register", { headers: { "Set-Cookie": await registrationCookie(settings).serialize(outcome.user.id) } });
       }
-      const headers = new Headers();
-      headers.append("Set-Cookie", await startSession(request, context, outcome.user));
-      headers.append("Set-Cookie", await flashHeader({ level: "success", key: "flash.loggedIn", params: { name: outcome.user.username } }));
-      return redirect(safeReturnPath(sso.next, "/dashboard"), { headers });
+      const session = await startSession(request, context, outcome.user);
+      return redirectWithFlash(safeReturnPath(sso.next, "/dashboard"), { level: "success", key: "flash.loggedIn", params: { name: outcome.user.username } }, [session]);
     }
     // Adding a character and changing the main need the user who started the round trip.
     const user = await getCurrentUser(request, context);
@@ -52,14 +50,14 @@ export async function handleSsoCallback(request: Request, context: AppLoadContex
       const flash = result.added
         ? { level: "success" as const, key: sso.purpose === "add_token" ? "tokens.added" : "characters.added", params: { name: result.characterName } }
         : { level: "danger" as const, key: "characters.addFailed", params: { name: result.characterName } };
-      return redirect(safeReturnPath(sso.next, "/dashboard"), { headers: { "Set-Cookie": await flashHeader(flash) } });
+      return redirectWithFlash(safeReturnPath(sso.next, "/dashboard"), flash);
     }
     const result = await changeMainWithSso(db, settings, sso, user.id, actor, load);
     const flash =
       result.result === "changed"
         ? { level: "success" as const, key: "characters.mainChanged", params: { name: result.characterName } }
         : { level: "danger" as const, key: "characters.mainOwnedByOther", params: { name: result.characterName } };
-    return redirect(safeReturnPath(sso.next, "/dashboard"), { headers: { "Set-Cookie": await flashHeader(flash) } });
+    return redirectWithFlash(safeReturnPath(sso.next, "/dashboard"), flash);
   } catch (error) {
     if (error instanceof EsiUnavailableError || (error instanceof EsiError && error.transient)) throw json({ reason: "esi_unavailable" }, { status: 503 });
     throw error;

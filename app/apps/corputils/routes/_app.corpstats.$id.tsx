@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DateTime } from "~/components/date-time";
@@ -6,7 +6,7 @@ import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { allianceLogoUrl, corporationLogoUrl, EveImage, pageTitle } from "../../plugin-ui";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
 import { readChoice, readForm } from "~/web/input.server";
 import { badRequest, MAX_EVE_ID, notFound, pathId } from "~/web/params.server";
@@ -67,10 +67,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     outcome = await updateCorpStats({ db, settings }, stats.id, actorFor(user, context));
   } catch (error) {
     const detail = error instanceof EsiError ? `${error.status}` : error instanceof Error ? error.constructor.name : "error";
-    return redirect(here, { headers: { "Set-Cookie": await flashHeader({ level: "danger", key: "corputils.updateUnavailable", params: { detail } }) } });
+    return redirectWithFlash(here, { level: "danger", key: "corputils.updateUnavailable", params: { detail } });
   }
-  if (outcome.kind === "updated") return redirect(here, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "corputils.updated", params: { corp: stats.corporation_name, count: outcome.members } }) } });
-  return redirect("/corpstats", { headers: { "Set-Cookie": await flashHeader({ level: "danger", key: "corputils.removed", params: { corp: stats.corporation_name } }) } });
+  if (outcome.kind === "updated") return redirectWithFlash(here, { level: "success", key: "corputils.updated", params: { corp: stats.corporation_name, count: outcome.members } });
+  return redirectWithFlash("/corpstats", { level: "danger", key: "corputils.removed", params: { corp: stats.corporation_name } });
 }
 
 export default function CorpStatsPage() {

@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { pageTitle } from "../../plugin-ui";
 import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { badInput, readChoice, readForm } from "~/web/input.server";
 import { formId } from "~/web/params.server";
@@ -46,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (outcome.kind === "exists") return json({ error: "corputils.errors.exists", token: tokenId }, { status: 409 });
   if (outcome.kind === "failed") return json({ error: "corputils.errors.failed", token: tokenId }, { status: 422 });
   const visible = (await visibleCorpStats(db, user)).some((s) => s.corporation_id === outcome.corporationId);
-  return redirect(visible ? `/corpstats/${outcome.corporationId}` : "/corpstats", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "corputils.added" }) } });
+  return redirectWithFlash(visible ? `/corpstats/${outcome.corporationId}` : "/corpstats", { level: "success", key: "corputils.added" });
 }
 
 export default function AddCorpStats() {

@@ -1,7 +1,7 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, appContext, readForm, readText, requirePermission } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
 import { createLink, validateLink } from "../fat.server";
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = appContext();
   const main = await mainCharacterOf(db, user.id);
   const link = await createLink(db, input, { id: user.id, name: main?.character_name ?? user.username }, actorFor(user, context));
-  return redirect(`/fat/modify/${link.hash}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "fleetactivitytracking.linkCreated", params: { fleet: input.fleet } }) } });
+  return redirectWithFlash(`/fat/modify/${link.hash}`, { level: "success", key: "fleetactivitytracking.linkCreated", params: { fleet: input.fleet } });
 }
 
 export default function CreateLink() {

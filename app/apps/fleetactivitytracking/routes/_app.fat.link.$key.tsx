@@ -1,8 +1,8 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime, LocalTime } from "~/components/eve-time";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { actorFor, appContext, formId, readForm, readText, requestEsiToken, requireUser } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
@@ -42,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const tokenId = formId(form.get("token"));
   try {
     const fat = await clickLink(appContext(), link, user.id, tokenId, actorFor(user, context));
-    return redirect("/fat", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "fleetactivitytracking.recordedFlash", params: { character: fat.character, fleet: link.fleet } }) } });
+    return redirectWithFlash("/fat", { level: "success", key: "fleetactivitytracking.recordedFlash", params: { character: fat.character, fleet: link.fleet } });
   } catch (error) {
     if (!(error instanceof FatError)) throw error;
     return json({ error: { key: error.key, params: error.params } }, { status: STATUS[error.key] ?? 400 });

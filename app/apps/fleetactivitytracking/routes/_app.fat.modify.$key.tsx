@@ -1,8 +1,8 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime } from "~/components/eve-time";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { actorFor, appContext, formId, readForm, readText, requirePermission } from "../../plugin-web.server";
 import { pageTitle } from "~/i18n/meta";
@@ -37,7 +37,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = readText(form, "intent");
   const actor = actorFor(user, context);
-  const flash = async (key: string, to = `/fat/modify/${link.hash}`) => redirect(to, { headers: { "Set-Cookie": await flashHeader({ level: "success", key, params: { fleet: link.fleet } }) } });
+  const flash = (key: string, to = `/fat/modify/${link.hash}`) => redirectWithFlash(to, { level: "success", key, params: { fleet: link.fleet } });
   if (intent === "delete") {
     await deleteLink(db, link, actor);
     return flash("fleetactivitytracking.linkDeleted", "/fat");

@@ -1,7 +1,7 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { FieldError, pageTitle, PostForm } from "../../plugin-ui";
 import { actorFor, appContext, pathId, readForm } from "../../plugin-web.server";
@@ -33,7 +33,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (Object.keys(errors).length) return json({ values, errors, error: null as string | null }, { status: 400 });
   try {
     const id = await apply(appContext().db, user.id, form.id, questions, answers, actorFor(user, context));
-    return redirect(`/hr/personal/${id}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "hrapplications.applied", params: { corporation: form.corporation_name } }) } });
+    return redirectWithFlash(`/hr/personal/${id}`, { level: "success", key: "hrapplications.applied", params: { corporation: form.corporation_name } });
   } catch (error) {
     if (error instanceof HrError) return json({ values, errors: {} as Record<string, string>, error: error.message }, { status: error.status });
     throw error;

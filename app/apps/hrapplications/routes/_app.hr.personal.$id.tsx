@@ -1,7 +1,7 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { pageTitle, PostForm } from "../../plugin-ui";
 import { actorFor, appContext, pathId, readChoice, readForm, requireUser } from "../../plugin-web.server";
@@ -35,7 +35,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (error instanceof HrError) return json({ error: error.message }, { status: error.status });
     throw error;
   }
-  return redirect("/hr", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "hrapplications.withdrawn" }) } });
+  return redirectWithFlash("/hr", { level: "success", key: "hrapplications.withdrawn" });
 }
 
 export default function HrPersonal() {

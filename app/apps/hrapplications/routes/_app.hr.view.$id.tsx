@@ -1,8 +1,8 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime } from "~/components/eve-time";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { notFound } from "~/web/params.server";
 import { FieldError, pageTitle, PostForm, Table } from "../../plugin-ui";
 import { actorFor, appContext, hasPermission, pathId, readChoice, readForm, readText, requirePermission } from "../../plugin-web.server";
@@ -65,7 +65,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw error;
   }
   const to = intent === "delete" || intent === "approve" || intent === "reject" ? "/hr" : `/hr/view/${app.id}`;
-  return redirect(to, { headers: { "Set-Cookie": await flashHeader({ level: "success", key: DONE[intent] }) } });
+  return redirectWithFlash(to, { level: "success", key: DONE[intent] });
 }
 
 export default function HrReview() {

@@ -1,10 +1,10 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { pageTitle } from "~/i18n/meta";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { EMPTY_OP, OpForm } from "../op-form";
@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { input, errors } = validateOp(values, types.map((o) => o.id));
   if (!input) return json({ values, errors }, { status: 400 });
   await createOp(db, input, { userId: user.id, main: await mainCharacterOf(db, user.id) }, actorFor(user, context));
-  return redirect("/optimer", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "optimer.added", params: { name: input.operation_name } }) } });
+  return redirectWithFlash("/optimer", { level: "success", key: "optimer.added", params: { name: input.operation_name } });
 }
 
 export default function AddOp() {

@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
 import { pageTitle } from "~/i18n/meta";
 import { eveTimeField } from "~/modules/eve/eve-time";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { notFound, pathId } from "~/web/params.server";
@@ -33,13 +33,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db } = getRuntime();
   if (form.get("intent") === "delete") {
     await deleteOp(db, op, actorFor(user, context));
-    return redirect("/optimer", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "optimer.deleted" }) } });
+    return redirectWithFlash("/optimer", { level: "success", key: "optimer.deleted" });
   }
   const values = readOpForm(form);
   const { input, errors } = validateOp(values, (await listOpTypes(db)).map((o) => o.id));
   if (!input) return json({ values, errors }, { status: 400 });
   await updateOp(db, op, input, actorFor(user, context));
-  return redirect("/optimer", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "optimer.saved" }) } });
+  return redirectWithFlash("/optimer", { level: "success", key: "optimer.saved" });
 }
 
 export default function EditOp() {

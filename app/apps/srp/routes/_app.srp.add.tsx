@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm, TextField } from "~/components/forms";
 import { pageTitle } from "~/i18n/meta";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, type CurrentUser, forbidden, hasPermission, requireUser } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { SRP_ADD_FLEET, SRP_MANAGE } from "../permissions";
@@ -32,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { input, errors } = validateFleet(values);
   if (!input) return json({ values, errors }, { status: 400 });
   const { code } = await createFleet(db, input, await mainCharacterOf(db, user.id), actorFor(user, context));
-  return redirect("/srp", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "srp.fleetCreated", params: { code } }) } });
+  return redirectWithFlash("/srp", { level: "success", key: "srp.fleetCreated", params: { code } });
 }
 
 export default function AddFleet() {

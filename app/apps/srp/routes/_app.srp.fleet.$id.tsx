@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { EveTime, LocalTime } from "~/components/eve-time";
@@ -6,7 +6,7 @@ import { PostForm } from "~/components/forms";
 import { Table } from "~/components/table";
 import { pageTitle } from "~/i18n/meta";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm, readText } from "~/web/input.server";
 import { formId, formIds, notFound, pathId } from "~/web/params.server";
@@ -36,7 +36,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   const { db, settings } = getRuntime();
   const actor = actorFor(user, context);
-  const back = async (key: string) => redirect(`/srp/fleet/${fleet.id}`, { headers: { "Set-Cookie": await flashHeader({ level: "success", key }) } });
+  const back = (key: string) => redirectWithFlash(`/srp/fleet/${fleet.id}`, { level: "success", key });
   if (intent === "approve" || intent === "reject") {
     const ids = formIds(form, "ids");
     if (!ids.length) return json({ error: "srp.errors.nothingSelected" }, { status: 400 });

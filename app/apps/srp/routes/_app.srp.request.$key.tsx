@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldError, PostForm, TextField } from "~/components/forms";
@@ -6,7 +6,7 @@ import { pageTitle } from "~/i18n/meta";
 import { EsiClient } from "~/modules/eve/esi-client.server";
 import { formText } from "~/modules/eve/eve-time";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { notFound } from "~/web/params.server";
@@ -42,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (error instanceof SrpError) return fail("killboard_link", error.message);
     throw error;
   }
-  return redirect("/srp", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "srp.requestFiled" }) } });
+  return redirectWithFlash("/srp", { level: "success", key: "srp.requestFiled" });
 }
 
 export default function FileRequest() {

@@ -1,10 +1,10 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { pageTitle } from "~/i18n/meta";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, requirePermission } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { TIMER_MANAGE } from "../choices";
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { input, errors } = validateTimer(values, new Date(), main);
   if (!input) return json({ values, errors }, { status: 400 });
   await createTimer(db, input, { userId: user.id, main }, actorFor(user, context));
-  return redirect("/timers", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "timerboard.added", params: { system: input.system } }) } });
+  return redirectWithFlash("/timers", { level: "success", key: "timerboard.added", params: { system: input.system } });
 }
 
 export default function AddTimer() {

@@ -1,11 +1,11 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PostForm } from "~/components/forms";
 import { pageTitle } from "~/i18n/meta";
 import { mainCharacterOf } from "~/modules/eve/main-character.server";
 import { getRuntime } from "~/modules/runtime.server";
-import { flashHeader } from "~/web/flash.server";
+import { redirectWithFlash } from "~/web/flash.server";
 import { actorFor, type CurrentUser, requirePermission } from "~/web/guards.server";
 import { readForm } from "~/web/input.server";
 import { notFound, pathId } from "~/web/params.server";
@@ -39,13 +39,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { db } = getRuntime();
   if (form.get("intent") === "delete") {
     await deleteTimer(db, timer, actorFor(user, context));
-    return redirect("/timers", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "timerboard.deleted" }) } });
+    return redirectWithFlash("/timers", { level: "success", key: "timerboard.deleted" });
   }
   const values = readTimerForm(form);
   const { input, errors } = validateTimer(values, new Date(), main);
   if (!input) return json({ values, errors }, { status: 400 });
   await updateTimer(db, timer, input, actorFor(user, context));
-  return redirect("/timers", { headers: { "Set-Cookie": await flashHeader({ level: "success", key: "timerboard.saved" }) } });
+  return redirectWithFlash("/timers", { level: "success", key: "timerboard.saved" });
 }
 
 export default function EditTimer() {
