@@ -86,6 +86,11 @@ export function createDb(url: string, options: { poolSize?: number } = {}): Data
 
 /** Named statements one connection keeps at most; later new texts run unnamed (planned each time). */
 const PREPARED_PER_CONNECTION = 500;
+/**
+ * Longer texts run unnamed: bulk writes with thousands of values run rarely, and a kept statement
+ * holds its parse tree in the server's memory for the connection's life.
+ */
+const PREPARED_MAX_LENGTH = 4_000;
 /** A star projection's row type changes with its table: such statements stay unnamed. */
 const STAR_PROJECTION = /"\.\*|\bselect\s+\*|\breturning\s+\*/i;
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
@@ -100,7 +105,7 @@ function prepareStatements(pool: pg.Pool) {
     const names = new Map<string, string>();
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config === "string" && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config)) {
+      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config)) {
         let name = names.get(config);
         if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
           name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
