@@ -3,7 +3,6 @@ import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { getLogger, loggablePath } from "./modules/ops/logger.server";
-import "./i18n/i18n.server"; // registers the message catalogues the documents render with
 import { countPageView, flushPageViews } from "./modules/analytics/analytics.server";
 import { getRuntime } from "./modules/runtime.server";
 import { htmlResponse } from "./web/rendered-body.server";

@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 
 /** `import "./x";` lines: an import kept only for its side effect (stylesheets excepted). */
 function sideEffectImports(source: string): string[] {
-  return [...source.matchAll(/^\s*import\s+["']([^"']+)["'];?\s*$/gm)].map((m) => m[1]).filter((target) => !/\.css(\?[^"']*)?$/.test(target));
+  return [...source.matchAll(/^\s*import\s+["']([^"']+)["'];?\s*(?:\/\/.*)?$/gm)].map((m) => m[1]).filter((target) => !/\.css(\?[^"']*)?$/.test(target));
 }
 
 describe("layering", () => {
@@ -63,7 +63,7 @@ describe("layering", () => {
   });
 
   it("recognises an import kept only for its side effect", () => {
-    expect(sideEffectImports('import "~/modules/groups/menu.server";\nimport \'./x\'\n')).toEqual(["~/modules/groups/menu.server", "./x"]);
+    expect(sideEffectImports('import "~/modules/groups/menu.server";\nimport \'./x\'\nimport "./y"; // registers y\n')).toEqual(["~/modules/groups/menu.server", "./x", "./y"]);
     expect(sideEffectImports('import "./tailwind.css";\nimport styles from "./tailwind.css?url";\nimport type { A } from "./a";\nimport { b } from "./b";')).toEqual([]);
   });
 
