@@ -93,12 +93,13 @@ const PREPARED_PER_CONNECTION = 500;
 const PREPARED_MAX_LENGTH = 4_000;
 /** A star projection's row type changes with its table: such statements stay unnamed. */
 const STAR_PROJECTION = /"\.\*|\bselect\s+\*|\breturning\s+\*/i;
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** Reads only: they are what pages repeat; writes keep the driver's timing (see decision 0044). */
+const PREPARABLE = /^\s*select\b/i;
 
 /**
  * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
- * planning costs more than running. Each connection of the pool therefore names the statements it
- * runs (by a hash of their text) so the server keeps their plans (docs/decisions/0044).
+ * planning costs more than running. Each connection of the pool therefore names the reads it runs
+ * (by a hash of their text) so the server keeps their plans (docs/decisions/0044).
  */
 function prepareStatements(pool: pg.Pool) {
   pool.on("connect", (client) => {

@@ -166,13 +166,18 @@ export class DiscordClient {
 
   // ---- transport ---------------------------------------------------------------------------------
 
-  /** Waits for the rate limiter; throws when the wait would be too long or the invalid budget is spent. */
-  private async waitForTurn(key: string) {
+  /**
+   * Waits for the rate limiter and returns the window key the request was counted in; throws when the
+   * wait would be too long or the invalid budget is spent. The key is looked up again after each wait:
+   * a route's bucket may have been learned meanwhile (by this process or another).
+   */
+  private async waitForTurn(route: string, major: string): Promise<string> {
     const maxWait = this.options.maxWaitMs ?? 10_000;
     let waited = 0;
     for (;;) {
+      const key = await this.limiter.keyFor(route, major);
       const wait = await this.limiter.acquire(key);
-      if (wait === 0) return;
+      if (wait === 0) return key;
       if (wait < 0) {
         throw new DiscordUnavailableError("invalid_request_budget", "Discord calls paused: too many invalid requests in the last 10 minutes", new Date(this.now() - wait));
       }
@@ -205,8 +210,7 @@ export class DiscordClient {
     let limited = 0;
     for (;;) {
       if (this.tokenRejected && !options.bearer) throw new DiscordUnavailableError("token_rejected", "Discord refused the bot token (401); fix DISCORD_BOT_TOKEN");
-      const key = await this.limiter.keyFor(route, major);
-      await this.waitForTurn(key);
+      const key = await this.waitForTurn(route, major);
       let status: number;
       let responseHeaders: Record<string, string | string[] | undefined>;
       let text: string;

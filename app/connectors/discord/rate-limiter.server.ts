@@ -16,6 +16,12 @@ export const INVALID_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_INVALID_BUDGET = 1_000;
 /** Added to every wait, for clock granularity and network delay. */
 const MARGIN_MS = 50;
+/**
+ * A route whose bucket nobody has learned yet: one request at a time across processes, until its
+ * answer names the bucket. Otherwise a request in flight under the route's own key is invisible to
+ * the bucket's window, and another process can spend that window meanwhile (a 429 from Discord).
+ */
+export const UNKNOWN_BUCKET_PROBE_MS = 1_000;
 const GLOBAL_SHAPE = { limit: GLOBAL_PER_WINDOW, windowMs: GLOBAL_WINDOW_MS };
 
 export interface RateLimitHeaders {
@@ -39,6 +45,8 @@ export function readRateLimitHeaders(headers: Record<string, string | string[] |
 
 export class RateLimiter {
   private buckets = new Map<string, string>();
+  /** Route keys (`r:…`) this process has had an answer under: no bucket header, so no probing. */
+  private answered = new Set<string>();
   private invalid = { count: 0, resetAt: 0 };
   private invalidReadAt = -Infinity;
 
@@ -70,12 +78,14 @@ export class RateLimiter {
     // a wasted bucket slot can cost a whole bucket window.
     const globalWait = await this.store.acquireFixed("global", GLOBAL_PER_WINDOW, GLOBAL_WINDOW_MS, this.now());
     if (globalWait > 0) return globalWait + 1;
-    const bucketWait = await this.store.acquire(key, this.now());
+    const probing = key.startsWith("r:") && !this.answered.has(key);
+    const bucketWait = probing ? await this.store.acquireFixed(key, 1, UNKNOWN_BUCKET_PROBE_MS, this.now()) : await this.store.acquire(key, this.now());
     return bucketWait > 0 ? bucketWait + MARGIN_MS : 0;
   }
 
   /** Learns from a response's headers (any status). */
   async learn(route: string, major: string, usedKey: string, headers: Record<string, string | string[] | undefined>) {
+    if (usedKey.startsWith("r:")) this.answered.add(usedKey);
     const info = readRateLimitHeaders(headers);
     if (!info) return;
     let key = usedKey;
