@@ -92,7 +92,7 @@ const PREPARED_PER_CONNECTION = 500;
  */
 const PREPARED_MAX_LENGTH = 4_000;
 /** A star projection's row type changes with its table: such statements stay unnamed. */
-const STAR_PROJECTION = /"\.\*|\bselect\s+\*|\breturning\s+\*/i;
+const STAR_PROJECTION = /"\.\*|\bselect\s+\*/i;
 /** Reads only: they are what pages repeat; writes keep the driver's timing (see decision 0044). */
 const PREPARABLE = /^\s*select\b/i;
 

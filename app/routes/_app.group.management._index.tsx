@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
 import { LabelledField, PostForm, TextField } from "~/components/forms";
+import { MultiPicker } from "~/components/multi-picker";
 import { actorFor, type CurrentUser, forbidden, hasPermission } from "~/web/guards.server";
 import { createGroup, GroupError } from "~/modules/groups/admin.server";
 import { DEFAULT_GROUP_SETTINGS, GROUP_FLAGS } from "~/modules/groups/defaults";
@@ -47,7 +48,10 @@ async function create(request: Request, context: ActionFunctionArgs["context"], 
   if (!canCreateGroups(user)) await forbidden(user, context, request, "auth.add_group");
   const { db } = getRuntime();
   const text = (name: string) => String(form.get(name) ?? "");
-  const values = { name: text("name").slice(0, 200), description: text("description").slice(0, 600), leaders: text("leaders").slice(0, 2000) };
+  const leaderGroupIds = formIds(form, "leaderGroups");
+  const stateIds = formIds(form, "states");
+  // Re-rendered with the form after an error: the text as typed, the choices as ticked.
+  const values = { name: text("name").slice(0, 200), description: text("description").slice(0, 600), leaders: text("leaders").slice(0, 2000), leaderGroups: leaderGroupIds.map(String), states: stateIds.map(String) };
   const fail = (errors: CreateErrors) => json({ errors, values }, { status: 400 });
   // Only superusers may set "restricted", as in the original's admin.
   if (form.get("restricted") && !user.is_superuser) await forbidden(user, context, request, "is_superuser");
@@ -55,8 +59,6 @@ async function create(request: Request, context: ActionFunctionArgs["context"], 
   if (usernames.length > 100) return fail({ leader: "groups.errors.unknownLeader" });
   const leaders = usernames.length ? await db.selectFrom("users").select(["id", "username"]).where("username", "in", usernames).execute() : [];
   if (leaders.length !== usernames.length) return fail({ leader: "groups.errors.unknownLeader" });
-  const leaderGroupIds = formIds(form, "leaderGroups");
-  const stateIds = formIds(form, "states");
   try {
     const group = await createGroup(
       db,
@@ -136,20 +138,10 @@ function RequestTable({ rows, leave }: { rows: RequestRow[]; leave: boolean }) {
   );
 }
 
-/** A labelled list of several choices (ids and names), two to six rows high. */
-function MultiSelect({ name, label, choices, error }: { name: string; label: string; choices: { id: number; name: string }[]; error?: string }) {
-  const id = `field-${name}`;
-  return (
-    <LabelledField id={id} label={label} error={error}>
-      <select id={id} name={name} multiple className="input" size={Math.min(6, Math.max(2, choices.length))}>
-        {choices.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </LabelledField>
-  );
+/** The picker's choices from id/name rows, and those of them that were ticked. */
+function pickerOf(rows: { id: number; name: string }[], ticked: string[]) {
+  const choices = rows.map((row) => ({ value: String(row.id), label: row.name }));
+  return { choices, selected: choices.filter((c) => ticked.includes(c.value)) };
 }
 
 function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["create"]> }) {
@@ -157,7 +149,7 @@ function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof u
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: CreateErrors = data && "errors" in data ? data.errors : {};
-  const values = data && "values" in data ? data.values : { name: "", description: "", leaders: "" };
+  const values = data && "values" in data ? data.values : { name: "", description: "", leaders: "", leaderGroups: [], states: [] };
   return (
     <details className="card" open={Object.keys(errors).length > 0} data-testid="create-group">
       <summary className="cursor-pointer text-lg font-semibold">{t("groups.create.title")}</summary>
@@ -183,8 +175,8 @@ function CreateGroupForm({ options }: { options: NonNullable<ReturnType<typeof u
         </fieldset>
         <TextField name="leaders" label={t("groups.create.leaders")} defaultValue={values.leaders} error={errors.leader} />
         <div className="grid gap-4 md:grid-cols-2">
-          <MultiSelect name="leaderGroups" label={t("groups.create.leaderGroups")} choices={options.groups} error={errors.leaderGroup} />
-          <MultiSelect name="states" label={t("groups.create.states")} choices={options.states} error={errors.states} />
+          <MultiPicker name="leaderGroups" label={t("groups.create.leaderGroups")} {...pickerOf(options.groups, values.leaderGroups)} error={errors.leaderGroup} />
+          <MultiPicker name="states" label={t("groups.create.states")} {...pickerOf(options.states, values.states)} error={errors.states} />
         </div>
         <button type="submit" name="intent" value="create" className="btn-primary" disabled={busy} data-testid="create-group-submit">
           {t("groups.create.submit")}

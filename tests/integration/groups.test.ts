@@ -701,5 +701,19 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       expect(await rt.db.selectFrom("group_leaders").select("user_id").where("group_id", "=", g.id).execute()).toEqual([{ user_id: leader.id }]);
       expect(await rt.db.selectFrom("group_states").select("state_id").where("group_id", "=", g.id).execute()).toEqual([{ state_id: states.Member }]);
     });
+
+    it.skipIf(skip)("the create form re-renders the states as ticked after an error (the shared picker, not a bare multiple select)", async () => {
+      const admin = await makeUser(rt.db, { username: `admin2_${dialect}`, is_superuser: true, is_staff: true });
+      const ab = await browserFor(admin);
+      const csrf = await ab.csrfFrom("/group/management");
+      const refused = await ab.post("/group/management", { csrf, intent: "create", name: `Ticked ${dialect}`, leaders: "no_such_user", states: String(states.Member) });
+      expect(refused.status).toBe(400);
+      const html = await refused.text();
+      expect(html).not.toMatch(/<select[^>]*multiple/);
+      const boxes = [...html.matchAll(/<input type="checkbox" name="states"[^>]*>/g)].map(([tag]) => ({ value: Number(/value="(\d+)"/.exec(tag)![1]), checked: tag.includes('checked=""') }));
+      expect(boxes.filter((b) => b.checked).map((b) => b.value)).toEqual([states.Member]);
+      expect(boxes.map((b) => b.value)).toContain(states.Guest);
+      expect(await rt.db.selectFrom("auth_groups").select("id").where("name", "=", `Ticked ${dialect}`).executeTakeFirst()).toBeUndefined();
+    });
   });
 });
