@@ -3,7 +3,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { getLogger, loggablePath } from "./modules/ops/logger.server";
-import { countPageView, flushPageViews } from "./modules/analytics/analytics.server";
+import { recordPageView } from "./modules/analytics/analytics.server";
 import { getRuntime } from "./modules/runtime.server";
 import { htmlResponse } from "./web/rendered-body.server";
 
@@ -22,13 +22,14 @@ export default function handleRequest(
 ) {
   const nonce = loadContext.nonce;
   const { db, settings } = getRuntime();
-  if (responseStatusCode === 200 && settings.ANALYTICS_PROVIDER !== "off" && settings.ANALYTICS_PAGE_VIEWS) countPageView(routePattern(remixContext), () => flushPageViews(db));
+  const pattern = routePattern(remixContext);
+  if (responseStatusCode === 200) recordPageView(db, settings, pattern);
   const html = renderToString(
     <NonceContext.Provider value={nonce}>
       <RemixServer context={remixContext} url={request.url} />
     </NonceContext.Provider>,
   );
-  return htmlResponse(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  return htmlResponse(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode }, pattern);
 }
 
 /** The page's route pattern (/groups/:groupId): what analytics counts, never the URL with its ids. */

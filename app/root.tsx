@@ -20,6 +20,7 @@ import { unreadCount } from "./modules/notifications/notify.server";
 import { getRuntime } from "./modules/runtime.server";
 import { takeFlash } from "./web/flash.server";
 import { themeCookie } from "./web/theme.server";
+import { memoised } from "./web/request-context";
 import { loadBranding } from "./modules/branding/branding.server";
 import { isTheme } from "./modules/branding/constants";
 
@@ -35,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   const lang = await chooseLanguage(request, user?.language, settings.LANGUAGE_CODE);
   const cookieTheme = await themeCookie.parse(request.headers.get("Cookie"));
-  const branding = await loadBranding(db);
+  const branding = await memoised(context, "branding", () => loadBranding(db));
   const choice = user ? user.theme : cookieTheme;
   const themeChoice = isTheme(choice) ? choice : null;
   const flash = await takeFlash(request);

@@ -12,8 +12,11 @@ export interface Flash {
   params?: Record<string, string | number>;
 }
 
+/** The cookie's name (the HTTP layer does not share a page rendered for a browser that has one). */
+export const FLASH_COOKIE = "aa_flash";
+
 function flashCookie(settings: Settings) {
-  return createCookie("aa_flash", { path: "/", httpOnly: true, sameSite: "lax", secure: settings.secureCookies, secrets: [deriveKey(settings.SECRET_KEY, "flash-cookie")], maxAge: 300 });
+  return createCookie(FLASH_COOKIE, { path: "/", httpOnly: true, sameSite: "lax", secure: settings.secureCookies, secrets: [deriveKey(settings.SECRET_KEY, "flash-cookie")], maxAge: 300 });
 }
 
 /** Set-Cookie value that carries the message to the next page. */

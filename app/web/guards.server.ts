@@ -7,6 +7,7 @@ import type { PermissionKey } from "../modules/auth/permission-types";
 import { type CurrentUser, type RequestUser, resolveRequestUser } from "../modules/auth/sessions.server";
 import { isSafeMethod } from "./csrf.server";
 import { sessionCookie } from "./cookies.server";
+import { memoised } from "./request-context";
 
 export type { CurrentUser };
 
@@ -17,17 +18,12 @@ export async function sessionToken(request: Request): Promise<string | null> {
 
 /** The logged-in user of this request with the page frame's figures (memoised per request), or null. */
 function requestUser(request: Request, context: AppLoadContext): Promise<RequestUser | null> {
-  let pending = context.memo.get("requestUser") as Promise<RequestUser | null> | undefined;
-  if (!pending) {
-    pending = (async () => {
-      const token = await sessionToken(request);
-      if (!token) return null;
-      const { db, settings } = getRuntime();
-      return resolveRequestUser(db, settings, token, new Date(), { activity: !context.background });
-    })();
-    context.memo.set("requestUser", pending);
-  }
-  return pending;
+  return memoised(context, "requestUser", async () => {
+    const token = await sessionToken(request);
+    if (!token) return null;
+    const { db, settings } = getRuntime();
+    return resolveRequestUser(db, settings, token, new Date(), { activity: !context.background });
+  });
 }
 
 /** The logged-in user of this request (memoised per request), or null. */

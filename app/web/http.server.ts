@@ -10,12 +10,17 @@ import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReada
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
 import compression from "compression";
 import express from "express";
-import { REFUSAL_PATH, type Refusal, type RequestContext } from "./request-context";
+import { memoised, REFUSAL_PATH, type Refusal, type RequestContext } from "./request-context";
 import type { Runtime } from "../modules/runtime.server";
 import { safeEqual } from "../modules/auth/crypto.server";
-import { checkCsrf, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "./csrf.server";
+import { checkCsrf, csrfCookie, isSafeMethod, readOrIssueCsrfToken, submittedCsrfToken } from "./csrf.server";
 import { checkRequestBody, checkRequestTarget } from "./edge-input.server";
-import { renderedBody } from "./rendered-body.server";
+import { renderedPage } from "./rendered-body.server";
+import { createPageCache, fillPage, pageVariantKey } from "./page-cache.server";
+import { sessionCookie } from "./cookies.server";
+import { FLASH_COOKIE } from "./flash.server";
+import { loadBranding } from "../modules/branding/branding.server";
+import { recordPageView } from "../modules/analytics/analytics.server";
 import { createRateLimits } from "./rate-limit.server";
 import { checkHealth } from "../modules/ops/health.server";
 import { getLogger, loggablePath } from "../modules/ops/logger.server";
@@ -107,8 +112,8 @@ async function sendResponse(res: express.Response, response: Response) {
   if (response.statusText) res.statusMessage = response.statusText;
   for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
-  const rendered = renderedBody(response);
-  if (rendered) res.end(rendered);
+  const rendered = renderedPage(response);
+  if (rendered) res.end(rendered.body);
   else if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }
@@ -148,6 +153,8 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   const labelRoute = createRouteLabeler(build);
   const rateLimits = createRateLimits(runtime);
   const siteOrigin = new URL(settings.SITE_URL).origin;
+  const pages = createPageCache();
+  const cookieNames = { csrf: csrfCookie(settings).name, personal: [sessionCookie(settings).name, FLASH_COOKIE] };
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(settings.TRUSTED_PROXIES));
@@ -203,7 +210,8 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
 
   app.all("*", async (req, res, next) => {
     try {
-      const nonce = randomBytes(16).toString("base64");
+      // Hex: a cached page finds it by its text (page-cache.server.ts), and no escaping changes it.
+      const nonce = randomBytes(16).toString("hex");
       securityHeaders(res, nonce, settings.secureCookies, [originOf(settings.ESI_SSO_BASE_URL), originOf(settings.DISCORD_OAUTH_BASE_URL), ...(settings.DISCOURSE_URL ? [originOf(settings.DISCOURSE_URL)] : [])]);
       const csrf = await readOrIssueCsrfToken(settings, req.get("cookie") ?? null);
       if (csrf.setCookie) res.append("Set-Cookie", csrf.setCookie);
@@ -243,7 +251,8 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
           refusal = { status: 429, reason: "tooManyRequests", retryAfterSeconds: limit.retryAfterSeconds };
         }
       }
-      if (!refusal && isSwitchedOffPath(settings, req.path)) {
+      const switchedOff = !refusal && isSwitchedOffPath(settings, req.path);
+      if (switchedOff) {
         // An app switched off (APPS_DISABLED): its pages are not found, and none of its code runs.
         url = `${req.protocol}://${host}${SWITCHED_OFF_PATH}`;
         method = "GET";
@@ -261,12 +270,6 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
       res.locals.route = refusal ? "routes/request-refused" : routeId;
       if (refusal?.retryAfterSeconds) res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
 
-      const controller = new AbortController();
-      // Aborted only when the client went away before the answer was complete.
-      res.on("close", () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
       const context: RequestContext = {
         requestId: res.locals.requestId,
         ip: req.ip ?? null,
@@ -276,7 +279,33 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
         background: BACKGROUND_ROUTES.has(routeId) || req.get(BACKGROUND_HEADER) === "1",
         refusal,
       };
+      // A page all anonymous visitors see alike: from memory when this variant was rendered before.
+      let pageKey: string | null = null;
+      const variant = switchedOff || refusal || req.method !== "GET" ? null : pageVariantKey({ routeId, url, acceptLanguage: req.get("accept-language") ?? "", cookies: req.get("cookie") ?? "" }, cookieNames);
+      if (variant !== null) {
+        // Branding is read per request (root's loader then uses this read): a change shows at once.
+        pageKey = `${variant}\n${JSON.stringify(await memoised(context, "branding", () => loadBranding(runtime.db)))}`;
+        const page = pages.get(pageKey);
+        if (page) {
+          if (page.pattern) recordPageView(runtime.db, settings, page.pattern);
+          const body = fillPage(page, csrf.token, nonce);
+          res.status(page.status);
+          for (const [name, value] of page.headers) res.setHeader(name, value);
+          res.setHeader("Content-Length", String(body.length));
+          res.end(body);
+          return;
+        }
+      }
+
+      const controller = new AbortController();
+      // Aborted only when the client went away before the answer was complete.
+      res.on("close", () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
       const response = await handle(request, context as unknown as AppLoadContext);
+      const rendered = pageKey === null ? undefined : renderedPage(response);
+      if (pageKey !== null && rendered) pages.remember(pageKey, response, rendered.body, { token: csrf.token, nonce, pattern: rendered.pattern });
       await sendResponse(res, response);
     } catch (error) {
       next(error);

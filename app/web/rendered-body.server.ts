@@ -4,18 +4,24 @@
  * being read back through the Response's web stream. A Response without an entry (data requests,
  * redirects, or a module loaded twice in development) is streamed as usual.
  */
-const bodies = new WeakMap<Response, Buffer>();
+interface RenderedPage {
+  body: Buffer;
+  /** The route pattern (/groups/:groupId) of the page, for the page-view count. */
+  pattern: string | null;
+}
 
-export function htmlResponse(html: string, init: ResponseInit & { headers: Headers }): Response {
+const bodies = new WeakMap<Response, RenderedPage>();
+
+export function htmlResponse(html: string, init: ResponseInit & { headers: Headers }, pattern: string | null = null): Response {
   const body = Buffer.from(html, "utf8");
   init.headers.set("Content-Type", "text/html; charset=utf-8");
   init.headers.set("Content-Length", String(body.length));
   const response = new Response(body, init);
-  bodies.set(response, body);
+  bodies.set(response, { body, pattern });
   return response;
 }
 
-/** The buffer behind a response made by htmlResponse, if this is one. */
-export function renderedBody(response: Response): Buffer | undefined {
+/** The buffer behind a response made by htmlResponse, and its page's route pattern, if this is one. */
+export function renderedPage(response: Response): RenderedPage | undefined {
   return bodies.get(response);
 }

@@ -12,6 +12,16 @@ export interface RequestContext {
   refusal?: Refusal;
 }
 
+/** The value of `key` for this request: computed once, shared by the HTTP layer and every loader. */
+export function memoised<T>(context: Pick<RequestContext, "memo">, key: string, compute: () => Promise<T>): Promise<T> {
+  let pending = context.memo.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = compute();
+    context.memo.set(key, pending);
+  }
+  return pending;
+}
+
 export interface Refusal {
   status: 400 | 403 | 429;
   /** An `errors.reason.*` key the error page shows. */

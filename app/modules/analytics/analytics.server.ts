@@ -53,6 +53,11 @@ export function countPageView(route: string, flush?: () => Promise<unknown>) {
   }
 }
 
+/** A view of a page (its route pattern), when the operator has page views counted. */
+export function recordPageView(db: Kysely<DB>, settings: AnalyticsSettings, pattern: string) {
+  if (analyticsOn(settings) && settings.ANALYTICS_PAGE_VIEWS) countPageView(pattern, () => flushPageViews(db));
+}
+
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Adds the counted views to today's rows in one upsert. Returns the views written. */
