@@ -5,6 +5,7 @@
  * modules: start-up does not resolve and load node_modules file by file (about 2.5× less CPU to
  * load), and code for development builds of React and friends is left out.
  */
+import { writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 import { sourcePatchesPlugin } from "./bundle-patches";
 
@@ -24,7 +25,7 @@ const banner = [
   "const __dirname = __pathDirname(__filename);",
 ].join("\n");
 
-await build({
+const result = await build({
   entryPoints: ["build/index.js"],
   outfile: "build/server.js",
   bundle: true,
@@ -37,4 +38,14 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   plugins: [sourcePatchesPlugin()],
+  write: false,
 });
+
+// V8 keeps a script's source for lazy compilation, as one byte per character only when all of it is
+// Latin-1. esbuild escapes strings but leaves comments as they are, and one curly quote in a
+// package's comment doubled the 12 MB source in memory: every non-ASCII character is escaped
+// (as UTF-16 units, which mean the same in strings, templates, regular expressions and comments).
+for (const file of result.outputFiles) {
+  const text = file.text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  await writeFile(file.path, text);
+}
