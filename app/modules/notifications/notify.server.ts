@@ -41,12 +41,19 @@ export async function notifyUsers(db: Executor, userIds: number[], notification:
   const message = notification.message || notification.title;
   const level = normaliseLevel(notification.level);
   const unique = [...new Set(userIds)];
-  // Chunks keep each statement under the drivers' bound-parameter limits.
+  // The database makes the rows from the ids (one parameter per user, not six). Chunks keep each
+  // statement under the drivers' bound-parameter limits.
   for (let i = 0; i < unique.length; i += CHUNK) {
     const chunk = unique.slice(i, i + CHUNK);
     await db
       .insertInto("notifications")
-      .values(chunk.map((user_id) => ({ user_id, level, title, message, viewed: false, created_at: now })))
+      .columns(["user_id", "level", "title", "message", "viewed", "created_at"])
+      .expression((eb) =>
+        eb
+          .selectFrom("users as u")
+          .select(["u.id", eb.val(level).as("level"), eb.val(title).as("title"), eb.val(message).as("message"), eb.val(false).as("viewed"), eb.val(now).as("created_at")])
+          .where("u.id", "in", chunk),
+      )
       .execute();
     await trimNotifications(db, chunk, maxPerUser);
   }

@@ -7,7 +7,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { getSettings, type Settings } from "~/config.server";
-import { type Actor, writeAuditMany } from "../audit/audit.server";
+import { type Actor, writeAuditForUsers } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
 import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
@@ -86,18 +86,12 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
     for (let i = 0; i < ids.length; i += 5000) await db.updateTable("users").set({ state_id: stateId }).where("id", "in", ids.slice(i, i + 5000)).execute();
   }
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
-  await writeAuditMany(
-    db,
-    options.actor,
-    changes.map((c) => ({
-      action: "user.state_changed",
-      targetType: "user",
-      targetId: c.userId,
-      before: { state: c.from === null ? null : (names.get(c.from) ?? c.from) },
-      after: { state: names.get(c.to) ?? c.to },
-      reason: options.reason,
-    })),
-  );
+  // One audit row per user, written per (from, to) pair: the rows of a pair differ only in the user.
+  for (const pair of groupBy(changes, (c) => `${c.from}>${c.to}`, (c) => c).values()) {
+    const { from, to } = pair[0]!;
+    const entry = { action: "user.state_changed", before: { state: from === null ? null : (names.get(from) ?? from) }, after: { state: names.get(to) ?? to }, reason: options.reason };
+    await writeAuditForUsers(db, options.actor, entry, pair.map((c) => c.userId));
+  }
   // A first assignment (a new account) is not news to the member; a change is.
   const notifyByTarget = groupBy(changes.filter((c) => c.from !== null), (c) => c.to, (c) => c.userId);
   for (const [stateId, ids] of notifyByTarget) {
