@@ -11,7 +11,15 @@ import { servicesNeedSync } from "../services/sync.server";
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Memberships of `userIds` (in `groupIds`) in state-limited groups that do not list the user's current state. */
-function mismatched(db: Executor, userIds?: number[], groupIds?: number[]) {
+async function mismatched(db: Executor, userIds?: number[], groupIds?: number[]) {
+  if (!userIds) return mismatchedAmong(db, undefined, groupIds);
+  // 5,000 users per statement: under the drivers' bound-parameter limits (65,535 on PostgreSQL).
+  const rows: Awaited<ReturnType<typeof mismatchedAmong>> = [];
+  for (let i = 0; i < userIds.length; i += 5000) rows.push(...(await mismatchedAmong(db, userIds.slice(i, i + 5000), groupIds)));
+  return rows;
+}
+
+function mismatchedAmong(db: Executor, userIds?: number[], groupIds?: number[]) {
   let query = db
     .selectFrom("user_groups as ug")
     .innerJoin("users as u", "u.id", "ug.user_id")
