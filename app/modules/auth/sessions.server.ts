@@ -23,6 +23,8 @@ export interface SessionUser {
   is_superuser: boolean;
   language: string | null;
   theme: string | null;
+  /** As read with the session; a page that changes it reads it again. */
+  state_id: number | null;
 }
 
 /** The logged-in user as loaders, actions and domain functions see it. */
@@ -150,6 +152,7 @@ function sessionRows(db: Executor, token: string) {
       "u.is_superuser",
       "u.language",
       "u.theme",
+      "u.state_id",
     ])
     .where("s.id", "=", sha256(token));
 }
@@ -170,8 +173,8 @@ async function settle(db: Executor, settings: Settings, row: SessionRow, now: Da
       .where("id", "=", row.session_id)
       .execute();
   }
-  const { id, username, email, is_active, is_staff, is_superuser, language, theme } = row;
-  return { sessionId: row.session_id, user: { id, username, email, is_active, is_staff, is_superuser, language, theme } satisfies SessionUser };
+  const { id, username, email, is_active, is_staff, is_superuser, language, theme, state_id } = row;
+  return { sessionId: row.session_id, user: { id, username, email, is_active, is_staff, is_superuser, language, theme, state_id } satisfies SessionUser };
 }
 
 export async function deleteSession(db: Executor, token: string) {

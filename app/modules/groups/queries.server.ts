@@ -18,7 +18,8 @@ export interface GroupsUser {
   permissions: ReadonlySet<string>;
 }
 /** What read-side checks need of a user. */
-export type GroupsSubject = Pick<GroupsUser, "id" | "permissions">;
+/** `state_id`, when given (the request's user, read with the session), saves reading it again. */
+export type GroupsSubject = Pick<GroupsUser, "id" | "permissions"> & { state_id?: number | null };
 
 export const MANAGEMENT_PERMISSION = "auth.group_management";
 export const REQUEST_PERMISSION = "groupmanagement.request_groups";
@@ -75,7 +76,7 @@ export async function isJoinableForState(db: Executor, groupId: number, stateId:
  * by state; without `groupmanagement.request_groups` only public ones; hidden ones unless excluded.
  */
 export async function joinableGroupsForUser(db: Executor, user: GroupsSubject, options: { includeHidden?: boolean } = {}) {
-  const stateId = await userStateId(db, user.id);
+  const stateId = user.state_id !== undefined ? user.state_id : await userStateId(db, user.id);
   let q = joinableForState(db, stateId).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]);
   if (!user.permissions.has(REQUEST_PERMISSION)) q = q.where("s.public", "=", true);
   if (options.includeHidden === false) q = q.where("s.hidden", "=", false);
@@ -151,7 +152,7 @@ export async function groupsForListing(db: Executor, user: GroupsSubject) {
 
 /** One group for its own page (hidden groups are reachable this way): only if joinable for the user, else null. */
 export async function groupForUser(db: Executor, user: GroupsSubject, groupId: number) {
-  const stateId = await userStateId(db, user.id);
+  const stateId = user.state_id !== undefined ? user.state_id : await userStateId(db, user.id);
   let q = joinableForState(db, stateId).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]).where("g.id", "=", groupId);
   if (!user.permissions.has(REQUEST_PERMISSION)) q = q.where("s.public", "=", true);
   const group = await q.executeTakeFirst();
