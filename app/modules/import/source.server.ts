@@ -1,5 +1,4 @@
 /** Read-only access to an Alliance Auth database on MySQL/MariaDB (mysql2) or PostgreSQL (pg). */
-import mysql from "mysql2/promise";
 import pg from "pg";
 
 export type SourceRow = Record<string, unknown>;
@@ -56,6 +55,7 @@ export async function openSource(urlText: string): Promise<Source> {
     throw new SourceError("--from must be a URL like mysql://user:password@host/db or postgres://user:password@host/db");
   }
   if (url.protocol === "mysql:" || url.protocol === "mariadb:") {
+    const mysql = await import("mysql2/promise");
     const conn = await mysql
       .createConnection({
         host: url.hostname,

@@ -2,7 +2,6 @@
  * Outgoing email: SMTP through nodemailer when EMAIL_HOST is set; otherwise (development and demo
  * mode only) messages are kept in the email_outbox table and shown on /account/outbox.
  */
-import nodemailer from "nodemailer";
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
@@ -28,7 +27,9 @@ export async function sendEmail(db: Kysely<DB>, settings: Settings, email: Email
     return;
   }
   if (!settings.EMAIL_HOST) throw new Error("EMAIL_HOST: is not set, so email cannot be sent");
-  const transport = nodemailer.createTransport({
+  // Loaded when mail is first sent, not with the site.
+  const { createTransport } = await import("nodemailer");
+  const transport = createTransport({
     host: settings.EMAIL_HOST,
     port: settings.EMAIL_PORT,
     secure: settings.EMAIL_USE_TLS && settings.EMAIL_PORT === 465,
