@@ -1,13 +1,15 @@
 /**
  * What one request to a page costs, in counts that do not depend on how busy the machine is:
  * bytes on the wire (as sent, and as sent to a client that accepts gzip), CPU milliseconds of the
- * server process (user + system, from /proc/<pid>/stat) and database transactions (PostgreSQL's
- * `pg_stat_database.xact_commit`; every autocommit statement is one). Requests are sent one after
- * another, so the CPU figure is the server's cost per request without contention.
+ * server process (user + system, from /proc/<pid>/stat) and statements sent to the auth database
+ * (the server's own `db_statements_total` on /metrics, on either dialect). Requests are sent one
+ * after another, so the CPU figure is the server's cost per request without contention.
  */
 import fs from "node:fs";
 import http from "node:http";
-import pg from "pg";
+
+/** The servers the harness starts answer /metrics with this token. */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-not-a-secret";
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -17,8 +19,7 @@ export interface PageCost {
   bytes: number;
   gzipBytes: number;
   cpuMsPerRequest: number;
-  /** Null when the database is not PostgreSQL. */
-  transactionsPerRequest: number | null;
+  statementsPerRequest: number;
 }
 
 /** User + system CPU time of a process, in milliseconds. */
@@ -43,10 +44,13 @@ function get(url: string, headers: Record<string, string>): Promise<{ status: nu
   });
 }
 
-async function transactions(client: pg.Client | null): Promise<number> {
-  if (!client) return 0;
-  const { rows } = await client.query<{ n: string }>("select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()");
-  return Number(rows[0]!.n);
+/** The server's count of statements sent to its auth database. */
+async function statements(baseUrl: string): Promise<number> {
+  const response = await fetch(new URL("/metrics", baseUrl), { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const text = await response.text();
+  const match = /^db_statements_total\{outcome="ok"\} (\d+)/m.exec(text);
+  if (!response.ok || !match) throw new Error(`GET /metrics: ${response.status}, no db_statements_total (is METRICS_TOKEN set on the server?)`);
+  return Number(match[1]);
 }
 
 export async function measurePageCost(options: {
@@ -54,8 +58,6 @@ export async function measurePageCost(options: {
   pid: number;
   path: string;
   headers?: Record<string, string>;
-  /** PostgreSQL URL of the server's database, for the transaction count. */
-  databaseUrl?: string | null;
   requests?: number;
 }): Promise<PageCost> {
   const url = new URL(options.path, options.baseUrl).href;
@@ -63,31 +65,20 @@ export async function measurePageCost(options: {
   const requests = options.requests ?? 200;
   const plain = await get(url, { ...headers, "Accept-Encoding": "identity" });
   const gzip = await get(url, { ...headers, "Accept-Encoding": "gzip" });
-  let client: pg.Client | null = null;
-  if (options.databaseUrl?.startsWith("postgres")) {
-    client = new pg.Client({ connectionString: options.databaseUrl });
-    await client.connect();
-  }
-  try {
-    for (let i = 0; i < 20; i++) await get(url, { ...headers, "Accept-Encoding": "gzip" }); // warm
-    // pg_stat counters are flushed by each backend at most once a second: wait before and after.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const xactBefore = await transactions(client);
-    const cpuBefore = cpuMs(options.pid);
-    for (let i = 0; i < requests; i++) await get(url, { ...headers, "Accept-Encoding": "gzip" });
-    const cpu = cpuMs(options.pid) - cpuBefore;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    // Our own two counter reads are transactions too.
-    const xact = client ? (await transactions(client)) - xactBefore - 1 : null;
-    return {
-      path: options.path,
-      status: plain.status,
-      bytes: plain.bytes,
-      gzipBytes: gzip.bytes,
-      cpuMsPerRequest: cpu / requests,
-      transactionsPerRequest: xact === null ? null : xact / requests,
-    };
-  } finally {
-    await client?.end();
-  }
+  for (let i = 0; i < 20; i++) await get(url, { ...headers, "Accept-Encoding": "gzip" }); // warm
+  // What a /metrics read sends itself (the service drift it reports), measured between two reads.
+  const ownCost = -(await statements(options.baseUrl)) + (await statements(options.baseUrl));
+  const statementsBefore = await statements(options.baseUrl);
+  const cpuBefore = cpuMs(options.pid);
+  for (let i = 0; i < requests; i++) await get(url, { ...headers, "Accept-Encoding": "gzip" });
+  const cpu = cpuMs(options.pid) - cpuBefore;
+  const sent = (await statements(options.baseUrl)) - statementsBefore - ownCost;
+  return {
+    path: options.path,
+    status: plain.status,
+    bytes: plain.bytes,
+    gzipBytes: gzip.bytes,
+    cpuMsPerRequest: cpu / requests,
+    statementsPerRequest: sent / requests,
+  };
 }

@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { teardown } from "./teardown";
+import { BENCH_METRICS_TOKEN } from "./page-costs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const READY_TIMEOUT_MS = 90_000;
@@ -108,6 +109,7 @@ export class ServerProcess {
       SECRET_KEY: randomBytes(32).toString("hex"),
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       // Set even when empty: the server's .env loader never overrides a variable that is set.
       DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
       QUEUE_DATABASE_URL: "",

@@ -65,16 +65,26 @@ function mysqlOptions(url: string, database?: string | null) {
 /** mysql2 is loaded on first use: a site on PostgreSQL never loads it (nor keeps its code in memory). */
 const mysqlPool = (options: PoolOptions) => async () => (await import("mysql2")).createPool(options);
 
-export function createDb(url: string, options: { poolSize?: number } = {}): Database {
+export interface DbOptions {
+  poolSize?: number;
+  /** Called after each statement (Kysely's query log): the web process counts them for /metrics. */
+  onStatement?: (failed: boolean) => void;
+}
+
+export function createDb(url: string, options: DbOptions = {}): Database {
   const dialect = dialectOfUrl(url);
+  const onStatement = options.onStatement;
+  const log = onStatement ? (event: { level: "query" | "error" }) => onStatement(event.level === "error") : undefined;
   if (dialect === "mysql") {
     return new Kysely<DB>({
       dialect: new MysqlDialect({
         pool: mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }),
       }),
+      log,
     });
   }
   return new Kysely<DB>({
+    log,
     dialect: new PostgresDialect({
       pool: (() => {
         const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });

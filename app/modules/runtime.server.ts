@@ -11,6 +11,7 @@ import { type Dialect, dialectOf } from "../../db/dialect";
 import { syncPermissionCatalogue } from "./auth/permissions.server";
 import { routeJobs } from "./jobs/enqueue.server";
 import { getLogger } from "./ops/logger.server";
+import { countDbStatement } from "./ops/metrics.server";
 
 export interface Runtime {
   settings: Settings;
@@ -97,7 +98,7 @@ export async function bootRuntime(settings: Settings, options: BootOptions): Pro
     }
   }
 
-  const db = createDb(authUrl);
+  const db = createDb(authUrl, { onStatement: countDbStatement });
   const queuePool = new pg.Pool({ connectionString: queueUrl, max: settings.WORKER_CONCURRENCY + 4, connectionTimeoutMillis: 5000 });
   queuePool.on("error", (error) => log.error({ err: error.message }, "queue pool error"));
   const stop = async () => {

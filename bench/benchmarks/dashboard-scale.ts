@@ -24,7 +24,7 @@ import { createSession } from "../../app/modules/auth/sessions.server";
 import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
 import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db/index.server";
-import { cpuMs } from "../page-costs";
+import { BENCH_METRICS_TOKEN, cpuMs } from "../page-costs";
 import { freePort, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { teardown } from "../teardown";
@@ -168,6 +168,7 @@ export async function startServer(databaseUrl: string, progress: (message: strin
     SECRET_KEY: randomBytes(32).toString("hex"),
     DATA_DIR: dataDir,
     LOG_LEVEL: "warn",
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     DATABASE_URL: databaseUrl,
     // The queue shares a PostgreSQL auth database; with MySQL it gets an embedded one in DATA_DIR.
     QUEUE_DATABASE_URL: "",

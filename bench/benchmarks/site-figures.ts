@@ -67,7 +67,7 @@ export async function siteFigures(ctx: BenchContext, site: SiteUnderTest): Promi
 
   for (const page of PAGES) {
     const headers: Record<string, string> = page.member ? { Cookie: site.cookie } : {};
-    const cost = await measurePageCost({ baseUrl: site.baseUrl, pid: site.pid, path: page.path, headers, databaseUrl: site.databaseUrl });
+    const cost = await measurePageCost({ baseUrl: site.baseUrl, pid: site.pid, path: page.path, headers });
     const kb = cost.bytes / 1024;
     figures.push({
       name: `cost ${page.name}`,
@@ -75,10 +75,10 @@ export async function siteFigures(ctx: BenchContext, site: SiteUnderTest): Promi
         { key: "KB", value: kb, unit: "", digits: 1 },
         { key: "gzipKB", value: cost.gzipBytes / 1024, unit: "", digits: 1 },
         { key: "cpu", value: cost.cpuMsPerRequest, unit: "ms", digits: 2 },
-        ...(cost.transactionsPerRequest === null ? [] : [{ key: "db", value: cost.transactionsPerRequest, unit: "" as const, digits: 1 }]),
+        { key: "db", value: cost.statementsPerRequest, unit: "" as const, digits: 1 },
       ],
-      baseline: `${page.path}${page.originalKb ? `; size ${versus(kb, page.originalKb, " KB")}` : ""}; cpu = server CPU per request, db = PostgreSQL transactions per request`,
-      details: { path: cost.path, bytes: cost.bytes, gzipBytes: cost.gzipBytes, cpuMsPerRequest: cost.cpuMsPerRequest, transactionsPerRequest: cost.transactionsPerRequest ?? "n/a" },
+      baseline: `${page.path}${page.originalKb ? `; size ${versus(kb, page.originalKb, " KB")}` : ""}; cpu = server CPU per request, db = statements to the database per request`,
+      details: { path: cost.path, bytes: cost.bytes, gzipBytes: cost.gzipBytes, cpuMsPerRequest: cost.cpuMsPerRequest, statementsPerRequest: cost.statementsPerRequest },
     });
   }
 

@@ -174,5 +174,11 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     expect(text).toMatch(/http_requests_total\{route="routes\/login",method="GET",status="200"\} \d+/);
     expect(text).toContain("http_request_duration_seconds_bucket");
     expect(text).toMatch(/jobs_in_queue\{state="queued"\} \d+/);
+    // Statements to the auth database: the login page reads the branding, one statement.
+    const sent = async () => Number(/^db_statements_total\{outcome="ok"\} (\d+)/m.exec(await (await fetch(`${server.origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text())![1]);
+    const ownCost = -(await sent()) + (await sent());
+    const before = await sent();
+    for (let i = 0; i < 3; i++) await new Browser(server.origin).get("/login");
+    expect((await sent()) - before - ownCost).toBe(3);
   });
 });

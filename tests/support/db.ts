@@ -10,6 +10,7 @@ import { syncPermissionCatalogue } from "~/modules/auth/permissions.server";
 import { type Runtime, setRuntime } from "~/modules/runtime.server";
 import { createDb, type Database, ensureDatabaseExists, migrateToLatest } from "../../db/index.server";
 import type { Dialect } from "../../db/dialect";
+import { countDbStatement } from "~/modules/ops/metrics.server";
 
 export const mysqlAvailable = Boolean(inject("mysqlServerUrl"));
 
@@ -93,7 +94,7 @@ export async function createTestRuntime(dialect: Dialect, options: { queue?: "sh
   const queueUrl = shared ? url : await clonePostgres();
   const settings = testSettings({ DATABASE_URL: url, QUEUE_DATABASE_URL: queueUrl, ...options.settings });
   setSettings(settings);
-  const db: Database = createDb(url, { poolSize: 5 });
+  const db: Database = createDb(url, { poolSize: 5, onStatement: countDbStatement });
   const queuePool = new pg.Pool({ connectionString: queueUrl, max: 8 });
   const runtime: TestRuntime = {
     settings,

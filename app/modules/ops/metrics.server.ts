@@ -10,6 +10,7 @@ interface Metrics {
   jobOutcomes: client.Counter<"task" | "outcome">;
   serviceDrift: client.Gauge<"service" | "kind">;
   serviceReconciledAt: client.Gauge<"service">;
+  dbStatements: client.Counter<"outcome">;
 }
 
 const METRICS_KEY = Symbol.for("allianceauth.metrics");
@@ -32,10 +33,16 @@ export function getMetrics(): Metrics {
     }),
     jobOutcomes: new client.Counter({ name: "jobs_finished_total", help: "Jobs finished by this process, by task and outcome", labelNames: ["task", "outcome"], registers: [registry] }),
     serviceDrift: new client.Gauge({ name: "services_reconcile_drift", help: "Last reconcile per service: members changed, removed, failed, gone, unlinked role holders, orphan roles, calls", labelNames: ["service", "kind"], registers: [registry] }),
+    dbStatements: new client.Counter({ name: "db_statements_total", help: "Statements this process sent to the auth database, by outcome", labelNames: ["outcome"], registers: [registry] }),
     serviceReconciledAt: new client.Gauge({ name: "services_last_reconcile_timestamp_seconds", help: "When each service was last reconciled", labelNames: ["service"], registers: [registry] }),
   };
   holder[METRICS_KEY] = metrics;
   return metrics;
+}
+
+/** Counts a statement sent to the auth database (createDb's onStatement). */
+export function countDbStatement(failed: boolean) {
+  getMetrics().dbStatements.inc({ outcome: failed ? "error" : "ok" });
 }
 
 export function recordJobOutcome(task: string, outcome: "succeeded" | "retried" | "failed") {
