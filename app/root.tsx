@@ -36,11 +36,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request, context);
   const lang = await chooseLanguage(request, user?.language, settings.LANGUAGE_CODE);
   const cookieTheme = await themeCookie.parse(request.headers.get("Cookie"));
-  const branding = await memoised(context, "branding", () => loadBranding(db));
+  const figures = user ? await frameFigures(request, context) : null;
+  // A member's page read the branding with the session; otherwise (or after an action) on its own.
+  const branding = await memoised(context, "branding", async () => figures?.branding ?? loadBranding(db));
   const choice = user ? user.theme : cookieTheme;
   const themeChoice = isTheme(choice) ? choice : null;
   const flash = await takeFlash(request);
-  const figures = user ? await frameFigures(request, context) : null;
   const unreadNotifications = user ? (figures?.unreadNotifications ?? (await unreadCount(db, user.id))) : 0;
   const data: RootData = {
     lang,

@@ -9,6 +9,7 @@ import type { Settings } from "~/config.server";
 import { randomToken, sha256 } from "./crypto.server";
 import type { PermissionKey } from "./permission-types";
 import { heldBy, permissionSet } from "./permissions.server";
+import { type Branding, brandingColumns, brandingFromColumns } from "../branding/branding.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -98,6 +99,8 @@ export interface RequestUser {
   unreadNotifications: number;
   /** The state's name; null for a user without one (a Guest). */
   stateName: string | null;
+  /** The site's branding, read in the same statement (every page shows it). */
+  branding: Branding;
 }
 
 /**
@@ -123,6 +126,7 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
       (join) => join.onTrue(),
     )
     .select(["p.app_label", "p.codename", "st.name as state_name", "nc.unread"])
+    .select(brandingColumns(db))
     .execute();
   const first = rows[0];
   const resolved = first ? await settle(db, settings, first, now, options) : null;
@@ -131,6 +135,7 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
     user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) },
     unreadNotifications: Number(first.unread ?? 0),
     stateName: first.state_name ?? null,
+    branding: brandingFromColumns(first),
   };
 }
 

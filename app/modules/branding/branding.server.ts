@@ -46,6 +46,60 @@ export function assetUrl(kind: AssetKind, contentType: string, sha256: string) {
 export const cssUrl = (sha256: string) => `/branding/custom.${sha256.slice(0, 16)}.css`;
 
 /** What every page needs: small values only (the CSS and the images are served on their own). */
+/**
+ * The same values as columns of another statement (the session's, so a member's page reads them
+ * without a statement of their own): scalar subqueries, each read once per statement.
+ */
+export function brandingColumns(db: Kysely<DB> | Transaction<DB>) {
+  const setting = (name: string) => db.selectFrom("site_settings").select("value").where("name", "=", name).$asScalar();
+  const asset = (kind: AssetKind, column: "content_type" | "sha256") => db.selectFrom("site_assets").select(column).where("kind", "=", kind).$asScalar();
+  return [
+    setting("site_name").as("branding_site_name"),
+    setting("default_theme").as("branding_default_theme"),
+    setting("custom_css_hash").as("branding_css_hash"),
+    asset("logo", "content_type").as("branding_logo_type"),
+    asset("logo", "sha256").as("branding_logo_sha256"),
+    asset("favicon", "content_type").as("branding_favicon_type"),
+    asset("favicon", "sha256").as("branding_favicon_sha256"),
+  ] as const;
+}
+
+export interface BrandingColumns {
+  branding_site_name: string | null;
+  branding_default_theme: string | null;
+  branding_css_hash: string | null;
+  branding_logo_type: string | null;
+  branding_logo_sha256: string | null;
+  branding_favicon_type: string | null;
+  branding_favicon_sha256: string | null;
+}
+
+/** The branding read through brandingColumns. */
+export function brandingFromColumns(row: BrandingColumns): Branding {
+  return brandingOf({
+    siteName: row.branding_site_name,
+    theme: row.branding_default_theme,
+    cssHash: row.branding_css_hash,
+    logo: row.branding_logo_type && row.branding_logo_sha256 ? { contentType: row.branding_logo_type, sha256: row.branding_logo_sha256 } : null,
+    favicon: row.branding_favicon_type && row.branding_favicon_sha256 ? { contentType: row.branding_favicon_type, sha256: row.branding_favicon_sha256 } : null,
+  });
+}
+
+interface StoredAsset {
+  contentType: string;
+  sha256: string;
+}
+
+function brandingOf(stored: { siteName: string | null; theme: string | null; cssHash: string | null; logo: StoredAsset | null; favicon: StoredAsset | null }): Branding {
+  return {
+    siteName: stored.siteName || null,
+    defaultTheme: isTheme(stored.theme) ? stored.theme : "light",
+    customCssUrl: stored.cssHash ? cssUrl(stored.cssHash) : null,
+    logoUrl: stored.logo ? assetUrl("logo", stored.logo.contentType, stored.logo.sha256) : null,
+    faviconUrl: stored.favicon ? assetUrl("favicon", stored.favicon.contentType, stored.favicon.sha256) : null,
+  };
+}
+
 export async function loadBranding(db: Kysely<DB>): Promise<Branding> {
   // One statement (every page reads this): the settings' rows, then the assets' rows.
   const rows = await db
@@ -57,11 +111,9 @@ export async function loadBranding(db: Kysely<DB>): Promise<Branding> {
   const value = (name: string) => rows.find((r) => r.source === "setting" && r.name === name)?.value ?? null;
   const asset = (kind: AssetKind) => {
     const row = rows.find((r) => r.source === "asset" && r.name === kind);
-    return row ? assetUrl(kind, row.value, row.detail) : null;
+    return row ? { contentType: row.value, sha256: row.detail } : null;
   };
-  const theme = value("default_theme");
-  const cssHash = value("custom_css_hash");
-  return { siteName: value("site_name") || null, defaultTheme: isTheme(theme) ? theme : "light", customCssUrl: cssHash ? cssUrl(cssHash) : null, logoUrl: asset("logo"), faviconUrl: asset("favicon") };
+  return brandingOf({ siteName: value("site_name"), theme: value("default_theme"), cssHash: value("custom_css_hash"), logo: asset("logo"), favicon: asset("favicon") });
 }
 
 async function putSetting(db: Kysely<DB> | Transaction<DB>, name: string, value: string | null, now: Date) {

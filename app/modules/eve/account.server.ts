@@ -11,7 +11,8 @@ export async function accountCharacters(db: Kysely<DB>, userId: number) {
     .selectFrom("character_ownerships as o")
     .innerJoin("eve_characters as c", "c.id", "o.character_id")
     .innerJoin("users as u", "u.id", "o.user_id")
-    .selectAll("c")
+    // Named columns, not c.*: PostgreSQL then keeps this read's plan (dashboard; decision 0044).
+    .select(["c.id", "c.character_id", "c.character_name", "c.corporation_id", "c.corporation_name", "c.corporation_ticker", "c.alliance_id", "c.alliance_name", "c.alliance_ticker", "c.faction_id", "c.faction_name", "c.updated_at"])
     .select("u.main_character_id as owner_main_id")
     .where("o.user_id", "=", userId)
     .orderBy("c.character_name")
