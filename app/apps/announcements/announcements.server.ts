@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import { insertReturningId, writeAudit, type Actor } from "../plugin-api.server";
 
 export const ANNOUNCEMENT_LEVELS = ["info", "success", "warning", "danger"] as const;
@@ -31,12 +32,18 @@ export interface ActiveAnnouncement {
 
 /** What this member sees now: in its window, not dismissed, untargeted or aimed at their state or one of their groups. */
 export async function activeAnnouncementsFor(db: Kysely<DB>, userId: number, now = new Date()): Promise<ActiveAnnouncement[]> {
-  const rows = await db
+  const rows = await activeAnnouncements.execute(db, { userId, now });
+  return rows.map((r) => ({ id: r.id, title: r.title, message: r.message, level: r.level, startsAt: new Date(r.starts_at).toISOString(), endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null }));
+}
+
+/** The dashboard's statement, compiled once (db/precompiled.ts). */
+const activeAnnouncements = precompiled((db, p: { userId: number; now: Date }) =>
+  db
     .selectFrom("announcements as a")
     .select(["a.id", "a.title", "a.message", "a.level", "a.starts_at", "a.ends_at"])
-    .where("a.starts_at", "<=", now)
-    .where((eb) => eb.or([eb("a.ends_at", "is", null), eb("a.ends_at", ">", now)]))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("announcement_dismissals as d").select("d.user_id").whereRef("d.announcement_id", "=", "a.id").where("d.user_id", "=", userId))))
+    .where("a.starts_at", "<=", p.now)
+    .where((eb) => eb.or([eb("a.ends_at", "is", null), eb("a.ends_at", ">", p.now)]))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("announcement_dismissals as d").select("d.user_id").whereRef("d.announcement_id", "=", "a.id").where("d.user_id", "=", p.userId))))
     .where((eb) =>
       eb.or([
         eb.not(eb.exists(eb.selectFrom("announcement_targets as t").select("t.target_id").whereRef("t.announcement_id", "=", "a.id"))),
@@ -47,7 +54,7 @@ export async function activeAnnouncementsFor(db: Kysely<DB>, userId: number, now
             .select("t.target_id")
             .whereRef("t.announcement_id", "=", "a.id")
             .where("t.kind", "=", "state")
-            .where("u.id", "=", userId),
+            .where("u.id", "=", p.userId),
         ),
         eb.exists(
           eb
@@ -56,16 +63,14 @@ export async function activeAnnouncementsFor(db: Kysely<DB>, userId: number, now
             .select("t.target_id")
             .whereRef("t.announcement_id", "=", "a.id")
             .where("t.kind", "=", "group")
-            .where("ug.user_id", "=", userId),
+            .where("ug.user_id", "=", p.userId),
         ),
       ]),
     )
     .orderBy("a.starts_at", "desc")
     .orderBy("a.id", "desc")
-    .limit(20)
-    .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, message: r.message, level: r.level, startsAt: new Date(r.starts_at).toISOString(), endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null }));
-}
+    .limit(20),
+);
 
 /** Hides an announcement from this member for good; false when there is no such announcement. */
 export async function dismissAnnouncement(db: Kysely<DB>, userId: number, announcementId: number, now = new Date()): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import { userFatsQuery } from "./fat.server";
 
 export interface Month {
@@ -71,11 +72,12 @@ export async function firstMonth(db: Kysely<DB>, scope: Scope): Promise<Month | 
 
 /** Participations whose link falls in the month. */
 function inMonth(db: Kysely<DB>, m: Month) {
-  return db
-    .selectFrom("fleetactivitytracking_fats as f")
-    .innerJoin("fleetactivitytracking_fatlinks as l", "l.id", "f.fatlink_id")
-    .where("l.fatdatetime", ">=", monthStart(m))
-    .where("l.fatdatetime", "<", monthStart(shiftMonth(m, 1)));
+  return between(db, monthStart(m), monthStart(shiftMonth(m, 1)));
+}
+
+/** Participations whose link is in [from, to). */
+function between(db: Kysely<DB>, from: Date, to: Date) {
+  return db.selectFrom("fleetactivitytracking_fats as f").innerJoin("fleetactivitytracking_fatlinks as l", "l.id", "f.fatlink_id").where("l.fatdatetime", ">=", from).where("l.fatdatetime", "<", to);
 }
 
 const average = (fats: number, of: number) => (of > 0 ? Math.round((fats / of) * 100) / 100 : 0);
@@ -200,15 +202,7 @@ export async function userMonthReport(db: Kysely<DB>, userId: number, m: Month, 
  */
 export async function userActivitySummary(db: Kysely<DB>, userId: number, now = new Date(), limit = 5) {
   const month = monthOf(now);
-  // One statement: the newest participations, each row carrying the month's count (no rows: none at all).
-  const recent = await userFatsQuery(db, userId, limit)
-    .select(() =>
-      inMonth(db, month)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("f.user_id", "=", userId)
-        .as("month_count"),
-    )
-    .execute();
+  const recent = await activitySummary.execute(db, { userId, limit, from: monthStart(month), to: monthStart(shiftMonth(month, 1)) });
   return {
     month,
     count: Number(recent[0]?.month_count ?? 0),
@@ -217,3 +211,16 @@ export async function userActivitySummary(db: Kysely<DB>, userId: number, now = 
 }
 
 export type ActivitySummary = Awaited<ReturnType<typeof userActivitySummary>>;
+
+/**
+ * The dashboard widget's one statement, compiled once (db/precompiled.ts): the newest participations,
+ * each row carrying the month's count (no rows: none at all).
+ */
+const activitySummary = precompiled((db, p: { userId: number; limit: number; from: Date; to: Date }) =>
+  userFatsQuery(db, p.userId, p.limit).select(() =>
+    between(db, p.from, p.to)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("f.user_id", "=", p.userId)
+      .as("month_count"),
+  ),
+);

@@ -6,6 +6,7 @@
  */
 import { type Kysely, type Transaction } from "kysely";
 import { containsPattern, lower } from "../../../db/dialect";
+import { precompiled } from "../../../db/precompiled";
 import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { serverT } from "~/i18n/i18n.server";
@@ -251,13 +252,18 @@ export function myApplications(db: Executor, userId: number) {
 /** Pending applications a reviewer sees (the menu badge); 0 for everyone else. */
 export async function pendingCount(db: Kysely<DB>, user: { id: number; is_superuser: boolean; permissions: Set<string> }) {
   if (!user.is_superuser && !user.permissions.has(HR_REVIEW)) return 0;
-  // One statement (a menu badge, on every page): the reviewer's scope as a subquery, as reviewScope decides it.
-  let query = db.selectFrom("hrapplications_applications as a").innerJoin("hrapplications_forms as f", "f.id", "a.form_id").select((eb) => eb.fn.countAll<number>().as("n")).where("a.approved", "is", null);
-  if (!user.is_superuser) {
-    query = query.where("f.corporation_id", "=", (eb) => eb.selectFrom("users as u").innerJoin("eve_characters as m", "m.id", "u.main_character_id").select("m.corporation_id").where("u.id", "=", user.id));
-  }
-  return Number((await query.executeTakeFirstOrThrow()).n);
+  const row = user.is_superuser ? await allPending.executeTakeFirst(db, {}) : await corporationPending.executeTakeFirst(db, { userId: user.id });
+  return Number(row?.n ?? 0);
 }
+
+// One statement (a menu badge, on every page), compiled once (db/precompiled.ts): the reviewer's
+// scope as a subquery, as reviewScope decides it.
+const pendingApplications = (db: Executor) =>
+  db.selectFrom("hrapplications_applications as a").innerJoin("hrapplications_forms as f", "f.id", "a.form_id").select((eb) => eb.fn.countAll<number>().as("n")).where("a.approved", "is", null);
+const allPending = precompiled((db) => pendingApplications(db));
+const corporationPending = precompiled((db, p: { userId: number }) =>
+  pendingApplications(db).where("f.corporation_id", "=", (eb) => eb.selectFrom("users as u").innerJoin("eve_characters as m", "m.id", "u.main_character_id").select("m.corporation_id").where("u.id", "=", p.userId)),
+);
 
 // ---- Decisions -------------------------------------------------------------------------------
 

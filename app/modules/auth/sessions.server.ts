@@ -10,6 +10,7 @@ import { randomToken, sha256 } from "./crypto.server";
 import type { PermissionKey } from "./permission-types";
 import { heldBy, permissionSet } from "./permissions.server";
 import { type Branding, brandingColumns, brandingFromColumns } from "../branding/branding.server";
+import { precompiled } from "../../../db/precompiled";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -88,7 +89,7 @@ export function effectiveExpiry(
  * `activity: false` (background polls) reads the session without extending its idle timeout.
  */
 export async function resolveSession(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}) {
-  const row = await sessionRows(db, token).executeTakeFirst();
+  const row = await sessionRows(db, sha256(token)).executeTakeFirst();
   return row ? settle(db, settings, row, now, options) : null;
 }
 
@@ -109,10 +110,24 @@ export interface RequestUser {
  * resolveSession.
  */
 export async function resolveRequestUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<RequestUser | null> {
+  const rows = await requestUserRows.execute(db, { sessionId: sha256(token) });
+  const first = rows[0];
+  const resolved = first ? await settle(db, settings, first, now, options) : null;
+  if (!first || !resolved) return null;
+  return {
+    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) },
+    unreadNotifications: Number(first.unread ?? 0),
+    stateName: first.state_name ?? null,
+    branding: brandingFromColumns(first),
+  };
+}
+
+/** Every page's first statement, compiled once (db/precompiled.ts). */
+const requestUserRows = precompiled((db, p: { sessionId: string }) => {
   // The user id again as an uncorrelated subquery: each permission path and the count are then read
   // once, not once per row.
-  const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", sha256(token)).$asScalar();
-  const rows = await sessionRows(db, token)
+  const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", p.sessionId).$asScalar();
+  return sessionRows(db, p.sessionId)
     .leftJoin("permissions as p", (join) => join.on((eb) => eb.and([eb("u.is_active", "=", true), eb("u.is_superuser", "=", false), heldBy(eb, userId)])))
     .leftJoin("states as st", "st.id", "u.state_id")
     .leftJoin(
@@ -126,20 +141,10 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
       (join) => join.onTrue(),
     )
     .select(["p.app_label", "p.codename", "st.name as state_name", "nc.unread"])
-    .select(brandingColumns(db))
-    .execute();
-  const first = rows[0];
-  const resolved = first ? await settle(db, settings, first, now, options) : null;
-  if (!first || !resolved) return null;
-  return {
-    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) },
-    unreadNotifications: Number(first.unread ?? 0),
-    stateName: first.state_name ?? null,
-    branding: brandingFromColumns(first),
-  };
-}
+    .select(brandingColumns(db));
+});
 
-function sessionRows(db: Executor, token: string) {
+function sessionRows(db: Executor, sessionId: string) {
   return db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
@@ -159,7 +164,7 @@ function sessionRows(db: Executor, token: string) {
       "u.theme",
       "u.state_id",
     ])
-    .where("s.id", "=", sha256(token));
+    .where("s.id", "=", sessionId);
 }
 
 type SessionRow = SessionUser & { session_id: string; created_at: Date; last_seen_at: Date; idle_expires_at: Date; expires_at: Date };

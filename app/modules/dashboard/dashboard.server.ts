@@ -1,5 +1,6 @@
 /** What the dashboard shows: the user's account and groups; for superusers, the job queue. */
 import type { Runtime } from "../runtime.server";
+import { precompiled } from "../../../db/precompiled";
 import type { CurrentUser } from "../auth/sessions.server";
 import { checkHealth } from "../ops/health.server";
 import { countJobsByState, type JobCounts } from "../ops/metrics.server";
@@ -57,18 +58,17 @@ function systemStatus(runtime: Runtime) {
   return systemPanel.value;
 }
 
+/** The member's groups by name, compiled once (db/precompiled.ts). */
+const groupRows = precompiled((db, p: { userId: number }) =>
+  db.selectFrom("user_groups as ug").innerJoin("auth_groups as g", "g.id", "ug.group_id").select(["g.id", "g.name"]).where("ug.user_id", "=", p.userId).orderBy("g.name"),
+);
+
 /** The dashboard of `user`, read with what the caller passes (issue 9: no global runtime here). Independent reads run concurrently. */
 /** `known.stateName`: the state's name when the caller has read it already (null: none). */
 export async function getDashboard(runtime: Runtime, user: CurrentUser, known: { stateName?: string | null } = {}) {
   const { db } = runtime;
   const [groups, characters, state, system, widgets] = await Promise.all([
-    db
-      .selectFrom("user_groups as ug")
-      .innerJoin("auth_groups as g", "g.id", "ug.group_id")
-      .select(["g.id", "g.name"])
-      .where("ug.user_id", "=", user.id)
-      .orderBy("g.name")
-      .execute(),
+    groupRows.execute(db, { userId: user.id }),
     accountCharacters(db, user.id),
     known.stateName !== undefined ? { name: known.stateName } : db.selectFrom("users as u").leftJoin("states as s", "s.id", "u.state_id").select("s.name").where("u.id", "=", user.id).executeTakeFirst(),
     user.is_superuser ? systemStatus(runtime) : null,

@@ -1,24 +1,29 @@
 /** The member's own characters and tokens (account pages). */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import type { Actor } from "../audit/audit.server";
 import { deleteOwnership } from "./ownership.server";
 import { deleteToken, listUserTokens } from "./tokens.server";
 
 /** The user's characters by name, each marked whether it is their main (one query). */
 export async function accountCharacters(db: Kysely<DB>, userId: number) {
-  const rows = await db
+  const rows = await characterRows.execute(db, { userId });
+  return rows.map(({ owner_main_id, ...c }) => ({ ...c, isMain: c.id === owner_main_id }));
+}
+
+/** The dashboard's statement, compiled once (db/precompiled.ts). */
+const characterRows = precompiled((db, p: { userId: number }) =>
+  db
     .selectFrom("character_ownerships as o")
     .innerJoin("eve_characters as c", "c.id", "o.character_id")
     .innerJoin("users as u", "u.id", "o.user_id")
     // Named columns, not c.*: PostgreSQL then keeps this read's plan (dashboard; decision 0044).
     .select(["c.id", "c.character_id", "c.character_name", "c.corporation_id", "c.corporation_name", "c.corporation_ticker", "c.alliance_id", "c.alliance_name", "c.alliance_ticker", "c.faction_id", "c.faction_name", "c.updated_at"])
     .select("u.main_character_id as owner_main_id")
-    .where("o.user_id", "=", userId)
-    .orderBy("c.character_name")
-    .execute();
-  return rows.map(({ owner_main_id, ...c }) => ({ ...c, isMain: c.id === owner_main_id }));
-}
+    .where("o.user_id", "=", p.userId)
+    .orderBy("c.character_name"),
+);
 
 export async function accountTokens(db: Kysely<DB>, userId: number) {
   const tokens = await listUserTokens(db, userId);

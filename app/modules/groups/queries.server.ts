@@ -7,6 +7,7 @@
  */
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import { appManagedGroupIds } from "~/apps/registry.server";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -185,12 +186,19 @@ function requestsFor(db: Executor, user: GroupsSubject) {
   return q;
 }
 
+/** The menu badge's two statements (every page), compiled once (db/precompiled.ts). */
+const allRequestsCount = precompiled((db) => db.selectFrom("group_requests as r").select((eb) => eb.fn.countAll<number>().as("n")));
+const ledRequestsCount = precompiled((db, p: { userId: number }) =>
+  db
+    .selectFrom("group_requests as r")
+    .where("r.group_id", "in", ledGroupIds(db, p.userId))
+    .select((eb) => eb.fn.countAll<number>().as("n")),
+);
+
 /** `pending_requests_count_for_user`: drives the menu badge. */
 export async function pendingRequestsCount(db: Executor, user: GroupsSubject) {
-  const row = await requestsFor(db, user)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = hasManagementPermission(user) ? await allRequestsCount.executeTakeFirst(db, {}) : await ledRequestsCount.executeTakeFirst(db, { userId: user.id });
+  return Number(row?.n ?? 0);
 }
 
 export interface PendingRequest {

@@ -9,6 +9,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import { dialectOf } from "../../../db/dialect";
 import { getSettings, type Settings } from "~/config.server";
 import type { MenuItem, MenuUser } from "./types";
@@ -22,8 +23,11 @@ export const MENU_ICONS = ["link", "book", "chat", "calendar", "chart", "shield"
 
 export type MenuRow = Awaited<ReturnType<typeof menuRows>>[number];
 
+/** Every page's menu, compiled once (db/precompiled.ts). */
+const menuRowsQuery = precompiled((db) => db.selectFrom("menu_items").select(["id", "source_id", "default_label", "label", "url", "icon", "sort_order", "parent_id", "is_hidden"]).orderBy("sort_order").orderBy("id"));
+
 export function menuRows(db: Executor) {
-  return db.selectFrom("menu_items").select(["id", "source_id", "default_label", "label", "url", "icon", "sort_order", "parent_id", "is_hidden"]).orderBy("sort_order").orderBy("id").execute();
+  return menuRowsQuery.execute(db, {});
 }
 
 export const isFolder = (row: Pick<MenuRow, "source_id" | "url">) => row.source_id === null && row.url === null;
