@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SideNav, SidebarLayout, type SideNavItem } from "~/components/side-nav";
-import { requireUser } from "~/web/guards.server";
+import { frameFigures, requireUser } from "~/web/guards.server";
 import { menuItems, menuItemsFor } from "~/modules/menu/registry.server";
 import { siteMenu, type SiteMenuEntry } from "~/modules/menu/stored.server";
 import { getRuntime } from "~/modules/runtime.server";
@@ -11,7 +11,8 @@ import { getRuntime } from "~/modules/runtime.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db, settings } = getRuntime();
-  return json({ menu: await siteMenu(db, user, menuItemsFor(settings), menuItems(), settings) });
+  const figures = await frameFigures(request, context);
+  return json({ menu: await siteMenu(db, user, menuItemsFor(settings), menuItems(), settings, figures?.menuRevision) });
 }
 
 export default function AppLayout() {

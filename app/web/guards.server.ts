@@ -38,7 +38,7 @@ export async function getCurrentUser(request: Request, context: AppLoadContext):
 export async function frameFigures(request: Request, context: AppLoadContext): Promise<Omit<RequestUser, "user"> | null> {
   if (!isSafeMethod(request.method)) return null;
   const read = await requestUser(request, context);
-  return read ? { unreadNotifications: read.unreadNotifications, stateName: read.stateName, branding: read.branding } : null;
+  return read ? { unreadNotifications: read.unreadNotifications, stateName: read.stateName, branding: read.branding, menuRevision: read.menuRevision } : null;
 }
 
 export function actorFor(user: Pick<CurrentUser, "id" | "username"> | null, context: AppLoadContext): Actor {

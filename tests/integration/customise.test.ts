@@ -10,6 +10,8 @@ import { sendGreeting } from "~/apps/example/greeting.server";
 import { checkCustomCss, checkUpload, MAX_ASSET_BYTES } from "~/modules/branding/branding.server";
 import { buildMenu, menuItems } from "~/modules/menu/registry.server";
 import { forgetMenuSync, siteMenu, syncMenu } from "~/modules/menu/stored.server";
+import { bumpMenuRevision, MENU_REVISION } from "~/modules/menu/revision.server";
+import { createSession, resolveRequestUser } from "~/modules/auth/sessions.server";
 import type { MenuItem, MenuUser } from "~/modules/menu/types";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeUser } from "../support/factories";
@@ -137,6 +139,34 @@ describe.each(dialects)("customising the site on $dialect", ({ dialect, skip }) 
     expect(menu[0]).toMatchObject({ label: "Ops", icon: "star", children: [{ id: "t-b", label: "Bee", translate: false, to: "/b" }] });
     expect(menu[1]).toMatchObject({ label: "l.d", translate: true });
     await rt.db.deleteFrom("menu_items").where((eb) => eb.or([eb("source_id", "like", "t-%"), eb("id", "=", folder.id)])).execute();
+  });
+
+  it.skipIf(skip)("pages render the menu from rows kept per revision: every change bumps it, the session statement reads it", async () => {
+    const items: MenuItem[] = [{ id: "r-a", label: "l.ra", to: "/ra", order: 10 }];
+    const revision = async () => (await rt.db.selectFrom("site_settings").select("value").where("name", "=", MENU_REVISION).executeTakeFirstOrThrow()).value;
+    const before = await rt.db.selectFrom("site_settings").select("value").where("name", "=", MENU_REVISION).executeTakeFirst();
+    await syncMenu(rt.db, items);
+    const r1 = await revision();
+    expect(r1).not.toBe(before?.value);
+    await syncMenu(rt.db, items);
+    expect(await revision()).toBe(r1); // nothing changed, nothing bumped
+    forgetMenuSync(rt.db);
+    const label = async (at?: string | null) => (await siteMenu(rt.db, member(), items, items, rt.settings, at)).find((e) => e.id === "r-a")?.label;
+    expect(await label(r1)).toBe("l.ra");
+    // A write that does not bump the revision is not seen at that revision (the rows are kept) …
+    await rt.db.updateTable("menu_items").set({ label: "Renamed" }).where("source_id", "=", "r-a").execute();
+    expect(await label(r1)).toBe("l.ra");
+    expect(await label(undefined)).toBe("Renamed");
+    // … and is once the revision moves, as every change through the code moves it.
+    await bumpMenuRevision(rt.db);
+    const r2 = await revision();
+    expect(r2).not.toBe(r1);
+    expect(await label(r2)).toBe("Renamed");
+    const user = await makeUser(rt.db);
+    const token = await createSession(rt.db, rt.settings, user, { ip: "127.0.0.1", userAgent: "test" });
+    expect((await resolveRequestUser(rt.db, rt.settings, token))?.menuRevision).toBe(r2);
+    await rt.db.deleteFrom("menu_items").where("source_id", "=", "r-a").execute();
+    await bumpMenuRevision(rt.db);
   });
 
   it.skipIf(skip)("folders show only with something visible in them; per-user checks and badges still apply", async () => {

@@ -11,6 +11,7 @@ import type { PermissionKey } from "./permission-types";
 import { heldBy, permissionSet } from "./permissions.server";
 import { type Branding, brandingColumns, brandingFromColumns } from "../branding/branding.server";
 import { precompiled } from "../../../db/precompiled";
+import { menuRevisionColumn } from "../menu/revision.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -102,6 +103,8 @@ export interface RequestUser {
   stateName: string | null;
   /** The site's branding, read in the same statement (every page shows it). */
   branding: Branding;
+  /** The menu's revision (app/modules/menu/revision.server.ts), read in the same statement. */
+  menuRevision: string | null;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
     unreadNotifications: Number(first.unread ?? 0),
     stateName: first.state_name ?? null,
     branding: brandingFromColumns(first),
+    menuRevision: first.menu_revision ?? null,
   };
 }
 
@@ -141,7 +145,8 @@ const requestUserRows = precompiled((db, p: { sessionId: string }) => {
       (join) => join.onTrue(),
     )
     .select(["p.app_label", "p.codename", "st.name as state_name", "nc.unread"])
-    .select(brandingColumns(db));
+    .select(brandingColumns(db))
+    .select(menuRevisionColumn(db));
 });
 
 function sessionRows(db: Executor, sessionId: string) {

@@ -125,14 +125,14 @@ export interface GroupListEntry {
   managed: boolean;
 }
 
+const userMemberships = precompiled((db, p: { userId: number }) => db.selectFrom("user_groups").select("group_id").where("user_id", "=", p.userId));
+const userRequests = precompiled((db, p: { userId: number }) => db.selectFrom("group_requests").select(["group_id", "leave_request"]).where("user_id", "=", p.userId));
+
 async function decorate(db: Executor, userId: number, groups: { id: number; name: string; description: string; hidden: boolean; open: boolean; public: boolean }[]): Promise<GroupListEntry[]> {
   const ids = groups.map((g) => g.id);
   if (ids.length === 0) return [];
-  const [memberships, requests, leaders] = await Promise.all([
-    db.selectFrom("user_groups").select("group_id").where("user_id", "=", userId).where("group_id", "in", ids).execute(),
-    db.selectFrom("group_requests").select(["group_id", "leave_request"]).where("user_id", "=", userId).where("group_id", "in", ids).execute(),
-    leadersOf(db, ids),
-  ]);
+  // The user's own memberships and requests are few: read whole (one fixed statement each), used for these groups.
+  const [memberships, requests, leaders] = await Promise.all([userMemberships.execute(db, { userId }), userRequests.execute(db, { userId }), leadersOf(db, ids)]);
   const member = new Set(memberships.map((m) => m.group_id));
   const managed = await appManagedGroupIds(db, ids);
   const pending = new Map(requests.map((r) => [r.group_id, r.leave_request ? ("leave" as const) : ("join" as const)]));

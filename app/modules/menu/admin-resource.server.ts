@@ -12,6 +12,7 @@ import { insertReturningId } from "../../../db/dialect";
 import { writeAudit } from "../audit/audit.server";
 import { AdminInvalid, type AdminCtx, type AdminResource, type Values } from "../admin/registry.server";
 import { isFolder, MENU_ICONS } from "./stored.server";
+import { bumpMenuRevision } from "./revision.server";
 import { menuItems } from "./registry.server";
 
 export const MENU_AUDIT_TYPE = "menu_item";
@@ -143,6 +144,7 @@ export const menuResource: AdminResource = {
     const row = await checked(ctx, null, values, null);
     return ctx.db.transaction().execute(async (trx) => {
       const id = await insertReturningId(trx, "menu_items", { source_id: null, default_label: null, ...row });
+      await bumpMenuRevision(trx);
       await writeAudit(trx, ctx.actor, { action: "menu_item.created", targetType: MENU_AUDIT_TYPE, targetId: String(id), after: audited(row, null) });
       return id;
     });
@@ -152,6 +154,7 @@ export const menuResource: AdminResource = {
     const source = (current.source as string | null) ?? null;
     await ctx.db.transaction().execute(async (trx) => {
       await trx.updateTable("menu_items").set(row).where("id", "=", Number(id)).execute();
+      await bumpMenuRevision(trx);
       await writeAudit(trx, ctx.actor, { action: "menu_item.changed", targetType: MENU_AUDIT_TYPE, targetId: id, before: current, after: audited(row, source) });
     });
   },
@@ -160,6 +163,7 @@ export const menuResource: AdminResource = {
       // A folder's entries move to the top level.
       await trx.updateTable("menu_items").set({ parent_id: null }).where("parent_id", "=", Number(id)).execute();
       await trx.deleteFrom("menu_items").where("id", "=", Number(id)).where("source_id", "is", null).execute();
+      await bumpMenuRevision(trx);
       await writeAudit(trx, ctx.actor, { action: "menu_item.deleted", targetType: MENU_AUDIT_TYPE, targetId: id, before: current });
     });
   },

@@ -15,6 +15,7 @@ import { getSettings, type Settings } from "~/config.server";
 import type { MenuItem, MenuUser } from "./types";
 import { visibleMenu } from "./registry.server";
 import { isIconName, type IconName } from "./icon-names";
+import { bumpMenuRevision } from "./revision.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -49,10 +50,15 @@ export async function syncMenu(db: Kysely<DB>, items: readonly MenuItem[]): Prom
     if (dialectOf(db) === "mysql") await db.insertInto("menu_items").ignore().values(values).execute();
     else await db.insertInto("menu_items").values(values).onConflict((oc) => oc.column("source_id").doNothing()).execute();
   }
+  let relabelled = 0;
   for (const item of items) {
     const row = known.get(item.id);
-    if (row && row.default_label !== item.label) await db.updateTable("menu_items").set({ default_label: item.label }).where("id", "=", row.id).execute();
+    if (row && row.default_label !== item.label) {
+      await db.updateTable("menu_items").set({ default_label: item.label }).where("id", "=", row.id).execute();
+      relabelled++;
+    }
   }
+  if (gone.length || missing.length || relabelled) await bumpMenuRevision(db);
   return { added: missing.length, removed: gone.length };
 }
 
@@ -67,9 +73,27 @@ export async function ensureMenuSynced(db: Kysely<DB>, items: readonly MenuItem[
   synced.set(db, signature);
 }
 
-/** Forgets the sync of this database (after the rows were changed from outside, e.g. a test). */
+/** Forgets the sync of this database and the rows kept (after the rows were changed from outside, e.g. a test). */
 export function forgetMenuSync(db: Kysely<DB>) {
   synced.delete(db);
+  kept.delete(db);
+}
+
+/** The rows last read from each database, and the revision they were read at. */
+const kept = new WeakMap<object, { revision: string; rows: MenuRow[] }>();
+
+/**
+ * The rows at `revision` (as read with the session): from memory while it is unchanged. Without a
+ * revision (a page after a form, a caller outside a page) they are read.
+ */
+async function rowsAt(db: Kysely<DB>, revision: string | null | undefined): Promise<readonly MenuRow[]> {
+  if (revision === undefined) return menuRows(db);
+  const key = revision ?? "";
+  const hit = kept.get(db);
+  if (hit?.revision === key) return hit.rows;
+  const rows = await menuRows(db);
+  kept.set(db, { revision: key, rows });
+  return rows;
 }
 
 export interface SiteMenuEntry {
@@ -91,11 +115,12 @@ const iconOf = (value: string | null | undefined): IconName | null => (isIconNam
 /**
  * The sidebar this user sees: the stored order, folders and labels over the entries of `items` the
  * user may see (with their badges), the admin's links, and folders that hold something visible.
- * `synced` is the list the rows follow (every entry, apps switched off included).
+ * `synced` is the list the rows follow (every entry, apps switched off included). `revision`: the
+ * menu revision read with the session (revision.server.ts); without it the rows are read.
  */
-export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly MenuItem[], synced: readonly MenuItem[] = items, settings: Settings = getSettings()): Promise<SiteMenuEntry[]> {
+export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly MenuItem[], synced: readonly MenuItem[] = items, settings: Settings = getSettings(), revision?: string | null): Promise<SiteMenuEntry[]> {
   await ensureMenuSynced(db, synced);
-  const rows = await menuRows(db);
+  const rows = await rowsAt(db, revision);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const parentOf = (row: MenuRow) => {
     const parent = row.parent_id === null ? undefined : byId.get(row.parent_id);

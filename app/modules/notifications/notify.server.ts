@@ -7,6 +7,7 @@
  */
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { DB, NotificationsTable } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -99,12 +100,7 @@ function toRow(row: { id: number; level: string; title: string; message: string;
 
 /** How many read and unread notifications the user has (one query). */
 export async function notificationCounts(db: Executor, userId: number): Promise<{ unread: number; read: number }> {
-  const rows = await db
-    .selectFrom("notifications")
-    .select((eb) => ["viewed", eb.fn.countAll<number>().as("n")])
-    .where("user_id", "=", userId)
-    .groupBy("viewed")
-    .execute();
+  const rows = await countsByViewed.execute(db, { userId });
   const counts = { unread: 0, read: 0 };
   for (const row of rows) counts[row.viewed ? "read" : "unread"] += Number(row.n);
   return counts;
@@ -112,18 +108,21 @@ export async function notificationCounts(db: Executor, userId: number): Promise<
 
 /** The user's read or unread notifications, newest first. */
 export async function listNotifications(db: Executor, userId: number, options: { viewed: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
-  const rows = await db
-    .selectFrom("notifications")
-    .select(COLUMNS)
-    .where("user_id", "=", userId)
-    .where("viewed", "=", options.viewed)
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(options.limit)
-    .offset(options.offset ?? 0)
-    .execute();
+  const rows = await notificationPage.execute(db, { userId, viewed: options.viewed, limit: options.limit, offset: options.offset ?? 0 });
   return rows.map(toRow);
 }
+
+// The notifications page's two reads, compiled once (db/precompiled.ts).
+const countsByViewed = precompiled((db, p: { userId: number }) =>
+  db
+    .selectFrom("notifications")
+    .select((eb) => ["viewed", eb.fn.countAll<number>().as("n")])
+    .where("user_id", "=", p.userId)
+    .groupBy("viewed"),
+);
+const notificationPage = precompiled((db, p: { userId: number; viewed: boolean; limit: number; offset: number }) =>
+  db.selectFrom("notifications").select(COLUMNS).where("user_id", "=", p.userId).where("viewed", "=", p.viewed).orderBy("created_at", "desc").orderBy("id", "desc").limit(p.limit).offset(p.offset),
+);
 
 /** The user's own notification, marked read (viewing it reads it); undefined for anyone else's. */
 export async function viewNotification(db: Executor, userId: number, id: number): Promise<NotificationRow | undefined> {
