@@ -10,6 +10,7 @@ import { type AppLoadContext, createRequestHandler, type ServerBuild, writeReada
 import { type AgnosticRouteObject as RouteObject, matchRoutes } from "@remix-run/router";
 import compression from "compression";
 import express from "express";
+import pLimit from "p-limit";
 import { memoised, REFUSAL_PATH, type Refusal, type RequestContext } from "./request-context";
 import type { Runtime } from "../modules/runtime.server";
 import { safeEqual } from "../modules/auth/crypto.server";
@@ -154,6 +155,9 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   const rateLimits = createRateLimits(runtime);
   const siteOrigin = new URL(settings.SITE_URL).origin;
   const pages = createPageCache();
+  // Pages rendered at once (PAGE_CONCURRENCY): the rest wait their turn, in arrival order.
+  const limit = settings.PAGE_CONCURRENCY > 0 ? pLimit(settings.PAGE_CONCURRENCY) : null;
+  const renderGate = <T>(fn: () => Promise<T>): Promise<T> => (limit ? limit(fn) : fn());
   const cookieNames = { csrf: csrfCookie(settings).name, personal: [sessionCookie(settings).name, FLASH_COOKIE] };
   const app = express();
   app.disable("x-powered-by");
@@ -303,7 +307,7 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
         if (!res.writableFinished) controller.abort();
       });
       const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
-      const response = await handle(request, context as unknown as AppLoadContext);
+      const response = await renderGate(() => handle(request, context as unknown as AppLoadContext));
       const rendered = pageKey === null ? undefined : renderedPage(response);
       if (pageKey !== null && rendered) pages.remember(pageKey, response, rendered.body, { token: csrf.token, nonce, pattern: rendered.pattern });
       await sendResponse(res, response);

@@ -1,0 +1,78 @@
+/**
+ * PAGE_CONCURRENCY: an HTTP process renders at most that many requests at once; the others wait their
+ * turn and are all answered. Seen from the database: with the sessions table locked, every rendering
+ * page waits on the lock in its first statement, so the waiting statements are the pages in progress.
+ * (The dialect does not matter here: PostgreSQL, whose pg_stat_activity shows the waits.)
+ */
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestRuntime, postgresAlways, type TestRuntime } from "../support/db";
+import { makeUser } from "../support/factories";
+import { startTestServer } from "../support/http";
+import { signedIn } from "../support/sessions";
+
+const REQUESTS = 5;
+
+async function waitingOnLock(admin: pg.Client, database: string) {
+  const { rows } = await admin.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and query like '%\"sessions\"%'", [database]);
+  return Number(rows[0]!.n);
+}
+
+/** Polls until the count has stayed the same for a while (every request that can start has started). */
+async function settledWaiting(admin: pg.Client, database: string) {
+  let last = -1;
+  let stableSince = Date.now();
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const now = await waitingOnLock(admin, database);
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (now > 0 && Date.now() - stableSince > 400) return now;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return last;
+}
+
+describe.each([postgresAlways])("page concurrency on $dialect", ({ dialect }) => {
+  const stops: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  async function blockedPages(limit: string) {
+    const rt: TestRuntime = await createTestRuntime(dialect, { settings: { PAGE_CONCURRENCY: limit } });
+    stops.push(() => rt.stop());
+    const server = await startTestServer(rt);
+    stops.push(() => server.close());
+    const user = await makeUser(rt.db);
+    const { browser } = await signedIn(rt, server.origin, user);
+    const database = new URL(rt.url).pathname.slice(1);
+    const locker = new pg.Client({ connectionString: rt.url });
+    const admin = new pg.Client({ connectionString: rt.url });
+    await locker.connect();
+    await admin.connect();
+    stops.push(() => locker.end(), () => admin.end());
+    await locker.query("begin");
+    await locker.query("lock table sessions in access exclusive mode");
+    const pages = Array.from({ length: REQUESTS }, () => fetch(`${server.origin}/dashboard`, { headers: { cookie: browser.cookieHeader() }, redirect: "manual" }));
+    const waiting = await settledWaiting(admin, database);
+    // Not behind the gate: the health check answers (its database check too) while the pages wait.
+    const health = (await (await fetch(`${server.origin}/healthz`)).json()) as { database: { ok: boolean } };
+    await locker.query("commit");
+    const statuses = (await Promise.all(pages)).map((response) => response.status);
+    return { waiting, databaseOk: health.database.ok, statuses };
+  }
+
+  it("renders at most PAGE_CONCURRENCY requests at once; the others wait their turn and all are answered", async () => {
+    const limited = await blockedPages("2");
+    expect(limited.waiting).toBe(2);
+    expect(limited.databaseOk).toBe(true);
+    expect(limited.statuses).toEqual(Array(REQUESTS).fill(200));
+
+    // Without the limit every request is in progress at once (the check above can fail).
+    const unlimited = await blockedPages("0");
+    expect(unlimited.waiting).toBe(REQUESTS);
+    expect(unlimited.statuses).toEqual(Array(REQUESTS).fill(200));
+  });
+});
