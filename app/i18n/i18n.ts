@@ -41,10 +41,14 @@ const MEMO_LIMIT = 10_000;
  */
 function memoisePlainLookups(instance: i18n) {
   const memo = new Map<string, string>();
+  // Every component's useTranslation asks for a bound `t`: one per language, namespace and prefix.
+  const bound = new Map<string, unknown>();
   const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => unknown;
   instance.getFixedT = ((lng: unknown, ns?: unknown, keyPrefix?: unknown) => {
-    const fixed = getFixedT(lng, ns, keyPrefix) as unknown as ((key: unknown, ...rest: unknown[]) => string) & Record<string, unknown>;
     const scope = `${String(lng)}\u0000${String(ns)}\u0000${String(keyPrefix ?? "")}\u0000`;
+    const known = typeof lng === "string" || lng === null || lng === undefined ? bound.get(scope) : undefined;
+    if (known) return known;
+    const fixed = getFixedT(lng, ns, keyPrefix) as unknown as ((key: unknown, ...rest: unknown[]) => string) & Record<string, unknown>;
     const t = (key: unknown, ...rest: unknown[]) => {
       if (rest.length > 0 || typeof key !== "string") return fixed(key, ...rest);
       const memoKey = scope + key;
@@ -56,6 +60,8 @@ function memoisePlainLookups(instance: i18n) {
       }
       return value;
     };
-    return Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
+    const result = Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
+    if ((typeof lng === "string" || lng === null || lng === undefined) && typeof ns !== "object" && bound.size < MEMO_LIMIT) bound.set(scope, result);
+    return result;
   }) as unknown as i18n["getFixedT"];
 }
