@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
 import { managedGroups, pendingRequestsCount } from "~/modules/groups/queries.server";
 import { requireGroupManager } from "~/web/groups-routes.server";
+import { pageMemo } from "~/web/guards.server";
 import { FlagBadges, ManagementTabs } from "~/components/groups";
 import { getRuntime } from "~/modules/runtime.server";
 
@@ -14,7 +15,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.me
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireGroupManager(request, context);
   const { db } = getRuntime();
-  const [groups, pending] = await Promise.all([managedGroups(db, user), pendingRequestsCount(db, user)]);
+  const [groups, pending] = await Promise.all([managedGroups(db, user), pendingRequestsCount(db, user, pageMemo(request, context))]);
   return json({ groups, pending });
 }
 

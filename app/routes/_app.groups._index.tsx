@@ -3,7 +3,7 @@ import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Table } from "~/components/table";
-import { requireUser } from "~/web/guards.server";
+import { pageMemo, requireUser } from "~/web/guards.server";
 import { canManageGroups, groupsForListing, pendingRequestsCount } from "~/modules/groups/queries.server";
 import { joinOrLeave } from "~/web/groups-routes.server";
 import { FlagBadges, MembershipButton } from "~/components/groups";
@@ -15,8 +15,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const { db } = getRuntime();
   const groups = await groupsForListing(db, user);
-  const manager = await canManageGroups(db, user);
-  return json({ groups, pendingCount: manager ? await pendingRequestsCount(db, user) : null });
+  // The sidebar shows the same two figures: read once for both.
+  const memo = pageMemo(request, context);
+  const manager = await canManageGroups(db, user, memo);
+  return json({ groups, pendingCount: manager ? await pendingRequestsCount(db, user, memo) : null });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

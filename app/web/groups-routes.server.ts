@@ -1,7 +1,7 @@
 /** What the group routes share: the audited 403, the manager guard, and outcome → flash toast + redirect. */
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import { actorFor, forbidden, requireUser } from "./guards.server";
+import { actorFor, forbidden, pageMemo, requireUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type Flash, redirectWithFlash } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
@@ -11,7 +11,7 @@ import { badRequest, formId, notFound } from "./params.server";
 /** Management pages: auth.group_management, or leader of at least one group. */
 export async function requireGroupManager(request: Request, context: AppLoadContext) {
   const user = await requireUser(request, context);
-  if (!(await canManageGroups(getRuntime().db, user))) await forbidden(user, context, request, "group manager");
+  if (!(await canManageGroups(getRuntime().db, user, pageMemo(request, context)))) await forbidden(user, context, request, "group manager");
   return user;
 }
 

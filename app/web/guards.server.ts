@@ -41,6 +41,14 @@ export async function frameFigures(request: Request, context: AppLoadContext): P
   return read ? { unreadNotifications: read.unreadNotifications, stateName: read.stateName, branding: read.branding, menuRevision: read.menuRevision } : null;
 }
 
+/**
+ * The request's memo for figures a page and its frame both read (a menu badge the page shows too), on
+ * pages that only read: after an action in the same request they may have changed.
+ */
+export function pageMemo(request: Request, context: AppLoadContext) {
+  return isSafeMethod(request.method) ? context.memo : undefined;
+}
+
 export function actorFor(user: Pick<CurrentUser, "id" | "username"> | null, context: AppLoadContext): Actor {
   return { userId: user?.id ?? null, label: user?.username ?? "anonymous", requestId: context.requestId, ip: context.ip };
 }

@@ -1,26 +1,20 @@
+import type { RequestMemo } from "../modules/memo";
 /** What the HTTP layer hands to every loader and action. */
 export interface RequestContext {
   requestId: string;
   ip: string | null;
   csrfToken: string;
   nonce: string;
-  /** Per-request memo (current user, permissions). */
-  memo: Map<string, Promise<unknown>>;
+  /** Per-request memo (current user, permissions, figures two loaders both show). */
+  memo: RequestMemo;
   /** A background poll: it must not count as activity (the session's idle timer is not reset). */
   background?: boolean;
   /** Set when the HTTP layer refused the request; it then renders REFUSAL_PATH with this status. */
   refusal?: Refusal;
 }
 
-/** The value of `key` for this request: computed once, shared by the HTTP layer and every loader. */
-export function memoised<T>(context: Pick<RequestContext, "memo">, key: string, compute: () => Promise<T>): Promise<T> {
-  let pending = context.memo.get(key) as Promise<T> | undefined;
-  if (!pending) {
-    pending = compute();
-    context.memo.set(key, pending);
-  }
-  return pending;
-}
+/** The value of `key` for this request: computed once, shared by the HTTP layer, every loader and the domain. */
+export { memoised } from "../modules/memo";
 
 export interface Refusal {
   status: 400 | 403 | 429;

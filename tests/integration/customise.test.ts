@@ -151,7 +151,7 @@ describe.each(dialects)("customising the site on $dialect", ({ dialect, skip }) 
     await syncMenu(rt.db, items);
     expect(await revision()).toBe(r1); // nothing changed, nothing bumped
     forgetMenuSync(rt.db);
-    const label = async (at?: string | null) => (await siteMenu(rt.db, member(), items, items, rt.settings, at)).find((e) => e.id === "r-a")?.label;
+    const label = async (at?: string | null) => (await siteMenu(rt.db, member(), items, { settings: rt.settings, revision: at })).find((e) => e.id === "r-a")?.label;
     expect(await label(r1)).toBe("l.ra");
     // A write that does not bump the revision is not seen at that revision (the rows are kept) …
     await rt.db.updateTable("menu_items").set({ label: "Renamed" }).where("source_id", "=", "r-a").execute();

@@ -10,7 +10,7 @@ export const groupsMenu: readonly MenuItem[] = [
     to: "/group/management",
     icon: "shield",
     order: 50,
-    visible: (user, { db }) => canManageGroups(db, user),
-    badge: (user, { db }) => pendingRequestsCount(db, user),
+    visible: (user, { db, memo }) => canManageGroups(db, user, memo),
+    badge: (user, { db, memo }) => pendingRequestsCount(db, user, memo),
   },
 ];

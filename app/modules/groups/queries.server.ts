@@ -8,6 +8,7 @@
 import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { precompiled } from "../../../db/precompiled";
+import { memoisedIn, type RequestMemo } from "../memo";
 import { appManagedGroupIds } from "~/apps/registry.server";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -161,10 +162,10 @@ export async function groupForUser(db: Executor, user: GroupsSubject, groupId: n
   return (await decorate(db, user.id, [group]))[0];
 }
 
-/** `can_manage_groups`: auth.group_management, or leads at least one group. */
-export async function canManageGroups(db: Executor, user: GroupsSubject) {
+/** `can_manage_groups`: auth.group_management, or leads at least one group. `memo`: read once per request (menu and page). */
+export async function canManageGroups(db: Executor, user: GroupsSubject, memo?: RequestMemo) {
   if (hasManagementPermission(user)) return true;
-  return Boolean(await ledGroupIds(db, user.id).limit(1).executeTakeFirst());
+  return memoisedIn(memo, `groups.canManage:${user.id}`, async () => Boolean(await ledGroupIds(db, user.id).limit(1).executeTakeFirst()));
 }
 
 /** `can_manage_group`: auth.group_management, or the group is among those the user leads. */
@@ -195,10 +196,12 @@ const ledRequestsCount = precompiled((db, p: { userId: number }) =>
     .select((eb) => eb.fn.countAll<number>().as("n")),
 );
 
-/** `pending_requests_count_for_user`: drives the menu badge. */
-export async function pendingRequestsCount(db: Executor, user: GroupsSubject) {
-  const row = hasManagementPermission(user) ? await allRequestsCount.executeTakeFirst(db, {}) : await ledRequestsCount.executeTakeFirst(db, { userId: user.id });
-  return Number(row?.n ?? 0);
+/** `pending_requests_count_for_user`: drives the menu badge. `memo`: read once per request (menu and page). */
+export async function pendingRequestsCount(db: Executor, user: GroupsSubject, memo?: RequestMemo) {
+  return memoisedIn(memo, `groups.pendingRequests:${user.id}`, async () => {
+    const row = hasManagementPermission(user) ? await allRequestsCount.executeTakeFirst(db, {}) : await ledRequestsCount.executeTakeFirst(db, { userId: user.id });
+    return Number(row?.n ?? 0);
+  });
 }
 
 export interface PendingRequest {

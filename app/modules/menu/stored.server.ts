@@ -16,6 +16,7 @@ import type { MenuItem, MenuUser } from "./types";
 import { visibleMenu } from "./registry.server";
 import { isIconName, type IconName } from "./icon-names";
 import { bumpMenuRevision } from "./revision.server";
+import type { RequestMemo } from "../memo";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -118,7 +119,12 @@ const iconOf = (value: string | null | undefined): IconName | null => (isIconNam
  * `synced` is the list the rows follow (every entry, apps switched off included). `revision`: the
  * menu revision read with the session (revision.server.ts); without it the rows are read.
  */
-export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly MenuItem[], synced: readonly MenuItem[] = items, settings: Settings = getSettings(), revision?: string | null): Promise<SiteMenuEntry[]> {
+export async function siteMenu(
+  db: Kysely<DB>,
+  user: MenuUser,
+  items: readonly MenuItem[],
+  { synced = items, settings = getSettings(), revision, memo }: { synced?: readonly MenuItem[]; settings?: Settings; revision?: string | null; memo?: RequestMemo } = {},
+): Promise<SiteMenuEntry[]> {
   await ensureMenuSynced(db, synced);
   const rows = await rowsAt(db, revision);
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -135,7 +141,7 @@ export async function siteMenu(db: Kysely<DB>, user: MenuUser, items: readonly M
       const row = rowOf.get(item.id);
       return !row || !hidden(row);
     }),
-    { db, settings },
+    { db, settings, memo },
   );
   const visible = new Map(shown.map((entry) => [entry.id, entry]));
   const entry = (row: MenuRow): SiteMenuEntry | null => {

@@ -4,6 +4,7 @@
  * group requests). A feature exports its entries as a `MenuItem[]` from `<feature>/menu.server.ts`
  * and adds one line to the list in `menu/registry.server.ts`.
  */
+import type { RequestMemo } from "../memo";
 import type { Kysely } from "kysely";
 import type { Settings } from "~/config.server";
 import type { DB } from "../../../db/schema";
@@ -21,6 +22,8 @@ export interface MenuUser {
 export interface MenuContext {
   db: Kysely<DB>;
   settings: Settings;
+  /** The request's memo, when the menu is rendered for a page: a badge the page shows too is read once. */
+  memo?: RequestMemo;
 }
 
 export interface MenuItem {
