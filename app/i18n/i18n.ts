@@ -46,7 +46,9 @@ function memoisePlainLookups(instance: i18n) {
   const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => unknown;
   instance.getFixedT = ((lng: unknown, ns?: unknown, keyPrefix?: unknown) => {
     const scope = `${String(lng)}\u0000${String(ns)}\u0000${String(keyPrefix ?? "")}\u0000`;
-    const known = typeof lng === "string" || lng === null || lng === undefined ? bound.get(scope) : undefined;
+    // Plain arguments only (a language tag, one namespace, a prefix): their text names them exactly.
+    const keepable = (typeof lng === "string" || lng == null) && (typeof ns === "string" || ns == null) && (typeof keyPrefix === "string" || keyPrefix == null);
+    const known = keepable ? bound.get(scope) : undefined;
     if (known) return known;
     const fixed = getFixedT(lng, ns, keyPrefix) as unknown as ((key: unknown, ...rest: unknown[]) => string) & Record<string, unknown>;
     const t = (key: unknown, ...rest: unknown[]) => {
@@ -61,7 +63,7 @@ function memoisePlainLookups(instance: i18n) {
       return value;
     };
     const result = Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
-    if ((typeof lng === "string" || lng === null || lng === undefined) && typeof ns !== "object" && bound.size < MEMO_LIMIT) bound.set(scope, result);
+    if (keepable && bound.size < MEMO_LIMIT) bound.set(scope, result);
     return result;
   }) as unknown as i18n["getFixedT"];
 }

@@ -80,6 +80,18 @@ describe("i18n catalogues", () => {
     expect(zh("admin.related.memberships", { count: 1 })).toBe(lookup(catalogues["zh-hans"], "admin.related.memberships_other").replace("{{count}}", "1"));
   });
 
+  it("hands every component of a language the same bound t, per namespace and prefix, translating as i18next does", () => {
+    const de = createI18n("de", catalogues.de, catalogues.en);
+    const t = de.getFixedT("de", "translation");
+    expect(de.getFixedT("de", "translation")).toBe(t);
+    expect(t("admin.related.memberships", { count: 1 })).toBe("1 Gruppenmitgliedschaft");
+    const prefixed = de.getFixedT("de", "translation", "admin.related");
+    expect(prefixed).not.toBe(t);
+    expect(prefixed("memberships", { count: 1 })).toBe("1 Gruppenmitgliedschaft");
+    // A list of namespaces is not kept (its text would name it loosely): a fresh t each time.
+    expect(de.getFixedT("de", ["translation"])).not.toBe(de.getFixedT("de", ["translation"]));
+  });
+
   it("has every literal key the code uses", () => {
     const used = new Set<string>();
     for (const file of sourceFiles(path.resolve("app"))) {

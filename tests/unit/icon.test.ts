@@ -9,7 +9,7 @@ describe("Icon", () => {
   it("draws exactly lucide's SVG, for every size and class asked", () => {
     const ours = (props: { name: string; size?: number; className?: string }) => renderToStaticMarkup(createElement(Icon, props));
     const lucide = (Drawn: typeof Bell, name: string, size: number, className: string) =>
-      renderToStaticMarkup(createElement(Drawn, { width: size, height: size, "aria-hidden": "true", focusable: "false", className, "data-icon": name }));
+      renderToStaticMarkup(createElement(Drawn, { width: size, height: size, "aria-hidden": "true", focusable: "false", className, "data-icon": name } as Parameters<typeof Bell>[0]));
     expect(ours({ name: "bell" })).toBe(lucide(Bell, "bell", 16, "mr-2 inline-block shrink-0 align-[-3px]"));
     expect(ours({ name: "users", size: 24, className: "shrink-0" })).toBe(lucide(Users, "users", 24, "shrink-0"));
     expect(ours({ name: "bell", size: 24, className: "shrink-0" })).toBe(lucide(Bell, "bell", 24, "shrink-0"));

@@ -180,26 +180,23 @@ export async function canManageGroup(db: Executor, user: GroupsSubject, groupId:
   return Boolean(row);
 }
 
-/** Requests the user may act on: all for auth.group_management, otherwise those for groups they lead. */
-function requestsFor(db: Executor, user: GroupsSubject) {
-  let q = db.selectFrom("group_requests as r");
-  if (!hasManagementPermission(user)) q = q.where("r.group_id", "in", ledGroupIds(db, user.id));
-  return q;
+/** Requests the user may act on: all for auth.group_management, otherwise those for groups they lead (`leaderId`). */
+function requestsFor(db: Executor, leaderId: number | null) {
+  const q = db.selectFrom("group_requests as r");
+  return leaderId === null ? q : q.where("r.group_id", "in", ledGroupIds(db, leaderId));
 }
 
+const requestScope = (user: GroupsSubject) => (hasManagementPermission(user) ? null : user.id);
+
 /** The menu badge's two statements (every page), compiled once (db/precompiled.ts). */
-const allRequestsCount = precompiled((db) => db.selectFrom("group_requests as r").select((eb) => eb.fn.countAll<number>().as("n")));
-const ledRequestsCount = precompiled((db, p: { userId: number }) =>
-  db
-    .selectFrom("group_requests as r")
-    .where("r.group_id", "in", ledGroupIds(db, p.userId))
-    .select((eb) => eb.fn.countAll<number>().as("n")),
-);
+const allRequestsCount = precompiled((db) => requestsFor(db, null).select((eb) => eb.fn.countAll<number>().as("n")));
+const ledRequestsCount = precompiled((db, p: { userId: number }) => requestsFor(db, p.userId).select((eb) => eb.fn.countAll<number>().as("n")));
 
 /** `pending_requests_count_for_user`: drives the menu badge. `memo`: read once per request (menu and page). */
 export async function pendingRequestsCount(db: Executor, user: GroupsSubject, memo?: RequestMemo) {
   return memoisedIn(memo, `groups.pendingRequests:${user.id}`, async () => {
-    const row = hasManagementPermission(user) ? await allRequestsCount.executeTakeFirst(db, {}) : await ledRequestsCount.executeTakeFirst(db, { userId: user.id });
+    const leaderId = requestScope(user);
+    const row = leaderId === null ? await allRequestsCount.executeTakeFirst(db, {}) : await ledRequestsCount.executeTakeFirst(db, { userId: leaderId });
     return Number(row?.n ?? 0);
   });
 }
@@ -218,7 +215,7 @@ export interface PendingRequest {
 
 /** Join and leave requests a manager may act on, oldest first. */
 export async function pendingRequestsFor(db: Executor, user: GroupsSubject) {
-  const rows = await requestsFor(db, user)
+  const rows = await requestsFor(db, requestScope(user))
     .innerJoin("users as u", "u.id", "r.user_id")
     .innerJoin("auth_groups as g", "g.id", "r.group_id")
     .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
