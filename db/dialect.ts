@@ -1,5 +1,5 @@
 /** Small helpers that let one migration or query serve PostgreSQL and MySQL/MariaDB. */
-import { type ColumnDefinitionBuilder, type Kysely, MysqlAdapter, sql } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, MysqlAdapter, type SqlBool, sql } from "kysely";
 
 export type Dialect = "postgres" | "mysql";
 
@@ -44,4 +44,26 @@ export function containsPattern(search: string) {
 /** `lower(column)`, the other side of a `containsPattern` comparison. */
 export function lower(ref: string) {
   return sql<string>`lower(${sql.ref(ref)})`;
+}
+
+/** Up to this many ids, MySQL/MariaDB get them as a plain `in (…)` list (its primary-key ranges). */
+const LISTED_IDS = 1000;
+
+/**
+ * `column in ids` for any number of our integer keys (users, groups, states; not EVE ids) as one
+ * statement: a change of 100,000 users is one statement, not twenty lists of 5,000 kept under the
+ * drivers' parameter limits.
+ * - PostgreSQL: `= any` of one int-array parameter (an index lookup for a few ids, a hashed filter
+ *   for many).
+ * - MySQL/MariaDB: up to LISTED_IDS ids a plain list; more as one JSON parameter expanded by
+ *   `json_table` into a derived table that is materialised once (distinct): MariaDB evaluates an
+ *   `in` over `json_table` itself again for every row of an UPDATE or DELETE, which is quadratic.
+ */
+export function inIds(db: Kysely<any>, column: string, ids: readonly number[]) {
+  for (const id of ids) if (!Number.isInteger(id) || id < -2147483648 || id > 2147483647) throw new TypeError(`inIds: ${String(id)} is not an integer key`);
+  const ref = sql.ref(column);
+  if (dialectOf(db) === "postgres") return sql<SqlBool>`${ref} = any(cast(${ids} as int[]))`;
+  if (ids.length === 0) return sql<SqlBool>`1 = 0`;
+  if (ids.length <= LISTED_IDS) return sql<SqlBool>`${ref} in (${sql.join(ids)})`;
+  return sql<SqlBool>`${ref} in (select listed.id from (select distinct j.id from json_table(${JSON.stringify(ids)}, '$[*]' columns (id int path '$')) as j) as listed)`;
 }

@@ -22,6 +22,7 @@ import * as m0026 from "./0026-hrapplications";
 import * as m0027 from "./0027-fleetactivitytracking";
 import * as m0028 from "./0028-customise";
 import * as m0029 from "./0029-analytics";
+import * as m0030 from "./0030-notifications-index";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "0027-fleetactivitytracking": m0027,
   "0028-customise": m0028,
   "0029-analytics": m0029,
+  "0030-notifications-index": m0030,
 };

@@ -15,6 +15,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { type Actor, writeAuditMany } from "~/modules/audit/audit.server";
 import { ensureGroupSettings } from "~/modules/groups/admin.server";
 import { groupBy } from "~/modules/group-by";
@@ -31,8 +32,6 @@ export interface SyncResult {
   added: number;
   removed: number;
 }
-
-const CHUNK = 5000;
 
 /** The main character's column a kind of group follows. */
 const entityColumn = (kind: Kind) => (kind === "corp" ? "c.corporation_id" : "c.alliance_id") as "c.corporation_id";
@@ -70,7 +69,7 @@ async function createNeededGroups(db: Executor, kind: Kind, ids: readonly number
         ),
       ),
     );
-  if (ids) query = query.where("u.id", "in", ids);
+  if (ids) query = query.where(inIds(db, "u.id", ids));
   const rows = await query.execute();
   if (rows.length === 0) return 0;
   // One group per (config, entity), even when members' rows disagree on a stale name.
@@ -104,13 +103,13 @@ async function removeUnjustified(db: Executor, ids: readonly number[] | null) {
     .selectFrom("user_groups as ug")
     .select(["ug.user_id", "ug.group_id"])
     .where("ug.group_id", "in", db.selectFrom("autogroups_managed_groups as mg").select("mg.group_id"));
-  if (ids) current = current.where("ug.user_id", "in", ids);
+  if (ids) current = current.where(inIds(db, "ug.user_id", ids));
   const held = await current.execute();
   if (held.length === 0) return held;
   const justified = new Set<string>();
   for (const kind of KINDS) {
     let query = justifiedPairs(db, kind);
-    if (ids) query = query.where("u.id", "in", ids);
+    if (ids) query = query.where(inIds(db, "u.id", ids));
     for (const row of await query.execute()) justified.add(`${row.user_id}:${row.group_id}`);
   }
   const rows = held.filter((r) => !justified.has(`${r.user_id}:${r.group_id}`));
@@ -135,13 +134,13 @@ function justifiedPairs(db: Executor, kind: Kind) {
 
 async function addJustified(db: Executor, kind: Kind, ids: readonly number[] | null) {
   let missing = justifiedPairs(db, kind).where((eb) => eb.not(eb.exists(eb.selectFrom("user_groups as ug").select("ug.group_id").whereRef("ug.user_id", "=", "u.id").whereRef("ug.group_id", "=", "m.group_id"))));
-  if (ids) missing = missing.where("u.id", "in", ids);
+  if (ids) missing = missing.where(inIds(db, "u.id", ids));
   const rows = await missing.execute();
   if (rows.length) await db.insertInto("user_groups").columns(["user_id", "group_id"]).expression(missing).execute();
   return rows;
 }
 
-async function syncChunk(db: Executor, ids: readonly number[] | null): Promise<SyncResult & { changed: { user_id: number; group_id: number; added: boolean }[] }> {
+async function syncScope(db: Executor, ids: readonly number[] | null): Promise<SyncResult & { changed: { user_id: number; group_id: number; added: boolean }[] }> {
   let groupsCreated = 0;
   for (const kind of KINDS) groupsCreated += await createNeededGroups(db, kind, ids);
   const removed = await removeUnjustified(db, ids);
@@ -165,20 +164,12 @@ async function syncChunk(db: Executor, ids: readonly number[] | null): Promise<S
 export async function syncAutogroups(db: Executor, scope: Scope, actor: Actor, reason: string): Promise<SyncResult> {
   const total: SyncResult = { groupsCreated: 0, added: 0, removed: 0 };
   if (scope !== "all" && scope.length === 0) return total;
-  const chunks: (readonly number[] | null)[] = [];
-  if (scope === "all") chunks.push(null);
-  else {
-    const unique = [...new Set(scope)];
-    for (let i = 0; i < unique.length; i += CHUNK) chunks.push(unique.slice(i, i + CHUNK));
-  }
-  const changed: { user_id: number; group_id: number; added: boolean }[] = [];
-  for (const ids of chunks) {
-    const result = await syncChunk(db, ids);
-    total.groupsCreated += result.groupsCreated;
-    total.added += result.added;
-    total.removed += result.removed;
-    changed.push(...result.changed);
-  }
+  // One pass for any number of users: the ids go to the database as one list (inIds).
+  const result = await syncScope(db, scope === "all" ? null : [...new Set(scope)]);
+  total.groupsCreated += result.groupsCreated;
+  total.added += result.added;
+  total.removed += result.removed;
+  const changed = result.changed;
   if (changed.length === 0) return total;
   const entries = [...groupBy(changed, (c) => `${c.added ? "+" : "-"}${c.group_id}`).entries()].map(([key, rows]) => {
     const userIds = rows.map((r) => r.user_id).sort((a, b) => a - b);
@@ -214,12 +205,8 @@ export async function deleteManagedGroups(db: Executor, configId: number, kinds:
   const doomed = rows.filter((r) => !truthy(r.shared));
   if (doomed.length === 0) return 0;
   const groupIds = doomed.map((r) => r.group_id);
-  const members: number[] = [];
-  for (let i = 0; i < groupIds.length; i += CHUNK) {
-    const part = groupIds.slice(i, i + CHUNK);
-    members.push(...(await db.selectFrom("user_groups").select("user_id").distinct().where("group_id", "in", part).execute()).map((r) => r.user_id));
-    await db.deleteFrom("auth_groups").where("id", "in", part).execute();
-  }
+  const members = (await db.selectFrom("user_groups").select("user_id").distinct().where(inIds(db, "group_id", groupIds)).execute()).map((r) => r.user_id);
+  await db.deleteFrom("auth_groups").where(inIds(db, "id", groupIds)).execute();
   await writeAuditMany(
     db,
     actor,

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DB, MumbleMumbleuserTable } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { hashMumblePassword, MUMBLE_HASHFN, unknowablePassword } from "./password.server";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -55,10 +56,8 @@ export async function disableRow(db: Executor, userId: number) {
 
 export async function rowsOf(db: Executor, userIds: number[]): Promise<Map<number, MumbleRow>> {
   const out = new Map<number, MumbleRow>();
-  for (let i = 0; i < userIds.length; i += CHUNK) {
-    const rows = await db.selectFrom("mumble_mumbleuser").selectAll().where("user_id", "in", userIds.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.user_id, r);
-  }
+  if (userIds.length === 0) return out;
+  for (const r of await db.selectFrom("mumble_mumbleuser").selectAll().where(inIds(db, "user_id", userIds)).execute()) out.set(r.user_id, r);
   return out;
 }
 

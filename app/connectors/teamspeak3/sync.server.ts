@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import type { DesiredAccount, ReconcileProgress, ReconcileReport, ServiceAccount, SyncOutcome } from "~/modules/services/contract";
 import { groupChanges, loadGroupPlan, saveServerGroups, wantedGroups, type GroupPlan } from "./groups.server";
 import type { Ts3Port } from "./port.server";
@@ -15,17 +16,14 @@ export const defaultGroups = new Set<number>();
 
 /** Accounts whose key is not redeemed yet: they still hold the (sealed) key. */
 export async function pendingAccountIds(db: Kysely<DB>, accountIds: number[]) {
-  const out = new Set<number>();
-  for (let i = 0; i < accountIds.length; i += 5000) {
-    const rows = await db.selectFrom("service_accounts").select("id").where("id", "in", accountIds.slice(i, i + 5000)).where("credentials", "is not", null).execute();
-    for (const r of rows) out.add(r.id);
-  }
-  return out;
+  if (accountIds.length === 0) return new Set<number>();
+  const rows = await db.selectFrom("service_accounts").select("id").where(inIds(db, "id", accountIds)).where("credentials", "is not", null).execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The key was redeemed (the client is bound): forget the key. */
 async function markRedeemed(db: Kysely<DB>, accountIds: number[]) {
-  for (let i = 0; i < accountIds.length; i += 5000) await db.updateTable("service_accounts").set({ credentials: null }).where("id", "in", accountIds.slice(i, i + 5000)).execute();
+  if (accountIds.length) await db.updateTable("service_accounts").set({ credentials: null }).where(inIds(db, "id", accountIds)).execute();
 }
 
 async function applyChanges(port: Ts3Port, cldbid: number, add: number[], remove: number[], notes: string[]) {

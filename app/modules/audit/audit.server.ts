@@ -1,6 +1,7 @@
 /** The append-only audit trail. Written in the same transaction as the change it records. */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -78,33 +79,32 @@ export async function listAudit(db: Executor, query: AuditQuery = {}) {
 
 /**
  * The same entry for each of many users (its target): the database makes the rows from the ids
- * (INSERT … SELECT), one parameter per user instead of eleven. Users that do not exist get no row.
+ * (INSERT … SELECT), one statement and one list parameter for any number of users. Users that do not exist get no row.
  */
 export async function writeAuditForUsers(db: Executor, actor: Actor, entry: Omit<AuditEntry, "targetType" | "targetId">, userIds: readonly number[]) {
   const base = row(actor, { ...entry, targetType: "user" }, new Date());
-  for (let i = 0; i < userIds.length; i += 5000) {
-    await db
-      .insertInto("audit_log")
-      .columns(["created_at", "actor_user_id", "actor", "action", "target_type", "target_id", "before_data", "after_data", "reason", "request_id", "ip"])
-      .expression((eb) =>
-        eb
-          .selectFrom("users as u")
-          .select([
-            eb.val(base.created_at).as("created_at"),
-            eb.val(base.actor_user_id).as("actor_user_id"),
-            eb.val(base.actor).as("actor"),
-            eb.val(base.action).as("action"),
-            eb.val(base.target_type).as("target_type"),
-            // concat: a text of the id on both databases (cast names differ).
-            sql<string>`concat(u.id, '')`.as("target_id"),
-            eb.val(base.before_data).as("before_data"),
-            eb.val(base.after_data).as("after_data"),
-            eb.val(base.reason).as("reason"),
-            eb.val(base.request_id).as("request_id"),
-            eb.val(base.ip).as("ip"),
-          ])
-          .where("u.id", "in", userIds.slice(i, i + 5000)),
-      )
-      .execute();
-  }
+  if (userIds.length === 0) return;
+  await db
+    .insertInto("audit_log")
+    .columns(["created_at", "actor_user_id", "actor", "action", "target_type", "target_id", "before_data", "after_data", "reason", "request_id", "ip"])
+    .expression((eb) =>
+      eb
+        .selectFrom("users as u")
+        .select([
+          eb.val(base.created_at).as("created_at"),
+          eb.val(base.actor_user_id).as("actor_user_id"),
+          eb.val(base.actor).as("actor"),
+          eb.val(base.action).as("action"),
+          eb.val(base.target_type).as("target_type"),
+          // concat: a text of the id on both databases (cast names differ).
+          sql<string>`concat(u.id, '')`.as("target_id"),
+          eb.val(base.before_data).as("before_data"),
+          eb.val(base.after_data).as("after_data"),
+          eb.val(base.reason).as("reason"),
+          eb.val(base.request_id).as("request_id"),
+          eb.val(base.ip).as("ip"),
+        ])
+        .where(inIds(db, "u.id", userIds)),
+    )
+    .execute();
 }

@@ -1,6 +1,7 @@
 /** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
 import type { Expression, ExpressionBuilder, Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { permissionCatalogue } from "../permission-registry";
 import { type PermissionDeclaration, type PermissionKey, permissionKey } from "./permission-types";
 
@@ -93,31 +94,26 @@ export async function usersWithoutPermission(db: Executor, userIds: number[], ke
   if (userIds.length === 0) return [];
   const permissionId = await findPermissionId(db, key);
   if (permissionId === undefined) return [];
-  const out: number[] = [];
-  for (let i = 0; i < userIds.length; i += 5000) {
-    const rows = await db
-      .selectFrom("users as u")
-      .select("u.id")
-      .where("u.id", "in", userIds.slice(i, i + 5000))
-      .where("u.is_superuser", "=", false)
-      .where((eb) =>
-        eb.not(
-          eb.or([
-            eb.exists(eb.selectFrom("user_permissions as up").select("up.user_id").whereRef("up.user_id", "=", "u.id").where("up.permission_id", "=", permissionId)),
-            eb.exists(
-              eb
-                .selectFrom("user_groups as ug")
-                .innerJoin("group_permissions as gp", "gp.group_id", "ug.group_id")
-                .select("ug.user_id")
-                .whereRef("ug.user_id", "=", "u.id")
-                .where("gp.permission_id", "=", permissionId),
-            ),
-            eb.exists(eb.selectFrom("state_permissions as sp").select("sp.state_id").whereRef("sp.state_id", "=", "u.state_id").where("sp.permission_id", "=", permissionId)),
-          ]),
+  // Three anti-joins (not "not (a or b or c)"), which the planners turn into hashed anti-joins.
+  const rows = await db
+    .selectFrom("users as u")
+    .select("u.id")
+    .where(inIds(db, "u.id", [...new Set(userIds)]))
+    .where("u.is_superuser", "=", false)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("user_permissions as up").select("up.user_id").whereRef("up.user_id", "=", "u.id").where("up.permission_id", "=", permissionId))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("user_groups as ug")
+            .innerJoin("group_permissions as gp", "gp.group_id", "ug.group_id")
+            .select("ug.user_id")
+            .whereRef("ug.user_id", "=", "u.id")
+            .where("gp.permission_id", "=", permissionId),
         ),
-      )
-      .execute();
-    out.push(...rows.map((r) => r.id));
-  }
-  return out;
+      ),
+    )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("state_permissions as sp").select("sp.state_id").whereRef("sp.state_id", "=", "u.state_id").where("sp.permission_id", "=", permissionId))))
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -4,7 +4,7 @@
  * Every change writes its audit row in the same transaction.
  */
 import type { InsertQueryBuilder, InsertResult, Kysely, Transaction } from "kysely";
-import { dialectOf } from "../../../db/dialect";
+import { dialectOf, inIds } from "../../../db/dialect";
 import type { DB, GroupRequestLogsTable } from "../../../db/schema";
 import { type Actor, writeAudit } from "../audit/audit.server";
 import { groupBy } from "../group-by";
@@ -98,21 +98,9 @@ export async function removeUsersWithoutRequestGroupsPermission(trx: Executor, u
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
   const publicGroups = trx.selectFrom("group_settings").select("group_id").where("public", "=", true);
-  const removed: { user_id: number; group_id: number }[] = [];
-  // Chunks keep each statement under the drivers' bound-parameter limits.
-  for (let i = 0; i < ids.length; i += 1000) {
-    const chunk = ids.slice(i, i + 1000);
-    const rows = await trx
-      .selectFrom("user_groups")
-      .select(["user_id", "group_id"])
-      .where("user_id", "in", chunk)
-      .where("group_id", "not in", publicGroups)
-      .execute();
-    await trx.deleteFrom("group_requests").where("user_id", "in", chunk).where("group_id", "not in", publicGroups).execute();
-    if (rows.length === 0) continue;
-    await trx.deleteFrom("user_groups").where("user_id", "in", chunk).where("group_id", "not in", publicGroups).execute();
-    removed.push(...rows);
-  }
+  const removed = await trx.selectFrom("user_groups").select(["user_id", "group_id"]).where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
+  await trx.deleteFrom("group_requests").where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
+  if (removed.length) await trx.deleteFrom("user_groups").where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
   if (removed.length) await servicesNeedSync(trx, [...new Set(removed.map((r) => r.user_id))], "groups changed");
   const byGroup = groupBy(removed, (r) => r.group_id, (r) => r.user_id);
   for (const [groupId, users] of byGroup) {

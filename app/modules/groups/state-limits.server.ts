@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { type Actor, writeAuditMany } from "../audit/audit.server";
 import { groupBy } from "../group-by";
 import { servicesNeedSync } from "../services/sync.server";
@@ -12,14 +13,6 @@ type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Memberships of `userIds` (in `groupIds`) in state-limited groups that do not list the user's current state. */
 async function mismatched(db: Executor, userIds?: number[], groupIds?: number[]) {
-  if (!userIds) return mismatchedAmong(db, undefined, groupIds);
-  // 5,000 users per statement: under the drivers' bound-parameter limits (65,535 on PostgreSQL).
-  const rows: Awaited<ReturnType<typeof mismatchedAmong>> = [];
-  for (let i = 0; i < userIds.length; i += 5000) rows.push(...(await mismatchedAmong(db, userIds.slice(i, i + 5000), groupIds)));
-  return rows;
-}
-
-function mismatchedAmong(db: Executor, userIds?: number[], groupIds?: number[]) {
   let query = db
     .selectFrom("user_groups as ug")
     .innerJoin("users as u", "u.id", "ug.user_id")
@@ -32,7 +25,7 @@ function mismatchedAmong(db: Executor, userIds?: number[], groupIds?: number[]) 
         eb.not(eb.exists(eb.selectFrom("group_states as gs2").select("gs2.group_id").whereRef("gs2.group_id", "=", "ug.group_id").whereRef("gs2.state_id", "=", "u.state_id"))),
       ]),
     );
-  if (userIds) query = query.where("ug.user_id", "in", userIds);
+  if (userIds) query = query.where(inIds(db, "ug.user_id", userIds));
   if (groupIds) query = query.where("ug.group_id", "in", groupIds);
   return query.execute();
 }
@@ -45,7 +38,7 @@ export async function removeFromStateLimitedGroups(db: Executor, userIds: number
   // One DELETE per group, not per membership.
   const byGroup = groupBy(rows, (r) => r.group_id, (r) => r.user_id);
   for (const [groupId, userIdsInGroup] of byGroup) {
-    await db.deleteFrom("user_groups").where("group_id", "=", groupId).where("user_id", "in", userIdsInGroup).execute();
+    await db.deleteFrom("user_groups").where("group_id", "=", groupId).where(inIds(db, "user_id", userIdsInGroup)).execute();
   }
   await writeAuditMany(
     db,

@@ -7,11 +7,10 @@
  */
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { DB, NotificationsTable } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { precompiled } from "../../../db/precompiled";
 
 type Executor = Kysely<DB> | Transaction<DB>;
-
-const CHUNK = 5000;
 
 export type NotificationLevel = NotificationsTable["level"];
 export const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ["danger", "warning", "info", "success"];
@@ -42,22 +41,18 @@ export async function notifyUsers(db: Executor, userIds: number[], notification:
   const message = notification.message || notification.title;
   const level = normaliseLevel(notification.level);
   const unique = [...new Set(userIds)];
-  // The database makes the rows from the ids (one parameter per user, not six). Chunks keep each
-  // statement under the drivers' bound-parameter limits.
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK);
-    await db
-      .insertInto("notifications")
-      .columns(["user_id", "level", "title", "message", "viewed", "created_at"])
-      .expression((eb) =>
-        eb
-          .selectFrom("users as u")
-          .select(["u.id", eb.val(level).as("level"), eb.val(title).as("title"), eb.val(message).as("message"), eb.val(false).as("viewed"), eb.val(now).as("created_at")])
-          .where("u.id", "in", chunk),
-      )
-      .execute();
-    await trimNotifications(db, chunk, maxPerUser);
-  }
+  // The database makes the rows from the ids: one statement and one list parameter for any number.
+  await db
+    .insertInto("notifications")
+    .columns(["user_id", "level", "title", "message", "viewed", "created_at"])
+    .expression((eb) =>
+      eb
+        .selectFrom("users as u")
+        .select(["u.id", eb.val(level).as("level"), eb.val(title).as("title"), eb.val(message).as("message"), eb.val(false).as("viewed"), eb.val(now).as("created_at")])
+        .where(inIds(db, "u.id", unique)),
+    )
+    .execute();
+  await trimNotifications(db, unique, maxPerUser);
 }
 
 export async function notifyUser(db: Executor, userId: number, notification: NewNotification, maxPerUser: number) {
@@ -71,7 +66,7 @@ export async function trimNotifications(db: Executor, userIds: number[], max: nu
   const over = await db
     .selectFrom("notifications")
     .select("user_id")
-    .where("user_id", "in", userIds)
+    .where(inIds(db, "user_id", userIds))
     .groupBy("user_id")
     .having((eb) => eb.fn.countAll(), ">", max)
     .execute();
@@ -80,7 +75,7 @@ export async function trimNotifications(db: Executor, userIds: number[], max: nu
   await sql`delete from notifications where id in (
     select id from (
       select id, row_number() over (partition by user_id order by created_at desc, id desc) as position
-      from notifications where user_id in (${sql.join(over.map((o) => o.user_id))})
+      from notifications where ${inIds(db, "user_id", over.map((o) => o.user_id))}
     ) ranked where position > ${max}
   )`.execute(db);
 }

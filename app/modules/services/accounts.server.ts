@@ -1,6 +1,7 @@
 /** service_accounts rows: the links between our users and their remote accounts. */
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { DB, ServiceAccountsTable } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import type { ServiceAccount } from "./contract";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -36,17 +37,9 @@ export async function accountsOfService(db: Executor, service: string): Promise<
 
 /** Of `userIds`, those with an account on `service` (chunked for the drivers' parameter limits). */
 export async function linkedUserIds(db: Executor, service: string, userIds: number[]): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < userIds.length; i += 5000) {
-    const rows = await db
-      .selectFrom("service_accounts")
-      .select("user_id")
-      .where("service", "=", service)
-      .where("user_id", "in", userIds.slice(i, i + 5000))
-      .execute();
-    out.push(...rows.map((r) => r.user_id));
-  }
-  return out;
+  if (userIds.length === 0) return [];
+  const rows = await db.selectFrom("service_accounts").select("user_id").where("service", "=", service).where(inIds(db, "user_id", userIds)).execute();
+  return rows.map((r) => r.user_id);
 }
 
 /** Creates or refreshes the link (activation; re-activation of an existing row keeps its id). */
@@ -74,9 +67,8 @@ export async function setRemoteUsername(db: Executor, accountId: number, remoteU
 }
 
 export async function markSynced(db: Executor, accountIds: number[], at = new Date()) {
-  for (let i = 0; i < accountIds.length; i += 5000) {
-    await db.updateTable("service_accounts").set({ last_sync_at: at, last_error: null, last_error_at: null }).where("id", "in", accountIds.slice(i, i + 5000)).execute();
-  }
+  if (accountIds.length === 0) return;
+  await db.updateTable("service_accounts").set({ last_sync_at: at, last_error: null, last_error_at: null }).where(inIds(db, "id", accountIds)).execute();
 }
 
 export async function markError(db: Executor, accountId: number, error: unknown) {

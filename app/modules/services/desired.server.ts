@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { permissionKey } from "../auth/permission-types";
 import type { DesiredAccount } from "./contract";
@@ -13,7 +14,6 @@ import { DEFAULT_SERVICE_NAME_FORMAT, formatServiceName, type NameFormatSubject 
 import { groupBy } from "../group-by";
 
 type Executor = Kysely<DB> | Transaction<DB>;
-const CHUNK = 5000;
 
 export interface ServiceSubject {
   userId: number;
@@ -69,68 +69,66 @@ export async function loadServiceSubjects(db: Executor, meta: ConnectorMeta, use
   const out = new Map<number, ServiceSubject>();
   const rules = await nameFormatRules(db, meta.id);
   const ids = [...new Set(userIds)];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const users = await db
-      .selectFrom("users as u")
-      .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
-      .leftJoin("states as s", "s.id", "u.state_id")
-      .select([
-        "u.id",
-        "u.username",
-        "u.email",
-        "u.is_active",
-        "u.state_id",
-        "s.name as state_name",
-        "c.character_id",
-        "c.character_name",
-        "c.corporation_id",
-        "c.corporation_name",
-        "c.corporation_ticker",
-        "c.alliance_id",
-        "c.alliance_name",
-        "c.alliance_ticker",
-      ])
-      .where("u.id", "in", chunk)
-      .execute();
-    const groups = await db.selectFrom("user_groups as ug").innerJoin("auth_groups as g", "g.id", "ug.group_id").select(["ug.user_id", "g.name"]).where("ug.user_id", "in", chunk).orderBy("g.name").execute();
-    const groupsByUser = groupBy(groups, (g) => g.user_id, (g) => g.name);
-    const without = new Set(await usersWithoutPermission(db, chunk, permissionKey(meta.accessPermission)));
-    for (const u of users) {
-      const main =
-        u.character_id === null || u.character_id === undefined
-          ? null
-          : {
-              character_id: Number(u.character_id),
-              character_name: u.character_name!,
-              corporation_id: Number(u.corporation_id),
-              corporation_name: u.corporation_name!,
-              corporation_ticker: u.corporation_ticker!,
-              alliance_id: u.alliance_id === null ? null : Number(u.alliance_id),
-              alliance_name: u.alliance_name ?? null,
-              alliance_ticker: u.alliance_ticker ?? null,
-            };
-      const nameSubject: NameFormatSubject = { username: u.username, main };
-      const groupNames = groupsByUser.get(u.id) ?? [];
-      const rule = ruleFor(meta, rules, u.state_id);
-      let name: string;
-      try {
-        name = formatServiceName(rule.format, nameSubject, meta.sanitiseName, rule.defaultToUsername);
-      } catch {
-        // A broken format (only possible through raw SQL; the admin form validates) falls back to the service default.
-        name = formatServiceName(meta.defaultNameFormat, nameSubject, meta.sanitiseName);
-      }
-      out.set(u.id, {
-        userId: u.id,
-        username: u.username,
-        stateId: u.state_id,
-        stateName: u.state_name ?? null,
-        groupNames,
-        nameSubject,
-        hasAccess: Boolean(u.is_active) && main !== null && !without.has(u.id),
-        desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null), displayName: main?.character_name ?? u.username, email: u.email || null, characterId: main?.character_id ?? null },
-      });
+  if (ids.length === 0) return out;
+  const users = await db
+    .selectFrom("users as u")
+    .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
+    .leftJoin("states as s", "s.id", "u.state_id")
+    .select([
+      "u.id",
+      "u.username",
+      "u.email",
+      "u.is_active",
+      "u.state_id",
+      "s.name as state_name",
+      "c.character_id",
+      "c.character_name",
+      "c.corporation_id",
+      "c.corporation_name",
+      "c.corporation_ticker",
+      "c.alliance_id",
+      "c.alliance_name",
+      "c.alliance_ticker",
+    ])
+    .where(inIds(db, "u.id", ids))
+    .execute();
+  const groups = await db.selectFrom("user_groups as ug").innerJoin("auth_groups as g", "g.id", "ug.group_id").select(["ug.user_id", "g.name"]).where(inIds(db, "ug.user_id", ids)).orderBy("g.name").execute();
+  const groupsByUser = groupBy(groups, (g) => g.user_id, (g) => g.name);
+  const without = new Set(await usersWithoutPermission(db, ids, permissionKey(meta.accessPermission)));
+  for (const u of users) {
+    const main =
+      u.character_id === null || u.character_id === undefined
+        ? null
+        : {
+            character_id: Number(u.character_id),
+            character_name: u.character_name!,
+            corporation_id: Number(u.corporation_id),
+            corporation_name: u.corporation_name!,
+            corporation_ticker: u.corporation_ticker!,
+            alliance_id: u.alliance_id === null ? null : Number(u.alliance_id),
+            alliance_name: u.alliance_name ?? null,
+            alliance_ticker: u.alliance_ticker ?? null,
+          };
+    const nameSubject: NameFormatSubject = { username: u.username, main };
+    const groupNames = groupsByUser.get(u.id) ?? [];
+    const rule = ruleFor(meta, rules, u.state_id);
+    let name: string;
+    try {
+      name = formatServiceName(rule.format, nameSubject, meta.sanitiseName, rule.defaultToUsername);
+    } catch {
+      // A broken format (only possible through raw SQL; the admin form validates) falls back to the service default.
+      name = formatServiceName(meta.defaultNameFormat, nameSubject, meta.sanitiseName);
     }
+    out.set(u.id, {
+      userId: u.id,
+      username: u.username,
+      stateId: u.state_id,
+      stateName: u.state_name ?? null,
+      groupNames,
+      nameSubject,
+      hasAccess: Boolean(u.is_active) && main !== null && !without.has(u.id),
+      desired: { userId: u.id, name, groups: desiredGroups(meta, groupNames, u.state_name ?? null), displayName: main?.character_name ?? u.username, email: u.email || null, characterId: main?.character_id ?? null },
+    });
   }
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { getSettings, type Settings } from "~/config.server";
 import { type Actor, writeAuditForUsers } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
@@ -35,28 +36,39 @@ export interface StateChange {
   to: number;
 }
 
-/** The best state of each active user with a main, as a SQL expression over `u` and `c`. */
-const bestState = sql<number | null>`(
-  select s.id from states s
-  where s.public = ${true}
-     or exists (select 1 from state_member_characters m where m.state_id = s.id and m.character_id = c.id)
-     or exists (select 1 from state_member_corporations m where m.state_id = s.id and m.corporation_id = c.corporation_id)
-     or (c.alliance_id is not null and exists (select 1 from state_member_alliances m where m.state_id = s.id and m.alliance_id = c.alliance_id))
-     or (c.faction_id is not null and exists (select 1 from state_member_factions m where m.state_id = s.id and m.faction_id = c.faction_id))
-  order by s.priority desc
-  limit 1
-)`;
+/** Below every state's priority (the editor allows -1,000,000 to 1,000,000): "no state of this kind". */
+const NONE = -2_000_000_000;
 
-/** Who would change state, without changing anything. `userIds` limits it; otherwise every user. */
+/** Of one kind of member list: per listed character, corporation, alliance or faction (`k`), the best priority (`p`) of a state listing it. */
+function topPriority(table: "state_member_characters" | "state_member_corporations" | "state_member_alliances" | "state_member_factions", column: string) {
+  return sql<{ k: number; p: number }>`(select m.${sql.ref(column)} as k, max(s.priority) as p from ${sql.table(table)} m inner join states s on s.id = m.state_id group by m.${sql.ref(column)})`;
+}
+
+/**
+ * Who would change state, without changing anything. `userIds` limits it; otherwise every user.
+ * Set-based: each kind of member list is reduced to the best priority per character, corporation,
+ * alliance or faction (small grouped tables), every user's main joins them, and the highest of those
+ * and of the public states names the state (priorities are unique). No per-user subquery.
+ */
 export async function computeStateChanges(db: Executor, userIds?: number[]): Promise<StateChange[]> {
   if (userIds && userIds.length === 0) return [];
   const guest = await guestStateId(db);
+  const best = sql<number>`greatest(coalesce(bch.p, ${NONE}), coalesce(bco.p, ${NONE}), coalesce(bal.p, ${NONE}), coalesce(bfa.p, ${NONE}), coalesce(pub.p, ${NONE}))`;
   let query = db
     .selectFrom("users as u")
     .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
+    .leftJoin(topPriority("state_member_characters", "character_id").as("bch"), (join) => join.onRef("bch.k", "=", "c.id"))
+    .leftJoin(topPriority("state_member_corporations", "corporation_id").as("bco"), (join) => join.onRef("bco.k", "=", "c.corporation_id"))
+    .leftJoin(topPriority("state_member_alliances", "alliance_id").as("bal"), (join) => join.onRef("bal.k", "=", "c.alliance_id"))
+    .leftJoin(topPriority("state_member_factions", "faction_id").as("bfa"), (join) => join.onRef("bfa.k", "=", "c.faction_id"))
+    .leftJoin(
+      (eb) => eb.selectFrom("states").select((e) => e.fn.max("priority").as("p")).where("public", "=", true).as("pub"),
+      (join) => join.onTrue(),
+    )
+    .leftJoin("states as best", (join) => join.on(sql<boolean>`${sql.ref("best.priority")} = ${best}`))
     .select(["u.id as userId", "u.username", "u.state_id as from"])
-    .select(sql<number>`case when u.is_active = ${true} and c.id is not null then coalesce(${bestState}, ${guest}) else ${guest} end`.as("to"));
-  if (userIds) query = query.where("u.id", "in", userIds);
+    .select(sql<number>`case when u.is_active = ${true} and c.id is not null then coalesce(best.id, ${guest}) else ${guest} end`.as("to"));
+  if (userIds) query = query.where(inIds(db, "u.id", userIds));
   const rows = await query.execute();
   return rows.filter((r) => r.from !== Number(r.to)).map((r) => ({ userId: r.userId, username: r.username, from: r.from, to: Number(r.to) }));
 }
@@ -82,9 +94,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   const lacking = new Set(await usersWithoutPermission(db, changedIds, "groupmanagement.request_groups"));
   const holdersBefore = changedIds.filter((id) => !lacking.has(id));
   const byTarget = groupBy(changes, (c) => c.to, (c) => c.userId);
-  for (const [stateId, ids] of byTarget) {
-    for (let i = 0; i < ids.length; i += 5000) await db.updateTable("users").set({ state_id: stateId }).where("id", "in", ids.slice(i, i + 5000)).execute();
-  }
+  for (const [stateId, ids] of byTarget) await db.updateTable("users").set({ state_id: stateId }).where(inIds(db, "id", ids)).execute();
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
   // One audit row per user, written per (from, to) pair: the rows of a pair differ only in the user.
   for (const pair of groupBy(changes, (c) => `${c.from}>${c.to}`, (c) => c).values()) {
