@@ -8,10 +8,9 @@ import { requireUser } from "~/web/guards.server";
 import {
   deleteAllRead,
   deleteNotification,
-  listNotifications,
   markAllRead,
   markNotificationRead,
-  notificationCounts,
+  notificationsPage,
 } from "~/modules/notifications/notify.server";
 import { getRuntime } from "~/modules/runtime.server";
 import { type Flash, redirectWithFlash } from "~/web/flash.server";
@@ -44,10 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const tab = parseTab(url.searchParams.get("tab"));
   const page = parsePage(url.searchParams.get("page"));
-  const [counts, rows] = await Promise.all([
-    notificationCounts(db, user.id),
-    listNotifications(db, user.id, { viewed: tab === "read", limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
-  ]);
+  const { counts, rows } = await notificationsPage(db, user.id, { viewed: tab === "read", limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
   return json({
     tab,
     page,

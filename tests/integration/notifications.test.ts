@@ -6,10 +6,9 @@ import { addJobNow } from "~/modules/jobs/enqueue.server";
 import { alertRecipientIds, notifyAdminsOfFailedJob, recordJobEvent } from "~/modules/notifications/job-alerts.server";
 import {
   deleteAllRead,
-  listNotifications,
   markAllRead,
   normaliseLevel,
-  notificationCounts,
+  notificationsPage,
   notifyUser,
   notifyUsers,
   trimNotifications,
@@ -140,13 +139,18 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
     const stranger = await makeUser(rt.db);
     expect(await viewNotification(rt.db, stranger.id, a)).toBeUndefined();
     expect((await viewNotification(rt.db, user.id, a))?.viewed).toBe(true);
-    expect(await notificationCounts(rt.db, user.id)).toEqual({ unread: 1, read: 1 });
-    expect((await listNotifications(rt.db, user.id, { viewed: false, limit: 10 })).map((n) => n.title)).toEqual(["b"]);
-    expect((await listNotifications(rt.db, user.id, { viewed: true, limit: 10 })).map((n) => n.title)).toEqual(["a"]);
+    const unread = await notificationsPage(rt.db, user.id, { viewed: false, limit: 10 });
+    expect(unread.counts).toEqual({ unread: 1, read: 1 });
+    expect(unread.rows.map((n) => n.title)).toEqual(["b"]);
+    const read = await notificationsPage(rt.db, user.id, { viewed: true, limit: 10 });
+    expect(read.counts).toEqual({ unread: 1, read: 1 });
+    expect(read.rows.map((n) => n.title)).toEqual(["a"]);
+    // A page past the end: no rows, the counts still there.
+    expect(await notificationsPage(rt.db, user.id, { viewed: true, limit: 10, offset: 10 })).toEqual({ counts: { unread: 1, read: 1 }, rows: [] });
     expect(await markAllRead(rt.db, user.id)).toBe(1);
     expect(await unreadCount(rt.db, user.id)).toBe(0);
     expect(await deleteAllRead(rt.db, user.id)).toBe(2);
-    expect(await notificationCounts(rt.db, user.id)).toEqual({ unread: 0, read: 0 });
+    expect((await notificationsPage(rt.db, user.id, { viewed: false, limit: 10 })).counts).toEqual({ unread: 0, read: 0 });
   });
 
   describe("over HTTP", () => {
@@ -349,7 +353,7 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
     for (let i = 0; i < MAX + 2; i++) await notifyAdminsOfFailedJob(rt.db, rt.settings, { id: i, task_identifier: "tests.capped", attempts: 1, max_attempts: 1, last_error: `error ${i}` });
     expect(await titlesOf(rt, boss.id)).toHaveLength(MAX);
     await notifyAdminsOfFailedJob(rt.db, { ...rt.settings, LANGUAGE_CODE: "de" }, { id: 7, task_identifier: "tests.german", attempts: 3, max_attempts: 3 }, new Error("kaputt"));
-    const [latest] = await listNotifications(rt.db, boss.id, { viewed: false, limit: 1 });
+    const [latest] = (await notificationsPage(rt.db, boss.id, { viewed: false, limit: 1 })).rows;
     expect(latest).toMatchObject({ title: "Job fehlgeschlagen: tests.german", level: "danger" });
     expect(latest!.message).toContain("kaputt");
 

@@ -93,30 +93,40 @@ function toRow(row: { id: number; level: string; title: string; message: string;
   return { ...row, level: normaliseLevel(row.level), viewed: Boolean(row.viewed) };
 }
 
-/** How many read and unread notifications the user has (one query). */
-export async function notificationCounts(db: Executor, userId: number): Promise<{ unread: number; read: number }> {
-  const rows = await countsByViewed.execute(db, { userId });
-  const counts = { unread: 0, read: 0 };
-  for (const row of rows) counts[row.viewed ? "read" : "unread"] += Number(row.n);
-  return counts;
+export interface NotificationsPage {
+  counts: { unread: number; read: number };
+  rows: NotificationRow[];
 }
 
-/** The user's read or unread notifications, newest first. */
-export async function listNotifications(db: Executor, userId: number, options: { viewed: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
-  const rows = await notificationPage.execute(db, { userId, viewed: options.viewed, limit: options.limit, offset: options.offset ?? 0 });
-  return rows.map(toRow);
+/**
+ * One page of the user's read or unread notifications, newest first, with how many read and unread
+ * they have: one statement (the counts joined to the page), compiled once (db/precompiled.ts).
+ */
+export async function notificationsPage(db: Executor, userId: number, options: { viewed: boolean; limit: number; offset?: number }): Promise<NotificationsPage> {
+  const found = await pageWithCounts.execute(db, { userId, viewed: options.viewed, limit: options.limit, offset: options.offset ?? 0 });
+  const first = found[0];
+  const counts = { unread: Number(first?.unread ?? 0), read: Number(first?.read_count ?? 0) };
+  const rows: NotificationRow[] = [];
+  for (const r of found) if (r.id !== null) rows.push(toRow({ id: r.id, level: r.level!, title: r.title!, message: r.message!, viewed: r.viewed!, created_at: r.created_at! }));
+  return { counts, rows };
 }
 
-// The notifications page's two reads, compiled once (db/precompiled.ts).
-const countsByViewed = precompiled((db, p: { userId: number }) =>
+const pageWithCounts = precompiled((db, p: { userId: number; viewed: boolean; limit: number; offset: number }) =>
   db
-    .selectFrom("notifications")
-    .select((eb) => ["viewed", eb.fn.countAll<number>().as("n")])
-    .where("user_id", "=", p.userId)
-    .groupBy("viewed"),
-);
-const notificationPage = precompiled((db, p: { userId: number; viewed: boolean; limit: number; offset: number }) =>
-  db.selectFrom("notifications").select(COLUMNS).where("user_id", "=", p.userId).where("viewed", "=", p.viewed).orderBy("created_at", "desc").orderBy("id", "desc").limit(p.limit).offset(p.offset),
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("notifications")
+        .select([sql<number>`coalesce(sum(case when viewed then 0 else 1 end), 0)`.as("unread"), sql<number>`coalesce(sum(case when viewed then 1 else 0 end), 0)`.as("read_count")])
+        .where("user_id", "=", p.userId)
+        .as("c"),
+    )
+    .leftJoin(
+      (eb) => eb.selectFrom("notifications").select(COLUMNS).where("user_id", "=", p.userId).where("viewed", "=", p.viewed).orderBy("created_at", "desc").orderBy("id", "desc").limit(p.limit).offset(p.offset).as("p"),
+      (join) => join.onTrue(),
+    )
+    .select(["c.unread", "c.read_count", "p.id", "p.level", "p.title", "p.message", "p.viewed", "p.created_at"])
+    .orderBy("p.created_at", "desc")
+    .orderBy("p.id", "desc"),
 );
 
 /** The user's own notification, marked read (viewing it reads it); undefined for anyone else's. */
