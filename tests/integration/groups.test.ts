@@ -152,6 +152,18 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       // A hidden group is reachable through its own page; an internal one is not.
       expect(await groupForUser(rt.db, await subject(memberUser), hidden.id)).toMatchObject({ id: hidden.id, hidden: true, member: false, pending: null });
       expect(await groupForUser(rt.db, await subject(memberUser), internal.id)).toBeNull();
+      // Membership and pending requests (read in one statement) reach each listed group.
+      await addMember(memberUser.id, memberOnly.id);
+      await rt.db.insertInto("group_requests").values([
+        { user_id: memberUser.id, group_id: memberOnly.id, leave_request: true, created_at: new Date() },
+        { user_id: memberUser.id, group_id: plain.id, leave_request: false, created_at: new Date() },
+      ]).execute();
+      const flags = new Map((await groupsForListing(rt.db, await subject(memberUser))).map((g) => [g.id, { member: g.member, pending: g.pending }]));
+      expect(flags.get(memberOnly.id)).toEqual({ member: true, pending: "leave" });
+      expect(flags.get(plain.id)).toEqual({ member: false, pending: "join" });
+      expect(flags.get(publicGroup.id)).toEqual({ member: false, pending: null });
+      await rt.db.deleteFrom("group_requests").where("user_id", "=", memberUser.id).execute();
+      await rt.db.deleteFrom("user_groups").where("user_id", "=", memberUser.id).execute();
 
       const guest = await user({ state: "Guest", perms: ["groupmanagement.request_groups"] });
       expect(await ids(guest)).toEqual(sorted(hidden, plain, publicGroup));

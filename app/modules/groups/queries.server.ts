@@ -5,7 +5,7 @@
  * A group without a `group_settings` row counts as the original's defaults (internal and hidden):
  * every query that needs the flags joins `group_settings`, so such a group is never joinable.
  */
-import type { ExpressionBuilder, Kysely, Transaction } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { precompiled } from "../../../db/precompiled";
 import { memoisedIn, type RequestMemo } from "../memo";
@@ -126,17 +126,27 @@ export interface GroupListEntry {
   managed: boolean;
 }
 
-const userMemberships = precompiled((db, p: { userId: number }) => db.selectFrom("user_groups").select("group_id").where("user_id", "=", p.userId));
-const userRequests = precompiled((db, p: { userId: number }) => db.selectFrom("group_requests").select(["group_id", "leave_request"]).where("user_id", "=", p.userId));
+/** The user's memberships (`request` 0) and pending requests (`request` 1, with `leave_request`): one statement. */
+const userMembershipsAndRequests = precompiled((db, p: { userId: number }) =>
+  db
+    .selectFrom("user_groups")
+    .select(["group_id", sql<number>`0`.as("request"), sql<boolean | number | null>`null`.as("leave_request")])
+    .where("user_id", "=", p.userId)
+    .unionAll(db.selectFrom("group_requests").select(["group_id", sql<number>`1`.as("request"), "leave_request"]).where("user_id", "=", p.userId)),
+);
 
 async function decorate(db: Executor, userId: number, groups: { id: number; name: string; description: string; hidden: boolean; open: boolean; public: boolean }[]): Promise<GroupListEntry[]> {
   const ids = groups.map((g) => g.id);
   if (ids.length === 0) return [];
-  // The user's own memberships and requests are few: read whole (one fixed statement each), used for these groups.
-  const [memberships, requests, leaders] = await Promise.all([userMemberships.execute(db, { userId }), userRequests.execute(db, { userId }), leadersOf(db, ids)]);
-  const member = new Set(memberships.map((m) => m.group_id));
+  // The user's own memberships and requests are few: read whole (one fixed statement), used for these groups.
+  const [own, leaders] = await Promise.all([userMembershipsAndRequests.execute(db, { userId }), leadersOf(db, ids)]);
+  const member = new Set<number>();
+  const pending = new Map<number, "leave" | "join">();
+  for (const row of own) {
+    if (Number(row.request) === 0) member.add(row.group_id);
+    else pending.set(row.group_id, row.leave_request ? "leave" : "join");
+  }
   const managed = await appManagedGroupIds(db, ids);
-  const pending = new Map(requests.map((r) => [r.group_id, r.leave_request ? ("leave" as const) : ("join" as const)]));
   return groups.map((g) => ({
     ...g,
     member: member.has(g.id),
