@@ -203,6 +203,9 @@ export function embeddedPostgresPassword(databaseDir: string): string {
   return password;
 }
 
+/** A Unix socket's path (folder + "/.s.PGSQL.<port>") must fit in 107 bytes. */
+const MAX_SOCKET_DIR = 88;
+
 export interface EmbeddedPostgresHandle {
   url: string;
   stop(): Promise<void>;
@@ -233,6 +236,10 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   let port = preferredPort || 54329;
   if (!preferredPort) while (!(await portIsFree(port))) port++;
   const password = embeddedPostgresPassword(databaseDir);
+  // The server also listens on a Unix socket in its data folder, and we connect through it: on the
+  // same machine a socket costs less than TCP per statement (docs/decisions/0048). A socket path
+  // is limited to about 100 bytes; a longer folder keeps TCP.
+  const socketDir = databaseDir.length <= MAX_SOCKET_DIR ? databaseDir : null;
   const server = new EmbeddedPostgres({
     databaseDir,
     user: "postgres",
@@ -241,6 +248,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--locale=C", "--lc-messages=C", "--encoding=UTF8"],
+    postgresFlags: socketDir ? ["-k", socketDir] : [],
     onLog: () => {},
     onError: (message: unknown) => log(`embedded postgres: ${String(message).trim()}`),
   });
@@ -261,7 +269,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   }
   await server.start();
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/allianceauth`,
+    url: `postgres://postgres:${password}@${socketDir ? encodeURIComponent(socketDir) : "127.0.0.1"}:${port}/allianceauth`,
     stop: () => server.stop(),
   };
 }

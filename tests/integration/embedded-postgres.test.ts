@@ -1,6 +1,7 @@
 /**
  * The embedded PostgreSQL's superuser password: generated per data dir and kept beside the cluster;
- * a cluster made with the old fixed password keeps starting with it.
+ * a cluster made with the old fixed password keeps starting with it. Connections go through the
+ * server's Unix socket in its data folder.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -47,6 +48,11 @@ describe("embedded PostgreSQL password", { timeout: 120_000 }, () => {
     expect(fs.statSync(passwordFile).mode & 0o777).toBe(0o600);
     expect(decodeURIComponent(new URL(handle.url).password)).toBe(password);
     expect(await query(handle.url, "select 1 as one")).toEqual([{ one: 1 }]);
+    // Reached through its Unix socket in the data folder (a short path), which asks for the password too.
+    const url = new URL(handle.url);
+    expect(decodeURIComponent(url.hostname)).toBe(path.resolve(dir));
+    expect(fs.statSync(path.join(dir, `.s.PGSQL.${url.port}`)).isSocket()).toBe(true);
+    expect(await query(handle.url, "select inet_server_addr() as addr")).toEqual([{ addr: null }]);
     await expect(query(withPassword(handle.url, "embedded"), "select 1")).rejects.toMatchObject({ code: "28P01" });
 
     await handle.stop();
