@@ -100,15 +100,21 @@ function TabLink({ tab, current, count }: { tab: Tab; current: Tab; count: numbe
 }
 
 /** One action as its own small form: the hidden fields it carries, then its button. */
-function IntentButton({ intent, hidden, className, testId, label }: { intent: string; hidden: Record<string, string | number>; className: string; testId: string; label: string }) {
+/**
+ * One form with its hidden fields once and a submit button per intent (the pressed button's intent
+ * is sent, with or without JavaScript): a row's "Mark read" and "Delete" share their fields.
+ */
+function IntentButtons({ hidden, buttons, className }: { hidden: Record<string, string | number>; className: string; buttons: { intent: string; className: string; testId: string; label: string }[] }) {
   return (
-    <PostForm>
+    <PostForm className={className}>
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" name="intent" value={intent} className={className} data-testid={testId}>
-        {label}
-      </button>
+      {buttons.map((button) => (
+        <button key={button.intent} type="submit" name="intent" value={button.intent} className={button.className} data-testid={button.testId}>
+          {button.label}
+        </button>
+      ))}
     </PostForm>
   );
 }
@@ -120,10 +126,14 @@ export default function Notifications() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{t("notifications.title")}</h1>
-        <div className="flex flex-wrap gap-2">
-          <IntentButton intent="mark_all_read" hidden={{ tab }} className="btn-secondary py-1" testId="mark-all-read" label={t("notifications.actions.markAllRead")} />
-          <IntentButton intent="delete_all_read" hidden={{ tab }} className="btn-secondary py-1" testId="delete-all-read" label={t("notifications.actions.deleteAllRead")} />
-        </div>
+        <IntentButtons
+          className="flex flex-wrap gap-2"
+          hidden={{ tab }}
+          buttons={[
+            { intent: "mark_all_read", className: "btn-secondary py-1", testId: "mark-all-read", label: t("notifications.actions.markAllRead") },
+            { intent: "delete_all_read", className: "btn-secondary py-1", testId: "delete-all-read", label: t("notifications.actions.deleteAllRead") },
+          ]}
+        />
       </div>
       <nav aria-label={t("notifications.tabs.label")} className="flex gap-1 border-b border-slate-200 dark:border-slate-700">
         <TabLink tab="unread" current={tab} count={counts.unread} />
@@ -149,12 +159,14 @@ export default function Notifications() {
                   <DateTime iso={item.created_at} />
                 </p>
               </div>
-              <div className="flex gap-2">
-                {item.viewed ? null : (
-                  <IntentButton intent="read" hidden={{ tab, page, id: item.id }} className="btn-secondary py-1 text-xs" testId="notification-mark-read" label={t("notifications.actions.markRead")} />
-                )}
-                <IntentButton intent="delete" hidden={{ tab, page, id: item.id }} className="btn-secondary py-1 text-xs" testId="notification-delete" label={t("notifications.actions.delete")} />
-              </div>
+              <IntentButtons
+                className="flex gap-2"
+                hidden={{ tab, page, id: item.id }}
+                buttons={[
+                  ...(item.viewed ? [] : [{ intent: "read", className: "btn-secondary py-1 text-xs", testId: "notification-mark-read", label: t("notifications.actions.markRead") }]),
+                  { intent: "delete", className: "btn-secondary py-1 text-xs", testId: "notification-delete", label: t("notifications.actions.delete") },
+                ]}
+              />
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 /**
  * The logged-in dashboard at scale: 1,000 users, 50 groups with permissions and 5,000 memberships,
- * a Member state, measured as a member (not a superuser) who is in 10 groups and owns 3 characters.
+ * a Member state, measured as a member (not a superuser) who is in 10 groups, owns 3 characters and
+ * has 20 unread and 30 read notifications (so /notifications shows a full list, not its empty state).
  *
  * The harness's own server keeps its embedded database to itself (its URL is not exposed), so this
  * benchmark runs a second production server the same way the harness does (`node build/server.js`,
@@ -37,6 +38,8 @@ const GROUPS = 50;
 const GROUPS_PER_USER = 3;
 const MEMBER_GROUPS = 10;
 const MEMBER_CHARACTERS = 3;
+const MEMBER_UNREAD = 20;
+const MEMBER_READ = 30;
 const CORPORATIONS = 20;
 const CORPORATION_BASE = 98_400_000;
 const READY_TIMEOUT_MS = 90_000;
@@ -148,6 +151,19 @@ export async function seedScale(db: Database) {
       factionIds: [],
     },
     systemActor("bench"),
+  );
+  // The member's notifications: the unread tab (what /notifications opens on) lists 20, newest first.
+  await insertChunked(
+    db,
+    "notifications",
+    Array.from({ length: MEMBER_UNREAD + MEMBER_READ }, (_, k) => ({
+      user_id: member.id,
+      level: (["info", "success", "warning", "danger"] as const)[k % 4],
+      title: `Scale notification ${k}`,
+      message: `Scale notification ${k}: something happened to one of your characters or groups.`,
+      viewed: k >= MEMBER_UNREAD,
+      created_at: new Date(now.getTime() - k * 60_000),
+    })),
   );
   return { memberId: member.id };
 }
