@@ -108,6 +108,11 @@ const PREPARED_MAX_LENGTH = 4_000;
 const STAR_PROJECTION = /"\.\*|\bselect\s+\*/i;
 /** Reads only: they are what pages repeat; writes keep the driver's timing (see decision 0044). */
 const PREPARABLE = /^\s*select\b/i;
+/**
+ * An id list of any length (`inIds`, db/dialect.ts) is planned with its values: a kept (generic)
+ * plan would assume ten ids, and 100,000 want hash joins and a hashed lookup (decision 0048).
+ */
+const ID_LIST = /= any\(cast\(\$\d+ as int\[\]\)\)/;
 
 /**
  * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
@@ -119,7 +124,7 @@ function prepareStatements(pool: pg.Pool) {
     const names = new Map<string, string>();
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config)) {
+      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST.test(config)) {
         let name = names.get(config);
         if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
           name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
