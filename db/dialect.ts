@@ -50,6 +50,12 @@ export function lower(ref: string) {
 const LISTED_IDS = 1000;
 
 /**
+ * How an `inIds` list reads in PostgreSQL's SQL: db/index.server.ts keeps such reads unnamed, so
+ * each is planned with its values (a kept generic plan would assume ten ids; decision 0048).
+ */
+export const ID_LIST_SQL = /= any\(cast\(\$\d+ as int\[\]\)\)/;
+
+/**
  * `column in ids` for any number of our integer keys (users, groups, states; not EVE ids) as one
  * statement: a change of 100,000 users is one statement, not twenty lists of 5,000 kept under the
  * drivers' parameter limits.

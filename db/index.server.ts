@@ -11,7 +11,7 @@ import { Kysely, Migrator, MysqlDialect, PostgresDialect, sql } from "kysely";
 import type { PoolOptions } from "mysql2";
 import pg from "pg";
 import type { DB } from "./schema";
-import type { Dialect } from "./dialect";
+import { type Dialect, ID_LIST_SQL } from "./dialect";
 import { migrations } from "./migrations/index";
 
 // int8 (bigint, count(*)) as numbers: every value we store fits in 2^53.
@@ -108,11 +108,6 @@ const PREPARED_MAX_LENGTH = 4_000;
 const STAR_PROJECTION = /"\.\*|\bselect\s+\*/i;
 /** Reads only: they are what pages repeat; writes keep the driver's timing (see decision 0044). */
 const PREPARABLE = /^\s*select\b/i;
-/**
- * An id list of any length (`inIds`, db/dialect.ts) is planned with its values: a kept (generic)
- * plan would assume ten ids, and 100,000 want hash joins and a hashed lookup (decision 0048).
- */
-const ID_LIST = /= any\(cast\(\$\d+ as int\[\]\)\)/;
 
 /**
  * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
@@ -124,7 +119,7 @@ function prepareStatements(pool: pg.Pool) {
     const names = new Map<string, string>();
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST.test(config)) {
+      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST_SQL.test(config)) {
         let name = names.get(config);
         if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
           name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
@@ -244,7 +239,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort = 0, log:
   // The server also listens on a Unix socket in its data folder, and we connect through it: on the
   // same machine a socket costs less than TCP per statement (docs/decisions/0048). A socket path
   // is limited to about 100 bytes; a longer folder keeps TCP.
-  const socketDir = databaseDir.length <= MAX_SOCKET_DIR ? databaseDir : null;
+  const socketDir = Buffer.byteLength(databaseDir) <= MAX_SOCKET_DIR ? databaseDir : null;
   const server = new EmbeddedPostgres({
     databaseDir,
     user: "postgres",

@@ -99,7 +99,6 @@ function TabLink({ tab, current, count }: { tab: Tab; current: Tab; count: numbe
   );
 }
 
-/** One action as its own small form: the hidden fields it carries, then its button. */
 /**
  * One form with its hidden fields once and a submit button per intent (the pressed button's intent
  * is sent, with or without JavaScript): a row's "Mark read" and "Delete" share their fields.
@@ -147,7 +146,8 @@ export default function Notifications() {
         <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800" data-testid="notification-list">
           {items.map((item) => (
             <li key={item.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid={`notification-${item.id}`}>
-              <div className="min-w-0 flex-1">
+              {/* At least 12rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
+              <div className="min-w-[12rem] flex-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <LevelBadge level={item.level} />
                   {/* No prefetch: loading a notification marks it read. */}

@@ -81,7 +81,9 @@ describe.each(dialects)("inIds on $dialect", ({ dialect, skip }) => {
     expect(await rt.db.selectFrom("auth_groups").select("id").where("name", "like", "InIds %").execute()).toHaveLength(ids.length - many.length);
   });
 
-  it.skipIf(skip || dialect !== "postgres")("is planned with its values each time: PostgreSQL keeps no named plan for it, as it does for other reads", async () => {
+  // PostgreSQL only: it names the statements it keeps (MySQL's text protocol keeps none).
+  if (dialect === "postgres")
+    it.skipIf(skip)("is planned with its values each time: PostgreSQL keeps no named plan for it, as it does for other reads", async () => {
     const one = createDb(rt.url, { poolSize: 1 });
     try {
       await one.selectFrom("auth_groups").select("id").where("name", "=", "InIds 00001").execute();

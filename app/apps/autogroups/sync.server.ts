@@ -162,14 +162,9 @@ async function syncScope(db: Executor, ids: readonly number[] | null): Promise<S
  * transaction. `reason` goes into the audit rows.
  */
 export async function syncAutogroups(db: Executor, scope: Scope, actor: Actor, reason: string): Promise<SyncResult> {
-  const total: SyncResult = { groupsCreated: 0, added: 0, removed: 0 };
-  if (scope !== "all" && scope.length === 0) return total;
+  if (scope !== "all" && scope.length === 0) return { groupsCreated: 0, added: 0, removed: 0 };
   // One pass for any number of users: the ids go to the database as one list (inIds).
-  const result = await syncScope(db, scope === "all" ? null : [...new Set(scope)]);
-  total.groupsCreated += result.groupsCreated;
-  total.added += result.added;
-  total.removed += result.removed;
-  const changed = result.changed;
+  const { changed, ...total } = await syncScope(db, scope === "all" ? null : [...new Set(scope)]);
   if (changed.length === 0) return total;
   const entries = [...groupBy(changed, (c) => `${c.added ? "+" : "-"}${c.group_id}`).entries()].map(([key, rows]) => {
     const userIds = rows.map((r) => r.user_id).sort((a, b) => a - b);

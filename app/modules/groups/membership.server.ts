@@ -100,8 +100,10 @@ export async function removeUsersWithoutRequestGroupsPermission(trx: Executor, u
   const publicGroups = trx.selectFrom("group_settings").select("group_id").where("public", "=", true);
   const removed = await trx.selectFrom("user_groups").select(["user_id", "group_id"]).where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
   await trx.deleteFrom("group_requests").where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
-  if (removed.length) await trx.deleteFrom("user_groups").where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
-  if (removed.length) await servicesNeedSync(trx, [...new Set(removed.map((r) => r.user_id))], "groups changed");
+  if (removed.length) {
+    await trx.deleteFrom("user_groups").where(inIds(trx, "user_id", ids)).where("group_id", "not in", publicGroups).execute();
+    await servicesNeedSync(trx, [...new Set(removed.map((r) => r.user_id))], "groups changed");
+  }
   const byGroup = groupBy(removed, (r) => r.group_id, (r) => r.user_id);
   for (const [groupId, users] of byGroup) {
     await writeAudit(trx, actor, {

@@ -35,7 +35,7 @@ export async function accountsOfService(db: Executor, service: string): Promise<
   return rows.map(toAccount);
 }
 
-/** Of `userIds`, those with an account on `service` (chunked for the drivers' parameter limits). */
+/** Of `userIds`, those with an account on `service` (one statement for any number: inIds). */
 export async function linkedUserIds(db: Executor, service: string, userIds: number[]): Promise<number[]> {
   if (userIds.length === 0) return [];
   const rows = await db.selectFrom("service_accounts").select("user_id").where("service", "=", service).where(inIds(db, "user_id", userIds)).execute();
