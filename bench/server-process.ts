@@ -50,6 +50,9 @@ export function freePort(): Promise<number> {
 /** The heap flags of the Docker image (its NODE_OPTIONS) and of `npm start`. */
 const SERVER_NODE_OPTIONS = "--max-old-space-size=128 --max-semi-space-size=8";
 
+/** The environment the Docker image and `npm start` add for the server's memory (decision 0049). */
+export const SERVER_MEMORY_ENV = { MALLOC_ARENA_MAX: "2" } as const;
+
 /** Node options of the server, as the Docker image sets them; BENCH_NODE_OPTIONS replaces them. */
 export function serverNodeOptions(): string[] {
   const raw = process.env.BENCH_NODE_OPTIONS ?? SERVER_NODE_OPTIONS;
@@ -102,6 +105,7 @@ export class ServerProcess {
     fs.chmodSync(dataDir, 0o755);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...SERVER_MEMORY_ENV,
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",

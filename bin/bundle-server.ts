@@ -3,7 +3,9 @@
  * process, see build-entry.ts) and the packages it imports into one file, build/server.js, which
  * `npm start` and the Docker image run with plain node. One file instead of hundreds of package
  * modules: start-up does not resolve and load node_modules file by file (about 2.5× less CPU to
- * load), and code for development builds of React and friends is left out.
+ * load), and code for development builds of React and friends is left out. Whitespace and syntax
+ * are minified (V8 keeps the whole source in memory: 9.2 → 6.6 MB); names are kept, so stack traces
+ * and profiles still say which function ran.
  */
 import { writeFile } from "node:fs/promises";
 import { build } from "esbuild";
@@ -38,6 +40,8 @@ const result = await build({
   define: { "process.env.NODE_ENV": '"production"' },
   banner: { js: banner },
   legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
   plugins: [sourcePatchesPlugin()],
   write: false,

@@ -26,7 +26,7 @@ import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
 import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db/index.server";
 import { BENCH_METRICS_TOKEN, cpuMs } from "../page-costs";
-import { freePort, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
+import { freePort, SERVER_MEMORY_ENV, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { teardown } from "../teardown";
 import type { Benchmark } from "../types";
@@ -177,6 +177,7 @@ export async function startServer(databaseUrl: string, progress: (message: strin
   fs.chmodSync(dataDir, 0o755);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...SERVER_MEMORY_ENV,
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",

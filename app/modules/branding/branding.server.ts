@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { precompiled } from "../../../db/precompiled";
 import { writeAudit, type Actor } from "../audit/audit.server";
 
 import { ASSET_KINDS, isTheme, THEMES, type AssetKind, type Theme } from "./constants";
@@ -100,14 +101,17 @@ function brandingOf(stored: { siteName: string | null; theme: string | null; css
   };
 }
 
-export async function loadBranding(db: Kysely<DB>): Promise<Branding> {
-  // One statement (every page reads this): the settings' rows, then the assets' rows.
-  const rows = await db
+/** Every page reads this (anonymous pages too): one statement, compiled once (db/precompiled.ts): the settings' rows, then the assets' rows. */
+const brandingRows = precompiled((db, _p: Record<string, never>) =>
+  db
     .selectFrom("site_settings")
     .select([sql<string>`'setting'`.as("source"), "name", "value", sql<string>`''`.as("detail")])
     .where("name", "in", ["site_name", "default_theme", "custom_css_hash"])
-    .unionAll(db.selectFrom("site_assets").select([sql<string>`'asset'`.as("source"), "kind as name", "content_type as value", "sha256 as detail"]))
-    .execute();
+    .unionAll(db.selectFrom("site_assets").select([sql<string>`'asset'`.as("source"), "kind as name", "content_type as value", "sha256 as detail"])),
+);
+
+export async function loadBranding(db: Kysely<DB>): Promise<Branding> {
+  const rows = await brandingRows.execute(db, {});
   const value = (name: string) => rows.find((r) => r.source === "setting" && r.name === name)?.value ?? null;
   const asset = (kind: AssetKind) => {
     const row = rows.find((r) => r.source === "asset" && r.name === kind);
