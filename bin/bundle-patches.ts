@@ -3,10 +3,14 @@
  * exact text in one package file; if a package upgrade changes that text the build fails with the
  * patch's name, so nothing silently stops applying.
  *
- * All three remove work React Router repeats on every request over a route tree that never changes
- * in a running server: matching flattened, ranked and compiled the whole tree (about 100 routes) to
- * regular expressions three times per page, and the React side rebuilt its route objects twice.
- * Measured: about 6 ms of CPU per page, a third of a login page.
+ * The first six remove work React Router repeats on every request over a route tree that never
+ * changes in a running server: matching flattened, ranked and compiled the whole tree (about 100
+ * routes) to regular expressions three times per page, and the React side rebuilt its route objects
+ * twice. Measured: about 6 ms of CPU per page, a third of a login page.
+ *
+ * The last two stop Remix from copying the request twice for every loader (to strip `?index` and
+ * `?_data`, which a page's URL rarely has): three loaders per page made six undici Requests, each
+ * with its headers, URL and a signal following the original's (docs/decisions/0049).
  */
 import fs from "node:fs/promises";
 import type { Plugin } from "esbuild";
@@ -124,6 +128,30 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     file: "node_modules/react-router-dom/server.js",
     find: "function createStaticRouter(routes, context, opts = {}) {\n",
     replace: "const dataRoutesOf = new WeakMap();\nfunction createStaticRouter(routes, context, opts = {}) {\n",
+  },
+  {
+    name: "server-runtime: a loader or action gets the request itself when there is no index param to strip",
+    file: "node_modules/@remix-run/server-runtime/dist/data.js",
+    find: "function stripIndexParam(request) {\n  let url = new URL(request.url);\n",
+    replace: [
+      // Conservative: any query holding the key's letters, or a percent escape (which could spell
+      // them), takes the original path. Otherwise the copy would have the same URL (but for the
+      // query's re-encoding, which parses to the same values), method, headers, body and signal.
+      "function mayHoldSearchKey(href, key) {",
+      '  let query = href.indexOf("?");',
+      '  return query >= 0 && (href.indexOf(key, query) >= 0 || href.indexOf("%", query) >= 0);',
+      "}",
+      "function stripIndexParam(request) {",
+      '  if (!mayHoldSearchKey(request.url, "index")) return request;',
+      "  let url = new URL(request.url);",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "server-runtime: the same for the _data param",
+    file: "node_modules/@remix-run/server-runtime/dist/data.js",
+    find: "function stripDataParam(request) {\n  let url = new URL(request.url);\n",
+    replace: 'function stripDataParam(request) {\n  if (!mayHoldSearchKey(request.url, "_data")) return request;\n  let url = new URL(request.url);\n',
   },
 ];
 
