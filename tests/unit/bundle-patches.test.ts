@@ -1,27 +1,34 @@
 /**
- * The bundle-time patches of Remix's server runtime (bin/bundle-patches.ts): the patched data.js is
- * evaluated as the bundle would run it, and its loaders must see the same request as before —
- * the very object when there is nothing to strip, a stripped copy otherwise.
+ * Bundle-time patches (bin/bundle-patches.ts), each file evaluated as the bundle would run it next
+ * to the original: Remix's loaders must see the same request as before (the very object when there
+ * is nothing to strip, a stripped copy otherwise), and React Router must resolve links the same.
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { createElement, type ReactNode } from "react";
+import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { applyPatches } from "../../bin/bundle-patches";
 
-const FILE = "node_modules/@remix-run/server-runtime/dist/data.js";
 const root = path.resolve(import.meta.dirname, "..", "..");
-const requireFromPackage = createRequire(path.join(root, FILE));
 
-/** The module's exports, from the given source text, with its own requires. */
-function load(source: string) {
+/** A CommonJS file's exports, from the given source text, with the file's own requires. */
+function evaluate<T>(file: string, source: string): T {
   const module = { exports: {} as Record<string, unknown> };
-  new Function("exports", "require", "module", source)(module.exports, requireFromPackage, module);
-  return module.exports as { callRouteLoader: (args: Record<string, unknown>) => Promise<Response> };
+  new Function("exports", "require", "module", source)(module.exports, createRequire(path.join(root, file)), module);
+  return module.exports as T;
 }
 
-const original = fs.readFileSync(path.join(root, FILE), "utf8");
-const patched = applyPatches(FILE, original);
+/** The file as published and as bundled. */
+function versions(file: string) {
+  const original = fs.readFileSync(path.join(root, file), "utf8");
+  return { original, patched: applyPatches(file, original) };
+}
+
+const FILE = "node_modules/@remix-run/server-runtime/dist/data.js";
+const { original, patched } = versions(FILE);
+const load = (source: string) => evaluate<{ callRouteLoader: (args: Record<string, unknown>) => Promise<Response> }>(FILE, source);
 
 /** The request a loader receives for `url` (a loader that echoes what it was given). */
 async function seenBy(runtime: ReturnType<typeof load>, request: Request) {
@@ -63,6 +70,51 @@ describe("server-runtime patch: requests are copied only to strip ?index or ?_da
       expect(is.method).toBe("POST");
       expect(await is.text()).toBe("a=1");
       expect(is).not.toBe(request);
+    }
+  });
+});
+
+describe("react-router patch: a link's target is resolved once per route context", () => {
+  const ROUTER = "node_modules/react-router/dist/umd/react-router.production.min.js";
+  type Router = typeof import("react-router");
+  const router = versions(ROUTER);
+
+  /** Links of every kind, in nested routes, rendered by one version of React Router. */
+  function render(source: string, at: string) {
+    const rr = evaluate<Router>(ROUTER, source);
+    const h = createElement;
+    function Targets() {
+      const targets = ["c", "c", "../d", "/abs?x=1#h", ".", "..", "", "?q=2", "e/../f"];
+      const rows: ReactNode[] = [];
+      targets.forEach((to, i) => {
+        rows.push(h("i", { key: `h${i}` }, rr.useHref(to)), h("i", { key: `p${i}` }, rr.useHref(to, { relative: "path" })));
+        const resolved = rr.useResolvedPath(to);
+        resolved.pathname += "#changed-by-a-caller";
+      });
+      rows.push(h("i", { key: "object" }, rr.useHref({ pathname: "g", search: "?s=1" })));
+      rr.useNavigate();
+      return h("p", null, rows);
+    }
+    const tree = h(
+      rr.MemoryRouter,
+      { initialEntries: [at] },
+      h(rr.Routes, null, h(rr.Route, { path: "a", element: h("div", null, h(Targets), h(rr.Outlet)) }, h(rr.Route, { path: ":id/*", element: h(Targets) }))),
+    );
+    return renderToString(tree);
+  }
+
+  it("changes the file", () => {
+    expect(router.patched).not.toBe(router.original);
+    expect(router.patched).toContain("resolveCached");
+  });
+
+  it("renders every link as the original does, at several locations, twice over", () => {
+    for (const at of ["/a", "/a/7", "/a/7/x/y", "/a/8?z=1"]) {
+      const expected = render(router.original, at);
+      expect(expected).toContain("<i>");
+      const patchedModule = router.patched;
+      expect(render(patchedModule, at), at).toBe(expected);
+      expect(render(patchedModule, at), at).toBe(expected);
     }
   });
 });
