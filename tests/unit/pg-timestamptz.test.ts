@@ -1,12 +1,13 @@
 /** timestamptz text as PostgreSQL sends it, parsed by our fast path and by pg's own parser alike. */
+import { createRequire } from "node:module";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { parseTimestamptz } from "../../db/index.server";
 
 describe("timestamptz parsing", () => {
-  it("gives the same instant as pg's parser for what a session sends", async () => {
+  it("gives the same instant as pg's parser for what a session sends", () => {
     // pg's own parser for timestamptz (pg-types uses postgres-date), which ours falls back to.
-    const { default: postgresDate } = (await import("postgres-date")) as unknown as { default: (v: string) => Date | number | null };
+    const postgresDate = createRequire(import.meta.url)("postgres-date") as (value: string) => Date | number | null;
     const values = [
       "2026-12-01 09:53:26.298+00",
       "2026-12-01 09:53:26.298123+00",
