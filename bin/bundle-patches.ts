@@ -8,7 +8,7 @@
  * routes) to regular expressions three times per page, and the React side rebuilt its route objects
  * twice. Measured: about 6 ms of CPU per page, a third of a login page.
  *
- * The next two keep what every Link resolves (its target, from the route context's matches) for the
+ * The next one keeps what every Link resolves (its target, from the route context's matches) for the
  * render instead of writing the matches to JSON and back three or four times per Link.
  *
  * The last two stop Remix from copying the request twice for every loader (to strip `?index` and
@@ -137,9 +137,9 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     file: "node_modules/react-router/dist/umd/react-router.production.min.js",
     find: 'function y(e,t){let{relative:n}=void 0===t?{}:t,{future:o}=a.useContext(s),{matches:i}=a.useContext(d),{pathname:u}=v(),l=JSON.stringify(r.UNSAFE_getResolveToMatches(i,o.v7_relativeSplatPath));return a.useMemo(()=>r.resolveTo(e,JSON.parse(l),u,"path"===n),[e,l,u,n])}',
     replace: [
-      // Every Link resolved its target three or four times per render (useHref, the click handler,
-      // useNavigate, NavLink), each time writing the route context's matches to JSON and parsing them
-      // back. The JSON is the same for every Link under one route context (one matches array), and
+      // Every Link resolved its target three or four times per render (Remix's Link and React Router's
+      // both call useHref, the click handler resolves again, a NavLink once more), each time writing
+      // the route context's matches to JSON and parsing them back. The JSON is the same for every Link under one route context (one matches array), and
       // so is a string target's resolution from one location: both are kept per matches array
       // (a WeakMap, so they go with the render; at most 500 targets, for the context's default empty
       // matches, which lives as long as the process) and callers get copies.
@@ -148,12 +148,6 @@ export const SOURCE_PATCHES: SourcePatch[] = [
       'function resolveCached(e,i,f,l,u,p){if(typeof e!=="string")return r.resolveTo(e,JSON.parse(l),u,p);let x=resolvedEntry(i,f),key=(p?"p":"r")+u+"\\0"+e,hit=x.paths.get(key);if(hit===void 0){hit=r.resolveTo(e,JSON.parse(l),u,p);if(x.paths.size>=500)x.paths.clear();x.paths.set(key,hit)}return{...hit}}',
       'function y(e,t){let{relative:n}=void 0===t?{}:t,{future:o}=a.useContext(s),{matches:i}=a.useContext(d),{pathname:u}=v(),l=resolvedEntry(i,o.v7_relativeSplatPath).json;return a.useMemo(()=>resolveCached(e,i,o.v7_relativeSplatPath,l,u,"path"===n),[e,l,u,n])}',
     ].join("\n"),
-  },
-  {
-    name: "react-router: useNavigate reads the same kept JSON",
-    file: "node_modules/react-router/dist/umd/react-router.production.min.js",
-    find: "c=JSON.stringify(r.UNSAFE_getResolveToMatches(u,n.v7_relativeSplatPath))",
-    replace: "c=resolvedEntry(u,n.v7_relativeSplatPath).json",
   },
   {
     name: "server-runtime: a loader or action gets the request itself when there is no index param to strip",

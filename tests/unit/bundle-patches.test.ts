@@ -1,7 +1,8 @@
 /**
  * Bundle-time patches (bin/bundle-patches.ts), each file evaluated as the bundle would run it next
  * to the original: Remix's loaders must see the same request as before (the very object when there
- * is nothing to strip, a stripped copy otherwise), and React Router must resolve links the same.
+ * is nothing to strip, with the same path and query values; a stripped copy otherwise), and React
+ * Router must resolve links the same.
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -44,10 +45,16 @@ describe("server-runtime patch: requests are copied only to strip ?index or ?_da
   });
 
   it("hands a loader the request itself when there is nothing to strip", async () => {
+    const before = load(original);
     const runtime = load(patched);
     for (const url of ["http://x/dashboard", "http://x/groups?page=2&q=a+b", "http://x/login?next=/groups"]) {
       const request = new Request(url, { headers: { cookie: "a=b" } });
       expect(await seenBy(runtime, request)).toBe(request);
+      // The same values; only the original's re-encoding of the query text is gone (next=/groups
+      // stays as sent instead of next=%2Fgroups), as the browser's location shows it.
+      const copied = new URL((await seenBy(before, request)).url);
+      expect([...new URL(request.url).searchParams]).toEqual([...copied.searchParams]);
+      expect(new URL(request.url).pathname).toBe(copied.pathname);
     }
   });
 
@@ -65,11 +72,12 @@ describe("server-runtime patch: requests are copied only to strip ?index or ?_da
     ];
     for (const url of urls) {
       const request = new Request(url, { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
-      const [was, is] = [await seenBy(before, request.clone()), await seenBy(after, request.clone())];
+      const given = request.clone();
+      const [was, is] = [await seenBy(before, request.clone()), await seenBy(after, given)];
       expect(is.url, url).toBe(was.url);
       expect(is.method).toBe("POST");
       expect(await is.text()).toBe("a=1");
-      expect(is).not.toBe(request);
+      expect(is, url).not.toBe(given);
     }
   });
 });
@@ -79,9 +87,8 @@ describe("react-router patch: a link's target is resolved once per route context
   type Router = typeof import("react-router");
   const router = versions(ROUTER);
 
-  /** Links of every kind, in nested routes, rendered by one version of React Router. */
-  function render(source: string, at: string) {
-    const rr = evaluate<Router>(ROUTER, source);
+  /** Links of every kind, in nested routes and outside any route, rendered by one loaded module. */
+  function render(rr: Router, at: string, relativeSplatPath: boolean) {
     const h = createElement;
     function Targets() {
       const targets = ["c", "c", "../d", "/abs?x=1#h", ".", "..", "", "?q=2", "e/../f"];
@@ -92,12 +99,13 @@ describe("react-router patch: a link's target is resolved once per route context
         resolved.pathname += "#changed-by-a-caller";
       });
       rows.push(h("i", { key: "object" }, rr.useHref({ pathname: "g", search: "?s=1" })));
-      rr.useNavigate();
       return h("p", null, rows);
     }
     const tree = h(
       rr.MemoryRouter,
-      { initialEntries: [at] },
+      { initialEntries: [at], future: { v7_relativeSplatPath: relativeSplatPath } },
+      // Outside <Routes> the context's matches are its default array, the same in every render.
+      h(Targets),
       h(rr.Routes, null, h(rr.Route, { path: "a", element: h("div", null, h(Targets), h(rr.Outlet)) }, h(rr.Route, { path: ":id/*", element: h(Targets) }))),
     );
     return renderToString(tree);
@@ -108,13 +116,15 @@ describe("react-router patch: a link's target is resolved once per route context
     expect(router.patched).toContain("resolveCached");
   });
 
-  it("renders every link as the original does, at several locations, twice over", () => {
-    for (const at of ["/a", "/a/7", "/a/7/x/y", "/a/8?z=1"]) {
-      const expected = render(router.original, at);
-      expect(expected).toContain("<i>");
-      const patchedModule = router.patched;
-      expect(render(patchedModule, at), at).toBe(expected);
-      expect(render(patchedModule, at), at).toBe(expected);
+  it("renders every link as the original does, at several locations, with either splat-path rule, twice over", () => {
+    const [before, after] = [evaluate<Router>(ROUTER, router.original), evaluate<Router>(ROUTER, router.patched)];
+    for (const relativeSplatPath of [false, true]) {
+      for (const at of ["/a", "/a/7", "/a/7/x/y", "/a/8?z=1", "/b/c", "/a/7/x/y"]) {
+        const expected = render(before, at, relativeSplatPath);
+        expect(expected).toContain("<i>");
+        expect(render(after, at, relativeSplatPath), `${at} ${relativeSplatPath}`).toBe(expected);
+        expect(render(after, at, relativeSplatPath), `${at} ${relativeSplatPath}`).toBe(expected);
+      }
     }
   });
 });

@@ -30,6 +30,13 @@ describe("timestamptz parsing", () => {
     }
   });
 
+  it("reads what a UTC session sends as that instant, whatever the machine's time zone", () => {
+    expect((parseTimestamptz("2026-12-01 09:53:26.298+00") as Date).getTime()).toBe(Date.UTC(2026, 11, 1, 9, 53, 26, 298));
+    expect((parseTimestamptz("2026-12-01 09:53:26.298123+00") as Date).getTime()).toBe(Date.UTC(2026, 11, 1, 9, 53, 26, 298));
+    expect((parseTimestamptz("2026-12-01 09:53:26+00") as Date).getTime()).toBe(Date.UTC(2026, 11, 1, 9, 53, 26));
+    expect((parseTimestamptz("2026-12-01 10:53:26+01") as Date).getTime()).toBe(Date.UTC(2026, 11, 1, 9, 53, 26));
+  });
+
   it("is the parser pg uses for timestamptz", () => {
     expect(pg.types.getTypeParser(1184)).toBe(parseTimestamptz);
   });
