@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEffectivePermissions, syncPermissionCatalogue } from "~/modules/auth/permissions.server";
+import { createSession, resolveRequestUser } from "~/modules/auth/sessions.server";
 import { permissionCatalogue } from "~/modules/permission-registry";
 import { migrateToLatest } from "../../db/index.server";
 import { dialects, createTestRuntime, type TestRuntime } from "../support/db";
@@ -69,6 +70,30 @@ describe.each(dialects)("schema and permissions on $dialect", ({ dialect, skip }
     const inactive = await makeUser(rt.db, { is_active: false });
     await rt.db.insertInto("user_permissions").values({ user_id: inactive.id, permission_id: await permissionId(rt.db, "auth.member") }).execute();
     expect((await getEffectivePermissions(rt.db, inactive)).size).toBe(0);
+  });
+
+  it.skipIf(skip)("a session's permissions, read with the session in one statement, are the user's effective permissions", async () => {
+    const all = await rt.db.selectFrom("permissions").select(["id", "app_label", "codename"]).orderBy("id").execute();
+    const user = await makeUser(rt.db);
+    const group = await makeGroup(rt.db);
+    const state = await rt.db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow();
+    // Many keys (every third permission through a group), one of their own, two through the state.
+    await rt.db.insertInto("group_permissions").values(all.filter((_, i) => i % 3 === 0).map((p) => ({ group_id: group.id, permission_id: p.id }))).execute();
+    await rt.db.insertInto("user_groups").values({ user_id: user.id, group_id: group.id }).execute();
+    await rt.db.insertInto("user_permissions").values({ user_id: user.id, permission_id: all[1]!.id }).execute();
+    await rt.db.insertInto("state_permissions").values([all[2]!, all[4]!].map((p) => ({ state_id: state.id, permission_id: p.id }))).execute();
+    await rt.db.updateTable("users").set({ state_id: state.id }).where("id", "=", user.id).execute();
+    const none = await makeUser(rt.db);
+    const su = await makeUser(rt.db, { is_superuser: true });
+    for (const subject of [user, none, su]) {
+      const fresh = await rt.db.selectFrom("users").selectAll().where("id", "=", subject.id).executeTakeFirstOrThrow();
+      const token = await createSession(rt.db, rt.settings, fresh, { ip: "127.0.0.1", userAgent: "test" });
+      const resolved = await resolveRequestUser(rt.db, rt.settings, token);
+      expect([...resolved!.user.permissions].sort(), fresh.username).toEqual([...(await getEffectivePermissions(rt.db, fresh))].sort());
+    }
+    const expected = new Set([...all.filter((_, i) => i % 3 === 0), all[1]!, all[2]!, all[4]!].map((p) => `${p.app_label}.${p.codename}`));
+    const token = await createSession(rt.db, rt.settings, user, { ip: "127.0.0.1", userAgent: "test" });
+    expect((await resolveRequestUser(rt.db, rt.settings, token))!.user.permissions).toEqual(expected);
   });
 
   it.skipIf(skip)("deleting a user removes their memberships and grants (cascade)", async () => {

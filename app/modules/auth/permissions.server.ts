@@ -1,7 +1,7 @@
 /** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
-import type { Expression, ExpressionBuilder, Kysely, Transaction } from "kysely";
+import { type Expression, type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
-import { inIds } from "../../../db/dialect";
+import { dialectOf, inIds } from "../../../db/dialect";
 import { permissionCatalogue } from "../permission-registry";
 import { type PermissionDeclaration, type PermissionKey, permissionKey } from "./permission-types";
 
@@ -58,12 +58,35 @@ export function heldBy(eb: ExpressionBuilder<DB & { p: DB["permissions"] }, "p">
   ]);
 }
 
-/** The keys of `app_label`/`codename` rows, as a set; superusers hold every permission. */
-export async function permissionSet(db: Executor, user: PermissionSubject, rows: readonly { app_label: string | null; codename: string | null }[]): Promise<Set<PermissionKey>> {
+/** The given keys as a set; superusers hold every permission, inactive users none. */
+export async function permissionSet(db: Executor, user: PermissionSubject, keys: Iterable<string>): Promise<Set<PermissionKey>> {
   if (!user.is_active) return new Set();
   if (user.is_superuser) return new Set(await allPermissionKeys(db));
-  const keys = new Set<PermissionKey>();
-  for (const row of rows) if (row.app_label !== null && row.codename !== null) keys.add(`${row.app_label}.${row.codename}` as PermissionKey);
+  return new Set(keys as Iterable<PermissionKey>);
+}
+
+/**
+ * Every `app_label.codename` the user whose id is `userId` holds, as one value of the row (a
+ * PostgreSQL text array, a MySQL/MariaDB JSON array; null when none): the session statement reads
+ * one row however many permissions its user holds. Read it with `heldKeysOf`. (MariaDB bounds
+ * JSON_ARRAYAGG by group_concat_max_len, 1 MB by default: the whole catalogue is about 5 KB; a
+ * truncated list would not parse, so it fails rather than drops keys.)
+ */
+export function heldKeysColumn(db: Executor, userId: Expression<number>) {
+  const key = sql<string>`concat(${sql.ref("p.app_label")}, '.', ${sql.ref("p.codename")})`;
+  const aggregate = dialectOf(db) === "mysql" ? sql<unknown>`json_arrayagg(${key})` : sql<unknown>`array_agg(${key})`;
+  return db
+    .selectFrom("permissions as p")
+    .select(aggregate.as("keys"))
+    .where((eb) => heldBy(eb, userId))
+    .$asScalar();
+}
+
+/** The keys `heldKeysColumn` read (mysql2 parses a MySQL JSON column; MariaDB sends its text). */
+export function heldKeysOf(value: unknown): string[] {
+  const keys = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  if (keys === null || keys === undefined) return [];
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string")) throw new Error("held permission keys: not a list of strings");
   return keys;
 }
 
@@ -75,7 +98,11 @@ export async function getEffectivePermissions(db: Executor, user: PermissionSubj
     .select(["p.app_label", "p.codename"])
     .where((eb) => heldBy(eb, user.id))
     .execute();
-  return permissionSet(db, user, rows);
+  return permissionSet(
+    db,
+    user,
+    rows.map((row) => `${row.app_label}.${row.codename}`),
+  );
 }
 
 export async function findPermissionId(db: Executor, key: PermissionKey): Promise<number | undefined> {

@@ -8,7 +8,7 @@ import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { randomToken, sha256 } from "./crypto.server";
 import type { PermissionKey } from "./permission-types";
-import { heldBy, permissionSet } from "./permissions.server";
+import { heldKeysColumn, heldKeysOf, permissionSet } from "./permissions.server";
 import { type Branding, brandingColumns, brandingFromColumns } from "../branding/branding.server";
 import { precompiled } from "../../../db/precompiled";
 import { menuRevisionColumn } from "../menu/revision.server";
@@ -113,12 +113,11 @@ export interface RequestUser {
  * resolveSession.
  */
 export async function resolveRequestUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<RequestUser | null> {
-  const rows = await requestUserRows.execute(db, { sessionId: sha256(token) });
-  const first = rows[0];
+  const first = await requestUserRows.executeTakeFirst(db, { sessionId: sha256(token) });
   const resolved = first ? await settle(db, settings, first, now, options) : null;
   if (!first || !resolved) return null;
   return {
-    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, rows) },
+    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, resolved.user.is_active && !resolved.user.is_superuser ? heldKeysOf(first.held_keys) : []) },
     unreadNotifications: Number(first.unread ?? 0),
     stateName: first.state_name ?? null,
     branding: brandingFromColumns(first),
@@ -128,11 +127,9 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
 
 /** Every page's first statement, compiled once (db/precompiled.ts). */
 const requestUserRows = precompiled((db, p: { sessionId: string }) => {
-  // The user id again as an uncorrelated subquery: each permission path and the count are then read
-  // once, not once per row.
+  // The user id again as an uncorrelated subquery: the permission paths and the count read it once.
   const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", p.sessionId).$asScalar();
   return sessionRows(db, p.sessionId)
-    .leftJoin("permissions as p", (join) => join.on((eb) => eb.and([eb("u.is_active", "=", true), eb("u.is_superuser", "=", false), heldBy(eb, userId)])))
     .leftJoin("states as st", "st.id", "u.state_id")
     .leftJoin(
       (eb) =>
@@ -144,7 +141,9 @@ const requestUserRows = precompiled((db, p: { sessionId: string }) => {
           .as("nc"),
       (join) => join.onTrue(),
     )
-    .select(["p.app_label", "p.codename", "st.name as state_name", "nc.unread"])
+    .select(["st.name as state_name", "nc.unread"])
+    // All the user's permission keys in one value: one row, however many they hold.
+    .select(heldKeysColumn(db, userId).as("held_keys"))
     .select(brandingColumns(db))
     .select(menuRevisionColumn(db));
 });
