@@ -3,7 +3,7 @@
  * exact text in one package file; if a package upgrade changes that text the build fails with the
  * patch's name, so nothing silently stops applying.
  *
- * The first six remove work React Router repeats on every request over a route tree that never
+ * The first seven remove work React Router repeats on every request over a route tree that never
  * changes in a running server: matching flattened, ranked and compiled the whole tree (about 100
  * routes) to regular expressions three times per page, and the React side rebuilt its route objects
  * twice. Measured: about 6 ms of CPU per page, a third of a login page.
@@ -139,10 +139,11 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     replace: [
       // Every Link resolved its target three or four times per render (Remix's Link and React Router's
       // both call useHref, the click handler resolves again, a NavLink once more), each time writing
-      // the route context's matches to JSON and parsing them back. The JSON is the same for every Link under one route context (one matches array), and
-      // so is a string target's resolution from one location: both are kept per matches array
-      // (a WeakMap, so they go with the render; at most 500 targets, for the context's default empty
-      // matches, which lives as long as the process) and callers get copies.
+      // the route context's matches to JSON and parsing them back. The JSON is the same for every
+      // Link under one route context (one matches array), and so is a string target's resolution
+      // from one location: both are kept per matches array (a WeakMap, so they go with the render;
+      // at most 500 targets for the context's default empty matches, which lives as long as the
+      // process) and callers get copies.
       "const resolvedOf=new WeakMap();",
       "function resolvedEntry(i,f){let k=resolvedOf.get(i);if(k===void 0){k=new Map();resolvedOf.set(i,k)}let x=k.get(f);if(x===void 0){x={json:JSON.stringify(r.UNSAFE_getResolveToMatches(i,f)),paths:new Map()};k.set(f,x)}return x}",
       'function resolveCached(e,i,f,l,u,p){if(typeof e!=="string")return r.resolveTo(e,JSON.parse(l),u,p);let x=resolvedEntry(i,f),key=(p?"p":"r")+u+"\\0"+e,hit=x.paths.get(key);if(hit===void 0){hit=r.resolveTo(e,JSON.parse(l),u,p);if(x.paths.size>=500)x.paths.clear();x.paths.set(key,hit)}return{...hit}}',

@@ -98,11 +98,7 @@ export async function getEffectivePermissions(db: Executor, user: PermissionSubj
     .select(["p.app_label", "p.codename"])
     .where((eb) => heldBy(eb, user.id))
     .execute();
-  return permissionSet(
-    db,
-    user,
-    rows.map((row) => `${row.app_label}.${row.codename}`),
-  );
+  return permissionSet(db, user, rows.map((row) => `${row.app_label}.${row.codename}`));
 }
 
 export async function findPermissionId(db: Executor, key: PermissionKey): Promise<number | undefined> {

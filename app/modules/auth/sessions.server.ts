@@ -117,7 +117,7 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
   const resolved = first ? await settle(db, settings, first, now, options) : null;
   if (!first || !resolved) return null;
   return {
-    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, resolved.user.is_active && !resolved.user.is_superuser ? heldKeysOf(first.held_keys) : []) },
+    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, heldKeysOf(first.held_keys)) },
     unreadNotifications: Number(first.unread ?? 0),
     stateName: first.state_name ?? null,
     branding: brandingFromColumns(first),
