@@ -73,3 +73,18 @@ export function inIds(db: Kysely<any>, column: string, ids: readonly number[]) {
   if (ids.length <= LISTED_IDS) return sql<SqlBool>`${ref} in (${sql.join(ids)})`;
   return sql<SqlBool>`${ref} in (select listed.id from (select distinct j.id from json_table(${JSON.stringify(ids)}, '$[*]' columns (id int path '$')) as j) as listed)`;
 }
+
+/**
+ * Refreshes the planner's statistics of `tables` (all of the database's when empty) after a bulk
+ * load, as autovacuum (PostgreSQL) or InnoDB's automatic recalculation would some time later: until
+ * then PostgreSQL plans a freshly filled table as if it were nearly empty (a sequential scan of
+ * 100,000 users where an index fits), and a server running with `autovacuum = off` never catches up.
+ */
+export async function refreshStatistics(db: Kysely<any>, tables: readonly string[] = []) {
+  if (dialectOf(db) === "postgres") {
+    await (tables.length ? sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}` : sql`analyze`).execute(db);
+    return;
+  }
+  const names = tables.length ? [...tables] : (await db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
+  if (names.length) await sql`analyze table ${sql.join(names.map((t) => sql.table(t)))}`.execute(db);
+}

@@ -1,19 +1,32 @@
 /** The signed cookies that carry a session token or a registration in progress. */
-import { createCookie } from "@remix-run/node";
+import { type Cookie, createCookie } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import type { Settings } from "~/config.server";
 import { deriveKey } from "../modules/auth/crypto.server";
 
-/** A signed, HTTP-only cookie of the whole site (`__Host-` prefixed over HTTPS), its key derived for its purpose. */
-export function siteCookie(settings: Settings, name: string, purpose: string) {
-  return createCookie(settings.secureCookies ? `__Host-${name}` : name, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: settings.secureCookies,
-    path: "/",
-    secrets: [deriveKey(settings.SECRET_KEY, purpose)],
-  });
+const siteCookies = new WeakMap<Settings, Map<string, Cookie>>();
+
+/**
+ * A signed, HTTP-only cookie of the whole site (`__Host-` prefixed over HTTPS), its key derived for
+ * its purpose; made once per settings, name and purpose (every request reads two of them).
+ */
+export function siteCookie(settings: Settings, name: string, purpose: string): Cookie {
+  let made = siteCookies.get(settings);
+  if (!made) siteCookies.set(settings, (made = new Map()));
+  const id = `${name}\0${purpose}`;
+  let cookie = made.get(id);
+  if (!cookie) {
+    cookie = createCookie(settings.secureCookies ? `__Host-${name}` : name, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: settings.secureCookies,
+      path: "/",
+      secrets: [deriveKey(settings.SECRET_KEY, purpose)],
+    });
+    made.set(id, cookie);
+  }
+  return cookie;
 }
 
 export const sessionCookie = (settings: Settings) => siteCookie(settings, "aa_session", "session-cookie");

@@ -33,14 +33,15 @@ export function csrfTokenFor(settings: Settings, basis: { session: string } | { 
  */
 export async function readOrIssueCsrfToken(settings: Settings, cookieHeader: string | null) {
   const session = await sessionCookie(settings).parse(cookieHeader);
+  // Bound to the session: no pre-login value is read or issued (the first page after logout issues one).
+  if (typeof session === "string" && session) {
+    const token = csrfTokenFor(settings, { session });
+    return { token, expected: token, setCookie: null };
+  }
   const existing = await csrfCookie(settings).parse(cookieHeader);
   const hasSeed = typeof existing === "string" && existing.length >= 32;
   const seed = hasSeed ? existing : randomToken();
   const setCookie = hasSeed ? null : await csrfCookie(settings).serialize(seed);
-  if (typeof session === "string" && session) {
-    const token = csrfTokenFor(settings, { session });
-    return { token, expected: token, setCookie };
-  }
   const token = csrfTokenFor(settings, { anonymous: seed });
   return { token, expected: hasSeed ? token : null, setCookie };
 }

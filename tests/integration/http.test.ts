@@ -106,6 +106,25 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     expect(await count()).toBe(before);
   });
 
+  it.skipIf(skip)("a logged-in browser needs no pre-login CSRF value; after logout it gets one again", async () => {
+    setSettings(rt.settings);
+    const member = await makeUser(rt.db, { username: `seedless_${dialect}` });
+    const browser = new Browser(server.origin);
+    const value = (await sessionCookie(rt.settings).serialize(await createSession(rt.db, rt.settings, member, {}))).split(";")[0].split("=").slice(1).join("=");
+    browser.cookies.set("aa_session", value);
+    const dashboard = await browser.get("/dashboard");
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.getSetCookie().some((c) => c.startsWith("aa_csrf="))).toBe(false);
+    const token = /name="csrf" value="([^"]+)"/.exec(await dashboard.text())![1]!;
+    expect((await browser.post("/logout", { csrf: token })).status).toBe(302);
+    expect(browser.cookies.has("aa_csrf")).toBe(false);
+    // Logged out: the login page issues the pre-login value, and its token is accepted.
+    const loginToken = await browser.csrfFrom("/login");
+    expect(browser.cookies.has("aa_csrf")).toBe(true);
+    const wrong = await browser.post("/login", { csrf: loginToken, username: "boss", password: "not the password" });
+    expect(wrong.status).toBe(400);
+  });
+
   it.skipIf(skip)("a member without the permission gets 403 on the audit page, and the attempt is audited", async () => {
     setSettings(rt.settings);
     const member = await makeUser(rt.db, { username: `member_${dialect}` });

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { refreshStatistics } from "../../../db/dialect";
 import type { SecretBox } from "../auth/secrets.server";
 import { compareWithSource } from "./compare.server";
 import { type Executor, IdMaps, type ImportReport, type Step, type StepContext } from "./context.server";
@@ -172,6 +173,9 @@ export async function importAllianceAuth(db: Kysely<DB>, options: ImportOptions)
           });
       } else {
         await runSteps(source, db, db, report, options, version.hasTheme, tables);
+        // The tables were just filled: plan what follows (the comparison, the site's first pages and
+        // state checks) on their real sizes, not on autovacuum's schedule.
+        await refreshStatistics(db);
         await compareWithSource(source, db, report);
       }
     } catch (error) {
