@@ -66,9 +66,9 @@ async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> 
 /**
  * SIGTERM the server and wait up to 20 s (it stops its PostgreSQL itself), else SIGKILL. A server
  * killed, or stopped while still booting, leaves its PostgreSQL running: that gets a fast shutdown
- * (SIGINT), then SIGKILL. Finally the DATA_DIR goes.
+ * (SIGINT), then SIGKILL. DATA_DIR stays (a restart uses it again).
  */
-export async function teardown(tree: ServerTree, say: (message: string) => void) {
+export async function stopServer(tree: ServerTree, say: (message: string) => void) {
   if (isServer(tree)) {
     say("stopping server…");
     signal(tree.serverPid, "SIGTERM");
@@ -85,5 +85,10 @@ export async function teardown(tree: ServerTree, say: (message: string) => void)
     if (!(await waitForExit(leftovers, POSTGRES_TIMEOUT_MS))) for (const pid of leftovers) signal(pid, "SIGKILL");
     await waitForExit(leftovers, 5_000);
   }
+}
+
+/** `stopServer`, then the DATA_DIR goes. Safe to run twice. */
+export async function teardown(tree: ServerTree, say: (message: string) => void) {
+  await stopServer(tree, say);
   fs.rmSync(tree.dataDir, { recursive: true, force: true });
 }

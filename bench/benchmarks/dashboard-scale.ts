@@ -29,7 +29,7 @@ import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db
 import { BENCH_METRICS_TOKEN, cpuMs } from "../page-costs";
 import { freePort, SERVER_MEMORY_ENV, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
-import { teardown } from "../teardown";
+import { stopServer, teardown } from "../teardown";
 import type { Benchmark } from "../types";
 import { siteFigures } from "./site-figures";
 import { insertChunked, ownDatabase, useBenchSettings } from "./states";
@@ -198,61 +198,80 @@ export async function startServer(databaseUrl: string, progress: (message: strin
     ESI_API_URL: `${CLOSED_LOCAL_URL}/`,
   };
   const settings: Settings = parseSettings(env);
-  progress(`  starting a second server on port ${port} (DATA_DIR ${dataDir}) on the seeded database…`);
-  const child: ChildProcess = spawn(process.execPath, [...serverNodeOptions(), SERVER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  if (child.pid === undefined) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    throw new Error(`cannot start ${process.execPath} ${SERVER_SCRIPT}`);
-  }
-  const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  reaper.unref();
   const tail: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
-      for (const line of chunk.split("\n")) {
-        if (!line.trim()) continue;
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        if (process.env.BENCH_VERBOSE === "1") process.stderr.write(`  [scale server] ${line}\n`);
-      }
+  const launch = () => {
+    const child: ChildProcess = spawn(process.execPath, [...serverNodeOptions(), SERVER_SCRIPT], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (child.pid === undefined) throw new Error(`cannot start ${process.execPath} ${SERVER_SCRIPT}`);
+    const reaper = spawn(process.execPath, ["--import", "tsx", path.join("bench", "reaper.ts"), String(process.pid), String(child.pid), dataDir], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
     });
+    reaper.unref();
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        for (const line of chunk.split("\n")) {
+          if (!line.trim()) continue;
+          tail.push(line);
+          if (tail.length > 20) tail.shift();
+          if (process.env.BENCH_VERBOSE === "1") process.stderr.write(`  [scale server] ${line}\n`);
+        }
+      });
+    }
+    return { child, pid: child.pid, spawnedAt: performance.now() };
+  };
+  progress(`  starting a second server on port ${port} (DATA_DIR ${dataDir}) on the seeded database…`);
+  let running: ReturnType<typeof launch>;
+  try {
+    running = launch();
+  } catch (error) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
   const baseUrl = `http://127.0.0.1:${port}`;
-  const pid = child.pid;
-  const spawnedAt = performance.now();
+  const recentOutput = () => (tail.length ? tail.map((l) => `  | ${l}`).join("\n") : "  | (no output)");
+  /** Seconds from spawning to the first 200 from /healthz, and the CPU seconds used by then. */
+  const untilHealthy = async () => {
+    const { child, pid, spawnedAt } = running;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let last = "no answer yet";
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${recentOutput()}`);
+      try {
+        const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        if (response.status === 200) return { seconds: (performance.now() - spawnedAt) / 1000, cpuSeconds: cpuMs(pid) / 1000 };
+        last = `HTTP ${response.status}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await sleep(STARTUP_POLL_MS);
+    }
+    throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${recentOutput()}`);
+  };
   return {
     baseUrl,
-    pid,
+    get pid() {
+      return running.pid;
+    },
     settings,
+    /** The first start: with MySQL/MariaDB it also creates the queue's embedded PostgreSQL in DATA_DIR (once per site). */
     startSeconds: Number.NaN,
     startCpuSeconds: Number.NaN,
-    recentOutput: () => (tail.length ? tail.map((l) => `  | ${l}`).join("\n") : "  | (no output)"),
+    /** A restart on the same DATA_DIR and database: what starting after a new build takes on an installed site. */
+    restartSeconds: Number.NaN,
+    restartCpuSeconds: Number.NaN,
+    recentOutput,
     async waitUntilHealthy() {
-      const deadline = Date.now() + READY_TIMEOUT_MS;
-      let last = "no answer yet";
-      while (Date.now() < deadline) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${this.recentOutput()}`);
-        try {
-          const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-          if (response.status === 200) {
-            this.startSeconds = (performance.now() - spawnedAt) / 1000;
-            this.startCpuSeconds = cpuMs(pid) / 1000;
-            return;
-          }
-          last = `HTTP ${response.status}`;
-        } catch (error) {
-          last = (error as Error).message;
-        }
-        await sleep(STARTUP_POLL_MS);
-      }
-      throw new Error(`GET /healthz did not return 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}); last output:\n${this.recentOutput()}`);
+      ({ seconds: this.startSeconds, cpuSeconds: this.startCpuSeconds } = await untilHealthy());
     },
-    stop: (say: (message: string) => void) => teardown({ serverPid: pid, dataDir }, say),
+    async restart(say: (message: string) => void) {
+      say("  restarting the second server on the same DATA_DIR…");
+      await stopServer({ serverPid: running.pid, dataDir }, say);
+      running = launch();
+      ({ seconds: this.restartSeconds, cpuSeconds: this.restartCpuSeconds } = await untilHealthy());
+    },
+    stop: (say: (message: string) => void) => teardown({ serverPid: running.pid, dataDir }, say),
   };
 }
 
@@ -278,6 +297,7 @@ export const dashboardScale: Benchmark = {
 
       server = await startServer(database.url, ctx.progress);
       await server.waitUntilHealthy();
+      await server.restart(ctx.progress);
       const member = await db.selectFrom("users").select(["id", "username", "is_staff", "is_superuser"]).where("id", "=", memberId).executeTakeFirstOrThrow();
       const token = await createSession(db, server.settings, member, { ip: "127.0.0.1", userAgent: "bench" });
       const cookie = (await sessionCookie(server.settings).serialize(token)).split(";")[0]!;
@@ -295,6 +315,8 @@ export const dashboardScale: Benchmark = {
         pid: server.pid,
         startSeconds: server.startSeconds,
         startCpuSeconds: server.startCpuSeconds,
+        restartSeconds: server.restartSeconds,
+        restartCpuSeconds: server.restartCpuSeconds,
         cookie,
         databaseUrl: database.url,
         dialect: dialectOfUrl(database.url) === "mysql" ? "MySQL" : "PostgreSQL",

@@ -18,6 +18,9 @@ export interface SiteUnderTest {
   /** Seconds from spawning the server to the first 200 from /healthz, and its CPU seconds by then. */
   startSeconds: number;
   startCpuSeconds: number;
+  /** The same for a restart on the same DATA_DIR (the first start may create the queue's embedded PostgreSQL). */
+  restartSeconds: number;
+  restartCpuSeconds: number;
   /** The member's Cookie header. */
   cookie: string;
   databaseUrl: string;
@@ -60,9 +63,18 @@ export async function siteFigures(ctx: BenchContext, site: SiteUnderTest): Promi
     metrics: [
       { key: "ready", value: site.startSeconds, unit: "", digits: 2 },
       { key: "cpu", value: site.startCpuSeconds, unit: "", digits: 2 },
+      { key: "restart", value: site.restartSeconds, unit: "", digits: 2 },
+      { key: "restartCpu", value: site.restartCpuSeconds, unit: "", digits: 2 },
     ],
-    baseline: "seconds from `node build/server.js` to /healthz 200 on a migrated database, and CPU seconds used by then",
-    targets: [{ label: `start ≤ ${TARGETS.startSeconds} s after the build`, met: site.startSeconds <= TARGETS.startSeconds, detail: `${site.startSeconds.toFixed(2)} s (${site.startCpuSeconds.toFixed(2)} s CPU)` }],
+    baseline:
+      "seconds from `node build/server.js` to /healthz 200 on a migrated database, and CPU seconds used by then: the first start on a new DATA_DIR (with MySQL/MariaDB it creates the queue's embedded PostgreSQL, once per site), then a restart on the same one",
+    targets: [
+      {
+        label: `start ≤ ${TARGETS.startSeconds} s after the build (a restart of an installed site)`,
+        met: site.restartSeconds <= TARGETS.startSeconds,
+        detail: `${site.restartSeconds.toFixed(2)} s (${site.restartCpuSeconds.toFixed(2)} s CPU); the first start on a new DATA_DIR ${site.startSeconds.toFixed(2)} s`,
+      },
+    ],
   });
 
   for (const page of PAGES) {
