@@ -11,6 +11,11 @@
  * The next one keeps what every Link resolves (its target, from the route context's matches) for the
  * render instead of writing the matches to JSON and back three or four times per Link.
  *
+ * The next two let a document request read each loader's data from the JSON text `json()` wrote
+ * instead of through the Response's body stream (a stream read, a byte copy and a UTF-8 decode per
+ * loader; docs/decisions/0050); the Response itself is unchanged, so data requests, headers and
+ * anything else that reads it see what they saw before.
+ *
  * The last two stop Remix from copying the request twice for every loader (to strip `?index` and
  * `?_data`, which a page's URL rarely has): three loaders per page made six undici Requests, each
  * with its headers, URL and a signal following the original's (docs/decisions/0049).
@@ -148,6 +153,38 @@ export const SOURCE_PATCHES: SourcePatch[] = [
       "function resolvedEntry(i,f){let k=resolvedOf.get(i);if(k===void 0){k=new Map();resolvedOf.set(i,k)}let x=k.get(f);if(x===void 0){x={json:JSON.stringify(r.UNSAFE_getResolveToMatches(i,f)),paths:new Map()};k.set(f,x)}return x}",
       'function resolveCached(e,i,f,l,u,p){if(typeof e!=="string")return r.resolveTo(e,JSON.parse(l),u,p);let x=resolvedEntry(i,f),key=(p?"p":"r")+u+"\\0"+e,hit=x.paths.get(key);if(hit===void 0){hit=r.resolveTo(e,JSON.parse(l),u,p);if(x.paths.size>=500)x.paths.clear();x.paths.set(key,hit)}return{...hit}}',
       'function y(e,t){let{relative:n}=void 0===t?{}:t,{future:o}=a.useContext(s),{matches:i}=a.useContext(d),{pathname:u}=v(),l=resolvedEntry(i,o.v7_relativeSplatPath).json;return a.useMemo(()=>resolveCached(e,i,o.v7_relativeSplatPath,l,u,"path"===n),[e,l,u,n])}',
+    ].join("\n"),
+  },
+  {
+    name: "router: json() keeps the text it wrote",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "  return new Response(JSON.stringify(data), _extends({}, responseInit, {\n    headers\n  }));\n};\nclass DataWithResponseInit {",
+    replace: [
+      "  let text = JSON.stringify(data);",
+      "  let response = new Response(text, _extends({}, responseInit, {",
+      "    headers",
+      "  }));",
+      '  if (typeof text === "string") keptJsonText.set(response, text);',
+      "  return response;",
+      "};",
+      // Responses are garbage like any other object: the map holds nothing alive.
+      "const keptJsonText = new WeakMap();",
+      "class DataWithResponseInit {",
+    ].join("\n"),
+  },
+  {
+    name: "router: a loader's json() data is parsed from that text, not read back through the body stream",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "        if (result.body == null) {\n          data = null;\n        } else {\n          data = await result.json();\n        }\n",
+    replace: [
+      "        if (result.body == null) {",
+      "          data = null;",
+      "        } else {",
+      // A body already read fails as before (result.json() throws).
+      "          let kept = result.bodyUsed ? undefined : keptJsonText.get(result);",
+      "          data = kept !== undefined ? JSON.parse(kept) : await result.json();",
+      "        }",
+      "",
     ].join("\n"),
   },
   {

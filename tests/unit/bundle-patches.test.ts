@@ -1,8 +1,9 @@
 /**
  * Bundle-time patches (bin/bundle-patches.ts), each file evaluated as the bundle would run it next
  * to the original: Remix's loaders must see the same request as before (the very object when there
- * is nothing to strip, with the same path and query values; a stripped copy otherwise), and React
- * Router must resolve links the same.
+ * is nothing to strip, with the same path and query values; a stripped copy otherwise), React
+ * Router must resolve links the same, and a document request's loaders must yield the same data,
+ * errors and headers while their Responses stay readable.
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -126,5 +127,72 @@ describe("react-router patch: a link's target is resolved once per route context
         expect(render(after, at, relativeSplatPath), `${at} ${relativeSplatPath}`).toBe(expected);
       }
     }
+  });
+});
+
+describe("router patch: a loader's json() data is parsed from the text json() wrote", () => {
+  const FILE_ROUTER = "node_modules/@remix-run/router/dist/router.cjs.js";
+  type RemixRouter = typeof import("@remix-run/router");
+  const router = versions(FILE_ROUTER);
+  const payload = { when: new Date(Date.UTC(2026, 11, 1, 12)), n: 3, nothing: undefined, list: ["a", null, "ü"], nested: { deep: [1, { x: "</script>" }] } };
+
+  /** What a document request's static handler gives each route, and what the Responses still hold. */
+  async function query(rr: RemixRouter, loaders: Record<string, () => unknown>) {
+    type Loader = import("@remix-run/router").LoaderFunction;
+    const made: Response[] = [];
+    const routes = [
+      {
+        id: "root",
+        path: "/",
+        loader: () => {
+          const response = rr.json(loaders.root!(), { headers: { "x-kept": "yes" } });
+          made.push(response);
+          return response;
+        },
+        children: [{ id: "page", index: true, loader: loaders.page as Loader }],
+      },
+    ];
+    const context = await rr.createStaticHandler(routes).query(new Request("http://x/"));
+    if (context instanceof Response) throw new Error("unexpected redirect");
+    return { loaderData: context.loaderData, errors: context.errors, headers: [...context.loaderHeaders.root!.entries()], made };
+  }
+
+  it("changes the file", () => {
+    expect(router.patched).not.toBe(router.original);
+    expect(router.patched).toContain("keptJsonText");
+  });
+
+  it("gives every route the same data, errors and headers as the original", async () => {
+    const [before, after] = [evaluate<RemixRouter>(FILE_ROUTER, router.original), evaluate<RemixRouter>(FILE_ROUTER, router.patched)];
+    const cases: Record<string, () => unknown>[] = [
+      { root: () => payload, page: () => after.json([1, 2, 3]) },
+      { root: () => null, page: () => after.json(undefined) },
+      { root: () => "text", page: () => new Response('{"plain":true}', { headers: { "content-type": "application/json" } }) },
+      // A body already read fails the loader as before.
+      {
+        root: () => 1,
+        page: async () => {
+          const used = after.json({ a: 1 });
+          await used.text();
+          return used;
+        },
+      },
+    ];
+    for (const loaders of cases) {
+      const was = await query(before, { root: loaders.root!, page: loaders.page! });
+      const is = await query(after, { root: loaders.root!, page: loaders.page! });
+      expect(is.loaderData).toEqual(was.loaderData);
+      expect(Object.keys(is.errors ?? {})).toEqual(Object.keys(was.errors ?? {}));
+      expect(is.headers).toEqual(was.headers);
+    }
+    const { loaderData } = await query(after, { root: () => payload, page: () => null });
+    expect(loaderData.root).toEqual(JSON.parse(JSON.stringify(payload)));
+  });
+
+  it("leaves the Response as it was: its body can still be read, as a data request does", async () => {
+    const after = evaluate<RemixRouter>(FILE_ROUTER, router.patched);
+    const { made } = await query(after, { root: () => payload, page: () => null });
+    expect(made[0]!.bodyUsed).toBe(false);
+    expect(await made[0]!.text()).toBe(JSON.stringify(payload));
   });
 });
