@@ -34,13 +34,53 @@ export function createI18n(lang: LanguageCode, messages: Messages, fallback?: Me
 
 const MEMO_LIMIT = 10_000;
 
+/** Interpolated lookups kept apart: their values (names, counts) may be unbounded, plain keys are not. */
+const OPTIONS_MEMO_LIMIT = 5_000;
+
 /**
- * `t(key)` without options always gives the same string for an instance (its messages never
- * change), but i18next copies its whole options object on every call: remember those results.
- * Calls with options (interpolation, plurals) are not cached.
+ * The text that names `options` exactly when each value is a string, a boolean, null or a finite
+ * number other than -0 (which JSON would spell as another value); undefined otherwise.
+ */
+function optionsText(options: unknown): string | undefined {
+  if (typeof options !== "object" || options === null || Array.isArray(options) || Object.getPrototypeOf(options) !== Object.prototype) return undefined;
+  for (const value of Object.values(options)) {
+    if (value === null || typeof value === "string" || typeof value === "boolean") continue;
+    if (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0)) continue;
+    return undefined;
+  }
+  return JSON.stringify(options);
+}
+
+/**
+ * `t(key)` always gives the same string for an instance (its messages never change), and so does
+ * `t(key, options)` for the same plain options (interpolation values, a count), but i18next copies
+ * its whole options object on every call: remember those results (strings only; options holding
+ * objects, functions or odd numbers take i18next's path every time).
  */
 function memoisePlainLookups(instance: i18n) {
   const memo = new Map<string, string>();
+  const withOptions = new Map<string, string>();
+  type Translate = (key: unknown, ...rest: unknown[]) => unknown;
+  /** `translate` with its string results remembered under `scope` (what fixes its language, namespace and prefix). */
+  const kept =
+    (scope: () => string, translate: Translate): Translate =>
+    (key, ...rest) => {
+      if (typeof key !== "string" || rest.length > 1) return translate(key, ...rest);
+      const text = rest.length === 1 ? optionsText(rest[0]) : "";
+      if (text === undefined) return translate(key, ...rest);
+      const store = text ? withOptions : memo;
+      const memoKey = text ? `${scope()}${key}\u0001${text}` : scope() + key;
+      const known = store.get(memoKey);
+      if (known !== undefined) return known;
+      const value = translate(key, ...rest);
+      if (typeof value !== "string") return value;
+      if (store.size >= (text ? OPTIONS_MEMO_LIMIT : MEMO_LIMIT)) store.clear();
+      store.set(memoKey, value);
+      return value;
+    };
+  // The instance's own t (page titles, server-side texts): its language is the instance's.
+  // i18next's bound t below calls it with options holding arrays, which pass straight through.
+  instance.t = kept(() => `${instance.language}\u0000(instance)\u0000\u0000`, instance.t.bind(instance) as unknown as Translate) as unknown as i18n["t"];
   // Every component's useTranslation asks for a bound `t`: one per language, namespace and prefix.
   const bound = new Map<string, unknown>();
   const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => unknown;
@@ -50,19 +90,11 @@ function memoisePlainLookups(instance: i18n) {
     const keepable = (typeof lng === "string" || lng == null) && (typeof ns === "string" || ns == null) && (typeof keyPrefix === "string" || keyPrefix == null);
     const known = keepable ? bound.get(scope) : undefined;
     if (known) return known;
-    const fixed = getFixedT(lng, ns, keyPrefix) as unknown as ((key: unknown, ...rest: unknown[]) => string) & Record<string, unknown>;
-    const t = (key: unknown, ...rest: unknown[]) => {
-      if (rest.length > 0 || typeof key !== "string") return fixed(key, ...rest);
-      const memoKey = scope + key;
-      let value = memo.get(memoKey);
-      if (value === undefined) {
-        value = fixed(key);
-        if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(memoKey, value);
-      }
-      return value;
-    };
-    const result = Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
+    const fixed = getFixedT(lng, ns, keyPrefix) as unknown as Translate & Record<string, unknown>;
+    const result = Object.assign(
+      kept(() => scope, fixed),
+      { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix },
+    );
     if (keepable && bound.size < MEMO_LIMIT) bound.set(scope, result);
     return result;
   }) as unknown as i18n["getFixedT"];

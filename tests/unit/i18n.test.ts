@@ -92,6 +92,47 @@ describe("i18n catalogues", () => {
     expect(de.getFixedT("de", ["translation"])).not.toBe(de.getFixedT("de", ["translation"]));
   });
 
+  it("remembers lookups with plain options without changing what they give, and passes others through", async () => {
+    const { default: i18next } = await import("i18next");
+    const plain = i18next.createInstance();
+    await plain.init({ lng: "de", fallbackLng: "en", resources: { de: { translation: catalogues.de }, en: { translation: catalogues.en } }, initAsync: false, interpolation: { escapeValue: false }, returnNull: false, showSupportNotice: false });
+    const de = createI18n("de", catalogues.de, catalogues.en);
+    const bound = de.getFixedT("de", "translation");
+    const calls: [string, unknown?][] = [
+      ["notifications.bell", { unread: 0 }],
+      ["notifications.bell", { unread: 1 }],
+      ["notifications.bell", { unread: 7 }],
+      ["notifications.bell", { unread: 1 }],
+      ["admin.related.memberships", { count: 2 }],
+      ["admin.related.memberships", { count: 1 }],
+      ["admin.related.memberships", { count: 0 }],
+      ["admin.related.memberships", { count: -0 }],
+      // JSON would spell NaN as null: the two must not share a remembered text.
+      ["admin.related.memberships", { count: null }],
+      ["admin.related.memberships", { count: Number.NaN }],
+      ["admin.related.memberships", { count: 1, extra: { nested: true } }],
+      ["admin.related.memberships", {}],
+      ["admin.related.memberships", { lng: "en", count: 3 }],
+      ["dashboard.title", undefined],
+      ["dashboard.title", {}],
+      ["no.such.key", { count: 2 }],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [key, options] of calls) {
+        const expected = options === undefined ? plain.t(key) : plain.t(key, options as never);
+        const label = `${key} ${JSON.stringify(options)} round ${round}`;
+        expect(options === undefined ? bound(key) : bound(key, options as never), label).toBe(expected);
+        expect(options === undefined ? de.t(key) : de.t(key, options as never), label).toBe(expected);
+      }
+    }
+    // Different values give different texts (the options are part of what is remembered).
+    expect(bound("notifications.bell", { unread: 1 })).not.toBe(bound("notifications.bell", { unread: 7 }));
+    // A lookup that gives an object is not kept: each call gets its own.
+    const objects = de.t("admin.related", { returnObjects: true }) as unknown;
+    expect(typeof objects).toBe("object");
+    expect(de.t("admin.related", { returnObjects: true }) as unknown).not.toBe(objects);
+  });
+
   it("has every literal key the code uses", () => {
     const used = new Set<string>();
     for (const file of sourceFiles(path.resolve("app"))) {
