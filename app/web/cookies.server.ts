@@ -6,10 +6,37 @@ import type { Settings } from "~/config.server";
 import { deriveKey } from "../modules/auth/crypto.server";
 
 const siteCookies = new WeakMap<Settings, Map<string, Cookie>>();
+/** Headers whose parsed value a site cookie remembers (a browser sends the same one with every page). */
+const PARSES_KEPT = 256;
+/** Longer headers are parsed every time: what is kept stays small whatever clients send. */
+const KEPT_HEADER_LENGTH = 1024;
+
+/**
+ * `cookie` remembering what it parsed from recent Cookie headers: checking the signature, decoding
+ * and JSON-parsing the same header on every page costs more than a lookup. Only scalar values are
+ * kept (an object could be changed by its caller); a header with another signature is another key.
+ */
+function rememberParses(cookie: Cookie): Cookie {
+  const parse = cookie.parse.bind(cookie);
+  const seen = new Map<string, string | number | boolean | null>();
+  cookie.parse = async (header, options) => {
+    if (header === null || options !== undefined || header.length > KEPT_HEADER_LENGTH) return parse(header, options);
+    const known = seen.get(header);
+    if (known !== undefined) return known;
+    const value: unknown = await parse(header);
+    if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      if (seen.size >= PARSES_KEPT) seen.clear();
+      seen.set(header, value);
+    }
+    return value;
+  };
+  return cookie;
+}
 
 /**
  * A signed, HTTP-only cookie of the whole site (`__Host-` prefixed over HTTPS), its key derived for
- * its purpose; made once per settings, name and purpose (every request reads two of them).
+ * its purpose; made once per settings, name and purpose (every request reads two of them), and
+ * remembering its recent parses.
  */
 export function siteCookie(settings: Settings, name: string, purpose: string): Cookie {
   let made = siteCookies.get(settings);
@@ -17,13 +44,15 @@ export function siteCookie(settings: Settings, name: string, purpose: string): C
   const id = `${name}\0${purpose}`;
   let cookie = made.get(id);
   if (!cookie) {
-    cookie = createCookie(settings.secureCookies ? `__Host-${name}` : name, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: settings.secureCookies,
-      path: "/",
-      secrets: [deriveKey(settings.SECRET_KEY, purpose)],
-    });
+    cookie = rememberParses(
+      createCookie(settings.secureCookies ? `__Host-${name}` : name, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: settings.secureCookies,
+        path: "/",
+        secrets: [deriveKey(settings.SECRET_KEY, purpose)],
+      }),
+    );
     made.set(id, cookie);
   }
   return cookie;
