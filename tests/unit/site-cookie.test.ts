@@ -4,12 +4,12 @@
  */
 import { createCookie } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
-import { parseSettings } from "~/config.server";
 import { deriveKey } from "~/modules/auth/crypto.server";
 import { sessionCookie, siteCookie } from "~/web/cookies.server";
+import { testSettings } from "../support/db";
 
-const settings = parseSettings({ NODE_ENV: "test", SECRET_KEY: "s".repeat(64) });
-const other = parseSettings({ NODE_ENV: "test", SECRET_KEY: "t".repeat(64) });
+const settings = testSettings();
+const other = testSettings({ SECRET_KEY: "t".repeat(64) });
 const pair = async (value: unknown, from = settings) => (await sessionCookie(from).serialize(value)).split(";")[0]!;
 
 describe("site cookies", () => {
