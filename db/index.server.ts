@@ -13,6 +13,7 @@ import pg from "pg";
 import type { DB } from "./schema";
 import { type Dialect, ID_LIST_SQL } from "./dialect";
 import { migrations } from "./migrations/index";
+import { SharedReadPool } from "./shared-reads";
 
 // int8 (bigint, count(*)) as numbers: every value we store fits in 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
@@ -87,6 +88,11 @@ export interface DbOptions {
   poolSize?: number;
   /** Called after each statement (Kysely's query log): the web process counts them for /metrics. */
   onStatement?: (failed: boolean) => void;
+  /**
+   * PostgreSQL: plain reads outside transactions share two pipelined connections (default true,
+   * db/shared-reads.ts); false gives every statement a pooled connection of its own.
+   */
+  sharedReads?: boolean;
 }
 
 export function createDb(url: string, options: DbOptions = {}): Database {
@@ -105,11 +111,13 @@ export function createDb(url: string, options: DbOptions = {}): Database {
     log,
     dialect: new PostgresDialect({
       pool: (() => {
-        const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+        const config = { connectionString: url, connectionTimeoutMillis: 5000 };
+        const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
         // An idle connection dropped by the server must not become an uncaught exception.
         pool.on("error", () => {});
-        prepareStatements(pool);
-        return pool;
+        pool.on("connect", nameReads);
+        // Plain reads outside transactions share two pipelined connections (db/shared-reads.ts).
+        return options.sharedReads === false ? pool : (new SharedReadPool(pool, config, nameReads) as unknown as pg.Pool);
       })(),
     }),
   });
@@ -129,25 +137,23 @@ const PREPARABLE = /^\s*select\b/i;
 
 /**
  * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
- * planning costs more than running. Each connection of the pool therefore names the reads it runs
- * (by a hash of their text) so the server keeps their plans (docs/decisions/0044).
+ * planning costs more than running. Each connection (pooled or shared) therefore names the reads it
+ * runs (by a hash of their text) so the server keeps their plans (docs/decisions/0044).
  */
-function prepareStatements(pool: pg.Pool) {
-  pool.on("connect", (client) => {
-    const names = new Map<string, string>();
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST_SQL.test(config)) {
-        let name = names.get(config);
-        if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
-          name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
-          names.set(config, name);
-        }
-        if (name !== undefined) return query({ name, text: config, values });
+function nameReads(client: pg.Client) {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST_SQL.test(config)) {
+      let name = names.get(config);
+      if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
+        name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;
+        names.set(config, name);
       }
-      return query(config, values, callback);
-    };
-  });
+      if (name !== undefined) return query({ name, text: config, values });
+    }
+    return query(config, values, callback);
+  };
 }
 
 /** Creates the database named in the URL when the server does not have it yet. */

@@ -86,9 +86,12 @@ describe.each(dialects)("inIds on $dialect", ({ dialect, skip }) => {
     it.skipIf(skip)("is planned with its values each time: PostgreSQL keeps no named plan for it, as it does for other reads", async () => {
     const one = createDb(rt.url, { poolSize: 1 });
     try {
-      await one.selectFrom("auth_groups").select("id").where("name", "=", "InIds 00001").execute();
-      await one.selectFrom("auth_groups").select("id").where(inIds(one, "id", ids.slice(0, 3))).execute();
-      const kept = (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(one)).rows.map((r) => r.statement);
+      // In a transaction: one session throughout (plain reads outside one may go to a shared connection).
+      const kept = await one.transaction().execute(async (trx) => {
+        await trx.selectFrom("auth_groups").select("id").where("name", "=", "InIds 00001").execute();
+        await trx.selectFrom("auth_groups").select("id").where(inIds(trx, "id", ids.slice(0, 3))).execute();
+        return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows.map((r) => r.statement);
+      });
       expect(kept.some((text) => text.includes('"name" = $1'))).toBe(true);
       expect(kept.some((text) => text.includes("any(cast("))).toBe(false);
     } finally {

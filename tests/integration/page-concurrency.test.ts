@@ -2,7 +2,9 @@
  * PAGE_CONCURRENCY: an HTTP process renders at most that many requests at once; the others wait their
  * turn and are all answered. Seen from the database: with the sessions table locked, every rendering
  * page waits on the lock in its first statement, so the waiting statements are the pages in progress.
- * (The dialect does not matter here: PostgreSQL, whose pg_stat_activity shows the waits.)
+ * (The dialect does not matter here: PostgreSQL, whose pg_stat_activity shows the waits. Each read
+ * on a pooled connection of its own, so each waiting page shows: shared pipelined connections would
+ * queue several pages' reads behind one waiting statement.)
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,7 +43,7 @@ describe.each([postgresAlways])("page concurrency on $dialect", ({ dialect }) =>
   });
 
   async function blockedPages(limit: string) {
-    const rt: TestRuntime = await createTestRuntime(dialect, { settings: { PAGE_CONCURRENCY: limit } });
+    const rt: TestRuntime = await createTestRuntime(dialect, { settings: { PAGE_CONCURRENCY: limit }, sharedReads: false });
     stops.push(() => rt.stop());
     const server = await startTestServer(rt);
     stops.push(() => server.close());

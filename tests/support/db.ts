@@ -88,13 +88,13 @@ export interface TestRuntime extends Runtime {
  * A runtime on fresh databases. `queue: "shared"` (PostgreSQL only) puts the queue in the auth
  * database; otherwise the queue is a separate PostgreSQL database, as with MySQL in production.
  */
-export async function createTestRuntime(dialect: Dialect, options: { queue?: "shared" | "separate"; settings?: Record<string, string> } = {}): Promise<TestRuntime> {
+export async function createTestRuntime(dialect: Dialect, options: { queue?: "shared" | "separate"; settings?: Record<string, string>; sharedReads?: boolean } = {}): Promise<TestRuntime> {
   const url = dialect === "postgres" ? await clonePostgres() : await createMysql();
   const shared = dialect === "postgres" && options.queue !== "separate";
   const queueUrl = shared ? url : await clonePostgres();
   const settings = testSettings({ DATABASE_URL: url, QUEUE_DATABASE_URL: queueUrl, ...options.settings });
   setSettings(settings);
-  const db: Database = createDb(url, { poolSize: 5, onStatement: countDbStatement });
+  const db: Database = createDb(url, { poolSize: 5, onStatement: countDbStatement, sharedReads: options.sharedReads });
   const queuePool = new pg.Pool({ connectionString: queueUrl, max: 8 });
   const runtime: TestRuntime = {
     settings,
