@@ -29,6 +29,8 @@ const SHARED_CONNECTIONS = 2;
 const MAX_IN_FLIGHT = 32;
 /** A shared connection with statements in flight and no answer for this long is busy with a slow one. */
 const STALL_MS = 10;
+/** After a shared connection failed to open, the next attempt waits this long (reads use the pool). */
+const RETRY_MS = 1_000;
 
 const SHAREABLE = /^\s*select\b/i;
 const SESSION_STATE = /\b(pg_advisory|pg_try_advisory|set_config|into\s+temp|lo_import|lo_export)/i;
@@ -55,6 +57,11 @@ class SharedConnection {
     if (this.inFlight++ === 0) this.lastProgress = performance.now();
     try {
       return await this.client.query(text, values);
+    } catch (error) {
+      // The server's errors (a bad statement, a constraint) carry a severity; anything else is the
+      // connection's own trouble: it is replaced before the next read.
+      if (!(error && typeof error === "object" && "severity" in error)) this.broken = true;
+      throw error;
     } finally {
       this.inFlight--;
       this.lastProgress = performance.now();
@@ -72,6 +79,8 @@ export class SharedReadPool {
   readonly #nameReads: NameReads;
   readonly #shared: (SharedConnection | null)[] = Array.from({ length: SHARED_CONNECTIONS }, () => null);
   readonly #opening: boolean[] = Array.from({ length: SHARED_CONNECTIONS }, () => false);
+  /** After a failed open, not again before this time (performance.now()): no storm while the server is away. */
+  readonly #retryAt: number[] = Array.from({ length: SHARED_CONNECTIONS }, () => 0);
   readonly #idle: SessionClient[] = [];
   #ended = false;
 
@@ -114,8 +123,12 @@ export class SharedReadPool {
 
   /** Opens shared connection i in the background; until it is up, reads use the pool. */
   #open(i: number) {
-    if (this.#opening[i] || this.#ended) return;
+    if (this.#opening[i] || this.#ended || performance.now() < this.#retryAt[i]!) return;
     this.#opening[i] = true;
+    // A broken one is closed (what it still has in flight ends with it) and leaves its slot.
+    const old = this.#shared[i];
+    this.#shared[i] = null;
+    if (old) void old.client.end().catch(() => {});
     const shared = new SharedConnection(this.#config, this.#nameReads);
     shared.client.connect().then(
       () => {
@@ -125,6 +138,7 @@ export class SharedReadPool {
       },
       () => {
         this.#opening[i] = false;
+        this.#retryAt[i] = performance.now() + RETRY_MS;
       },
     );
   }
