@@ -23,6 +23,7 @@ import * as m0027 from "./0027-fleetactivitytracking";
 import * as m0028 from "./0028-customise";
 import * as m0029 from "./0029-analytics";
 import * as m0030 from "./0030-notifications-index";
+import * as m0031 from "./0031-users-hot-updates";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0028-customise": m0028,
   "0029-analytics": m0029,
   "0030-notifications-index": m0030,
+  "0031-users-hot-updates": m0031,
 };
