@@ -15,6 +15,7 @@ import { createTestRuntime, type TestRuntime } from "../support/db";
 const USERS = 400;
 const CORP_A = 98200001;
 const CORP_B = 98200002;
+const NO_ALLIANCE_OR_FACTION = { alliance_id: null, alliance_name: null, alliance_ticker: null, faction_id: null, faction_name: null };
 
 describe("users rows on PostgreSQL", () => {
   let rt: TestRuntime;
@@ -30,16 +31,12 @@ describe("users rows on PostgreSQL", () => {
       .insertInto("eve_characters")
       .values(
         Array.from({ length: USERS }, (_, i) => ({
+          ...NO_ALLIANCE_OR_FACTION,
           character_id: 94_000_000 + i,
           character_name: `Hot Pilot ${i}`,
           corporation_id: i % 2 ? CORP_B : CORP_A,
           corporation_name: i % 2 ? "Hot Beta" : "Hot Alpha",
           corporation_ticker: i % 2 ? "BETA" : "ALPH",
-          alliance_id: null,
-          alliance_name: null,
-          alliance_ticker: null,
-          faction_id: null,
-          faction_name: null,
           updated_at: now,
         })),
       )
