@@ -7,7 +7,7 @@
  */
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { DB, NotificationsTable } from "../../../db/schema";
-import { inIds } from "../../../db/dialect";
+import { dialectOf, inIds } from "../../../db/dialect";
 import { precompiled } from "../../../db/precompiled";
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -100,10 +100,17 @@ export interface NotificationsPage {
 
 /**
  * One page of the user's read or unread notifications, newest first, with how many read and unread
- * they have: one statement (the counts joined to the page), compiled once (db/precompiled.ts).
+ * they have, compiled once (db/precompiled.ts). PostgreSQL: one statement, the counts joined to the
+ * page. MySQL/MariaDB: the counts and the page as two statements at once, as MariaDB materialises
+ * and sorts the joined form's derived tables (about 650 µs against 100 + 110 µs for the two).
  */
 export async function notificationsPage(db: Executor, userId: number, options: { viewed: boolean; limit: number; offset?: number }): Promise<NotificationsPage> {
-  const found = await pageWithCounts.execute(db, { userId, viewed: options.viewed, limit: options.limit, offset: options.offset ?? 0 });
+  const params = { userId, viewed: options.viewed, limit: options.limit, offset: options.offset ?? 0 };
+  if (dialectOf(db) === "mysql") {
+    const [count, page] = await Promise.all([countsOnly.executeTakeFirst(db, params), pageOnly.execute(db, params)]);
+    return { counts: { unread: Number(count?.unread ?? 0), read: Number(count?.read_count ?? 0) }, rows: page.map(toRow) };
+  }
+  const found = await pageWithCounts.execute(db, params);
   const first = found[0];
   const counts = { unread: Number(first?.unread ?? 0), read: Number(first?.read_count ?? 0) };
   const rows: NotificationRow[] = [];
@@ -111,19 +118,24 @@ export async function notificationsPage(db: Executor, userId: number, options: {
   return { counts, rows };
 }
 
-const pageWithCounts = precompiled((db, p: { userId: number; viewed: boolean; limit: number; offset: number }) =>
+type PageParams = { userId: number; viewed: boolean; limit: number; offset: number };
+
+const counts = (db: Executor, p: PageParams) =>
   db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom("notifications")
-        .select([sql<number>`coalesce(sum(case when viewed then 0 else 1 end), 0)`.as("unread"), sql<number>`coalesce(sum(case when viewed then 1 else 0 end), 0)`.as("read_count")])
-        .where("user_id", "=", p.userId)
-        .as("c"),
-    )
-    .leftJoin(
-      (eb) => eb.selectFrom("notifications").select(COLUMNS).where("user_id", "=", p.userId).where("viewed", "=", p.viewed).orderBy("created_at", "desc").orderBy("id", "desc").limit(p.limit).offset(p.offset).as("p"),
-      (join) => join.onTrue(),
-    )
+    .selectFrom("notifications")
+    .select([sql<number>`coalesce(sum(case when viewed then 0 else 1 end), 0)`.as("unread"), sql<number>`coalesce(sum(case when viewed then 1 else 0 end), 0)`.as("read_count")])
+    .where("user_id", "=", p.userId);
+
+const page = (db: Executor, p: PageParams) =>
+  db.selectFrom("notifications").select(COLUMNS).where("user_id", "=", p.userId).where("viewed", "=", p.viewed).orderBy("created_at", "desc").orderBy("id", "desc").limit(p.limit).offset(p.offset);
+
+const countsOnly = precompiled((db, p: PageParams) => counts(db, p));
+const pageOnly = precompiled((db, p: PageParams) => page(db, p));
+
+const pageWithCounts = precompiled((db, p: PageParams) =>
+  db
+    .selectFrom(counts(db, p).as("c"))
+    .leftJoin(page(db, p).as("p"), (join) => join.onTrue())
     .select(["c.unread", "c.read_count", "p.id", "p.level", "p.title", "p.message", "p.viewed", "p.created_at"])
     .orderBy("p.created_at", "desc")
     .orderBy("p.id", "desc"),
