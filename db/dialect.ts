@@ -56,6 +56,13 @@ const LISTED_IDS = 1000;
 export const ID_LIST_SQL = /= any\(cast\(\$\d+ as int\[\]\)\)/;
 
 /**
+ * A statement that only reads (its text starts with `select`): what PostgreSQL connections name and
+ * keep plans for (db/index.server.ts, decision 0044) and what may share a pipelined connection
+ * (db/shared-reads.ts, decision 0051).
+ */
+export const PLAIN_READ = /^\s*select\b/i;
+
+/**
  * `column in ids` for any number of our integer keys (users, groups, states; not EVE ids) as one
  * statement: a change of 100,000 users is one statement, not twenty lists of 5,000 kept under the
  * drivers' parameter limits.

@@ -11,7 +11,7 @@ import { Kysely, Migrator, MysqlDialect, PostgresDialect, sql } from "kysely";
 import type { PoolOptions } from "mysql2";
 import pg from "pg";
 import type { DB } from "./schema";
-import { type Dialect, ID_LIST_SQL } from "./dialect";
+import { type Dialect, ID_LIST_SQL, PLAIN_READ } from "./dialect";
 import { migrations } from "./migrations/index";
 import { SharedReadPool } from "./shared-reads";
 
@@ -132,8 +132,6 @@ const PREPARED_PER_CONNECTION = 500;
 const PREPARED_MAX_LENGTH = 4_000;
 /** A star projection's row type changes with its table: such statements stay unnamed. */
 const STAR_PROJECTION = /"\.\*|\bselect\s+\*/i;
-/** Reads only: they are what pages repeat; writes keep the driver's timing (see decision 0044). */
-const PREPARABLE = /^\s*select\b/i;
 
 /**
  * PostgreSQL plans an unnamed statement every time it runs; for the short reads every page makes,
@@ -144,7 +142,7 @@ function nameReads(client: pg.Client) {
   const names = new Map<string, string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PREPARABLE.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST_SQL.test(config)) {
+    if (typeof config === "string" && config.length <= PREPARED_MAX_LENGTH && Array.isArray(values) && callback === undefined && PLAIN_READ.test(config) && !STAR_PROJECTION.test(config) && !ID_LIST_SQL.test(config)) {
       let name = names.get(config);
       if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
         name = `aa_${createHash("sha1").update(config).digest("hex").slice(0, 24)}`;

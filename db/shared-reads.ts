@@ -23,6 +23,7 @@
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { PLAIN_READ } from "./dialect";
 
 const SHARED_CONNECTIONS = 2;
 /** Statements waiting on one shared connection at most; more go elsewhere. */
@@ -32,7 +33,6 @@ const STALL_MS = 10;
 /** After a shared connection failed to open, the next attempt waits this long (reads use the pool). */
 const RETRY_MS = 1_000;
 
-const SHAREABLE = /^\s*select\b/i;
 const SESSION_STATE = /\b(pg_advisory|pg_try_advisory|set_config|into\s+temp|lo_import|lo_export)/i;
 
 type NameReads = (client: pg.Client) => void;
@@ -106,7 +106,7 @@ export class SharedReadPool {
 
   /** The shared connection to send a read to now, or null: none open yet, or all busy. */
   pick(text: string): SharedConnection | null {
-    if (this.#ended || !SHAREABLE.test(text) || SESSION_STATE.test(text)) return null;
+    if (this.#ended || !PLAIN_READ.test(text) || SESSION_STATE.test(text)) return null;
     const now = performance.now();
     let best: SharedConnection | null = null;
     for (let i = 0; i < SHARED_CONNECTIONS; i++) {
@@ -143,7 +143,7 @@ export class SharedReadPool {
     );
   }
 
-  /** Shared connections open now (for tests and /metrics-style checks). */
+  /** Shared connections open now (the tests wait for them). */
   get sharedOpen() {
     return this.#shared.filter((s) => s && !s.broken).length;
   }
