@@ -194,23 +194,38 @@ function castBooleans(rows: unknown, fields: unknown) {
  *   runs; a prepared one once per connection, then executes it with its values in the binary
  *   protocol (decision 0054). mysql2's `execute` prepares a text on first use and keeps up to
  *   PREPARED_PER_CONNECTION of them (the least recently used is closed first). Writes, DDL,
- *   transaction control and reads with long value lists stay text statements.
+ *   transaction control and reads with long value lists stay text statements; a server that
+ *   refuses to prepare gets text statements.
  */
 function mysqlStatements(connection: MysqlConnection) {
   const query = connection.query.bind(connection);
   const execute = connection.execute.bind(connection);
+  /** Until when this connection sends every statement as text (the server refused to prepare). */
+  let textUntil = 0;
   connection.query = (sql, values, callback) => {
     if (typeof callback !== "function") return query(sql, values, callback);
     const done: Callback = (error, result, fields) => {
       if (!error) castBooleans(result, fields);
       callback(error, result, fields);
     };
-    if (typeof sql === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_VALUES && sql.length <= PREPARED_MAX_LENGTH && PLAIN_READ.test(sql) && values.every(bindsPlainly)) {
-      return execute(sql, values, done);
+    if (typeof sql === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_VALUES && sql.length <= PREPARED_MAX_LENGTH && PLAIN_READ.test(sql) && values.every(bindsPlainly) && Date.now() >= textUntil) {
+      return execute(sql, values, (error, result, fields) => {
+        // A server at its max_prepared_stmt_count (0 turns prepared statements off): the read runs
+        // as text, and so does every statement of this connection for a while.
+        if (error && PREPARE_REFUSED.has((error as { errno?: number }).errno ?? 0)) {
+          textUntil = Date.now() + TEXT_AFTER_REFUSAL_MS;
+          query(sql, values, done);
+          return;
+        }
+        done(error, result, fields);
+      });
     }
     return query(sql, values, done);
   };
 }
+/** ER_MAX_PREPARED_STMT_COUNT_REACHED, ER_UNSUPPORTED_PS: the statement was not prepared, nothing ran. */
+const PREPARE_REFUSED = new Set([1461, 1295]);
+const TEXT_AFTER_REFUSAL_MS = 60_000;
 
 /** Creates the database named in the URL when the server does not have it yet. */
 export async function ensureDatabaseExists(url: string) {

@@ -2,7 +2,8 @@
  * MySQL/MariaDB: plain reads go as prepared statements (db/index.server.ts, decision 0054). A read
  * is prepared once per connection and executed again from then on; writes and reads with long lists
  * of values stay text statements; a prepared read gives the same rows, of the same JavaScript types
- * (BOOLEAN columns as booleans), as the same text statement.
+ * (BOOLEAN columns as booleans), as the same text statement; a server that refuses to prepare gets
+ * the read as text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql, type Transaction } from "kysely";
@@ -76,5 +77,18 @@ describe.skipIf(mysql.skip || !mysqlAvailable)("prepared reads on MySQL/MariaDB"
       expect(after.prepared - before.prepared).toBe(0);
       expect(after.executed - before.executed).toBe(0);
     });
+  });
+
+  // Last: the connection that met the refusal sends text for a while.
+  it("runs a read as text when the server refuses to prepare it (max_prepared_stmt_count reached)", async () => {
+    const limit = Number((await sql<{ n: number }>`select @@global.max_prepared_stmt_count as n`.execute(rt.db)).rows[0]!.n);
+    try {
+      await sql`set global max_prepared_stmt_count = 0`.execute(rt.db);
+      // A text no connection prepared before: preparing it fails, the read still answers.
+      const row = await rt.db.selectFrom("users").select(["username", "is_active"]).where("username", "=", "prepared_reader").where("id", ">", -1).executeTakeFirst();
+      expect(row).toEqual({ username: "prepared_reader", is_active: true });
+    } finally {
+      await sql`set global max_prepared_stmt_count = ${sql.lit(limit)}`.execute(rt.db);
+    }
   });
 });

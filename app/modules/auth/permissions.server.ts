@@ -86,7 +86,7 @@ export function heldKeysColumn(db: Executor, userId: Expression<number>) {
   return db.selectFrom(held.as("h")).innerJoin("permissions as p", "p.id", "h.permission_id").select(aggregate.as("keys")).$asScalar();
 }
 
-/** The keys `heldKeysColumn` read (mysql2 parses a MySQL JSON column; MariaDB sends its text). */
+/** The keys `heldKeysColumn` read: a PostgreSQL array, or JSON that mysql2 hands over as text or already parsed (where it sees the JSON type, as in prepared reads). */
 export function heldKeysOf(value: unknown): string[] {
   const keys = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
   if (keys === null || keys === undefined) return [];
