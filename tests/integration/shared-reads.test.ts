@@ -39,7 +39,6 @@ describe("shared read connections (PostgreSQL)", () => {
 
   it("sends reads made at once to the two shared connections (the pool would open four)", async () => {
     const pids = new Set(await Promise.all(Array.from({ length: 20 }, () => backend())));
-    expect(pids.size).toBeGreaterThanOrEqual(1);
     expect(pids.size).toBeLessThanOrEqual(2);
   });
 

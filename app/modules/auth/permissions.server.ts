@@ -1,5 +1,5 @@
 /** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
-import { type Expression, type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
+import { type Expression, type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { dialectOf, inIds } from "../../../db/dialect";
 import { permissionCatalogue } from "../permission-registry";
@@ -46,16 +46,17 @@ async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
 }
 
 /**
- * The condition "permission `p` is held by the user whose id is `userId`" (a value or a column):
- * own ∪ groups' ∪ state's. Superusers and inactive users are decided by the caller.
+ * The ids of the permissions the user whose id is `userId` (a value or a column) holds: own ∪
+ * groups' ∪ state's, one union that reads each path once. Superusers and inactive users are decided
+ * by the caller.
  */
-export function heldBy(eb: ExpressionBuilder<DB & { p: DB["permissions"] }, "p">, userId: number | Expression<number>) {
-  const uid = typeof userId === "number" ? eb.val(userId) : userId;
-  return eb.or([
-    eb("p.id", "in", eb.selectFrom("user_permissions as up").select("up.permission_id").where("up.user_id", "=", uid)),
-    eb("p.id", "in", eb.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", uid)),
-    eb("p.id", "in", eb.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", uid)),
-  ]);
+function heldPermissionIds(db: Executor, userId: number | Expression<number>) {
+  return db
+    .selectFrom("user_permissions as up")
+    .select("up.permission_id")
+    .where("up.user_id", "=", userId)
+    .union(db.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", userId))
+    .union(db.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", userId));
 }
 
 /** The given keys as a set; superusers hold every permission, inactive users none. */
@@ -75,15 +76,7 @@ export async function permissionSet(db: Executor, user: PermissionSubject, keys:
 export function heldKeysColumn(db: Executor, userId: Expression<number>) {
   const key = sql<string>`concat(${sql.ref("p.app_label")}, '.', ${sql.ref("p.codename")})`;
   const aggregate = dialectOf(db) === "mysql" ? sql<unknown>`json_arrayagg(${key})` : sql<unknown>`array_agg(${key})`;
-  // The three paths as one union joined to the catalogue: each path read once, where `heldBy`'s
-  // three `in` tests ask each path again for every permission of the catalogue.
-  const held = db
-    .selectFrom("user_permissions as up")
-    .select("up.permission_id")
-    .where("up.user_id", "=", userId)
-    .union(db.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", userId))
-    .union(db.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", userId));
-  return db.selectFrom(held.as("h")).innerJoin("permissions as p", "p.id", "h.permission_id").select(aggregate.as("keys")).$asScalar();
+  return db.selectFrom(heldPermissionIds(db, userId).as("h")).innerJoin("permissions as p", "p.id", "h.permission_id").select(aggregate.as("keys")).$asScalar();
 }
 
 /** The keys `heldKeysColumn` read: a PostgreSQL array, or JSON that mysql2 hands over as text or already parsed (where it sees the JSON type, as in prepared reads). */
@@ -98,9 +91,9 @@ export function heldKeysOf(value: unknown): string[] {
 export async function getEffectivePermissions(db: Executor, user: PermissionSubject): Promise<Set<PermissionKey>> {
   if (!user.is_active || user.is_superuser) return permissionSet(db, user, []);
   const rows = await db
-    .selectFrom("permissions as p")
+    .selectFrom(heldPermissionIds(db, user.id).as("h"))
+    .innerJoin("permissions as p", "p.id", "h.permission_id")
     .select(["p.app_label", "p.codename"])
-    .where((eb) => heldBy(eb, user.id))
     .execute();
   return permissionSet(db, user, rows.map((row) => `${row.app_label}.${row.codename}`));
 }
