@@ -1,6 +1,6 @@
 /** Load generation with autocannon, run in this process. */
 import autocannon from "autocannon";
-import { statusKb } from "./proc";
+import { machineCpuMs, serverCpuMs, statusKb } from "./proc";
 import type { LoadOptions, LoadResult } from "./types";
 
 /** More than this share of failed requests makes the figures meaningless: the run fails. */
@@ -56,6 +56,8 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
   const sampler = setInterval(() => {
     rssMaxKb = Math.max(rssMaxKb, statusKb(settings.serverPid, "VmRSS") ?? 0);
   }, RSS_SAMPLE_MS);
+  const serverCpuBefore = serverCpuMs(settings.serverPid);
+  const machineBefore = machineCpuMs();
   let result: autocannon.Result;
   try {
     result = await fire(settings, url, options, settings.durationSeconds, (status, ms) => {
@@ -64,6 +66,8 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
   } finally {
     clearInterval(sampler);
   }
+  const serverCpu = serverCpuMs(settings.serverPid) - serverCpuBefore;
+  const machineAfter = machineCpuMs();
   settings.signal.throwIfAborted();
 
   const ok = latencies.length;
@@ -89,5 +93,7 @@ export async function runLoad(settings: LoadSettings, options: LoadOptions): Pro
     errors: result.errors,
     timeouts: result.timeouts,
     rssMaxMb: rssMaxKb / 1024,
+    serverCpuMsPerRequest: serverCpu / Math.max(1, ok + failed),
+    machineBusyPercent: (100 * (machineAfter.busy - machineBefore.busy)) / Math.max(1, machineAfter.total - machineBefore.total),
   };
 }

@@ -3,15 +3,16 @@
  * bytes on the wire (as sent, and as sent to a client that accepts gzip), CPU milliseconds of the
  * server process (user + system, from /proc/<pid>/stat) and statements sent to the auth database
  * (the server's own `db_statements_total` on /metrics, on either dialect). Requests are sent one
- * after another, so the CPU figure is the server's cost per request without contention.
+ * after another, so the CPU figure is the server's cost per request without contention; on a virtual
+ * machine where waking an idle process is costly it also holds that cost every time (seen: 10–12 ms
+ * per dashboard against 2.3–3 ms under load on the same machine). The loads print the CPU per request
+ * under load beside their throughput (load.ts).
  */
-import fs from "node:fs";
 import http from "node:http";
+import { serverCpuMs } from "./proc";
 
 /** The servers the harness starts answer /metrics with this token. */
 export const BENCH_METRICS_TOKEN = "bench-metrics-token-not-a-secret";
-
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export interface PageCost {
   path: string;
@@ -20,14 +21,6 @@ export interface PageCost {
   gzipBytes: number;
   cpuMsPerRequest: number;
   statementsPerRequest: number;
-}
-
-/** User + system CPU time of a process, in milliseconds. */
-export function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // After the command: state(0) ppid(1) … utime(11) stime(12)
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -69,9 +62,9 @@ export async function measurePageCost(options: {
   // What a /metrics read sends itself (the service drift it reports), measured between two reads.
   const ownCost = -(await statements(options.baseUrl)) + (await statements(options.baseUrl));
   const statementsBefore = await statements(options.baseUrl);
-  const cpuBefore = cpuMs(options.pid);
+  const cpuBefore = serverCpuMs(options.pid);
   for (let i = 0; i < requests; i++) await get(url, { ...headers, "Accept-Encoding": "gzip" });
-  const cpu = cpuMs(options.pid) - cpuBefore;
+  const cpu = serverCpuMs(options.pid) - cpuBefore;
   const sent = (await statements(options.baseUrl)) - statementsBefore - ownCost;
   return {
     path: options.path,

@@ -54,6 +54,45 @@ export function descendants(root: number): number[] {
   return found;
 }
 
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU milliseconds of a process; 0 once it has gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command: state(0) ppid(1) … utime(11) stime(12)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The CPU milliseconds of the web server: its process and its HTTP children (WEB_CONCURRENCY > 1). */
+export function serverCpuMs(pid: number): number {
+  let total = processCpuMs(pid);
+  for (const child of descendants(pid)) if (isNodeProcess(child)) total += processCpuMs(child);
+  return total;
+}
+
+/** The whole machine's CPU time from /proc/stat, in milliseconds summed over its CPUs: busy and in all. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const line = fs.readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal …
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const idle = ticks[3]! + ticks[4]!;
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: ((total - idle) * 1000) / CLOCK_TICKS_PER_SECOND, total: (total * 1000) / CLOCK_TICKS_PER_SECOND };
+}
+
+function isNodeProcess(pid: number) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "node";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Memory of the server and of its children. Children are summed by PSS, not RSS: the PostgreSQL
  * backends share their buffer pool, and adding up RSS would count it once per backend.
@@ -64,14 +103,7 @@ export function memorySnapshot(pid: number): MemorySnapshot {
   if (peak === null || rss === null) throw new Error(`cannot read /proc/${pid}/status (has the server exited?)`);
   const children = descendants(pid);
   // With WEB_CONCURRENCY > 1 the HTTP processes are node children of the server: count them as server.
-  const isNode = (child: number) => {
-    try {
-      return fs.readFileSync(`/proc/${child}/comm`, "utf8").trim() === "node";
-    } catch {
-      return false;
-    }
-  };
-  const httpChildren = children.filter(isNode);
+  const httpChildren = children.filter(isNodeProcess);
   const others = children.filter((c) => !httpChildren.includes(c));
   let childrenKb = 0;
   for (const child of others) childrenKb += readKbField(`/proc/${child}/smaps_rollup`, "Pss") ?? statusKb(child, "VmRSS") ?? 0;

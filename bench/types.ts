@@ -4,7 +4,7 @@
 export interface Metric {
   key: string;
   value: number;
-  unit: "ms" | "MB" | "";
+  unit: "ms" | "MB" | "%" | "";
   /** Decimals when printed; default 0 for counts and req/s, 1 for ms and MB. */
   digits?: number;
 }
@@ -64,6 +64,13 @@ export interface LoadResult {
   timeouts: number;
   /** Highest VmRSS of the server seen while this load ran. */
   rssMaxMb: number;
+  /**
+   * The server's CPU milliseconds per answered request while this load ran (from /proc). One Node
+   * thread serves the requests, so 1000 ÷ this bounds req/s however many cores the machine has.
+   */
+  serverCpuMsPerRequest: number;
+  /** How busy the whole machine was meanwhile (all its CPUs; the load generator included), in %. */
+  machineBusyPercent: number;
 }
 
 export interface BenchContext {

@@ -26,7 +26,8 @@ import { sessionCookie } from "../../app/web/cookies.server";
 import { saveStateDefinition } from "../../app/modules/states/states.server";
 import { refreshStatistics } from "../../db/dialect";
 import { createDb, type Database, dialectOfUrl, migrateToLatest } from "../../db/index.server";
-import { BENCH_METRICS_TOKEN, cpuMs } from "../page-costs";
+import { BENCH_METRICS_TOKEN } from "../page-costs";
+import { serverCpuMs } from "../proc";
 import { freePort, SERVER_MEMORY_ENV, SERVER_SCRIPT, serverNodeOptions } from "../server-process";
 import { DASHBOARD_MARKER } from "../session";
 import { stopServer, teardown } from "../teardown";
@@ -240,7 +241,7 @@ export async function startServer(databaseUrl: string, progress: (message: strin
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the second server exited during startup; last output:\n${recentOutput()}`);
       try {
         const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-        if (response.status === 200) return { seconds: (performance.now() - spawnedAt) / 1000, cpuSeconds: cpuMs(pid) / 1000 };
+        if (response.status === 200) return { seconds: (performance.now() - spawnedAt) / 1000, cpuSeconds: serverCpuMs(pid) / 1000 };
         last = `HTTP ${response.status}`;
       } catch (error) {
         last = (error as Error).message;

@@ -9,6 +9,8 @@ export function loadFigure(name: string, result: LoadResult): Figure {
     { key: "p50", value: result.p50Ms, unit: "ms", digits: 2 },
     { key: "p99", value: result.p99Ms, unit: "ms", digits: 2 },
     { key: "rss", value: result.rssMaxMb, unit: "MB" },
+    { key: "cpu", value: result.serverCpuMsPerRequest, unit: "ms", digits: 2 },
+    { key: "busy", value: result.machineBusyPercent, unit: "%", digits: 0 },
   ];
   // Shown only when something went wrong, so a clean line stays short.
   if (result.non2xx) metrics.push({ key: "non2xx", value: result.non2xx, unit: "" });
