@@ -4,8 +4,8 @@
  * server process (user + system, from /proc/<pid>/stat) and statements sent to the auth database
  * (the server's own `db_statements_total` on /metrics, on either dialect). Requests are sent one
  * after another, so the CPU figure is the server's cost per request without contention; on a virtual
- * machine where waking an idle process is costly it also holds that cost every time (seen: 10–12 ms
- * per dashboard against 2.3–3 ms under load on the same machine). The loads print the CPU per request
+ * machine where waking an idle process is costly it also holds that cost every time (seen: 8.6–12 ms
+ * per dashboard against 2.3–3.3 ms under load on the same machine). The loads print the CPU per request
  * under load beside their throughput (load.ts).
  */
 import http from "node:http";
