@@ -20,15 +20,22 @@ export function statusKb(pid: number, field: "VmHWM" | "VmRSS"): number | null {
   return readKbField(`/proc/${pid}/status`, field);
 }
 
-/** Parent pid from /proc/<pid>/stat; the command name may contain spaces and parentheses. */
-function parentPid(pid: number): number | null {
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may contain spaces and parentheses):
+ * state(0) ppid(1) … utime(11) stime(12); null once the process has gone.
+ */
+function statFields(pid: number): string[] | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[1]); // fields[0] is the state, fields[1] the ppid
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+function parentPid(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : null;
 }
 
 /** Every process below `root` (children, grandchildren, …). */
@@ -58,14 +65,8 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** User + system CPU milliseconds of a process; 0 once it has gone. */
 function processCpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After the command: state(0) ppid(1) … utime(11) stime(12)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
+  const fields = statFields(pid);
+  return fields ? ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND : 0;
 }
 
 /** The CPU milliseconds of the web server: its process and its HTTP children (WEB_CONCURRENCY > 1). */
