@@ -22,6 +22,7 @@
  *   with no answer for STALL_MS takes no more; reads then go to the other one, or to the pool.
  */
 import { performance } from "node:perf_hooks";
+import type { Writable } from "node:stream";
 import pg from "pg";
 import { PLAIN_READ } from "./dialect";
 
@@ -43,6 +44,7 @@ class SharedConnection {
   /** When a statement was last sent to an idle connection or last answered. */
   lastProgress = 0;
   broken = false;
+  #holding = false;
 
   constructor(config: pg.ClientConfig, nameReads: NameReads) {
     // `pipeline` is pg 8.23's pipeline mode (not in @types/pg yet).
@@ -55,6 +57,7 @@ class SharedConnection {
 
   async query(text: string, values: unknown[] | undefined) {
     if (this.inFlight++ === 0) this.lastProgress = performance.now();
+    this.#holdWrites();
     try {
       return await this.client.query(text, values);
     } catch (error) {
@@ -66,6 +69,24 @@ class SharedConnection {
       this.inFlight--;
       this.lastProgress = performance.now();
     }
+  }
+
+  /**
+   * The reads sent in one turn of the event loop (a page's loaders start theirs together, and one
+   * answer from the server often lets several pages go on) leave in one socket write: the socket is
+   * corked until the turn's callbacks and promise jobs have run. pg corks around each statement's
+   * messages too; corks nest, so nothing is written before this one is undone.
+   */
+  #holdWrites() {
+    if (this.#holding) return;
+    const stream = (this.client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+    if (typeof stream?.cork !== "function" || typeof stream.uncork !== "function") return;
+    stream.cork();
+    this.#holding = true;
+    process.nextTick(() => {
+      this.#holding = false;
+      stream.uncork!();
+    });
   }
 }
 

@@ -160,6 +160,7 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     const csp = response.headers.get("content-security-policy")!;
     const nonce = /'nonce-([^']+)'/.exec(csp)![1];
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(new RegExp(`^default-src 'self'; script-src 'self' 'nonce-${nonce}'; .*; form-action 'self' https?://[^;]+; frame-ancestors 'none'$`));
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("referrer-policy")).toBe("same-origin");
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -170,6 +171,20 @@ describe.each(dialects)("HTTP layer on $dialect", ({ dialect, skip }) => {
     const csrfCookie = response.headers.getSetCookie().find((c) => c.startsWith("aa_csrf="))!;
     expect(csrfCookie).toMatch(/HttpOnly/i);
     expect(csrfCookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it.skipIf(skip)("gives every page a nonce of its own: 32 hex digits, never repeated", async () => {
+    const browser = new Browser(server.origin);
+    const nonces = new Set<string>();
+    // More than the 256 nonces drawn from the generator at a time.
+    for (let i = 0; i < 300; i++) {
+      const response = await browser.get("/login");
+      const nonce = /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy")!)![1]!;
+      expect(nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(await response.text()).toContain(`nonce="${nonce}"`);
+      nonces.add(nonce);
+    }
+    expect(nonces.size).toBe(300);
   });
 
   it.skipIf(skip)("survives bad input: oversized and malformed bodies, GET on POST-only routes", async () => {

@@ -4,6 +4,7 @@
  * their own; a failing read fails alone; a connection stuck on a slow read takes no more reads; and
  * statements that leave state on a session are never shared.
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -40,6 +41,32 @@ describe("shared read connections (PostgreSQL)", () => {
   it("sends reads made at once to the two shared connections (the pool would open four)", async () => {
     const pids = new Set(await Promise.all(Array.from({ length: 20 }, () => backend())));
     expect(pids.size).toBeLessThanOrEqual(2);
+  });
+
+  it("sends the reads made at once in one socket write per shared connection", async () => {
+    // Every socket write of this process goes through one of these two stream methods.
+    type Write = (this: net.Socket, ...args: unknown[]) => unknown;
+    const socket = net.Socket.prototype as unknown as { _write: Write; _writev: Write };
+    const { _write: write, _writev: writev } = socket;
+    let writes = 0;
+    socket._write = function (...args) {
+      writes++;
+      return write.apply(this, args);
+    };
+    socket._writev = function (...args) {
+      writes++;
+      return writev.apply(this, args);
+    };
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => sql<{ n: number }>`select ${n}::int as n`.execute(db)));
+      answers.forEach((answer, n) => expect(answer.rows).toEqual([{ n }]));
+    } finally {
+      socket._write = write;
+      socket._writev = writev;
+    }
+    // Twenty statements, each three messages (bind, execute, sync): one write to each connection.
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThanOrEqual(2);
   });
 
   it("answers each of many concurrent reads with its own rows", async () => {

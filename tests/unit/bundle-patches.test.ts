@@ -196,3 +196,62 @@ describe("router patch: a loader's json() data is parsed from the text json() wr
     expect(await made[0]!.text()).toBe(JSON.stringify(payload));
   });
 });
+
+describe("react-router-dom patch: a Link rendered on the server builds no click handler", () => {
+  const DOM = "node_modules/react-router-dom/dist/umd/react-router-dom.production.min.js";
+  type RouterDom = typeof import("react-router-dom");
+  const dom = versions(DOM);
+
+  /** The module with React Router's useNavigate counted (the click handler is the only caller in a Link's render). */
+  function loadCounting(source: string) {
+    const requireHere = createRequire(path.join(root, DOM));
+    const counter = { navigations: 0 };
+    const reactRouter = requireHere("react-router") as typeof import("react-router");
+    const counted = { ...reactRouter, useNavigate: (...args: Parameters<typeof reactRouter.useNavigate>) => (counter.navigations++, reactRouter.useNavigate(...args)) };
+    const module = { exports: {} as Record<string, unknown> };
+    const fakeRequire = (id: string) => (id === "react-router" ? counted : requireHere(id));
+    new Function("exports", "require", "module", source)(module.exports, fakeRequire, module);
+    return { rr: module.exports as unknown as RouterDom, counter };
+  }
+
+  /** Links of every kind (relative, absolute, external, with a target, reloading, NavLinks) in nested routes. */
+  function render(rr: RouterDom, at: string) {
+    const h = createElement;
+    const links = () =>
+      h(
+        "nav",
+        null,
+        h(rr.Link, { to: "c", className: "x" }, "c"),
+        h(rr.Link, { to: "/abs?x=1#h", replace: true, state: { a: 1 } }, "abs"),
+        h(rr.Link, { to: "..", relative: "path" }, "up"),
+        h(rr.Link, { to: "https://example.org/x", target: "_blank", rel: "noreferrer" }, "ext"),
+        h(rr.Link, { to: "/reload", reloadDocument: true, onClick: () => {} }, "reload"),
+        h(rr.NavLink, { to: "/a", end: true }, "a"),
+        h(rr.NavLink, { to: "/a/7", className: ({ isActive }: { isActive: boolean }) => (isActive ? "on" : "off") }, "seven"),
+      );
+    const tree = h(
+      rr.MemoryRouter,
+      { initialEntries: [at] },
+      h(rr.Routes, null, h(rr.Route, { path: "a", element: h("div", null, h(links), h(rr.Outlet)) }, h(rr.Route, { path: ":id/*", element: h(links) }))),
+    );
+    return renderToString(tree);
+  }
+
+  it("changes the file", () => {
+    expect(dom.patched).not.toBe(dom.original);
+    expect(dom.patched).toContain("S=j?I(");
+  });
+
+  it("renders every link as the original does, without the handler's navigate", () => {
+    const before = loadCounting(dom.original);
+    const after = loadCounting(dom.patched);
+    for (const at of ["/a", "/a/7", "/a/7/x/y", "/a/8?z=1"]) {
+      const expected = render(before.rr, at);
+      expect(expected).toContain('href="https://example.org/x"');
+      expect(render(after.rr, at), at).toBe(expected);
+    }
+    // Four locations, five Links each in one or two route levels: the original built a handler per Link.
+    expect(before.counter.navigations).toBeGreaterThan(0);
+    expect(after.counter.navigations).toBe(0);
+  });
+});
