@@ -15,10 +15,12 @@ import { applyPatches } from "../../bin/bundle-patches";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
-/** A CommonJS file's exports, from the given source text, with the file's own requires. */
-function evaluate<T>(file: string, source: string): T {
+/** A CommonJS file's exports, from the given source text, with the file's own requires (some of them replaced when given). */
+function evaluate<T>(file: string, source: string, replaced: Record<string, unknown> = {}): T {
   const module = { exports: {} as Record<string, unknown> };
-  new Function("exports", "require", "module", source)(module.exports, createRequire(path.join(root, file)), module);
+  const requireHere = createRequire(path.join(root, file));
+  const require = (id: string) => (id in replaced ? replaced[id] : requireHere(id));
+  new Function("exports", "require", "module", source)(module.exports, require, module);
   return module.exports as T;
 }
 
@@ -204,14 +206,10 @@ describe("react-router-dom patch: a Link rendered on the server builds no click 
 
   /** The module with React Router's useNavigate counted (the click handler is the only caller in a Link's render). */
   function loadCounting(source: string) {
-    const requireHere = createRequire(path.join(root, DOM));
     const counter = { navigations: 0 };
-    const reactRouter = requireHere("react-router") as typeof import("react-router");
+    const reactRouter = createRequire(path.join(root, DOM))("react-router") as typeof import("react-router");
     const counted = { ...reactRouter, useNavigate: (...args: Parameters<typeof reactRouter.useNavigate>) => (counter.navigations++, reactRouter.useNavigate(...args)) };
-    const module = { exports: {} as Record<string, unknown> };
-    const fakeRequire = (id: string) => (id === "react-router" ? counted : requireHere(id));
-    new Function("exports", "require", "module", source)(module.exports, fakeRequire, module);
-    return { rr: module.exports as unknown as RouterDom, counter };
+    return { rr: evaluate<RouterDom>(DOM, source, { "react-router": counted }), counter };
   }
 
   /** Links of every kind (relative, absolute, external, with a target, reloading, NavLinks) in nested routes. */
