@@ -30,6 +30,11 @@ export interface SourcePatch {
   file: string;
   find: string;
   replace: string;
+  /**
+   * Patch the project's own copy only, and bundle any copy nested in another package as published
+   * (undici 6 inside @remix-run/node, for its installGlobals, which this server never calls).
+   */
+  topLevelOnly?: boolean;
 }
 
 export const SOURCE_PATCHES: SourcePatch[] = [
@@ -145,14 +150,16 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     replace: [
       // Every Link resolved its target three or four times per render (Remix's Link and React Router's
       // both call useHref, the click handler resolves again, a NavLink once more), each time writing
-      // the route context's matches to JSON and parsing them back. The JSON is the same for every
-      // Link under one route context (one matches array), and so is a string target's resolution
-      // from one location: both are kept per matches array (a WeakMap, so they go with the render;
-      // at most 500 targets for the context's default empty matches, which lives as long as the
-      // process) and callers get copies.
-      "const resolvedOf=new WeakMap();",
-      "function resolvedEntry(i,f){let k=resolvedOf.get(i);if(k===void 0){k=new Map();resolvedOf.set(i,k)}let x=k.get(f);if(x===void 0){x={json:JSON.stringify(r.UNSAFE_getResolveToMatches(i,f)),paths:new Map()};k.set(f,x)}return x}",
-      'function resolveCached(e,i,f,l,u,p){if(typeof e!=="string")return r.resolveTo(e,JSON.parse(l),u,p);let x=resolvedEntry(i,f),key=(p?"p":"r")+u+"\\0"+e,hit=x.paths.get(key);if(hit===void 0){hit=r.resolveTo(e,JSON.parse(l),u,p);if(x.paths.size>=500)x.paths.clear();x.paths.set(key,hit)}return{...hit}}',
+      // the route context's matches to JSON and parsing them back. The JSON is written once per
+      // matches array (a WeakMap, so it goes with the render). A resolution depends only on that
+      // JSON, the location's path, the target and the relative mode, so it is kept for the process
+      // under those (string targets, and plain { pathname, search, hash } objects such as a NavLink's
+      // resolved path), at most 2,000 at a time (all forgotten when full), and callers get copies.
+      "const resolvedOf=new WeakMap(),resolvedByRoutes=new Map();let resolvedCount=0;",
+      "function resolvedEntry(i,f){let k=resolvedOf.get(i);if(k===void 0){k=new Map();resolvedOf.set(i,k)}let x=k.get(f);if(x===void 0){let json=JSON.stringify(r.UNSAFE_getResolveToMatches(i,f)),paths=resolvedByRoutes.get(json);if(paths===void 0){paths=new Map();resolvedByRoutes.set(json,paths)}x={json,paths};k.set(f,x)}return x}",
+      'function targetPart(v){return v===void 0?"\\u0001":v}',
+      'function targetKey(e){if(typeof e==="string")return"s"+e;if(e===null||typeof e!=="object")return void 0;for(let k in e){if(k!=="pathname"&&k!=="search"&&k!=="hash")return void 0;let v=e[k];if(v!==void 0&&typeof v!=="string")return void 0}return"o"+targetPart(e.pathname)+"\\0"+targetPart(e.search)+"\\0"+targetPart(e.hash)}',
+      'function resolveCached(e,i,f,l,u,p){let t=targetKey(e);if(t===void 0)return r.resolveTo(e,JSON.parse(l),u,p);let x=resolvedEntry(i,f),key=(p?"p":"r")+u+"\\0"+t,hit=x.paths.get(key);if(hit===void 0){hit=r.resolveTo(e,JSON.parse(l),u,p);if(resolvedCount>=2000){resolvedByRoutes.clear();resolvedCount=0}x.paths.set(key,hit);resolvedCount++}return{...hit}}',
       'function y(e,t){let{relative:n}=void 0===t?{}:t,{future:o}=a.useContext(s),{matches:i}=a.useContext(d),{pathname:u}=v(),l=resolvedEntry(i,o.v7_relativeSplatPath).json;return a.useMemo(()=>resolveCached(e,i,o.v7_relativeSplatPath,l,u,"path"===n),[e,l,u,n])}',
     ].join("\n"),
   },
@@ -188,12 +195,15 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     file: "node_modules/@remix-run/router/dist/router.cjs.js",
     find: "        if (result.body == null) {\n          data = null;\n        } else {\n          data = await result.json();\n        }\n",
     replace: [
-      "        if (result.body == null) {",
+      // Asked before `body`, which would make the body's lazy stream (undici patch below). A body
+      // already read fails as before (result.json() throws); a kept text means a body that is not null.
+      "        let kept = result.bodyUsed ? undefined : keptJsonText.get(result);",
+      "        if (kept !== undefined) {",
+      "          data = JSON.parse(kept);",
+      "        } else if (result.body == null) {",
       "          data = null;",
       "        } else {",
-      // A body already read fails as before (result.json() throws).
-      "          let kept = result.bodyUsed ? undefined : keptJsonText.get(result);",
-      "          data = kept !== undefined ? JSON.parse(kept) : await result.json();",
+      "          data = await result.json();",
       "        }",
       "",
     ].join("\n"),
@@ -222,6 +232,176 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     find: "function stripDataParam(request) {\n  let url = new URL(request.url);\n",
     replace: 'function stripDataParam(request) {\n  if (!mayHoldSearchKey(request.url, "_data")) return request;\n  let url = new URL(request.url);\n',
   },
+  {
+    name: "react-router-dom: the static router encodes each target once",
+    file: "node_modules/react-router-dom/server.js",
+    find: "function encodeLocation(to) {\n  let href = typeof to === \"string\" ? to : reactRouterDom.createPath(to);\n",
+    // A server render encodes every Link's target through two URL parses; the result depends only
+    // on the target's text. At most 1,000 are kept (all forgotten when full); callers get copies.
+    replace: [
+      "const encodedLocations = new Map();",
+      "function encodeLocation(to) {",
+      '  let href = typeof to === "string" ? to : reactRouterDom.createPath(to);',
+      "  let known = encodedLocations.get(href);",
+      "  if (known === undefined) {",
+      "    known = encodeLocationOnce(href);",
+      "    if (encodedLocations.size >= 1000) encodedLocations.clear();",
+      "    encodedLocations.set(href, known);",
+      "  }",
+      "  return { ...known };",
+      "}",
+      "function encodeLocationOnce(href) {",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "undici: a body's stream is made when first asked for",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "  // 1. Let stream be null.\n  let stream = null\n",
+    replace: "  // 1. Let stream be null.\n  let stream = null\n  let makeStream = null\n",
+  },
+  {
+    name: "undici: the byte stream of a body, as a function",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "    //    up stream with byte reading support.\n    stream = new ReadableStream({\n",
+    replace: "    //    up stream with byte reading support.\n    makeStream = () => (stream = new ReadableStream({\n",
+  },
+  {
+    name: "undici: the end of that function",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "      type: 'bytes'\n    })\n  }\n\n  // 5. Assert: stream is a ReadableStream object.\n  assert(webidl.is.ReadableStream(stream))\n",
+    replace: "      type: 'bytes'\n    }))\n  }\n\n  // 5. Assert: stream is a ReadableStream object.\n  assert(makeStream !== null || webidl.is.ReadableStream(stream))\n",
+  },
+  {
+    name: "undici: an async iterable brings its own stream",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "    stream =\n      webidl.is.ReadableStream(object) ? object : ReadableStreamFrom(object)\n",
+    replace: "    makeStream = null\n    stream =\n      webidl.is.ReadableStream(object) ? object : ReadableStreamFrom(object)\n",
+  },
+  {
+    name: "undici: text and bytes get a lazy stream, anything else one at once",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "  const body = { stream, source, length }\n",
+    replace: [
+      "  if (makeStream !== null && typeof source !== 'string' && !isUint8Array(source)) makeStream()",
+      "  const body = stream === null ? new LazyBody(makeStream, source, length) : { stream, source, length }",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "undici: the lazy body",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "function extractBody (object, keepalive = false) {\n",
+    replace: [
+      // A body of text or bytes (every page and every loader's json()) got a web ReadableStream when
+      // its Response was made, though the server never reads a page's or a document request's loader
+      // Response through it (about 2.5% of a page's CPU on Node 20, where each stream is also made
+      // transferable). Its `stream` is now made on first read, by the same code, and kept; setting
+      // it first replaces it. (undici reads and sets a body's members by name and never copies a
+      // body wholesale, so a getter on the prototype serves every reader.)
+      "class LazyBody {",
+      "  constructor (makeStream, source, length) {",
+      "    this.makeStream = makeStream",
+      "    this.madeStream = null",
+      "    this.source = source",
+      "    this.length = length",
+      "  }",
+      "",
+      "  get stream () {",
+      "    if (this.makeStream !== null) {",
+      "      this.madeStream = this.makeStream()",
+      "      this.makeStream = null",
+      "    }",
+      "    return this.madeStream",
+      "  }",
+      "",
+      "  set stream (value) {",
+      "    this.makeStream = null",
+      "    this.madeStream = value",
+      "  }",
+      "}",
+      "",
+      "function streamNotMade (body) {",
+      "  return body instanceof LazyBody && body.makeStream !== null",
+      "}",
+      "",
+      "function extractBody (object, keepalive = false) {",
+      "",
+    ].join("\n"),
+  },
+  {
+    name: "undici: the lazy body is exported",
+    file: "node_modules/undici/lib/web/fetch/body.js",
+    topLevelOnly: true,
+    find: "  streamRegistry,\n  bodyUnusable\n}",
+    replace: "  streamRegistry,\n  bodyUnusable,\n  streamNotMade\n}",
+  },
+  {
+    name: "undici: a Response imports it",
+    file: "node_modules/undici/lib/web/fetch/response.js",
+    topLevelOnly: true,
+    find: "const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require('./body')",
+    replace: "const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable, streamNotMade } = require('./body')",
+  },
+  {
+    name: "undici: a Response whose stream was never made has not been used",
+    file: "node_modules/undici/lib/web/fetch/response.js",
+    topLevelOnly: true,
+    find: "    return !!this.#state.body && util.isDisturbed(this.#state.body.stream)\n",
+    replace: "    return !!this.#state.body && !streamNotMade(this.#state.body) && util.isDisturbed(this.#state.body.stream)\n",
+  },
+  {
+    name: "server-runtime: a Response is known without asking for its body",
+    file: "node_modules/@remix-run/server-runtime/dist/responses.js",
+    find: "function isResponse(value) {\n  return value != null && typeof value.status",
+    // The duck test reads `body`, which makes the lazy stream (undici patch above) of every loader's
+    // Response; a real Response passes it anyway, so it is asked first.
+    replace: 'function isResponse(value) {\n  return typeof Response === "function" && value instanceof Response || value != null && typeof value.status',
+  },
+  {
+    name: "router: the same test",
+    file: "node_modules/@remix-run/router/dist/router.cjs.js",
+    find: "function isResponse(value) {\n  return value != null && typeof value.status",
+    replace: 'function isResponse(value) {\n  return typeof Response === "function" && value instanceof Response || value != null && typeof value.status',
+  },
+  {
+    name: "react: an element made by the JSX runtime keeps the props object it was given",
+    file: "node_modules/react/cjs/react-jsx-runtime.production.min.js",
+    find: "function q(c,a,g){var b,d={},e=null,h=null;",
+    // Compiled JSX hands the runtime a new object literal per element (`jsx("a", { href, children })`,
+    // a spread included) and passes the key apart. The runtime copied every prop into another new
+    // object to leave out key and ref (2.4% of a page's CPU, and as much garbage). Props without
+    // key, ref, __self or __source, for a type without defaultProps, are now used as they are: the
+    // same values; React never writes to props.
+    replace:
+      'function q(c,a,g){if(!("key"in a)&&!("ref"in a)&&!("__self"in a)&&!("__source"in a)&&!(c&&c.defaultProps))return{$$typeof:k,type:c,key:void 0!==g?""+g:null,ref:null,props:a,_owner:n.current};var b,d={},e=null,h=null;',
+  },
+  {
+    name: "server-runtime: the route modules of a build are listed once",
+    file: "node_modules/@remix-run/server-runtime/dist/entry.js",
+    find: "function createEntryRouteModules(manifest) {\n  return Object.keys(manifest).reduce(",
+    // Every document request listed the modules of all ~100 routes into a new object; the build's
+    // route manifest never changes in a running server, and nothing writes to the list on the server.
+    replace: [
+      "const entryRouteModules = new WeakMap();",
+      "function createEntryRouteModules(manifest) {",
+      "  let known = entryRouteModules.get(manifest);",
+      "  if (known === undefined) {",
+      "    known = listEntryRouteModules(manifest);",
+      "    entryRouteModules.set(manifest, known);",
+      "  }",
+      "  return known;",
+      "}",
+      "function listEntryRouteModules(manifest) {",
+      "  return Object.keys(manifest).reduce(",
+    ].join("\n"),
+  },
 ];
 
 /** Applies the patches of one file to its text; throws when a patch's text is missing or repeated. */
@@ -248,6 +428,8 @@ export function sourcePatchesPlugin(patches: readonly SourcePatch[] = SOURCE_PAT
       const filter = new RegExp(`(${files.map((file) => file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
       build.onLoad({ filter }, async (args) => {
         const file = files.find((candidate) => args.path.replaceAll("\\", "/").endsWith(candidate))!;
+        const nested = args.path.replaceAll("\\", "/").slice(0, -file.length).includes("/node_modules/");
+        if (nested && patches.every((patch) => patch.file !== file || patch.topLevelOnly)) return undefined;
         const earlier = seen.get(file);
         if (earlier !== undefined && earlier !== args.path) throw new Error(`bundle patch: ${file} is bundled from two places (${earlier}, ${args.path}); deduplicate the package`);
         seen.set(file, args.path);

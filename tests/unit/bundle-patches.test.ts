@@ -101,7 +101,10 @@ describe("react-router patch: a link's target is resolved once per route context
         const resolved = rr.useResolvedPath(to);
         resolved.pathname += "#changed-by-a-caller";
       });
-      rows.push(h("i", { key: "object" }, rr.useHref({ pathname: "g", search: "?s=1" })));
+      const objects = [{ pathname: "g", search: "?s=1" }, { pathname: "g", search: "?s=1" }, { search: "?only" }, { hash: "#only" }, { pathname: "" }, {}, { pathname: "../h", search: undefined }, { pathname: "i", state: 1 }];
+      objects.forEach((to, i) => {
+        rows.push(h("i", { key: `o${i}` }, rr.useHref(to)), h("i", { key: `q${i}` }, rr.useHref(to, { relative: "path" })));
+      });
       return h("p", null, rows);
     }
     const tree = h(
@@ -129,6 +132,146 @@ describe("react-router patch: a link's target is resolved once per route context
         expect(render(after, at, relativeSplatPath), `${at} ${relativeSplatPath}`).toBe(expected);
       }
     }
+  });
+
+  it("stays right once it has forgotten what it kept (2,000 resolutions at most)", () => {
+    const [before, after] = [evaluate<Router>(ROUTER, router.original), evaluate<Router>(ROUTER, router.patched)];
+    const many = (rr: Router, at: string) => {
+      function Many() {
+        return createElement("p", null, Array.from({ length: 2_500 }, (_, i) => createElement("i", { key: i }, rr.useHref(`t${i % 2_100}/${i}`))));
+      }
+      return renderToString(createElement(rr.MemoryRouter, { initialEntries: [at] }, createElement(rr.Routes, null, createElement(rr.Route, { path: "a/*", element: createElement(Many) }))));
+    };
+    for (const at of ["/a", "/a/b", "/a"]) {
+      const expected = many(before, at);
+      expect(expected).toContain("/a/t2099/2099");
+      expect(many(after, at), at).toBe(expected);
+    }
+  });
+});
+
+describe("react-router-dom patch: the static router encodes each target once", () => {
+  const SERVER = "node_modules/react-router-dom/server.js";
+  type Server = typeof import("react-router-dom/server");
+  const server = versions(SERVER);
+  const rr = createRequire(path.join(root, SERVER))("react-router-dom") as typeof import("react-router-dom");
+
+  function render(module: Server, at: string) {
+    const h = createElement;
+    const links = () =>
+      h(
+        "nav",
+        null,
+        ["/a b ", "/a%20b", "/p?q=1#h", "https://example.org/x y", "c", "/a/é", "/a/A b", "/a/7"].map((to) => h(rr.NavLink, { key: to, to }, to)),
+        h(rr.NavLink, { to: { pathname: "/o", search: "?s" } }, "object"),
+      );
+    return renderToString(h(module.StaticRouter, { location: at }, h(rr.Routes, null, h(rr.Route, { path: "a/*", element: h(links) }), h(rr.Route, { path: "*", element: h(links) }))));
+  }
+
+  it("changes the file", () => {
+    expect(server.patched).not.toBe(server.original);
+    expect(server.patched).toContain("encodedLocations");
+  });
+
+  it("renders what the original renders, at several locations, twice over", () => {
+    const [before, after] = [evaluate<Server>(SERVER, server.original), evaluate<Server>(SERVER, server.patched)];
+    // A NavLink is active when its encoded target is the location's path, so a wrong encoding shows.
+    expect(render(before, "/a/A%20b")).toContain('aria-current="page" class="active" href="/a/A b"');
+    expect(render(before, "/a/%C3%A9")).toContain('aria-current="page" class="active" href="/a/\u00e9"');
+    for (const at of ["/a/7", "/a b ", "/p?q=1", "/a/A%20b", "/a/%C3%A9", "/a/7", "/x", "/a/A%20b"]) {
+      const expected = render(before, at);
+      expect(expected).toContain('href="/o?s"');
+      expect(render(after, at), at).toBe(expected);
+      expect(render(after, at), at).toBe(expected);
+    }
+  });
+});
+
+describe("server-runtime patch: the route modules of a build are listed once", () => {
+  const ENTRY = "node_modules/@remix-run/server-runtime/dist/entry.js";
+  type Entry = { createEntryRouteModules: (manifest: Record<string, { module: unknown }>) => Record<string, unknown> };
+  const entry = versions(ENTRY);
+
+  it("gives the original's list, the same object for the same manifest", () => {
+    const [before, after] = [evaluate<Entry>(ENTRY, entry.original), evaluate<Entry>(ENTRY, entry.patched)];
+    const manifest = { root: { module: { a: 1 } }, "routes/x": { module: { b: 2 } } };
+    const other = { root: { module: { c: 3 } } };
+    expect(after.createEntryRouteModules(manifest)).toEqual(before.createEntryRouteModules(manifest));
+    expect(after.createEntryRouteModules(manifest)).toBe(after.createEntryRouteModules(manifest));
+    expect(after.createEntryRouteModules(other)).toEqual({ root: { c: 3 } });
+    expect(before.createEntryRouteModules(manifest)).not.toBe(before.createEntryRouteModules(manifest));
+  });
+});
+
+describe("undici patch: a body's stream is made when first asked for", () => {
+  const BODY = "node_modules/undici/lib/web/fetch/body.js";
+  const RESPONSE = "node_modules/undici/lib/web/fetch/response.js";
+  type Body = { stream: ReadableStream; source: unknown; length: number | null };
+  type BodyModule = { extractBody: (object: unknown) => [Body, string | null]; streamNotMade?: (body: Body) => boolean };
+  const body = versions(BODY);
+  const response = versions(RESPONSE);
+  const load = (bodySource: string, responseSource: string) => {
+    const bodyModule = evaluate<BodyModule>(BODY, bodySource);
+    const { Response } = evaluate<{ Response: typeof globalThis.Response }>(RESPONSE, responseSource, { "./body": bodyModule });
+    return { bodyModule, Response };
+  };
+  const inputs = (): [string, () => unknown][] => [
+    ["text", () => "héllo"],
+    ["empty text", () => ""],
+    ["buffer", () => Buffer.from("bytes")],
+    ["bytes", () => new Uint8Array([1, 2, 255])],
+    ["search params", () => new URLSearchParams("a=1&b=é")],
+    ["blob", () => new Blob(["blob"], { type: "text/x-blob" })],
+    ["stream", () => new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("streamed")), c.close()) })],
+    ["null", () => null],
+  ];
+
+  /** What a reader can see of a Response made from `make()`, read in a few ways. */
+  async function observe(R: typeof globalThis.Response, make: () => unknown) {
+    const seen: unknown[] = [];
+    const r = new R(make() as BodyInit, { headers: { "x-a": "1" } });
+    seen.push(r.bodyUsed, r.headers.get("content-type"), r.body === null ? null : r.body instanceof ReadableStream);
+    const copy = r.clone();
+    seen.push(await copy.text(), copy.bodyUsed, await r.arrayBuffer().then((b) => [...new Uint8Array(b)]), r.bodyUsed);
+    seen.push(await r.text().then(() => "read again", (e: Error) => e.constructor.name));
+    const streamed = new R(make() as BodyInit);
+    const reader = streamed.body?.getReader();
+    seen.push(reader ? (await reader.read()).done : "no body", streamed.bodyUsed);
+    const untouched = new R(make() as BodyInit);
+    seen.push(untouched.bodyUsed, await untouched.json().then((v) => v, (e: Error) => e.constructor.name));
+    return seen;
+  }
+
+  it("changes the files", () => {
+    expect(body.patched).toContain("class LazyBody");
+    expect(response.patched).toContain("streamNotMade(this.#state.body)");
+  });
+
+  it("gives every reader what the original gives", async () => {
+    const before = load(body.original, response.original);
+    const after = load(body.patched, response.patched);
+    for (const [name, make] of inputs()) {
+      expect(await observe(after.Response, make), name).toEqual(await observe(before.Response, make));
+    }
+  });
+
+  it("makes the stream of text and bytes on first read only, of anything else at once", () => {
+    const { bodyModule } = load(body.patched, response.patched);
+    for (const [name, make] of inputs()) {
+      const value = make();
+      if (value === null) continue;
+      const [extracted] = bodyModule.extractBody(value);
+      const lazy = typeof value === "string" || value instanceof Uint8Array || value instanceof URLSearchParams;
+      expect(bodyModule.streamNotMade!(extracted), name).toBe(lazy);
+      expect(extracted.stream, name).toBeInstanceOf(ReadableStream);
+      expect(extracted.stream, name).toBe(extracted.stream);
+      expect(bodyModule.streamNotMade!(extracted), name).toBe(false);
+    }
+    const [set] = bodyModule.extractBody("set first");
+    const replacement = new ReadableStream();
+    set.stream = replacement;
+    expect(set.stream).toBe(replacement);
+    expect(bodyModule.streamNotMade!(set)).toBe(false);
   });
 });
 
@@ -170,6 +313,7 @@ describe("router patch: a loader's json() data is parsed from the text json() wr
       { root: () => payload, page: () => after.json([1, 2, 3]) },
       { root: () => null, page: () => after.json(undefined) },
       { root: () => "text", page: () => new Response('{"plain":true}', { headers: { "content-type": "application/json" } }) },
+      { root: () => 2, page: () => new Response(null, { headers: { "content-type": "application/json" } }) },
       // A body already read fails the loader as before.
       {
         root: () => 1,
@@ -251,5 +395,56 @@ describe("react-router-dom patch: a Link rendered on the server builds no click 
     // Four locations, five Links each in one or two route levels: the original built a handler per Link.
     expect(before.counter.navigations).toBeGreaterThan(0);
     expect(after.counter.navigations).toBe(0);
+  });
+});
+
+describe("react patch: an element made by the JSX runtime keeps the props object it was given", () => {
+  const RUNTIME = "node_modules/react/cjs/react-jsx-runtime.production.min.js";
+  type Runtime = { jsx: (type: unknown, props: Record<string, unknown>, key?: unknown) => { type: unknown; key: string | null; ref: unknown; props: Record<string, unknown> }; Fragment: symbol };
+  const runtime = versions(RUNTIME);
+
+  function WithDefaults(props: { label?: string; n?: number }) {
+    return createElement("b", null, `${props.label}:${props.n}`);
+  }
+  WithDefaults.defaultProps = { label: "default", n: 1 };
+
+  /** The same elements, made with one runtime: keys passed apart and inside props, refs, defaults, spreads. */
+  const shared = { className: "s", title: "t" };
+  const ref = () => {};
+  function elements(r: Runtime) {
+    return [
+      r.jsx("a", { href: "/x", children: "x" }),
+      r.jsx("a", { href: "/x", children: "x" }, "k1"),
+      r.jsx("a", { href: "/x", children: "x" }, 7),
+      r.jsx("a", { key: "inside", href: "/y" }),
+      r.jsx("a", { key: "inside", href: "/y" }, "outside"),
+      r.jsx("input", { ref, defaultValue: "v" }),
+      r.jsx("p", { __self: null, __source: { fileName: "f" }, id: "dev" }),
+      r.jsx(WithDefaults, { n: 2 }),
+      r.jsx(WithDefaults, { label: undefined }),
+      r.jsx("div", { ...shared, children: [r.jsx("i", { children: 1 }, "a"), r.jsx("i", { children: 2 }, "b")] }),
+      r.jsx(r.Fragment, { children: "fragment" }),
+    ];
+  }
+
+  it("changes the file", () => {
+    expect(runtime.patched).not.toBe(runtime.original);
+    expect(runtime.patched).toContain('props:a,_owner');
+  });
+
+  it("makes equal elements, rendered the same", () => {
+    const [before, after] = [evaluate<Runtime>(RUNTIME, runtime.original), evaluate<Runtime>(RUNTIME, runtime.patched)];
+    const [was, is] = [elements(before), elements(after)];
+    is.forEach((element, i) => {
+      expect({ ...element, _owner: null }, String(i)).toEqual({ ...was[i], _owner: null });
+      expect(renderToString(element as never), String(i)).toBe(renderToString(was[i] as never));
+    });
+    // Props without key or ref are the very object given; the others are copies, as before.
+    const given = { href: "/z" };
+    expect(after.jsx("a", given).props).toBe(given);
+    expect(before.jsx("a", given).props).not.toBe(given);
+    const keyed = { key: "k", href: "/z" };
+    expect(after.jsx("a", keyed).props).toEqual({ href: "/z" });
+    expect(after.jsx(WithDefaults, given).props).not.toBe(given);
   });
 });
