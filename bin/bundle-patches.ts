@@ -383,6 +383,24 @@ export const SOURCE_PATCHES: SourcePatch[] = [
       'function q(c,a,g){if(!("key"in a)&&!("ref"in a)&&!("__self"in a)&&!("__source"in a)&&!(c&&c.defaultProps))return{$$typeof:k,type:c,key:void 0!==g?""+g:null,ref:null,props:a,_owner:n.current};var b,d={},e=null,h=null;',
   },
   {
+    name: "pg: a plain query config is copied by spreading it",
+    file: "node_modules/pg/lib/utils.js",
+    find: "function cloneQueryConfig(config) {\n  if (config == null) {\n    return config\n  }\n",
+    // Every named read (db/index.server.ts) hands pg a new `{ name, text, values }`, which it copied
+    // through property descriptors (1.1% of a dashboard). An object literal's own properties are
+    // plain enumerable values, so a spread makes the same copy; anything else is copied as before.
+    replace: [
+      "function cloneQueryConfig(config) {",
+      "  if (config == null) {",
+      "    return config",
+      "  }",
+      "  if (Object.getPrototypeOf(config) === Object.prototype) {",
+      "    return { ...config }",
+      "  }",
+      "",
+    ].join("\n"),
+  },
+  {
     name: "server-runtime: the route modules of a build are listed once",
     file: "node_modules/@remix-run/server-runtime/dist/entry.js",
     find: "function createEntryRouteModules(manifest) {\n  return Object.keys(manifest).reduce(",

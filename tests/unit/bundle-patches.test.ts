@@ -448,3 +448,45 @@ describe("react patch: an element made by the JSX runtime keeps the props object
     expect(after.jsx(WithDefaults, given).props).not.toBe(given);
   });
 });
+
+describe("pg patch: a plain query config is copied by spreading it", () => {
+  const UTILS = "node_modules/pg/lib/utils.js";
+  type Utils = { normalizeQueryConfig: (config: unknown, values?: unknown, callback?: unknown) => Record<string, unknown> };
+  const utils = versions(UTILS);
+
+  it("changes the file", () => {
+    expect(utils.patched).not.toBe(utils.original);
+    expect(utils.patched).toContain("return { ...config }");
+  });
+
+  it("gives the original's copy, never the caller's object", () => {
+    const [before, after] = [evaluate<Utils>(UTILS, utils.original), evaluate<Utils>(UTILS, utils.patched)];
+    class Config {
+      text = "select 2";
+      get name() {
+        return "from-a-getter";
+      }
+    }
+    const callback = () => {};
+    const configs: [unknown, unknown?, unknown?][] = [
+      ["select 1"],
+      [{ name: "aa_1", text: "select $1", values: [1] }],
+      [{ text: "select $1", rowMode: "array", types: { getTypeParser: () => String } }, [2]],
+      [{ text: "select 3" }, callback],
+      [{ text: "select 4", values: [4] }, [5], callback],
+      [new Config()],
+      [Object.assign(Object.create(null), { text: "select 5" })],
+    ];
+    for (const args of configs) {
+      const was = before.normalizeQueryConfig(...args);
+      const is = after.normalizeQueryConfig(...args);
+      expect(is).toEqual(was);
+      expect(Object.getPrototypeOf(is)).toBe(Object.getPrototypeOf(was));
+      expect((is as { name?: string }).name).toBe((was as { name?: string }).name);
+      if (typeof args[0] === "object") expect(is).not.toBe(args[0]);
+    }
+    const given = { text: "select 6", values: [6] };
+    after.normalizeQueryConfig(given, [7], callback);
+    expect(given).toEqual({ text: "select 6", values: [6] });
+  });
+});
