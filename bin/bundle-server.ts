@@ -9,7 +9,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { build } from "esbuild";
-import { sourcePatchesPlugin } from "./bundle-patches";
+import { cjsValuesPlugin, sourcePatchesPlugin } from "./bundle-patches";
 
 /**
  * Loaded from node_modules when needed: native code, optional or development-only packages,
@@ -43,7 +43,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: "warning",
-  plugins: [sourcePatchesPlugin()],
+  plugins: [sourcePatchesPlugin(), cjsValuesPlugin()],
   write: false,
 });
 

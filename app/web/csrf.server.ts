@@ -20,10 +20,26 @@ export function isSafeMethod(method: string) {
 
 export const csrfCookie = (settings: Settings) => siteCookie(settings, "aa_csrf", "csrf-cookie");
 
-/** The token bound to a session token (logged in) or to the pre-login random value. */
+const tokensOf = new WeakMap<Settings, Map<string, string>>();
+/** Sessions and pre-login values whose token a process remembers (a browser asks for its own on every page). */
+const TOKENS_KEPT = 256;
+
+/**
+ * The token bound to a session token (logged in) or to the pre-login random value: a hash and an
+ * HMAC, made once per value and remembered (at most TOKENS_KEPT, all forgotten when full).
+ */
 export function csrfTokenFor(settings: Settings, basis: { session: string } | { anonymous: string }) {
-  const input = "session" in basis ? `session:${sha256(basis.session)}` : `anonymous:${basis.anonymous}`;
-  return createHmac("sha256", deriveKey(settings.SECRET_KEY, "csrf-token")).update(input).digest("base64url");
+  let kept = tokensOf.get(settings);
+  if (!kept) tokensOf.set(settings, (kept = new Map()));
+  const key = "session" in basis ? `s\0${basis.session}` : `a\0${basis.anonymous}`;
+  let token = kept.get(key);
+  if (token === undefined) {
+    const input = "session" in basis ? `session:${sha256(basis.session)}` : `anonymous:${basis.anonymous}`;
+    token = createHmac("sha256", deriveKey(settings.SECRET_KEY, "csrf-token")).update(input).digest("base64url");
+    if (kept.size >= TOKENS_KEPT) kept.clear();
+    kept.set(key, token);
+  }
+  return token;
 }
 
 /**

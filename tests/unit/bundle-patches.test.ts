@@ -7,11 +7,12 @@
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { createElement, type ReactNode } from "react";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { applyPatches } from "../../bin/bundle-patches";
+import { applyPatches, cjsValuesPlugin } from "../../bin/bundle-patches";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -94,7 +95,8 @@ describe("react-router patch: a link's target is resolved once per route context
   function render(rr: Router, at: string, relativeSplatPath: boolean) {
     const h = createElement;
     function Targets() {
-      const targets = ["c", "c", "../d", "/abs?x=1#h", ".", "..", "", "?q=2", "e/../f"];
+      // The last one spells how an object target ({ search: "?only" }) is kept: they must not meet.
+      const targets = ["c", "c", "../d", "/abs?x=1#h", ".", "..", "", "?q=2", "e/../f", "\u0001\u0000?only\u0000\u0001"];
       const rows: ReactNode[] = [];
       targets.forEach((to, i) => {
         rows.push(h("i", { key: `h${i}` }, rr.useHref(to)), h("i", { key: `p${i}` }, rr.useHref(to, { relative: "path" })));
@@ -488,5 +490,91 @@ describe("pg patch: a plain query config is copied by spreading it", () => {
     const given = { text: "select 6", values: [6] };
     after.normalizeQueryConfig(given, [7], callback);
     expect(given).toEqual({ text: "select 6", values: [6] });
+  });
+});
+
+describe("bundle plugin: CommonJS packages imported by ES modules are read as values", () => {
+  /** A bundle, as bin/bundle-server.ts makes one, of an ES module importing React and Remix; its exports after loading. */
+  async function bundle(plugins: import("esbuild").Plugin[]) {
+    const { build } = await import("esbuild");
+    const entry = [
+      'import React, { useState, createElement } from "react";',
+      'import * as Runtime from "react/jsx-runtime";',
+      'import { jsx } from "react/jsx-runtime";',
+      'import { Link } from "@remix-run/react";',
+      'import { json } from "@remix-run/node";',
+      'import { renderToString } from "react-dom/server";',
+      "export const seen = { React, useState, createElement, jsx, runtime: Runtime, Link, json };",
+      'export const html = renderToString(jsx("p", { children: [jsx("b", { children: "x" }, "1"), createElement("i", null, "y")] }));',
+    ].join("\n");
+    const result = await build({
+      stdin: { contents: entry, resolveDir: root, sourcefile: "entry.mjs" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      define: { "process.env.NODE_ENV": '"production"' },
+      banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
+      plugins,
+    });
+    const text = result.outputFiles[0]!.text;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aa-bundle-test-")), "bundle.mjs");
+    fs.writeFileSync(file, text);
+    try {
+      return { text, exports: (await import(file)) as { seen: Record<string, unknown>; html: string } };
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  }
+
+  it("refers to the packages' exports directly, with the same values and output as esbuild's wrappers", async () => {
+    const plain = await bundle([]);
+    const values = await bundle([cjsValuesPlugin()]);
+    expect(plain.text).toMatch(/__toESM\(require_react\(\)/);
+    expect(values.text).not.toMatch(/__toESM\(require_(react|jsx_runtime|dist\d*)\(\)/);
+    expect(values.exports.html).toBe(plain.exports.html);
+    expect(values.exports.html).toBe("<p><b>x</b><i>y</i></p>");
+    const [was, is] = [plain.exports.seen, values.exports.seen];
+    for (const name of ["useState", "createElement", "jsx", "Link", "json"]) expect(typeof is[name], name).toBe(typeof was[name]);
+    // The default import is the package's exports object, as esbuild's wrapper makes it for Node.
+    expect((is.React as { useState: unknown }).useState).toBe(is.useState);
+    expect((is.runtime as { jsx: unknown }).jsx).toBe(is.jsx);
+    expect(Object.keys(is.runtime as object).sort()).toEqual(Object.keys(was.runtime as object).sort());
+  });
+});
+
+describe("pg patch: a result's empty row is built as an ordinary object", () => {
+  const RESULT = "node_modules/pg/lib/result.js";
+  type ResultClass = new (rowMode?: string) => { addFields(fields: { name: string; dataTypeID: number; format: string }[]): void; parseRow(values: (string | null)[]): Record<string, unknown> };
+  const result = versions(RESULT);
+
+  it("changes the file", () => {
+    expect(result.patched).not.toBe(result.original);
+    expect(result.patched).toContain("desc.name === '__proto__'");
+  });
+
+  it("gives rows with the same keys, order, values and prototype, a __proto__ column included", () => {
+    const [Before, After] = [evaluate<ResultClass>(RESULT, result.original), evaluate<ResultClass>(RESULT, result.patched)];
+    const columns: [string, number][][] = [
+      [["id", 23], ["name", 25], ["joined", 1184], ["big", 20]],
+      [["b", 25], ["a", 25], ["b", 23]],
+      [["__proto__", 25], ["toString", 25], ["constructor", 23]],
+      [["0", 25], ["x y", 25]],
+      [],
+    ];
+    for (const fields of columns) {
+      const values = fields.map(([, type], i) => (type === 1184 ? "2026-12-02 10:00:00+00" : type === 25 ? `v${i}` : String(i + 1)));
+      const [before, after] = [new Before(), new After()];
+      const descriptions = fields.map(([name, dataTypeID]) => ({ name, dataTypeID, format: "text" }));
+      before.addFields(descriptions);
+      after.addFields(descriptions);
+      for (let n = 0; n < 2; n++) {
+        const [was, is] = [before.parseRow(values), after.parseRow(values)];
+        expect(Object.getPrototypeOf(is)).toBe(Object.getPrototypeOf(was));
+        expect(Reflect.ownKeys(is)).toEqual(Reflect.ownKeys(was));
+        expect(is).toEqual(was);
+      }
+    }
   });
 });

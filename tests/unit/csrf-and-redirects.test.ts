@@ -52,6 +52,18 @@ describe("CSRF check", () => {
     expect(csrfTokenFor(settings, { session: "session-b" })).not.toBe(a);
     expect(csrfTokenFor(settings, { anonymous: "session-a" })).not.toBe(a);
   });
+
+  it("gives each session the same token whatever else was asked, and another site another token", () => {
+    const settings = testSettings();
+    const first = Array.from({ length: 600 }, (_, i) => csrfTokenFor(settings, i % 2 ? { session: `s${i}` } : { anonymous: `a${i}` }));
+    expect(new Set(first).size).toBe(600);
+    // Past what is remembered, and in another order: the same tokens.
+    const again = Array.from({ length: 600 }, (_, i) => 599 - i).map((i) => csrfTokenFor(settings, i % 2 ? { session: `s${i}` } : { anonymous: `a${i}` }));
+    expect(again.reverse()).toEqual(first);
+    const other = testSettings({ SECRET_KEY: "another-secret-key-that-is-long-enough-9876543210" });
+    expect(csrfTokenFor(other, { session: "s1" })).not.toBe(first[1]);
+    expect(csrfTokenFor(testSettings(), { session: "s1" })).toBe(first[1]);
+  });
 });
 
 describe("input checks at the edge", () => {
