@@ -20,6 +20,12 @@
  * The last two stop Remix from copying the request twice for every loader (to strip `?index` and
  * `?_data`, which a page's URL rarely has): three loaders per page made six undici Requests, each
  * with its headers, URL and a signal following the original's (docs/decisions/0049).
+ *
+ * Those after them (docs/decisions/0057) make a body's web stream only when something reads it,
+ * keep link resolutions and encodings for the process, list a build's route modules once, let the
+ * JSX runtime keep the props object it is given, and spare pg two copies per statement. Below the
+ * patches, `cjsValuesPlugin` has a few CommonJS packages read as values rather than through
+ * esbuild's getters.
  */
 import fs from "node:fs/promises";
 import type { Plugin } from "esbuild";
