@@ -578,3 +578,73 @@ describe("pg patch: a result's empty row is built as an ordinary object", () => 
     }
   });
 });
+
+describe("react-router and react-router-dom patches: their namespace of React holds values", () => {
+  const ROUTER = "node_modules/react-router/dist/umd/react-router.production.min.js";
+  const DOM = "node_modules/react-router-dom/dist/umd/react-router-dom.production.min.js";
+  const React = createRequire(path.join(root, ROUTER))("react") as typeof import("react");
+
+  /** React's exports read by the module while it renders a route with a link, after it has loaded. */
+  function readsDuringRender(file: string, source: string) {
+    let reads = 0;
+    let counting = false;
+    const counted = new Proxy(React, { get: (target, key, receiver) => ((reads += counting ? 1 : 0), Reflect.get(target, key, receiver)) });
+    const real = createRequire(path.join(root, file));
+    const replaced: Record<string, unknown> = { react: counted };
+    if (file === DOM) replaced["react-router"] = evaluate(ROUTER, fs.readFileSync(path.join(root, ROUTER), "utf8"), { react: React });
+    const rr = evaluate<typeof import("react-router-dom")>(file, source, replaced);
+    const Dom = file === DOM ? rr : (real("react-router-dom") as typeof import("react-router-dom"));
+    const tree = () => createElement(rr.MemoryRouter, { initialEntries: ["/a/1"] }, createElement(rr.Routes, null, createElement(rr.Route, { path: "a/:id", element: createElement(file === DOM ? Dom.Link : "b", { to: "x" }, "x") })));
+    const first = renderToString(tree());
+    counting = true;
+    const second = renderToString(tree());
+    return { reads, html: second, first };
+  }
+
+  for (const file of [ROUTER, DOM]) {
+    it(`${file.split("/")[1]}: renders the same, reading React through no getter`, () => {
+      const { original, patched } = versions(file);
+      expect(patched).not.toBe(original);
+      const before = readsDuringRender(file, original);
+      const after = readsDuringRender(file, patched);
+      expect(after.html).toBe(before.html);
+      expect(after.html).toBe(after.first);
+      expect(before.reads).toBeGreaterThan(0);
+      expect(after.reads).toBe(0);
+    });
+  }
+});
+
+describe("remix-react patch: its namespace of React holds values", () => {
+  const FALLBACK = "node_modules/@remix-run/react/dist/fallback.js";
+  const React = createRequire(path.join(root, FALLBACK))("react") as typeof import("react");
+
+  function readsWhileCalled(source: string) {
+    let reads = 0;
+    let counting = false;
+    const counted = new Proxy(React, { get: (target, key, receiver) => ((reads += counting ? 1 : 0), Reflect.get(target, key, receiver)) });
+    const fallback = evaluate<{ RemixRootDefaultHydrateFallback: () => unknown }>(FALLBACK, source, { react: counted });
+    counting = true;
+    const element = fallback.RemixRootDefaultHydrateFallback();
+    return { reads, element };
+  }
+
+  it("makes the same element, reading React through no getter", () => {
+    const { original, patched } = versions(FALLBACK);
+    const before = readsWhileCalled(original);
+    const after = readsWhileCalled(patched);
+    expect(after.element).toEqual(before.element);
+    expect(before.reads).toBeGreaterThan(0);
+    expect(after.reads).toBe(0);
+  });
+
+  it("is applied to each of the package's files that wraps React", () => {
+    const dist = path.join(root, "node_modules/@remix-run/react/dist");
+    const wrapping = fs.readdirSync(dist).filter((name) => name.endsWith(".js") && fs.readFileSync(path.join(dist, name), "utf8").includes("_interopNamespace(React)"));
+    expect(wrapping.length).toBeGreaterThan(5);
+    for (const name of wrapping) {
+      const file = `node_modules/@remix-run/react/dist/${name}`;
+      expect(versions(file).patched, name).not.toContain("get: function () { return e[k]; }");
+    }
+  });
+});
