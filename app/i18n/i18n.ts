@@ -51,36 +51,62 @@ function optionsText(options: unknown): string | undefined {
   return JSON.stringify(options);
 }
 
+/** What one scope (a language, namespace and prefix) remembers: plain keys, and keys with their options' text. */
+interface Memo {
+  plain: Map<string, string>;
+  withOptions: Map<string, string>;
+}
+
 /**
  * `t(key)` always gives the same string for an instance (its messages never change), and so does
  * `t(key, options)` for the same plain options (interpolation values, a count), but i18next copies
  * its whole options object on every call: remember those results (strings only; options holding
- * objects, functions or odd numbers take i18next's path every time).
+ * objects, functions or odd numbers take i18next's path every time). Each scope has maps of its
+ * own, so a lookup of a plain key builds no key string; the instance holds at most MEMO_LIMIT plain
+ * and OPTIONS_MEMO_LIMIT interpolated texts across its scopes, all forgotten when one is full.
  */
 function memoisePlainLookups(instance: i18n) {
-  const memo = new Map<string, string>();
-  const withOptions = new Map<string, string>();
+  const memos: Memo[] = [];
+  const counts = { plain: 0, withOptions: 0 };
+  const newMemo = (): Memo => {
+    const memo = { plain: new Map<string, string>(), withOptions: new Map<string, string>() };
+    memos.push(memo);
+    return memo;
+  };
+  const remember = (kind: keyof Memo, store: Map<string, string>, key: string, value: string) => {
+    if (counts[kind] >= (kind === "plain" ? MEMO_LIMIT : OPTIONS_MEMO_LIMIT)) {
+      for (const memo of memos) memo[kind].clear();
+      counts[kind] = 0;
+    }
+    store.set(key, value);
+    counts[kind]++;
+  };
   type Translate = (key: unknown, ...rest: unknown[]) => unknown;
-  /** `translate` with its string results remembered under `scope` (what fixes its language, namespace and prefix). */
+  /** `translate` with its string results remembered in the memo of its scope (what fixes its language, namespace and prefix). */
   const kept =
-    (scope: () => string, translate: Translate): Translate =>
+    (memoOf: () => Memo, translate: Translate): Translate =>
     (key, ...rest) => {
       if (typeof key !== "string" || rest.length > 1) return translate(key, ...rest);
       const text = rest.length === 1 ? optionsText(rest[0]) : "";
       if (text === undefined) return translate(key, ...rest);
-      const store = text ? withOptions : memo;
-      const memoKey = text ? `${scope()}${key}\u0001${text}` : scope() + key;
+      const kind = text ? "withOptions" : "plain";
+      const store = memoOf()[kind];
+      const memoKey = text ? `${key}\u0001${text}` : key;
       const known = store.get(memoKey);
       if (known !== undefined) return known;
       const value = translate(key, ...rest);
-      if (typeof value !== "string") return value;
-      if (store.size >= (text ? OPTIONS_MEMO_LIMIT : MEMO_LIMIT)) store.clear();
-      store.set(memoKey, value);
+      if (typeof value === "string") remember(kind, store, memoKey, value);
       return value;
     };
   // The instance's own t (page titles, server-side texts): its language is the instance's.
   // i18next's bound t below calls it with options holding arrays, which pass straight through.
-  instance.t = kept(() => `${instance.language}\u0000(instance)\u0000\u0000`, instance.t.bind(instance) as unknown as Translate) as unknown as i18n["t"];
+  const byLanguage = new Map<string, Memo>();
+  const languageMemo = () => {
+    let memo = byLanguage.get(instance.language);
+    if (!memo) byLanguage.set(instance.language, (memo = newMemo()));
+    return memo;
+  };
+  instance.t = kept(languageMemo, instance.t.bind(instance) as unknown as Translate) as unknown as i18n["t"];
   // Every component's useTranslation asks for a bound `t`: one per language, namespace and prefix.
   const bound = new Map<string, unknown>();
   const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => unknown;
@@ -90,12 +116,15 @@ function memoisePlainLookups(instance: i18n) {
     const keepable = (typeof lng === "string" || lng == null) && (typeof ns === "string" || ns == null) && (typeof keyPrefix === "string" || keyPrefix == null);
     const known = keepable ? bound.get(scope) : undefined;
     if (known) return known;
+    // Anything else (several namespaces, say) is i18next's own bound t, remembering nothing.
+    if (!keepable || bound.size >= MEMO_LIMIT) return getFixedT(lng, ns, keyPrefix);
     const fixed = getFixedT(lng, ns, keyPrefix) as unknown as Translate & Record<string, unknown>;
+    const memo = newMemo();
     const result = Object.assign(
-      kept(() => scope, fixed),
+      kept(() => memo, fixed),
       { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix },
     );
-    if (keepable && bound.size < MEMO_LIMIT) bound.set(scope, result);
+    bound.set(scope, result);
     return result;
   }) as unknown as i18n["getFixedT"];
 }

@@ -92,6 +92,22 @@ describe("i18n catalogues", () => {
     expect(de.getFixedT("de", ["translation"])).not.toBe(de.getFixedT("de", ["translation"]));
   });
 
+  it("keeps each scope's lookups apart, and stays right once it has forgotten them", () => {
+    const de = createI18n("de", catalogues.de, catalogues.en);
+    const t = de.getFixedT("de", "translation");
+    const prefixed = de.getFixedT("de", "translation", "admin.related");
+    // The same key in two scopes: asked first unprefixed (no such key), then with the prefix.
+    const unprefixedText = t("memberships", { count: 1 });
+    expect(prefixed("memberships", { count: 1 })).toBe("1 Gruppenmitgliedschaft");
+    expect(unprefixedText).not.toBe("1 Gruppenmitgliedschaft");
+    expect(t("dashboard.title")).toBe(de.t("dashboard.title"));
+    // More interpolated texts than are kept (5,000), twice over: every one as i18next gives it.
+    const first = Array.from({ length: 6_000 }, (_, n) => t("notifications.bell", { unread: n }));
+    expect(new Set(first).size).toBe(6_000);
+    expect(Array.from({ length: 6_000 }, (_, n) => t("notifications.bell", { unread: n }))).toEqual(first);
+    expect(first[7]).toBe(t("notifications.bell", { unread: 7 }));
+  });
+
   it("remembers lookups with plain options without changing what they give, and passes others through", async () => {
     const { default: i18next } = await import("i18next");
     const plain = i18next.createInstance();
