@@ -29,7 +29,11 @@
  * esbuild's getters.
  */
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import type { Plugin } from "esbuild";
+
+/** `texts` as one alternation for a regular expression, each matched literally. */
+const anyOf = (texts: readonly string[]) => texts.map((text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|");
 
 export interface SourcePatch {
   name: string;
@@ -486,7 +490,7 @@ export function sourcePatchesPlugin(patches: readonly SourcePatch[] = SOURCE_PAT
     name: "source-patches",
     setup(build) {
       const seen = new Map<string, string>();
-      const filter = new RegExp(`(${files.map((file) => file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
+      const filter = new RegExp(`(${anyOf(files)})$`);
       build.onLoad({ filter }, async (args) => {
         const file = files.find((candidate) => args.path.replaceAll("\\", "/").endsWith(candidate))!;
         const nested = args.path.replaceAll("\\", "/").slice(0, -file.length).includes("/node_modules/");
@@ -512,7 +516,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(["default", "arguments", "eval", "await", "yield", "let", "static", "enum", "implements", "interface", "package", "private", "protected", "public"]);
 
 /** The ES module that stands for a CommonJS file: its exports as values read once, itself as the default. */
-export function cjsValuesModule(requirePath: string, names: readonly string[]): string {
+function cjsValuesModule(requirePath: string, names: readonly string[]): string {
   const exported = names.filter((name) => IDENTIFIER.test(name) && !RESERVED.has(name));
   return [
     `const m = require(${JSON.stringify(requirePath)});`,
@@ -531,7 +535,7 @@ export function cjsValuesModule(requirePath: string, names: readonly string[]): 
  * bundle refers to them directly. A name the package lacks fails the build, as it should.
  */
 export function cjsValuesPlugin(packages: readonly string[] = CJS_VALUE_PACKAGES): Plugin {
-  const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$`);
+  const filter = new RegExp(`^(${anyOf(packages)})$`);
   return {
     name: "cjs-values",
     setup(build) {
@@ -541,8 +545,7 @@ export function cjsValuesPlugin(packages: readonly string[] = CJS_VALUE_PACKAGES
         if (resolved.errors.length) return { errors: resolved.errors };
         return { path: resolved.path, namespace: "cjs-values" };
       });
-      build.onLoad({ filter: /.*/, namespace: "cjs-values" }, async (args) => {
-        const { createRequire } = await import("node:module");
+      build.onLoad({ filter: /.*/, namespace: "cjs-values" }, (args) => {
         const names = Object.keys(createRequire(args.path)(args.path) as object);
         return { contents: cjsValuesModule(args.path, names), loader: "js", resolveDir: process.cwd() };
       });
