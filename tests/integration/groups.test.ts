@@ -176,6 +176,44 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       expect(await ids(noPermission)).toEqual(sorted(publicGroup));
       expect(await groupForUser(rt.db, await subject(noPermission), plain.id)).toBeNull();
     });
+
+    it.skipIf(skip)("show each group's leaders: users by main (else username) in username order, then leader groups by name; for every kind of member and on a group's own page", async () => {
+      const withMain = await user({ main: `Zed Leader ${n}` });
+      const withoutMain = await user();
+      const alsoWithMain = await user({ main: `Alpha Leader ${n}` });
+      const leaderGroups = [await group(), await group(), await group()];
+      const led = await group({ leaderUserIds: [withMain.id, withoutMain.id, alsoWithMain.id], leaderGroupIds: leaderGroups.map((g) => g.id).reverse() });
+      const hiddenLed = await group({ hidden: true, leaderUserIds: [withMain.id] });
+      const unled = await group({ public: true });
+      const publicLed = await group({ public: true, leaderGroupIds: [leaderGroups[1]!.id] });
+      const memberOnlyLed = await group({ stateIds: [states.Member], leaderUserIds: [withoutMain.id] });
+
+      const shown = new Map([withMain, withoutMain, alsoWithMain].map((u) => [u.id, u.username]));
+      const mains = await rt.db.selectFrom("users as u").innerJoin("eve_characters as c", "c.id", "u.main_character_id").select(["u.id", "c.character_name"]).where("u.id", "in", [...shown.keys()]).execute();
+      for (const m of mains) shown.set(m.id, m.character_name);
+      const byUsername = [withMain, withoutMain, alsoWithMain].sort((a, b) => (a.username < b.username ? -1 : 1)).map((u) => shown.get(u.id));
+      const groupNames = leaderGroups.map((g) => g.name).sort();
+      expect([shown.get(withMain.id), shown.get(withoutMain.id), shown.get(alsoWithMain.id)]).toEqual([expect.stringMatching(/^Zed Leader/), withoutMain.username, expect.stringMatching(/^Alpha Leader/)]);
+
+      const listing = async (u: User) => new Map((await groupsForListing(rt.db, await subject(u))).map((g) => [g.id, { leaders: g.leaders, leaderGroups: g.leaderGroups }]));
+      const withPermission = await listing(await user({ state: "Member", perms: ["groupmanagement.request_groups"] }));
+      expect(withPermission.get(led.id)).toEqual({ leaders: byUsername, leaderGroups: groupNames });
+      expect(withPermission.get(publicLed.id)).toEqual({ leaders: [], leaderGroups: [leaderGroups[1]!.name] });
+      expect(withPermission.get(unled.id)).toEqual({ leaders: [], leaderGroups: [] });
+      expect(withPermission.get(memberOnlyLed.id)).toEqual({ leaders: [withoutMain.username], leaderGroups: [] });
+      expect(withPermission.has(hiddenLed.id)).toBe(false);
+
+      const publicOnly = await listing(await user({ state: "Member" }));
+      expect(publicOnly.has(led.id)).toBe(false);
+      expect(publicOnly.get(publicLed.id)).toEqual({ leaders: [], leaderGroups: [leaderGroups[1]!.name] });
+      const stateless = await listing(await user({ state: null, perms: ["groupmanagement.request_groups"] }));
+      expect(stateless.get(led.id)).toEqual({ leaders: byUsername, leaderGroups: groupNames });
+      expect(stateless.has(memberOnlyLed.id)).toBe(false);
+
+      const viewer = await subject(await user({ state: "Member", perms: ["groupmanagement.request_groups"] }));
+      expect(await groupForUser(rt.db, viewer, hiddenLed.id)).toMatchObject({ leaders: [shown.get(withMain.id)], leaderGroups: [] });
+      expect(await groupForUser(rt.db, viewer, led.id)).toMatchObject({ leaders: byUsername, leaderGroups: groupNames });
+    });
   });
 
   describe("join requests", () => {

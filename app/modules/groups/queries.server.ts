@@ -5,8 +5,9 @@
  * A group without a `group_settings` row counts as the original's defaults (internal and hidden):
  * every query that needs the flags joins `group_settings`, so such a group is never joinable.
  */
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
+import { type Expression, type ExpressionBuilder, type Kysely, sql, type SqlBool, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
+import { inIds } from "../../../db/dialect";
 import { precompiled } from "../../../db/precompiled";
 import { memoisedIn, type RequestMemo } from "../memo";
 import { appManagedGroupIds } from "~/apps/registry.server";
@@ -73,41 +74,88 @@ export async function isJoinableForState(db: Executor, groupId: number, stateId:
   return Boolean(row);
 }
 
+/** Which joinable-groups statement a member needs: one per combination, each compiled once (db/precompiled.ts). */
+interface JoinableShape {
+  /** The member has no state: only groups limited to no state. */
+  stateless: boolean;
+  /** Without groupmanagement.request_groups: public groups only. */
+  publicOnly: boolean;
+  /** /groups' list: hidden groups left out. */
+  visibleOnly: boolean;
+}
+
+/** The groups joinable for a member of this shape in state `stateId` (read only when the shape has a state). */
+function joinableFor(db: Executor, shape: JoinableShape, p: { stateId: number | null }) {
+  let q = joinableForState(db, shape.stateless ? null : p.stateId);
+  if (shape.publicOnly) q = q.where("s.public", "=", true);
+  if (shape.visibleOnly) q = q.where("s.hidden", "=", false);
+  return q;
+}
+
+/** Leader rows: kind 0 a direct leader (main character, else username; sorted by username), kind 1 a leader group. */
+function leaderRows(db: Executor, groupFilter: (column: "gl.group_id" | "lg.group_id") => Expression<SqlBool>) {
+  return db
+    .selectFrom("group_leaders as gl")
+    .innerJoin("users as u", "u.id", "gl.user_id")
+    .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
+    .select(["gl.group_id", sql<number>`0`.as("kind"), "u.username as sort_key", sql<string>`coalesce(${sql.ref("c.character_name")}, ${sql.ref("u.username")})`.as("name")])
+    .where(groupFilter("gl.group_id"))
+    .unionAll(
+      db
+        .selectFrom("group_leader_groups as lg")
+        .innerJoin("auth_groups as lgg", "lgg.id", "lg.leader_group_id")
+        .select(["lg.group_id", sql<number>`1`.as("kind"), "lgg.name as sort_key", "lgg.name as name"])
+        .where(groupFilter("lg.group_id")),
+    )
+    .orderBy("kind")
+    .orderBy("sort_key");
+}
+
+function joinableStatementsOf(shape: JoinableShape) {
+  return {
+    groups: precompiled((db, p: { stateId: number | null }) => joinableFor(db, shape, p).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]).orderBy("g.name")),
+    leaders: precompiled((db, p: { stateId: number | null }) => leaderRows(db, (column) => sql<SqlBool>`${sql.ref(column)} in (${joinableFor(db, shape, p).select("g.id")})`)),
+  };
+}
+
+/** Per shape (at most eight): its groups, and the leaders of those groups. */
+const joinableStatements = new Map<string, ReturnType<typeof joinableStatementsOf>>();
+
+async function joinableShape(db: Executor, user: GroupsSubject, includeHidden: boolean) {
+  const stateId = user.state_id !== undefined ? user.state_id : await userStateId(db, user.id);
+  const shape: JoinableShape = { stateless: stateId === null, publicOnly: !user.permissions.has(REQUEST_PERMISSION), visibleOnly: !includeHidden };
+  const key = `${Number(shape.stateless)}${Number(shape.publicOnly)}${Number(shape.visibleOnly)}`;
+  let statements = joinableStatements.get(key);
+  if (!statements) joinableStatements.set(key, (statements = joinableStatementsOf(shape)));
+  return { stateId, statements };
+}
+
 /**
  * Groups the user could join, including those already joined (`get_joinable_groups_for_user`):
  * by state; without `groupmanagement.request_groups` only public ones; hidden ones unless excluded.
  */
 export async function joinableGroupsForUser(db: Executor, user: GroupsSubject, options: { includeHidden?: boolean } = {}) {
-  const stateId = user.state_id !== undefined ? user.state_id : await userStateId(db, user.id);
-  let q = joinableForState(db, stateId).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]);
-  if (!user.permissions.has(REQUEST_PERMISSION)) q = q.where("s.public", "=", true);
-  if (options.includeHidden === false) q = q.where("s.hidden", "=", false);
-  return q.orderBy("g.name").execute();
+  const { stateId, statements } = await joinableShape(db, user, options.includeHidden !== false);
+  return statements.groups.execute(db, { stateId });
 }
 
-/** Direct leaders (by main character, else username) and leader groups of each group, in two queries. */
-export async function leadersOf(db: Executor, groupIds: number[]) {
-  const result = new Map<number, { users: string[]; groups: string[] }>();
-  if (groupIds.length === 0) return result;
+type Leaders = Map<number, { users: string[]; groups: string[] }>;
+
+/** Leader rows in order, by group: an entry, perhaps empty, for each of `groupIds`. */
+function leadersByGroup(groupIds: readonly number[], rows: readonly { group_id: number; kind: number | string; name: string }[]): Leaders {
+  const result: Leaders = new Map();
   for (const id of groupIds) result.set(id, { users: [], groups: [] });
-  const users = await db
-    .selectFrom("group_leaders as gl")
-    .innerJoin("users as u", "u.id", "gl.user_id")
-    .leftJoin("eve_characters as c", "c.id", "u.main_character_id")
-    .select(["gl.group_id", "u.username", "c.character_name"])
-    .where("gl.group_id", "in", groupIds)
-    .orderBy("u.username")
-    .execute();
-  for (const row of users) result.get(row.group_id)!.users.push(row.character_name ?? row.username);
-  const groups = await db
-    .selectFrom("group_leader_groups as lg")
-    .innerJoin("auth_groups as g", "g.id", "lg.leader_group_id")
-    .select(["lg.group_id", "g.name"])
-    .where("lg.group_id", "in", groupIds)
-    .orderBy("g.name")
-    .execute();
-  for (const row of groups) result.get(row.group_id)!.groups.push(row.name);
+  for (const row of rows) {
+    const entry = result.get(row.group_id);
+    if (entry) (Number(row.kind) === 0 ? entry.users : entry.groups).push(row.name);
+  }
   return result;
+}
+
+/** Direct leaders (by main character, else username) and leader groups of each group, in one statement. */
+export async function leadersOf(db: Executor, groupIds: number[]): Promise<Leaders> {
+  if (groupIds.length === 0) return new Map();
+  return leadersByGroup(groupIds, await leaderRows(db, (column) => inIds(db, column, groupIds)).execute());
 }
 
 export interface GroupListEntry {
@@ -135,18 +183,19 @@ const userMembershipsAndRequests = precompiled((db, p: { userId: number }) =>
     .unionAll(db.selectFrom("group_requests").select(["group_id", sql<number>`1`.as("request"), "leave_request"]).where("user_id", "=", p.userId)),
 );
 
-async function decorate(db: Executor, userId: number, groups: { id: number; name: string; description: string; hidden: boolean; open: boolean; public: boolean }[]): Promise<GroupListEntry[]> {
-  const ids = groups.map((g) => g.id);
-  if (ids.length === 0) return [];
-  // The user's own memberships and requests are few: read whole (one fixed statement), used for these groups.
-  const [own, leaders] = await Promise.all([userMembershipsAndRequests.execute(db, { userId }), leadersOf(db, ids)]);
+type ListedGroup = { id: number; name: string; description: string; hidden: boolean; open: boolean; public: boolean };
+type OwnRow = Awaited<ReturnType<typeof userMembershipsAndRequests.execute>>[number];
+
+/** The groups with the user's memberships and requests (`own`), their leaders and whether an app manages them. */
+async function decorate(db: Executor, groups: ListedGroup[], own: OwnRow[], leaders: Leaders): Promise<GroupListEntry[]> {
+  if (groups.length === 0) return [];
   const member = new Set<number>();
   const pending = new Map<number, "leave" | "join">();
   for (const row of own) {
     if (Number(row.request) === 0) member.add(row.group_id);
     else pending.set(row.group_id, row.leave_request ? "leave" : "join");
   }
-  const managed = await appManagedGroupIds(db, ids);
+  const managed = await appManagedGroupIds(db, groups.map((g) => g.id));
   return groups.map((g) => ({
     ...g,
     member: member.has(g.id),
@@ -157,9 +206,15 @@ async function decorate(db: Executor, userId: number, groups: { id: number; name
   }));
 }
 
-/** What /groups lists: joinable, not hidden, with membership, pending request and leaders. */
+/**
+ * What /groups lists: joinable, not hidden, with membership, pending request and leaders. The groups,
+ * their leaders and the user's own memberships and requests (few: read whole) are three fixed
+ * statements sent together; the leaders' statement finds the same groups itself.
+ */
 export async function groupsForListing(db: Executor, user: GroupsSubject) {
-  return decorate(db, user.id, await joinableGroupsForUser(db, user, { includeHidden: false }));
+  const { stateId, statements } = await joinableShape(db, user, false);
+  const [groups, leaders, own] = await Promise.all([statements.groups.execute(db, { stateId }), statements.leaders.execute(db, { stateId }), userMembershipsAndRequests.execute(db, { userId: user.id })]);
+  return decorate(db, groups, own, leadersByGroup(groups.map((g) => g.id), leaders));
 }
 
 /** One group for its own page (hidden groups are reachable this way): only if joinable for the user, else null. */
@@ -169,7 +224,8 @@ export async function groupForUser(db: Executor, user: GroupsSubject, groupId: n
   if (!user.permissions.has(REQUEST_PERMISSION)) q = q.where("s.public", "=", true);
   const group = await q.executeTakeFirst();
   if (!group) return null;
-  return (await decorate(db, user.id, [group]))[0];
+  const [own, leaders] = await Promise.all([userMembershipsAndRequests.execute(db, { userId: user.id }), leadersOf(db, [group.id])]);
+  return (await decorate(db, [group], own, leaders))[0];
 }
 
 /** `can_manage_groups`: auth.group_management, or leads at least one group. `memo`: read once per request (menu and page). */
