@@ -14,6 +14,7 @@ import { DuplicateUsernameError, createSuperuser, superuserSchema } from "../app
 import { systemActor } from "../app/modules/audit/audit.server";
 import { addJobNow } from "../app/modules/jobs/enqueue.server";
 import { checkHealth } from "../app/modules/ops/health.server";
+import { tuneHeap } from "../app/modules/ops/heap.server";
 import { bootRuntime, StartupError } from "../app/modules/runtime.server";
 import { buildCrontab, CrontabError, scheduleFor } from "../jobs/crontab";
 import { allApps, unknownAppIds } from "../app/apps/registry.server";
@@ -55,6 +56,7 @@ async function migrate() {
 }
 
 async function worker() {
+  tuneHeap();
   const runtime = await bootOrExit({ migrate: true });
   // Demo mode: the fake EVE runs in the web process; reach it from here too.
   if (runtime.settings.demoMode) connectToDemoEve(runtime.settings);

@@ -20,6 +20,7 @@ import { demoDiscordEnv, startDemoDiscord } from "../app/connectors/discord/demo
 import { demoTs3Env, startDemoTs3 } from "../app/connectors/teamspeak3/demo.server";
 import { startDemoHttpServices } from "../app/connectors/http-demo.server";
 import type { Runtime } from "../app/modules/runtime.server";
+import { tuneHeap } from "../app/modules/ops/heap.server";
 
 const log = getLogger();
 const CHILD_DEMO = "ALLIANCEAUTH_CLUSTER_DEMO";
@@ -135,6 +136,7 @@ async function runPrimary(build: ServerBuild) {
 
 /** Starts the web process (or, in a cluster child, one HTTP process) serving `build`. */
 export async function main(build: ServerBuild) {
+  tuneHeap();
   process.once("SIGINT", onEarlySignal);
   process.once("SIGTERM", onEarlySignal);
   process.on("unhandledRejection", (reason) => log.error({ err: String(reason) }, "unhandled rejection"));
