@@ -127,7 +127,7 @@ async function joinableShape(db: Executor, user: GroupsSubject, includeHidden: b
   const key = `${Number(shape.stateless)}${Number(shape.publicOnly)}${Number(shape.visibleOnly)}`;
   let statements = joinableStatements.get(key);
   if (!statements) joinableStatements.set(key, (statements = joinableStatementsOf(shape)));
-  return { stateId, statements };
+  return { stateId, shape, statements };
 }
 
 /**
@@ -225,10 +225,8 @@ export async function groupsForListing(db: Executor, user: GroupsSubject) {
 
 /** One group for its own page (hidden groups are reachable this way): only if joinable for the user, else null. */
 export async function groupForUser(db: Executor, user: GroupsSubject, groupId: number) {
-  const stateId = user.state_id !== undefined ? user.state_id : await userStateId(db, user.id);
-  let q = joinableForState(db, stateId).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]).where("g.id", "=", groupId);
-  if (!user.permissions.has(REQUEST_PERMISSION)) q = q.where("s.public", "=", true);
-  const group = await q.executeTakeFirst();
+  const { stateId, shape } = await joinableShape(db, user, true);
+  const group = await joinableFor(db, shape, { stateId }).select(["g.id", "g.name", "s.description", "s.hidden", "s.open", "s.public"]).where("g.id", "=", groupId).executeTakeFirst();
   if (!group) return null;
   const [own, leaders] = await Promise.all([userMembershipsAndRequests.execute(db, { userId: user.id }), leadersOf(db, [group.id])]);
   return (await decorate(db, [group], own, leaders))[0];
