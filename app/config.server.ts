@@ -94,7 +94,7 @@ const definitions = {
   QUEUE_DATABASE_URL: [optionalUrl(["postgres:", "postgresql:"], "postgres://…"), "PostgreSQL for the job queue. Default: DATABASE_URL when that is PostgreSQL, else the embedded PostgreSQL."],
   EMBEDDED_POSTGRES_PORT: [int(0, 0, 65535), "Port for the embedded PostgreSQL; 0 picks 54329 or the next free one."],
   WEB_CONCURRENCY: [int(1, 1, 32), "HTTP processes sharing PORT (node cluster). More than 1 uses more cores, and more memory."],
-  PAGE_CONCURRENCY: [int(16, 0, 1024), "Requests each HTTP process renders at once; the others wait their turn in arrival order. Under load this bounds memory and keeps throughput (docs/decisions/0047). 0 = no limit."],
+  PAGE_CONCURRENCY: [int(8, 0, 1024), "Page requests each HTTP process handles at once; the others wait their turn in arrival order, and one whose client left meanwhile is not run. Under load this bounds memory and keeps throughput (docs/decisions/0047, 0059). A page waiting on a slow external service holds its place: raise it if many pages call out. 0 = no limit."],
   DEMO_SEED_STATES: [bool(true), "Demo mode only: on the first run, put the demo world's alliances into the Member and Blue states, so a demo visitor is not a Guest."],
   ANALYTICS_PROVIDER: [z.enum(["off", "plausible", "umami", "ga4"]).default("off"), "Usage statistics: off (the default: nothing is sent), or your own plausible, umami or ga4 (Measurement Protocol). /admin/analytics shows exactly what is sent."],
   ANALYTICS_URL: [optionalUrl(["http:", "https:"], "http(s)://…"), "Your analytics server: Plausible or Umami base URL (e.g. https://plausible.example.org). GA4: default https://www.google-analytics.com."],

@@ -172,9 +172,9 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   const rateLimits = createRateLimits(runtime);
   const siteOrigin = new URL(settings.SITE_URL).origin;
   const pages = createPageCache();
-  // Pages rendered at once (PAGE_CONCURRENCY): the rest wait their turn, in arrival order.
+  // Page requests handled at once (PAGE_CONCURRENCY): the rest wait their turn, in arrival order.
   const limit = settings.PAGE_CONCURRENCY > 0 ? pLimit(settings.PAGE_CONCURRENCY) : null;
-  const renderGate = <T>(fn: () => Promise<T>): Promise<T> => (limit ? limit(fn) : fn());
+  const pageGate = <T>(fn: () => Promise<T>): Promise<T> => (limit ? limit(fn) : fn());
   const cookieNames = { csrf: csrfCookie(settings).name, personal: [sessionCookie(settings).name, FLASH_COOKIE] };
   const policy = contentSecurityPolicy([originOf(settings.ESI_SSO_BASE_URL), originOf(settings.DISCORD_OAUTH_BASE_URL), ...(settings.DISCOURSE_URL ? [originOf(settings.DISCOURSE_URL)] : [])]);
   const app = express();
@@ -230,7 +230,11 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
   const rootFiles = publicRootFiles("public");
   app.use((req, res, next) => (rootFiles.has(req.path.split("/", 2)[1]!) ? serveRoot(req, res, next) : next()));
 
-  app.all("*", async (req, res, next) => {
+  // Every page request waits its turn (PAGE_CONCURRENCY) before any of its work: one that waits holds
+  // only the socket's request, and one whose client left meanwhile is not run at all.
+  app.all("*", (req, res, next) => void pageGate(() => page(req, res, next)));
+  const page = async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.socket.destroyed) return;
     try {
       const nonce = newNonce();
       securityHeaders(res, nonce, settings.secureCookies, policy);
@@ -324,14 +328,14 @@ export function createApp(runtime: Runtime, build: ServerBuild) {
         if (!res.writableFinished) controller.abort();
       });
       const request = new Request(url, { method, headers, body: body ? new Uint8Array(body) : null, signal: controller.signal });
-      const response = await renderGate(() => handle(request, context as unknown as AppLoadContext));
+      const response = await handle(request, context as unknown as AppLoadContext);
       const rendered = pageKey === null ? undefined : renderedPage(response);
       if (pageKey !== null && rendered) pages.remember(pageKey, response, rendered.body, { token: csrf.token, nonce, pattern: rendered.pattern });
       await sendResponse(res, response);
     } catch (error) {
       next(error);
     }
-  });
+  };
 
   app.use((error: Error & { status?: number }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -5,7 +5,10 @@
  * (The dialect does not matter here: PostgreSQL, whose pg_stat_activity shows the waits. Each read
  * on a pooled connection of its own, so each waiting page shows: shared pipelined connections would
  * queue several pages' reads behind one waiting statement.)
+ * A request whose client left while it waited its turn is not run: its socket is gone when the turn
+ * comes, so no loader or action of it runs.
  */
+import http from "node:http";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestRuntime, postgresAlways, type TestRuntime } from "../support/db";
@@ -42,19 +45,25 @@ describe.each([postgresAlways])("page concurrency on $dialect", ({ dialect }) =>
     for (const stop of stops.reverse()) await stop();
   });
 
-  async function blockedPages(limit: string) {
+  /** A server with PAGE_CONCURRENCY `limit`, a signed-in member, and two more connections: one to lock tables, one to watch. */
+  async function site(limit: string) {
     const rt: TestRuntime = await createTestRuntime(dialect, { settings: { PAGE_CONCURRENCY: limit }, sharedReads: false });
     stops.push(() => rt.stop());
     const server = await startTestServer(rt);
     stops.push(() => server.close());
     const user = await makeUser(rt.db);
-    const { browser } = await signedIn(rt, server.origin, user);
+    const { browser, csrf } = await signedIn(rt, server.origin, user);
     const database = new URL(rt.url).pathname.slice(1);
     const locker = new pg.Client({ connectionString: rt.url });
     const admin = new pg.Client({ connectionString: rt.url });
     await locker.connect();
     await admin.connect();
     stops.push(() => locker.end(), () => admin.end());
+    return { rt, server, user, browser, csrf, database, locker, admin };
+  }
+
+  async function blockedPages(limit: string) {
+    const { server, browser, database, locker, admin } = await site(limit);
     await locker.query("begin");
     await locker.query("lock table sessions in access exclusive mode");
     const pages = Array.from({ length: REQUESTS }, () => fetch(`${server.origin}/dashboard`, { headers: { cookie: browser.cookieHeader() }, redirect: "manual" }));
@@ -65,6 +74,53 @@ describe.each([postgresAlways])("page concurrency on $dialect", ({ dialect }) =>
     const statuses = (await Promise.all(pages)).map((response) => response.status);
     return { waiting, databaseOk: health.database.ok, statuses };
   }
+
+  /** Sends a whole POST on a socket of its own, without waiting for the answer; `leave` closes the socket. */
+  function postAndMaybeLeave(origin: string, path: string, headers: Record<string, string>, body: string) {
+    const request = http.request(`${origin}${path}`, { method: "POST", agent: false, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } });
+    const answered = new Promise<number | null>((resolve) => {
+      request.on("response", (response) => {
+        response.resume();
+        resolve(response.statusCode ?? null);
+      });
+      request.on("error", () => resolve(null));
+    });
+    request.end(body);
+    return { answered, leave: () => request.destroy() };
+  }
+
+  it("does not run a request whose client left while it waited its turn", async () => {
+    const { rt, server, user, browser, csrf, database, locker, admin } = await site("1");
+    const themeOf = async () => (await rt.db.selectFrom("users").select("theme").where("id", "=", user.id).executeTakeFirstOrThrow()).theme;
+    const headers = { cookie: browser.cookieHeader(), origin: server.origin, "content-type": "application/x-www-form-urlencoded" };
+    const page = () => fetch(`${server.origin}/dashboard`, { headers: { cookie: browser.cookieHeader() }, redirect: "manual" });
+
+    /** One page holds the only place (waiting on the locked sessions table); a theme change waits behind it. */
+    async function themeChangeBehindABlockedPage(theme: string, leave: boolean) {
+      await locker.query("begin");
+      await locker.query("lock table sessions in access exclusive mode");
+      const first = page();
+      expect(await settledWaiting(admin, database)).toBe(1);
+      const change = postAndMaybeLeave(server.origin, "/settings/theme", headers, new URLSearchParams({ csrf, theme, returnTo: "/dashboard" }).toString());
+      // Time for the server to read the request and queue it (nothing of it runs before its turn).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (leave) change.leave();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await locker.query("commit");
+      expect((await first).status).toBe(200);
+      // Queued after the change: once it is answered, the change's turn has come and gone.
+      expect((await page()).status).toBe(200);
+      return change.answered;
+    }
+
+    // The client stays: the change runs in its turn (so the check below can fail).
+    expect(await themeChangeBehindABlockedPage("dark", false)).toBe(302);
+    expect(await themeOf()).toBe("dark");
+
+    // The client leaves while the change waits: it never runs.
+    expect(await themeChangeBehindABlockedPage("amarr", true)).toBe(null);
+    expect(await themeOf()).toBe("dark");
+  });
 
   it("renders at most PAGE_CONCURRENCY requests at once; the others wait their turn and all are answered", async () => {
     const limited = await blockedPages("2");
