@@ -14,6 +14,7 @@ import type { DB } from "./schema";
 import { type Dialect, ID_LIST_SQL, PLAIN_READ } from "./dialect";
 import { migrations } from "./migrations/index";
 import { SharedReadPool } from "./shared-reads";
+import { MysqlSharedReadPool, pipelineExecutes, type RawConnection as MysqlRawConnection } from "./mysql-shared-reads";
 
 // int8 (bigint, count(*)) as numbers: every value we store fits in 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
@@ -78,10 +79,31 @@ function mysqlOptions(url: string, database?: string | null) {
  * mysql2 is loaded on first use: a site on PostgreSQL never loads it (nor keeps its code in memory).
  * Every connection reads booleans as booleans and sends its plain reads prepared (`mysqlStatements`).
  */
-const mysqlPool = (options: PoolOptions) => async () => {
-  const pool = (await import("mysql2")).createPool(options);
+/** The pool Kysely's MysqlDialect is given for `url` (exported for the shared reads' tests). */
+export function mysqlPoolFor(url: string, options: { poolSize?: number; sharedReads?: boolean } = {}) {
+  return mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }, options.sharedReads !== false);
+}
+
+const mysqlPool = (options: PoolOptions, sharedReads: boolean) => async () => {
+  const mysql = await import("mysql2");
+  const pool = mysql.createPool(options);
   pool.on("connection", mysqlStatements as never);
-  return pool;
+  if (!sharedReads) return pool;
+  // Plain reads outside transactions share two pipelined connections (db/mysql-shared-reads.ts).
+  const open = () =>
+    new Promise<MysqlRawConnection>((resolve, reject) => {
+      const connection = mysql.createConnection(options) as unknown as MysqlRawConnection & { once(event: string, listener: (...args: unknown[]) => void): void; destroy(): void };
+      connection.once("connect", () => {
+        mysqlStatements(connection);
+        pipelineExecutes(connection);
+        resolve(connection);
+      });
+      connection.once("error", (error) => {
+        connection.destroy();
+        reject(error);
+      });
+    });
+  return new MysqlSharedReadPool(pool as never, open, preparedRead, castBooleans) as never;
 };
 
 export interface DbOptions {
@@ -89,8 +111,9 @@ export interface DbOptions {
   /** Called after each statement (Kysely's query log): the web process counts them for /metrics. */
   onStatement?: (failed: boolean) => void;
   /**
-   * PostgreSQL: plain reads outside transactions share two pipelined connections (default true,
-   * db/shared-reads.ts); false gives every statement a pooled connection of its own.
+   * Plain reads outside transactions share two pipelined connections (default true; PostgreSQL:
+   * db/shared-reads.ts, MySQL/MariaDB: db/mysql-shared-reads.ts); false gives every statement a
+   * pooled connection of its own.
    */
   sharedReads?: boolean;
 }
@@ -102,7 +125,7 @@ export function createDb(url: string, options: DbOptions = {}): Database {
   if (dialect === "mysql") {
     return new Kysely<DB>({
       dialect: new MysqlDialect({
-        pool: mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }),
+        pool: mysqlPoolFor(url, options),
       }),
       log,
     });
@@ -172,7 +195,7 @@ const TINY = 1;
  * mysql2 parsed the rows (a `typeCast` hook instead makes mysql2 allocate a wrapper object and a
  * closure for every value of every row: 4% of a dashboard's CPU in the binary protocol).
  */
-function castBooleans(rows: unknown, fields: unknown) {
+export function castBooleans(rows: unknown, fields: unknown) {
   if (!Array.isArray(rows) || rows.length === 0 || !Array.isArray(fields)) return;
   const names: string[] = [];
   for (const field of fields as { columnType: number; columnLength: number; name: string }[]) {
@@ -185,6 +208,11 @@ function castBooleans(rows: unknown, fields: unknown) {
       if (value !== null && value !== undefined && typeof value !== "boolean") row[name] = Number(value) === 1;
     }
   }
+}
+
+/** A read sent as a prepared statement: short, with a few values that bind as they are. */
+function preparedRead(sql: unknown, values: unknown): values is unknown[] {
+  return typeof sql === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_VALUES && sql.length <= PREPARED_MAX_LENGTH && PLAIN_READ.test(sql) && values.every(bindsPlainly);
 }
 
 /**
@@ -208,7 +236,7 @@ function mysqlStatements(connection: MysqlConnection) {
       if (!error) castBooleans(result, fields);
       callback(error, result, fields);
     };
-    if (typeof sql === "string" && Array.isArray(values) && values.length <= PREPARED_MAX_VALUES && sql.length <= PREPARED_MAX_LENGTH && PLAIN_READ.test(sql) && values.every(bindsPlainly) && Date.now() >= textUntil) {
+    if (preparedRead(sql, values) && Date.now() >= textUntil) {
       return execute(sql, values, (error, result, fields) => {
         // A server at its max_prepared_stmt_count (0 turns prepared statements off): the read runs
         // as text, and so does every statement of this connection for a while.
@@ -236,7 +264,7 @@ export async function ensureDatabaseExists(url: string) {
   if (!/^[A-Za-z0-9_]+$/.test(name)) return; // unusual names: the operator creates them
   if (dialect === "mysql") {
     const admin = new Kysely<any>({
-      dialect: new MysqlDialect({ pool: mysqlPool({ ...mysqlOptions(url, null), connectionLimit: 1 }) }),
+      dialect: new MysqlDialect({ pool: mysqlPool({ ...mysqlOptions(url, null), connectionLimit: 1 }, false) }),
     });
     try {
       await sql`create database if not exists ${sql.id(name)} character set utf8mb4 collate utf8mb4_unicode_ci`.execute(admin);

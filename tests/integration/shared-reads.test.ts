@@ -4,13 +4,13 @@
  * their own; a failing read fails alone; a connection stuck on a slow read takes no more reads; and
  * statements that leave state on a session are never shared.
  */
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { DB } from "../../db/schema";
 import { SharedReadPool } from "../../db/shared-reads";
 import { clonePostgres } from "../support/db";
+import { countSocketWrites, untilSharedOpen } from "../support/socket-writes";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,12 +27,7 @@ describe("shared read connections (PostgreSQL)", () => {
     pool.on("error", () => {});
     shared = new SharedReadPool(pool, config, () => {});
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: shared as unknown as pg.Pool }) });
-    // The shared connections open in the background on the first reads; until then reads use the pool.
-    for (let i = 0; shared.sharedOpen < 2 && i < 500; i++) {
-      await backend();
-      await pause(10);
-    }
-    expect(shared.sharedOpen).toBe(2);
+    expect(await untilSharedOpen(() => shared.sharedOpen, backend)).toBe(2);
   });
   afterAll(async () => {
     await db?.destroy();
@@ -44,26 +39,8 @@ describe("shared read connections (PostgreSQL)", () => {
   });
 
   it("sends the reads made at once in one socket write per shared connection", async () => {
-    // Every socket write of this process goes through one of these two stream methods.
-    type Write = (this: net.Socket, ...args: unknown[]) => unknown;
-    const socket = net.Socket.prototype as unknown as { _write: Write; _writev: Write };
-    const { _write: write, _writev: writev } = socket;
-    let writes = 0;
-    socket._write = function (...args) {
-      writes++;
-      return write.apply(this, args);
-    };
-    socket._writev = function (...args) {
-      writes++;
-      return writev.apply(this, args);
-    };
-    try {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => sql<{ n: number }>`select ${n}::int as n`.execute(db)));
-      answers.forEach((answer, n) => expect(answer.rows).toEqual([{ n }]));
-    } finally {
-      socket._write = write;
-      socket._writev = writev;
-    }
+    const { result: answers, writes } = await countSocketWrites(() => Promise.all(Array.from({ length: 20 }, (_, n) => sql<{ n: number }>`select ${n}::int as n`.execute(db))));
+    answers.forEach((answer, n) => expect(answer.rows).toEqual([{ n }]));
     // Twenty statements, each three messages (bind, execute, sync): one write to each connection.
     expect(writes).toBeGreaterThan(0);
     expect(writes).toBeLessThanOrEqual(2);
