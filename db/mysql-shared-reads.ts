@@ -36,7 +36,7 @@ export interface RawConnection {
   release?(): void;
   connect?(callback: (error: unknown) => void): void;
   stream: Partial<Writable>;
-  config: { clientFlags: number; charsetNumber: number; timezone: string };
+  config: { clientFlags: number; charsetNumber: number; timezone: string; compress?: boolean };
   serverCapabilityFlags?: number;
   _isMariaDB?: boolean;
   _command: unknown;
@@ -91,7 +91,8 @@ export function pipelineExecutes(connection: RawConnection, internals: Internals
       return add(command);
     }
     const execute = command as ExecuteCommand;
-    const early = command instanceof (Execute as unknown as new () => unknown) && execute.statement !== undefined && (connection._commands.length === 0 || lastQueuedSent);
+    // (A compressed connection wraps its packets: it sends every command in its turn.)
+    const early = !connection.config.compress && command instanceof (Execute as unknown as new () => unknown) && execute.statement !== undefined && (connection._commands.length === 0 || lastQueuedSent);
     if (early) sendEarly(execute);
     lastQueuedSent = execute[SENT] === true;
     return add(command);
