@@ -77,13 +77,9 @@ function mysqlOptions(url: string, database?: string | null) {
 
 /**
  * mysql2 is loaded on first use: a site on PostgreSQL never loads it (nor keeps its code in memory).
- * Every connection reads booleans as booleans and sends its plain reads prepared (`mysqlStatements`).
+ * Every connection reads booleans as booleans and sends its plain reads prepared (`mysqlStatements`);
+ * with `sharedReads`, plain reads outside transactions go to two shared pipelined connections.
  */
-/** The pool Kysely's MysqlDialect is given for `url` (exported for the shared reads' tests). */
-export function mysqlPoolFor(url: string, options: { poolSize?: number; sharedReads?: boolean } = {}) {
-  return mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }, options.sharedReads !== false);
-}
-
 const mysqlPool = (options: PoolOptions, sharedReads: boolean) => async () => {
   const mysql = await import("mysql2");
   const pool = mysql.createPool(options);
@@ -105,6 +101,11 @@ const mysqlPool = (options: PoolOptions, sharedReads: boolean) => async () => {
     });
   return new MysqlSharedReadPool(pool as never, open, preparedRead, castBooleans) as never;
 };
+
+/** The pool Kysely's MysqlDialect is given for `url` (exported for the shared reads' tests). */
+export function mysqlPoolFor(url: string, options: { poolSize?: number; sharedReads?: boolean } = {}) {
+  return mysqlPool({ ...mysqlOptions(url), connectionLimit: options.poolSize ?? 10 }, options.sharedReads !== false);
+}
 
 export interface DbOptions {
   poolSize?: number;
