@@ -2,8 +2,8 @@
  * MySQL/MariaDB connections for the auth database: a plain read outside a transaction goes to one of
  * two shared connections, where it is sent without waiting for the answers before it (pipelined);
  * every other statement (writes, transactions and the reads inside them) takes a connection of its
- * own from the pool, as before. The PostgreSQL counterpart is db/shared-reads.ts (decision 0051);
- * decision 0060.
+ * own from the pool, as before (decision 0060; the PostgreSQL counterpart is db/shared-reads.ts,
+ * decision 0051).
  *
  * MySQL's protocol answers a connection's commands one after another, in the order they arrived, and
  * a server reads the next command whenever it is ready for it: a client may send several before the
@@ -21,6 +21,8 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { PLAIN_READ } from "./dialect";
 import { corkForTurn, type SharedSlot, SharedSlots, startRead } from "./shared-slots";
+
+/** Reads that leave state on a session (locks, user variables, locking reads): never shared. */
 const SESSION_STATE = /\b(get_lock|release_lock|set\s+@|into\s+@|for\s+update|lock\s+in\s+share\s+mode)/i;
 
 type Callback = (error: unknown, result?: unknown, fields?: unknown) => void;
