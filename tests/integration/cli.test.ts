@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dialects, createTestRuntime, type TestRuntime } from "../support/db";
+import { dialectFreeTestsElsewhere, dialects, createTestRuntime, type TestRuntime } from "../support/db";
 
 const SECRET = "cli-test-secret-that-is-long-enough-for-sure";
 
@@ -19,7 +19,7 @@ function cli(args: string[], env: Record<string, string>, input?: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("configuration errors: one line naming the setting, exit 1, no stack trace", () => {
+describe.skipIf(dialectFreeTestsElsewhere)("configuration errors: one line naming the setting, exit 1, no stack trace", () => {
   it.each([
     [{ DATABASE_URL: "sqlite:///tmp/x.db" }, /^problem: DATABASE_URL: must start with postgres:\/\//],
     [{ DATABASE_URL: "postgres://postgres@127.0.0.1:1/nowhere" }, /^problem: DATABASE_URL: cannot reach the database: connection refused/],
@@ -114,7 +114,7 @@ describe.each(dialects)("commands on $dialect", ({ dialect, skip }) => {
   });
 });
 
-describe("the web server with two HTTP processes (WEB_CONCURRENCY=2)", () => {
+describe.skipIf(dialectFreeTestsElsewhere)("the web server with two HTTP processes (WEB_CONCURRENCY=2)", () => {
   let rt: TestRuntime;
   beforeAll(async () => {
     rt = await createTestRuntime("postgres");

@@ -26,7 +26,7 @@ import {
 } from "~/connectors/discord/index.server";
 import { createDb, type Database } from "../../db/index.server";
 import { startFakeDiscord, type FakeDiscord, type SeedGuild } from "../fakes/discord/index";
-import { clonePostgres, createMysql, dialects } from "../support/db";
+import { clonePostgres, createMysql, dialectFreeTestsElsewhere, dialects } from "../support/db";
 
 const APP = { clientId: "111111111111111111", clientSecret: "app-secret", botToken: "bot-token", redirectUris: ["http://127.0.0.1:9/discord/callback"], name: "AA" };
 const MEMBER_ROUTE = "GET /guilds/{guild.id}/members/{user.id}";
@@ -45,7 +45,7 @@ function client(options: Partial<DiscordClientOptions> = {}) {
   return new DiscordClient({ botToken: APP.botToken, apiBase: fake.apiBase, siteUrl: "https://auth.example.com", backoffMs: 20, ...options });
 }
 
-describe("Discord client", () => {
+describe.skipIf(dialectFreeTestsElsewhere)("Discord client", () => {
   beforeEach(start);
   afterEach(async () => fake.stop());
 

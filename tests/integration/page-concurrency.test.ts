@@ -2,7 +2,7 @@
  * PAGE_CONCURRENCY: an HTTP process renders at most that many requests at once; the others wait their
  * turn and are all answered. Seen from the database: with the sessions table locked, every rendering
  * page waits on the lock in its first statement, so the waiting statements are the pages in progress.
- * (The dialect does not matter here: PostgreSQL, whose pg_stat_activity shows the waits. Each read
+ * (The dialect does not matter here: PostgreSQL only, whose pg_stat_activity shows the waits. Each read
  * on a pooled connection of its own, so each waiting page shows: shared pipelined connections would
  * queue several pages' reads behind one waiting statement.)
  * A request whose client left while it waited its turn is not run: its socket is gone when the turn
@@ -11,7 +11,7 @@
 import http from "node:http";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTestRuntime, postgresAlways, type TestRuntime } from "../support/db";
+import { createTestRuntime, dialectFreeTestsElsewhere, type TestRuntime } from "../support/db";
 import { makeUser } from "../support/factories";
 import { startTestServer } from "../support/http";
 import { signedIn } from "../support/sessions";
@@ -39,7 +39,8 @@ async function settledWaiting(admin: pg.Client, database: string) {
   return last;
 }
 
-describe.each([postgresAlways])("page concurrency on $dialect", ({ dialect }) => {
+describe.skipIf(dialectFreeTestsElsewhere)("page concurrency on PostgreSQL", () => {
+  const dialect = "postgres";
   const stops: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const stop of stops.reverse()) await stop();
