@@ -19,6 +19,16 @@ export function PostForm({ children, ...props }: Omit<FormProps, "method">) {
   );
 }
 
+/**
+ * The value of a row's button in a list that shares one form ("read:12": what to do, to which row).
+ * One form per list keeps its hidden fields (the CSRF token, the tab, the page) once in the page
+ * instead of once per row; the pressed button's value is sent with and without JavaScript. The
+ * action reads it with `formRowAction` (app/web/params.server.ts).
+ */
+export function rowAction(intent: string, id: number): string {
+  return `${intent}:${id}`;
+}
+
 /** Hidden field that brings the user back to the page they were on. */
 export function ReturnToInput() {
   const location = useLocation();

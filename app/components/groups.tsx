@@ -1,7 +1,7 @@
 /** Small pieces the group pages share (client-safe). */
 import { NavLink } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { PostForm } from "~/components/forms";
+import { rowAction } from "~/components/forms";
 import type { GroupListEntry } from "../modules/groups/queries.server";
 
 /** "YYYY-MM-DD HH:MM" in UTC (EVE time), from an ISO string. */
@@ -51,7 +51,10 @@ export function MemberName({ member }: { member: { mainCharacter: string | null;
   );
 }
 
-/** The member's button for one group: join/request, leave, or the pending state. */
+/**
+ * The member's button for one group: join/request, leave, or the pending state. It submits the form
+ * around it ("join:6", "leave:6"): the /groups list has one for all its rows, a group's page its own.
+ */
 export function MembershipButton({ group }: { group: Pick<GroupListEntry, "id" | "name" | "open" | "member" | "pending" | "managed"> }) {
   const { t } = useTranslation();
   // Membership of a managed group follows its rules (auto groups): no button.
@@ -66,12 +69,9 @@ export function MembershipButton({ group }: { group: Pick<GroupListEntry, "id" |
   const intent = group.member ? "leave" : "join";
   const label = group.member ? t("groups.list.leave") : group.open ? t("groups.list.join") : t("groups.list.request");
   return (
-    <PostForm>
-      <input type="hidden" name="group" value={group.id} />
-      <button type="submit" name="intent" value={intent} className={group.member ? "btn-secondary py-1 text-xs" : "btn-primary py-1 text-xs"} data-testid={`${intent}-${group.id}`} aria-label={`${label}: ${group.name}`}>
-        {label}
-      </button>
-    </PostForm>
+    <button type="submit" name="intent" value={rowAction(intent, group.id)} className={group.member ? "btn-secondary py-1 text-xs" : "btn-primary py-1 text-xs"} data-testid={`${intent}-${group.id}`} aria-label={`${label}: ${group.name}`}>
+      {label}
+    </button>
   );
 }
 

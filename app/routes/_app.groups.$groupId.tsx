@@ -6,6 +6,7 @@ import { groupForUser } from "~/modules/groups/queries.server";
 import { joinOrLeave } from "~/web/groups-routes.server";
 import { notFound, pathId } from "~/web/params.server";
 import { FlagBadges, MembershipButton } from "~/components/groups";
+import { PostForm } from "~/components/forms";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.group.name ?? "Group" }];
@@ -38,7 +39,9 @@ export default function GroupDetail() {
           <h1 className="text-2xl font-semibold">
             {group.name} <FlagBadges group={group} />
           </h1>
-          <MembershipButton group={group} />
+          <PostForm>
+            <MembershipButton group={group} />
+          </PostForm>
         </div>
         {group.description ? <p className="whitespace-pre-line text-sm">{group.description}</p> : null}
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

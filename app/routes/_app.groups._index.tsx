@@ -7,6 +7,7 @@ import { pageMemo, requireUser } from "~/web/guards.server";
 import { canManageGroups, groupsForListing, pendingRequestsCount } from "~/modules/groups/queries.server";
 import { joinOrLeave } from "~/web/groups-routes.server";
 import { FlagBadges, MembershipButton } from "~/components/groups";
+import { PostForm } from "~/components/forms";
 import { getRuntime } from "~/modules/runtime.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "groups.list.title");
@@ -39,32 +40,35 @@ export default function Groups() {
         ) : null}
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">{t("groups.list.intro")}</p>
-      <Table
-        testId="groups-table"
-        rows={groups}
-        rowKey={(g) => g.id}
-        rowTestId={(g) => `group-row-${g.id}`}
-        empty={t("groups.list.empty")}
-        columns={[
-          {
-            id: "name",
-            header: t("groups.col.name"),
-            sortValue: (g) => g.name,
-            cell: (g) => (
-              <>
-                <Link to={`/groups/${g.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
-                  {g.name}
-                </Link>{" "}
-                <FlagBadges group={g} />
-                {g.member ? <span className="ml-1 text-xs text-emerald-700 dark:text-emerald-400">{t("groups.list.member")}</span> : null}
-              </>
-            ),
-          },
-          { id: "description", header: t("groups.col.description"), className: "max-w-md whitespace-pre-line", cell: (g) => g.description },
-          { id: "leaders", header: t("groups.col.leaders"), cell: (g) => [...g.leaders, ...g.leaderGroups].join(", ") || t("common.none") },
-          { id: "actions", header: t("groups.col.actions"), cell: (g) => <MembershipButton group={g} /> },
-        ]}
-      />
+      {/* One form for the table: each row's button says what to do to which group. */}
+      <PostForm>
+        <Table
+          testId="groups-table"
+          rows={groups}
+          rowKey={(g) => g.id}
+          rowTestId={(g) => `group-row-${g.id}`}
+          empty={t("groups.list.empty")}
+          columns={[
+            {
+              id: "name",
+              header: t("groups.col.name"),
+              sortValue: (g) => g.name,
+              cell: (g) => (
+                <>
+                  <Link to={`/groups/${g.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+                    {g.name}
+                  </Link>{" "}
+                  <FlagBadges group={g} />
+                  {g.member ? <span className="ml-1 text-xs text-emerald-700 dark:text-emerald-400">{t("groups.list.member")}</span> : null}
+                </>
+              ),
+            },
+            { id: "description", header: t("groups.col.description"), className: "max-w-md whitespace-pre-line", cell: (g) => g.description },
+            { id: "leaders", header: t("groups.col.leaders"), cell: (g) => [...g.leaders, ...g.leaderGroups].join(", ") || t("common.none") },
+            { id: "actions", header: t("groups.col.actions"), cell: (g) => <MembershipButton group={g} /> },
+          ]}
+        />
+      </PostForm>
     </div>
   );
 }

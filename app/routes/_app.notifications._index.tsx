@@ -3,7 +3,7 @@ import { EmptyState } from "~/components/empty-state";
 import { pageTitle } from "~/i18n/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { PostForm } from "~/components/forms";
+import { PostForm, rowAction } from "~/components/forms";
 import { requireUser } from "~/web/guards.server";
 import {
   deleteAllRead,
@@ -16,12 +16,13 @@ import { getRuntime } from "~/modules/runtime.server";
 import { type Flash, redirectWithFlash } from "~/web/flash.server";
 import { LevelBadge } from "~/components/level-badge";
 import { Pager } from "~/components/table";
-import { badRequest, formId, notFound, parsePage } from "~/web/params.server";
+import { formRowAction, notFound, parsePage } from "~/web/params.server";
 import { DateTime } from "~/components/date-time";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
 const PAGE_SIZE = 50;
+const ROW_INTENTS = ["read", "delete"] as const;
 
 type Tab = "unread" | "read";
 
@@ -62,24 +63,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const tab = parseTab(form.get("tab"));
   const page = parsePage(form.get("page"));
   let flash: Flash;
-  switch (form.get("intent")) {
-    case "mark_all_read":
-      flash = { level: "success", key: "notifications.flash.allRead", params: { n: await markAllRead(db, user.id) } };
-      break;
-    case "delete_all_read":
-      flash = { level: "success", key: "notifications.flash.readDeleted", params: { n: await deleteAllRead(db, user.id) } };
-      break;
-    case "read":
-    case "delete": {
-      const id = formId(form.get("id"));
-      // Only the owner may change a notification: someone else's id is simply not found.
-      const done = form.get("intent") === "read" ? await markNotificationRead(db, user.id, id) : await deleteNotification(db, user.id, id);
-      if (!done) notFound();
-      flash = form.get("intent") === "read" ? { level: "success", key: "notifications.flash.markedRead" } : { level: "success", key: "notifications.flash.deleted" };
-      break;
-    }
-    default:
-      badRequest();
+  const intent = form.get("intent");
+  if (intent === "mark_all_read") {
+    flash = { level: "success", key: "notifications.flash.allRead", params: { n: await markAllRead(db, user.id) } };
+  } else if (intent === "delete_all_read") {
+    flash = { level: "success", key: "notifications.flash.readDeleted", params: { n: await deleteAllRead(db, user.id) } };
+  } else {
+    // A row's button: "read:12" or "delete:12".
+    const row = formRowAction(intent, ROW_INTENTS);
+    // Only the owner may change a notification: someone else's id is simply not found.
+    const done = row.intent === "read" ? await markNotificationRead(db, user.id, row.id) : await deleteNotification(db, user.id, row.id);
+    if (!done) notFound();
+    flash = row.intent === "read" ? { level: "success", key: "notifications.flash.markedRead" } : { level: "success", key: "notifications.flash.deleted" };
   }
   return redirectWithFlash(listPath(tab, page), flash);
 }
@@ -143,33 +138,40 @@ export default function Notifications() {
           {t(tab === "read" ? "notifications.empty.read" : "notifications.empty.unread")}
         </EmptyState>
       ) : (
-        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800" data-testid="notification-list">
-          {items.map((item) => (
-            <li key={item.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid={`notification-${item.id}`}>
-              {/* At least 12rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
-              <div className="min-w-[12rem] flex-1">
-                <div className="flex flex-wrap items-center gap-2">
-                  <LevelBadge level={item.level} />
-                  {/* No prefetch: loading a notification marks it read. */}
-                  <Link to={`/notifications/${item.id}`} className={`break-words text-sm text-sky-800 hover:underline dark:text-sky-300 ${item.viewed ? "" : "font-semibold"}`} data-testid="notification-link">
-                    {item.title}
-                  </Link>
+        // One form for the list: each row's buttons say what to do to which notification.
+        <PostForm>
+          <input type="hidden" name="tab" value={tab} />
+          <input type="hidden" name="page" value={page} />
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800" data-testid="notification-list">
+            {items.map((item) => (
+              <li key={item.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid={`notification-${item.id}`}>
+                {/* At least 12rem for the title: on a phone the buttons wrap below it instead of squeezing it. */}
+                <div className="min-w-[12rem] flex-1">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <LevelBadge level={item.level} />
+                    {/* No prefetch: loading a notification marks it read. */}
+                    <Link to={`/notifications/${item.id}`} className={`break-words text-sm text-sky-800 hover:underline dark:text-sky-300 ${item.viewed ? "" : "font-semibold"}`} data-testid="notification-link">
+                      {item.title}
+                    </Link>
+                  </div>
+                  <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                    <DateTime iso={item.created_at} />
+                  </p>
                 </div>
-                <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                  <DateTime iso={item.created_at} />
-                </p>
-              </div>
-              <IntentButtons
-                className="flex gap-2"
-                hidden={{ tab, page, id: item.id }}
-                buttons={[
-                  ...(item.viewed ? [] : [{ intent: "read", className: "btn-secondary py-1 text-xs", testId: "notification-mark-read", label: t("notifications.actions.markRead") }]),
-                  { intent: "delete", className: "btn-secondary py-1 text-xs", testId: "notification-delete", label: t("notifications.actions.delete") },
-                ]}
-              />
-            </li>
-          ))}
-        </ul>
+                <div className="flex gap-2">
+                  {item.viewed ? null : (
+                    <button type="submit" name="intent" value={rowAction("read", item.id)} className="btn-secondary py-1 text-xs" data-testid="notification-mark-read">
+                      {t("notifications.actions.markRead")}
+                    </button>
+                  )}
+                  <button type="submit" name="intent" value={rowAction("delete", item.id)} className="btn-secondary py-1 text-xs" data-testid="notification-delete">
+                    {t("notifications.actions.delete")}
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </PostForm>
       )}
       <Pager page={page} hasMore={hasMore} labels={{ previous: t("notifications.pager.newer"), next: t("notifications.pager.older") }} />
     </div>

@@ -1,12 +1,11 @@
 /** What the group routes share: the audited 403, the manager guard, and outcome → flash toast + redirect. */
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
 import { actorFor, forbidden, pageMemo, requireUser } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
 import { type Flash, redirectWithFlash } from "./flash.server";
 import { canManageGroups } from "../modules/groups/queries.server";
 import { groupRequestOptions, type JoinOutcome, type LeaveOutcome, requestJoin, requestLeave } from "../modules/groups/requests.server";
-import { badRequest, formId, notFound } from "./params.server";
+import { badRequest, formRowAction, notFound } from "./params.server";
 
 /** Management pages: auth.group_management, or leader of at least one group. */
 export async function requireGroupManager(request: Request, context: AppLoadContext) {
@@ -31,16 +30,17 @@ const LEAVE_FLASH: Record<Exclude<LeaveOutcome, "notFound">, Omit<Flash, "params
   requested: { level: "success", key: "groups.flash.appliedLeave" },
 };
 
-const intentSchema = z.enum(["join", "leave"]);
+const INTENTS = ["join", "leave"] as const;
 
-/** The member's join/leave buttons (on /groups and /groups/<id>): one domain call, then a toast. */
+/**
+ * The member's join/leave buttons ("join:6", "leave:6"; on /groups and /groups/<id>, where the id
+ * must be the page's own): one domain call, then a toast.
+ */
 export async function joinOrLeave(request: Request, context: AppLoadContext, backTo: (groupId: number) => string, fixedGroupId?: number) {
   const user = await requireUser(request, context);
   const form = await request.formData();
-  const parsed = intentSchema.safeParse(form.get("intent"));
-  if (!parsed.success) badRequest();
-  const intent = parsed.data;
-  const group = fixedGroupId ?? formId(form.get("group"));
+  const { intent, id: group } = formRowAction(form.get("intent"), INTENTS);
+  if (fixedGroupId !== undefined && group !== fixedGroupId) badRequest();
   const actor = actorFor(user, context);
   const { db, settings } = getRuntime();
   const options = groupRequestOptions(settings);

@@ -60,3 +60,15 @@ export function formId(raw: FormDataEntryValue | null, max?: number): number {
 export function formIds(form: FormData, name: string, max?: number): number[] {
   return form.getAll(name).map((raw) => formId(raw, max));
 }
+
+/**
+ * A row button's value in a list that shares one form (`rowAction` in app/components/forms.tsx):
+ * "read:12" is the intent (one of `intents`) and the row's id; anything else is a bad request.
+ */
+export function formRowAction<I extends string>(raw: FormDataEntryValue | null, intents: readonly I[]): { intent: I; id: number } {
+  if (typeof raw !== "string") badRequest();
+  const colon = raw.indexOf(":");
+  const intent = raw.slice(0, Math.max(colon, 0)) as I;
+  if (colon < 0 || !intents.includes(intent)) badRequest();
+  return { intent, id: formId(raw.slice(colon + 1)) };
+}

@@ -656,12 +656,13 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       expect(list).not.toContain(`data-testid="group-row-${hidden.id}"`);
       expect((await mb.get(`/groups/${hidden.id}`)).status).toBe(200);
 
-      const csrf = await mb.csrfFrom("/groups");
-      const joined = await mb.post("/groups", { csrf, intent: "join", group: String(g.id) });
+      // The row's own button, pressed as a browser without JavaScript does (Remix sends the same fields).
+      const joined = await mb.press("/groups", `data-testid="group-row-${g.id}"`, `join-${g.id}`);
       expect(joined.status).toBe(302);
       expect(joined.headers.get("location")).toBe("/groups");
       expect(await (await mb.get("/groups")).text()).toContain(`data-testid="pending-${g.id}"`);
-      const again = await mb.post("/groups", { csrf, intent: "join", group: String(g.id) });
+      const csrf = await mb.csrfFrom("/groups");
+      const again = await mb.post("/groups", { csrf, intent: `join:${g.id}` });
       expect(again.status).toBe(302);
       expect(await requests(g.id)).toHaveLength(1);
 
@@ -681,6 +682,11 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       expect(late.status).toBe(404);
 
       expect(await (await mb.get("/dashboard")).text()).toContain(g.name);
+      // A group's own page has its own form around the same button.
+      const left = await mb.press(`/groups/${g.id}`, "<main", `leave-${g.id}`);
+      expect(left.status).toBe(302);
+      expect(left.headers.get("location")).toBe(`/groups/${g.id}`);
+      expect(await requests(g.id)).toMatchObject([{ leave_request: true, user_id: m.id }]);
       const audit = await (await lb.get(`/group/management/membership/${g.id}/audit-log`)).text();
       expect(audit).toContain(m.username);
       expect(audit).toContain("Carys O&#x27;Daire");
@@ -702,9 +708,10 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       const csrf = await pb.csrfFrom("/groups");
       expect((await pb.get("/groups/99999999")).status).toBe(404);
       expect((await pb.get("/groups/abc")).status).toBe(404);
-      expect((await pb.post("/groups", { csrf, intent: "join", group: "99999999" })).status).toBe(404);
-      expect((await pb.post("/groups", { csrf, intent: "join", group: "x" })).status).toBe(400);
-      expect((await pb.post("/groups", { csrf, intent: "dance", group: String(g.id) })).status).toBe(400);
+      expect((await pb.post("/groups", { csrf, intent: "join:99999999" })).status).toBe(404);
+      for (const intent of ["join:x", "join", `dance:${g.id}`, `join:${g.id}:1`, `join: ${g.id}`]) expect((await pb.post("/groups", { csrf, intent })).status).toBe(400);
+      // On a group's own page the button names that group: another id is a bad request.
+      expect((await pb.post(`/groups/${g.id}`, { csrf, intent: `join:${otherGroup.id}` })).status).toBe(400);
       // A plain member is no manager at all.
       expect((await pb.get("/group/management")).status).toBe(403);
       expect((await pb.post("/group/management", { csrf, intent: "accept", request: String(request.id) })).status).toBe(403);
@@ -726,6 +733,7 @@ describe.each(dialects)("group management on $dialect", ({ dialect, skip }) => {
       expect(await rt.db.selectFrom("auth_groups").select("id").where("name", "=", "Sneaky").executeTakeFirst()).toBeUndefined();
 
       expect(await requests(g.id)).toHaveLength(1);
+      expect(await requests(otherGroup.id)).toHaveLength(0);
       expect(await logs(g.id)).toEqual([]);
       expect(await isMember(r.id, g.id)).toBe(false);
       expect((await listAudit(rt.db, { action: "authz.denied" })).some((e) => e.actor === otherLeader.username)).toBe(true);

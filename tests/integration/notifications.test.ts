@@ -228,8 +228,8 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
       expect(await peek.text()).not.toContain("for the owner only");
       const csrf = await intruderBrowser.csrfFrom("/notifications");
       expect((await intruderBrowser.post(`/notifications/${id}`, { csrf, intent: "delete" })).status).toBe(404);
-      expect((await intruderBrowser.post("/notifications", { csrf, intent: "delete", id: String(id) })).status).toBe(404);
-      expect((await intruderBrowser.post("/notifications", { csrf, intent: "read", id: String(id) })).status).toBe(404);
+      expect((await intruderBrowser.post("/notifications", { csrf, intent: `delete:${id}` })).status).toBe(404);
+      expect((await intruderBrowser.post("/notifications", { csrf, intent: `read:${id}` })).status).toBe(404);
       expect(await notificationRow(rt, id)).toMatchObject({ viewed: false, user_id: owner.id });
 
       const ownerBrowser = await loggedIn(rt, server.origin, owner);
@@ -255,7 +255,7 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
       for (const [path, fields] of [
         ["/notifications", { intent: "mark_all_read" }],
         ["/notifications", { intent: "delete_all_read" }],
-        ["/notifications", { intent: "delete", id: String(one) }],
+        ["/notifications", { intent: `delete:${one}` }],
         [`/notifications/${one}`, { intent: "delete" }],
       ] as const) {
         expect((await browser.post(path, fields)).status).toBe(403);
@@ -264,10 +264,14 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
       expect(await unreadCount(rt.db, user.id)).toBe(3);
 
       const csrf = await browser.csrfFrom("/notifications");
-      const bad = await browser.post("/notifications", { csrf, intent: "explode" });
-      expect(bad.status).toBe(400);
+      // Row buttons are "intent:id"; anything else is a bad request and changes nothing.
+      for (const intent of ["explode", "read", `explode:${two}`, "read:", `read:0${two}`, `read:${two}:${one}`, `read:${two} `]) {
+        expect((await browser.post("/notifications", { csrf, intent })).status).toBe(400);
+      }
+      expect(await unreadCount(rt.db, user.id)).toBe(3);
 
-      const markOne = await browser.post("/notifications", { csrf, intent: "read", id: String(two), tab: "unread" });
+      // The row's own button, pressed as a browser without JavaScript does (Remix sends the same fields).
+      const markOne = await browser.press("/notifications", `data-testid="notification-${two}"`, "notification-mark-read");
       expect(markOne.status).toBe(302);
       expect(markOne.headers.get("location")).toBe("/notifications");
       expect(await notificationRow(rt, two)).toMatchObject({ viewed: true });
@@ -289,6 +293,11 @@ describe.each(dialects)("notifications on $dialect", ({ dialect, skip }) => {
       expect(purge.status).toBe(302);
       expect(await titlesOf(rt, user.id)).toEqual(["fresh"]);
       expect(await (await browser.get("/notifications")).text()).toContain("Read notifications deleted: 2.");
+
+      const fresh = await idOf(rt, user.id, "fresh");
+      const deleteRow = await browser.press("/notifications", `data-testid="notification-${fresh}"`, "notification-delete");
+      expect(deleteRow.status).toBe(302);
+      expect(await titlesOf(rt, user.id)).toEqual([]);
     });
   });
 

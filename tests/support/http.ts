@@ -59,6 +59,30 @@ export class Browser {
     return match[1];
   }
 
+  /**
+   * Presses a submit button on a page as a browser without JavaScript does: fetches the page, finds
+   * the first button with this `data-testid` after the text `after` (a row's test id, say), and
+   * posts its form's hidden fields with the button's own name and value to the form's action.
+   */
+  async press(pathname: string, after: string, buttonTestId: string) {
+    const html = await (await this.get(pathname)).text();
+    const at = html.indexOf(after);
+    const button = at < 0 ? null : new RegExp(`<button[^>]*data-testid="${buttonTestId}"[^>]*>`).exec(html.slice(at));
+    if (!button) throw new Error(`no button ${buttonTestId} after ${after} on ${pathname}`);
+    const buttonAt = at + button.index;
+    const formAt = html.lastIndexOf("<form", buttonAt);
+    if (formAt < 0 || html.lastIndexOf("</form>", buttonAt) > formAt) throw new Error(`button ${buttonTestId} on ${pathname} is in no form`);
+    const form = html.slice(formAt, html.indexOf("</form>", buttonAt));
+    const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+    const decode = (value: string) => value.replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+    const fields: Record<string, string> = {};
+    for (const input of form.match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) fields[attribute(input, "name")!] = decode(attribute(input, "value") ?? "");
+    const name = attribute(button[0], "name");
+    if (name) fields[name] = decode(attribute(button[0], "value") ?? "");
+    const action = decode(attribute(form, "action") ?? pathname);
+    return this.post(action, fields);
+  }
+
   async post(pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
     const response = await fetch(this.origin + pathname, {
       method: "POST",
