@@ -67,8 +67,7 @@ export function formIds(form: FormData, name: string, max?: number): number[] {
  */
 export function formRowAction<I extends string>(raw: FormDataEntryValue | null, intents: readonly I[]): { intent: I; id: number } {
   if (typeof raw !== "string") badRequest();
-  const colon = raw.indexOf(":");
-  const intent = raw.slice(0, Math.max(colon, 0)) as I;
-  if (colon < 0 || !intents.includes(intent)) badRequest();
-  return { intent, id: formId(raw.slice(colon + 1)) };
+  const [intent, id = null, ...rest] = raw.split(":");
+  if (rest.length > 0 || !intents.includes(intent as I)) badRequest();
+  return { intent: intent as I, id: formId(id) };
 }
