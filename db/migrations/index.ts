@@ -24,6 +24,7 @@ import * as m0028 from "./0028-customise";
 import * as m0029 from "./0029-analytics";
 import * as m0030 from "./0030-notifications-index";
 import * as m0031 from "./0031-users-hot-updates";
+import * as m0032 from "./0032-set-based-foreign-keys";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "0029-analytics": m0029,
   "0030-notifications-index": m0030,
   "0031-users-hot-updates": m0031,
+  "0032-set-based-foreign-keys": m0032,
 };

@@ -168,21 +168,59 @@ describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
     expect(await stateOf(a.id)).toBe(states.Member);
   });
 
-  it.skipIf(skip)("losing groupmanagement.request_groups through the state removes the member from non-public groups", async () => {
-    const a = await member(CORP_A);
-    const requestGroups = await permissionId(rt.db, "groupmanagement.request_groups");
-    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [requestGroups] }), actor);
+  /** A private and a public group with `userIds` in both; returns their ids. */
+  async function privateAndPublic(userIds: number[]) {
     const privateGroup = await makeGroup(rt.db);
     const publicGroup = await makeGroup(rt.db);
     await rt.db.insertInto("group_settings").values([
       { group_id: privateGroup.id, internal: false, hidden: false, open: false, public: false, restricted: false, description: "" },
       { group_id: publicGroup.id, internal: false, hidden: false, open: false, public: true, restricted: false, description: "" },
     ]).execute();
-    await rt.db.insertInto("user_groups").values([{ user_id: a.id, group_id: privateGroup.id }, { user_id: a.id, group_id: publicGroup.id }]).execute();
+    await rt.db.insertInto("user_groups").values(userIds.flatMap((user_id) => [{ user_id, group_id: privateGroup.id }, { user_id, group_id: publicGroup.id }])).execute();
+    return { privateGroup: privateGroup.id, publicGroup: publicGroup.id };
+  }
+  const groupsOf = async (userId: number) => (await rt.db.selectFrom("user_groups").select("group_id").where("user_id", "=", userId).orderBy("group_id").execute()).map((g) => g.group_id);
+
+  it.skipIf(skip)("losing groupmanagement.request_groups through the state removes the member from non-public groups", async () => {
+    const a = await member(CORP_A);
+    const requestGroups = await permissionId(rt.db, "groupmanagement.request_groups");
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [requestGroups] }), actor);
+    const { publicGroup } = await privateAndPublic([a.id]);
     await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [] }), actor);
     expect(await stateOf(a.id)).toBe(states.Member);
-    const groups = (await rt.db.selectFrom("user_groups").select("group_id").where("user_id", "=", a.id).execute()).map((g) => g.group_id);
-    expect(groups).toEqual([publicGroup.id]);
+    expect(await groupsOf(a.id)).toEqual([publicGroup]);
+  });
+
+  it.skipIf(skip)("leaving a state that grants groupmanagement.request_groups leaves non-public groups, unless another grant remains", async () => {
+    const requestGroups = await permissionId(rt.db, "groupmanagement.request_groups");
+    const leaver = await member(CORP_A);
+    const granted = await member(CORP_A);
+    const toBlue = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { allianceIds: [ALLIANCE], permissionIds: [requestGroups] }), actor);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [requestGroups] }), actor);
+    const { privateGroup, publicGroup } = await privateAndPublic([leaver.id, granted.id, toBlue.id]);
+    await rt.db.insertInto("user_permissions").values({ user_id: granted.id, permission_id: requestGroups }).execute();
+    // leaver and granted move to Beta Corp: Member → Guest.
+    for (const who of [leaver, granted]) await rt.db.updateTable("eve_characters").set({ corporation_id: CORP_B, alliance_id: null }).where("id", "=", who.characterPk).execute();
+    await mainCharacterChanged(rt.db, [leaver.id, granted.id], actor, "corporation changed");
+    // Member no longer lists Alpha Corp: toBlue, still in the alliance, goes Member → Blue, which grants it too.
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [], permissionIds: [requestGroups] }), actor);
+    expect([await stateOf(leaver.id), await stateOf(granted.id), await stateOf(toBlue.id)]).toEqual([states.Guest, states.Guest, states.Blue]);
+    expect(await groupsOf(leaver.id)).toEqual([publicGroup]);
+    expect(await groupsOf(granted.id)).toEqual([privateGroup, publicGroup].sort((x, y) => x - y));
+    expect(await groupsOf(toBlue.id)).toEqual([privateGroup, publicGroup].sort((x, y) => x - y));
+  });
+
+  it.skipIf(skip)("an edit that drops groupmanagement.request_groups and moves members out at once: the leavers leave non-public groups too", async () => {
+    const requestGroups = await permissionId(rt.db, "groupmanagement.request_groups");
+    const stays = await member(CORP_A);
+    const leaves = await member(CORP_B);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A, CORP_B], permissionIds: [requestGroups] }), actor);
+    const { publicGroup } = await privateAndPublic([stays.id, leaves.id]);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A], permissionIds: [] }), actor);
+    expect([await stateOf(stays.id), await stateOf(leaves.id)]).toEqual([states.Member, states.Guest]);
+    expect(await groupsOf(stays.id)).toEqual([publicGroup]);
+    expect(await groupsOf(leaves.id)).toEqual([publicGroup]);
   });
 
   it.skipIf(skip)("state permissions are part of the effective permissions", async () => {

@@ -140,14 +140,29 @@ async function addJustified(db: Executor, kind: Kind, ids: readonly number[] | n
   return rows;
 }
 
+/**
+ * Whether any config lists a state (without one nothing is justified or created), and whether any
+ * group is managed (without one nothing can be removed). One cheap statement: a site without auto
+ * groups skips the passes over every user in scope.
+ */
+async function presence(db: Executor) {
+  const row = await db
+    .selectNoFrom((eb) => [eb.exists(eb.selectFrom("autogroups_config_states").select("state_id")).as("configs"), eb.exists(eb.selectFrom("autogroups_managed_groups").select("group_id")).as("managed")])
+    .executeTakeFirstOrThrow();
+  return { configs: truthy(row.configs), managed: truthy(row.managed) };
+}
+
 async function syncScope(db: Executor, ids: readonly number[] | null): Promise<SyncResult & { changed: { user_id: number; group_id: number; added: boolean }[] }> {
+  const { configs, managed } = await presence(db);
+  if (!configs && !managed) return { groupsCreated: 0, added: 0, removed: 0, changed: [] };
   let groupsCreated = 0;
-  for (const kind of KINDS) groupsCreated += await createNeededGroups(db, kind, ids);
-  const removed = await removeUnjustified(db, ids);
+  if (configs) for (const kind of KINDS) groupsCreated += await createNeededGroups(db, kind, ids);
+  // Groups created just now have no members yet.
+  const removed = managed ? await removeUnjustified(db, ids) : [];
   const added: { user_id: number; group_id: number }[] = [];
-  for (const kind of KINDS) {
+  if (configs) {
     // A user may be justified in one group through two kinds only if two configs share it; skip the repeat.
-    for (const row of await addJustified(db, kind, ids)) added.push(row);
+    for (const kind of KINDS) for (const row of await addJustified(db, kind, ids)) added.push(row);
   }
   return {
     groupsCreated,

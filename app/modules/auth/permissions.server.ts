@@ -109,6 +109,14 @@ export async function findPermissionId(db: Executor, key: PermissionKey): Promis
   return row?.id;
 }
 
+/** The states whose permissions include `key`. */
+export async function statesWithPermission(db: Executor, key: PermissionKey): Promise<Set<number>> {
+  const permissionId = await findPermissionId(db, key);
+  if (permissionId === undefined) return new Set();
+  const rows = await db.selectFrom("state_permissions").select("state_id").where("permission_id", "=", permissionId).execute();
+  return new Set(rows.map((r) => r.state_id));
+}
+
 /** Of `userIds`, those who do not hold `key` by any path (own, group, state); superusers hold everything. */
 export async function usersWithoutPermission(db: Executor, userIds: number[], key: PermissionKey): Promise<number[]> {
   if (userIds.length === 0) return [];

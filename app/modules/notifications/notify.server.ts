@@ -35,24 +35,36 @@ export interface NewNotification {
 
 /** Notifies several users at once (set-based), then trims each to the cap. */
 export async function notifyUsers(db: Executor, userIds: number[], notification: NewNotification, maxPerUser: number) {
-  if (userIds.length === 0) return;
+  await notifyEach(db, [{ userIds, notification }], maxPerUser);
+}
+
+/**
+ * Several notifications, each to its own users (a state change tells each member the state they
+ * moved to): one statement and one id list per notification, then one trim for everyone.
+ */
+export async function notifyEach(db: Executor, batches: readonly { userIds: readonly number[]; notification: NewNotification }[], maxPerUser: number) {
   const now = new Date();
-  const title = notification.title.slice(0, 254);
-  const message = notification.message || notification.title;
-  const level = normaliseLevel(notification.level);
-  const unique = [...new Set(userIds)];
-  // The database makes the rows from the ids: one statement and one list parameter for any number.
-  await db
-    .insertInto("notifications")
-    .columns(["user_id", "level", "title", "message", "viewed", "created_at"])
-    .expression((eb) =>
-      eb
-        .selectFrom("users as u")
-        .select(["u.id", eb.val(level).as("level"), eb.val(title).as("title"), eb.val(message).as("message"), eb.val(false).as("viewed"), eb.val(now).as("created_at")])
-        .where(inIds(db, "u.id", unique)),
-    )
-    .execute();
-  await trimNotifications(db, unique, maxPerUser);
+  const everyone = new Set<number>();
+  for (const { userIds, notification } of batches) {
+    if (userIds.length === 0) continue;
+    const title = notification.title.slice(0, 254);
+    const message = notification.message || notification.title;
+    const level = normaliseLevel(notification.level);
+    const unique = [...new Set(userIds)];
+    for (const id of unique) everyone.add(id);
+    // The database makes the rows from the ids: one statement and one list parameter for any number.
+    await db
+      .insertInto("notifications")
+      .columns(["user_id", "level", "title", "message", "viewed", "created_at"])
+      .expression((eb) =>
+        eb
+          .selectFrom("users as u")
+          .select(["u.id", eb.val(level).as("level"), eb.val(title).as("title"), eb.val(message).as("message"), eb.val(false).as("viewed"), eb.val(now).as("created_at")])
+          .where(inIds(db, "u.id", unique)),
+      )
+      .execute();
+  }
+  await trimNotifications(db, [...everyone], maxPerUser);
 }
 
 export async function notifyUser(db: Executor, userId: number, notification: NewNotification, maxPerUser: number) {

@@ -9,11 +9,12 @@ import type { DB } from "../../../db/schema";
 import { inIds } from "../../../db/dialect";
 import { getSettings, type Settings } from "~/config.server";
 import { type Actor, writeAuditForUsers } from "../audit/audit.server";
-import { usersWithoutPermission } from "../auth/permissions.server";
+import { statesWithPermission, usersWithoutPermission } from "../auth/permissions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
+import { REQUEST_PERMISSION } from "../groups/queries.server";
 import { removeFromStateLimitedGroups } from "../groups/state-limits.server";
 import { groupBy } from "../group-by";
-import { notifyUsers } from "../notifications/notify.server";
+import { notifyEach } from "../notifications/notify.server";
 import { servicesNeedSync } from "../services/sync.server";
 import { appsMembersChanged } from "~/apps/registry.server";
 
@@ -89,10 +90,11 @@ export interface ReevaluateOptions {
 export async function reevaluateStates(db: Executor, options: ReevaluateOptions): Promise<StateChange[]> {
   const changes = await computeStateChanges(db, options.userIds);
   if (changes.length === 0) return changes;
-  // Who holds groupmanagement.request_groups now: losing it with the state means leaving non-public groups.
-  const changedIds = changes.map((c) => c.userId);
-  const lacking = new Set(await usersWithoutPermission(db, changedIds, "groupmanagement.request_groups"));
-  const holdersBefore = changedIds.filter((id) => !lacking.has(id));
+  // Losing groupmanagement.request_groups means leaving non-public groups. A state change takes it
+  // only from those whose old state grants it and whose new one does not (own and group grants
+  // stay); of them, those without it by another path after the change lose it.
+  const granting = await statesWithPermission(db, REQUEST_PERMISSION);
+  const mayLose = changes.filter((c) => c.from !== null && granting.has(c.from) && !granting.has(c.to)).map((c) => c.userId);
   const byTarget = groupBy(changes, (c) => c.to, (c) => c.userId);
   for (const [stateId, ids] of byTarget) await db.updateTable("users").set({ state_id: stateId }).where(inIds(db, "id", ids)).execute();
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
@@ -104,12 +106,11 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   }
   // A first assignment (a new account) is not news to the member; a change is.
   const notifyByTarget = groupBy(changes.filter((c) => c.from !== null), (c) => c.to, (c) => c.userId);
-  for (const [stateId, ids] of notifyByTarget) {
-    await notifyUsers(db, ids, { title: `State changed to: ${names.get(stateId) ?? stateId}`, level: "info" }, (options.settings ?? getSettings()).NOTIFICATIONS_MAX_PER_USER);
-  }
+  const batches = [...notifyByTarget].map(([stateId, ids]) => ({ userIds: ids, notification: { title: `State changed to: ${names.get(stateId) ?? stateId}`, level: "info" } }));
+  await notifyEach(db, batches, (options.settings ?? getSettings()).NOTIFICATIONS_MAX_PER_USER);
   const userIds = changes.map((c) => c.userId);
   await removeFromStateLimitedGroups(db, userIds, options.actor);
-  await removeUsersWithoutRequestGroupsPermission(db, await usersWithoutPermission(db, holdersBefore, "groupmanagement.request_groups"), options.actor);
+  await removeUsersWithoutRequestGroupsPermission(db, await usersWithoutPermission(db, mayLose, REQUEST_PERMISSION), options.actor);
   await servicesNeedSync(db, userIds, "state changed");
   // Apps whose data follows the state (auto groups), after the core's own group clean-up.
   await appsMembersChanged(db, userIds, options.actor);

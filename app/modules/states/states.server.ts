@@ -9,6 +9,7 @@ import { type Actor, writeAudit } from "../audit/audit.server";
 import { usersWithoutPermission } from "../auth/permissions.server";
 import { deleteUserSessions } from "../auth/sessions.server";
 import { removeUsersWithoutRequestGroupsPermission } from "../groups/membership.server";
+import { REQUEST_PERMISSION } from "../groups/queries.server";
 import { servicesNeedSync, servicesNeedSyncFor, touchesServiceAccess } from "../services/sync.server";
 import { computeStateChanges, GUEST, guestStateId, reevaluateStates, type StateChange } from "./evaluate.server";
 
@@ -158,12 +159,11 @@ export async function saveStateDefinition(db: Kysely<DB>, stateId: number | null
     const before = stateId ? await getStateDefinition(trx, stateId) : null;
     const id = await writeDefinition(trx, stateId, def);
     await writeAudit(trx, actor, { action: stateId ? "state.change" : "state.create", targetType: "state", targetId: id, before, after: def });
+    // The state's holders before the edit, when it drops a permission: whether they keep the state
+    // or leave it, those left without groupmanagement.request_groups leave non-public groups.
+    const holders = before && before.permissionIds.some((p) => !def.permissionIds.includes(p)) ? (await trx.selectFrom("users").select("id").where("state_id", "=", id).execute()).map((u) => u.id) : [];
     const changes = await reevaluateStates(trx, { actor, reason: `state "${def.name}" ${stateId ? "changed" : "created"}` });
-    // Holders who kept the state but lost groupmanagement.request_groups with it leave non-public groups.
-    if (before && before.permissionIds.some((p) => !def.permissionIds.includes(p))) {
-      const holders = (await trx.selectFrom("users").select("id").where("state_id", "=", id).execute()).map((u) => u.id);
-      await removeUsersWithoutRequestGroupsPermission(trx, await usersWithoutPermission(trx, holders, "groupmanagement.request_groups"), actor);
-    }
+    await removeUsersWithoutRequestGroupsPermission(trx, await usersWithoutPermission(trx, holders, REQUEST_PERMISSION), actor);
     // Holders who kept the state: their services follow a rename and a service access permission change.
     if (before && (before.name !== def.name || (await touchesServiceAccess(trx, before.permissionIds, def.permissionIds)))) {
       await servicesNeedSyncFor(trx, { stateIds: [id] }, `state "${def.name}" changed`);
