@@ -13,12 +13,17 @@ type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Memberships of `userIds` (in `groupIds`) in state-limited groups that do not list the user's current state. */
 async function mismatched(db: Executor, userIds?: number[], groupIds?: number[]) {
+  // The limited groups first (few, often none): the memberships are then read by group.
+  const limited = (await db.selectFrom("group_states").select("group_id").distinct().execute()).map((r) => r.group_id);
+  const wanted = groupIds && new Set(groupIds);
+  const inScope = wanted ? limited.filter((id) => wanted.has(id)) : limited;
+  if (inScope.length === 0) return [];
   let query = db
     .selectFrom("user_groups as ug")
     .innerJoin("users as u", "u.id", "ug.user_id")
     .innerJoin("auth_groups as g", "g.id", "ug.group_id")
     .select(["ug.user_id", "ug.group_id", "g.name as group_name", "u.state_id"])
-    .where((eb) => eb.exists(eb.selectFrom("group_states as gs").select("gs.group_id").whereRef("gs.group_id", "=", "ug.group_id")))
+    .where(inIds(db, "ug.group_id", inScope))
     .where((eb) =>
       eb.or([
         eb("u.state_id", "is", null),
@@ -26,7 +31,6 @@ async function mismatched(db: Executor, userIds?: number[], groupIds?: number[])
       ]),
     );
   if (userIds) query = query.where(inIds(db, "ug.user_id", userIds));
-  if (groupIds) query = query.where("ug.group_id", "in", groupIds);
   return query.execute();
 }
 

@@ -54,6 +54,7 @@ function topPriority(table: "state_member_characters" | "state_member_corporatio
 export async function computeStateChanges(db: Executor, userIds?: number[]): Promise<StateChange[]> {
   if (userIds && userIds.length === 0) return [];
   const guest = await guestStateId(db);
+  const target = sql<number>`case when u.is_active = ${true} and c.id is not null then coalesce(best.id, ${guest}) else ${guest} end`;
   const best = sql<number>`greatest(coalesce(bch.p, ${NONE}), coalesce(bco.p, ${NONE}), coalesce(bal.p, ${NONE}), coalesce(bfa.p, ${NONE}), coalesce(pub.p, ${NONE}))`;
   let query = db
     .selectFrom("users as u")
@@ -68,7 +69,9 @@ export async function computeStateChanges(db: Executor, userIds?: number[]): Pro
     )
     .leftJoin("states as best", (join) => join.on(sql<boolean>`${sql.ref("best.priority")} = ${best}`))
     .select(["u.id as userId", "u.username", "u.state_id as from"])
-    .select(sql<number>`case when u.is_active = ${true} and c.id is not null then coalesce(best.id, ${guest}) else ${guest} end`.as("to"));
+    .select(target.as("to"))
+    // Only those who change come back (`to` is never null).
+    .where((eb) => eb.or([eb("u.state_id", "is", null), eb("u.state_id", "<>", target)]));
   if (userIds) query = query.where(inIds(db, "u.id", userIds));
   const rows = await query.execute();
   return rows.filter((r) => r.from !== Number(r.to)).map((r) => ({ userId: r.userId, username: r.username, from: r.from, to: Number(r.to) }));
