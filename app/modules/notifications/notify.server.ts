@@ -71,17 +71,23 @@ export async function notifyUser(db: Executor, userId: number, notification: New
   await notifyUsers(db, [userId], notification, maxPerUser);
 }
 
+/** Below this many users a trim always matches the list (and does not count the users). */
+const WHOLE_TABLE_FROM = 1000;
+
+async function userCount(db: Executor) {
+  return Number((await db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+}
+
 /** Deletes all but the newest `max` notifications of each user: one statement for any number of users. */
 export async function trimNotifications(db: Executor, userIds: number[], max: number) {
   if (userIds.length === 0) return;
   // Most users are under the cap: find the few that are not (one grouped query), trim only those.
-  const over = await db
-    .selectFrom("notifications")
-    .select("user_id")
-    .where(inIds(db, "user_id", userIds))
-    .groupBy("user_id")
-    .having((eb) => eb.fn.countAll(), ">", max)
-    .execute();
+  // For most of the site's users (a state edit reaching every member), counting everyone's in the
+  // index's order costs less than matching a list that long (PostgreSQL 170 → 20 ms, MariaDB
+  // 200–360 → 20 ms for 100,000 users); anyone else found over the cap is trimmed as well.
+  let query = db.selectFrom("notifications").select("user_id").groupBy("user_id").having((eb) => eb.fn.countAll(), ">", max);
+  if (!(userIds.length >= WHOLE_TABLE_FROM && userIds.length * 2 >= (await userCount(db)))) query = query.where(inIds(db, "user_id", userIds));
+  const over = await query.execute();
   if (over.length === 0) return;
   // The derived table is materialised first, which MySQL needs to delete from the table it reads.
   await sql`delete from notifications where id in (
