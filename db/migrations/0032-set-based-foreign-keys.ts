@@ -40,7 +40,8 @@ const KEYS: Key[] = [
 /**
  * The lock that stands in for a foreign key's row locks: a child's statement holds it shared until
  * its transaction ends, a parent's delete takes it exclusively before it makes the children follow.
- * Keyed by the two tables' oids, so it cannot meet another advisory lock of this database.
+ * Keyed by the two tables' oids (the two-number form of advisory locks), apart from the keys
+ * other code of this database uses.
  */
 const lockKey = (key: Key) => `'${key.parent}'::regclass::oid::int, '${key.child}'::regclass::oid::int`;
 

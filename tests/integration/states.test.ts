@@ -230,6 +230,20 @@ describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
     expect([...(await getEffectivePermissions(rt.db, user))]).toEqual(["auth.timer_view"]);
   });
 
+  it.skipIf(skip)("the re-check returns only the members whose state changes; a user without a state always changes", async () => {
+    const stays = await member(CORP_A);
+    const moves = await member(CORP_B);
+    const fresh = await member(CORP_A);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    await rt.db.updateTable("users").set({ state_id: null }).where("id", "=", fresh.id).execute();
+    await rt.db.updateTable("eve_characters").set({ corporation_id: CORP_A }).where("id", "=", moves.characterPk).execute();
+    const changes = await computeStateChanges(rt.db, [stays.id, moves.id, fresh.id]);
+    expect(changes.map((c) => [c.userId, c.from, c.to]).sort((x, y) => Number(x[0]) - Number(y[0]))).toEqual([
+      [moves.id, states.Guest, states.Member],
+      [fresh.id, null, states.Member],
+    ]);
+  });
+
   it.skipIf(skip)("re-evaluating every user is a fixed number of statements, whatever the number of users", async () => {
     const queries: string[] = [];
     const countFor = async (users: number) => {

@@ -74,7 +74,7 @@ export async function computeStateChanges(db: Executor, userIds?: number[]): Pro
     .where((eb) => eb.or([eb("u.state_id", "is", null), eb("u.state_id", "<>", target)]));
   if (userIds) query = query.where(inIds(db, "u.id", userIds));
   const rows = await query.execute();
-  return rows.filter((r) => r.from !== Number(r.to)).map((r) => ({ userId: r.userId, username: r.username, from: r.from, to: Number(r.to) }));
+  return rows.map((r) => ({ userId: r.userId, username: r.username, from: r.from, to: Number(r.to) }));
 }
 
 export interface ReevaluateOptions {
