@@ -72,6 +72,14 @@ export interface AuditLogTable {
   reason: string | null;
   request_id: string | null;
   ip: string | null;
+  /** An entry about many users: how many; they are its rows in audit_log_users. Null otherwise. */
+  user_count: number | null;
+}
+
+/** The users an entry about many names (audit_log.user_count), one row each. */
+export interface AuditLogUsersTable {
+  user_id: number;
+  audit_id: number;
 }
 
 export interface JobOutboxTable {
@@ -789,6 +797,7 @@ export interface DB {
   user_permissions: UserPermissionsTable;
   group_permissions: GroupPermissionsTable;
   audit_log: AuditLogTable;
+  audit_log_users: AuditLogUsersTable;
   analytics_install: AnalyticsInstallTable;
   analytics_page_views: AnalyticsPageViewsTable;
   job_outbox: JobOutboxTable;

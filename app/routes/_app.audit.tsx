@@ -51,11 +51,13 @@ function Entry({ row }: { row: Row }) {
   const { t } = useTranslation();
   const type = t(`audit.types.${row.target.type}`, { defaultValue: humanise(row.target.type) });
   const target =
-    row.target.name !== null
-      ? t("audit.targetNamed", { type, name: row.target.name })
-      : row.target.id !== null
-        ? t(row.target.type in { user: 1, group: 1, state: 1, character: 1 } ? "audit.targetGone" : "audit.targetId", { type, id: row.target.id })
-        : type;
+    row.userCount !== null
+      ? t("audit.targetUsers", { count: row.userCount })
+      : row.target.name !== null
+        ? t("audit.targetNamed", { type, name: row.target.name })
+        : row.target.id !== null
+          ? t(row.target.type in { user: 1, group: 1, state: 1, character: 1 } ? "audit.targetGone" : "audit.targetId", { type, id: row.target.id })
+          : type;
   const action = t(`audit.actions.${row.action}`, { defaultValue: humanise(row.action) });
   const actor = row.actorUserId !== null ? <Link to={`/admin/users/${row.actorUserId}`} className="font-semibold hover:underline" /> : <span className="font-semibold" />;
   const targetElement = row.target.href ? <Link to={row.target.href} className="text-sky-700 underline dark:text-sky-400" /> : <span className="italic" />;

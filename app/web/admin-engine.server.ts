@@ -6,6 +6,7 @@ import { containsPattern, lower } from "../../db/dialect";
 import type { DB } from "../../db/schema";
 import { actorFor, auditRefusal, type CurrentUser, forbidden, requireStaff } from "./guards.server";
 import { getRuntime } from "../modules/runtime.server";
+import { findAudit } from "../modules/audit/audit.server";
 import { type AdminCtx, AdminForbidden, AdminInvalid, type AdminResource, can, type ColumnDef, type FieldDef, type FilterDef, permissionFor, type Values, type Verb } from "../modules/admin/registry.server";
 import { adminResource } from "../modules/admin/resources/index.server";
 import { pickedLabels, readPicked } from "./lookup.server";
@@ -353,7 +354,7 @@ export function listCell(column: ColumnDef, row: Values): string | number | bool
 
 export async function objectHistory(db: Kysely<DB>, resource: AdminResource, id: string, current: Values | null) {
   const ids = resource.auditIds && current ? resource.auditIds(id, current) : [id];
-  const rows = await db.selectFrom("audit_log").selectAll().where("target_type", "=", resource.auditType).where("target_id", "in", ids).orderBy("id", "desc").limit(500).execute();
+  const rows = await findAudit(db, { targetType: resource.auditType, targetIds: ids, limit: 500 });
   return rows.map((r) => ({
     id: r.id,
     created_at: r.created_at.toISOString(),

@@ -25,6 +25,7 @@ import * as m0029 from "./0029-analytics";
 import * as m0030 from "./0030-notifications-index";
 import * as m0031 from "./0031-users-hot-updates";
 import * as m0032 from "./0032-set-based-foreign-keys";
+import * as m0033 from "./0033-audit-log-users";
 
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   "0030-notifications-index": m0030,
   "0031-users-hot-updates": m0031,
   "0032-set-based-foreign-keys": m0032,
+  "0033-audit-log-users": m0033,
 };

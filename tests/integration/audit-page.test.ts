@@ -3,7 +3,7 @@
  * filters (actor included) and paging; a refused page view is one row, not one per loader.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemActor, writeAudit } from "~/modules/audit/audit.server";
+import { systemActor, writeAudit, writeAuditForUsers } from "~/modules/audit/audit.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser } from "../support/factories";
 import { startTestServer } from "../support/http";
@@ -62,6 +62,36 @@ describe.each(dialects)("audit log page on $dialect", ({ dialect, skip }) => {
     expect((byAction.match(/data-testid="audit-entry-/g) ?? []).length).toBe(1);
     // Nonsense in the cursor is ignored, not a 500.
     expect((await browser.get("/audit?before=abc&before=1e99")).status).toBe(200);
+  });
+
+  it.skipIf(skip)("an entry about many users is one entry: counted on the page, found from each of them, in their history", async () => {
+    const auditor = await rt.db.selectFrom("users").selectAll().where("username", "=", "auditor").executeTakeFirstOrThrow();
+    const root = await makeUser(rt.db, { username: "history_root", is_staff: true, is_superuser: true });
+    const [a, b, c, outsider] = [await makeUser(rt.db), await makeUser(rt.db), await makeUser(rt.db), await makeUser(rt.db)];
+    const bulk = systemActor("bulk");
+    const change = { action: "user.state_changed", before: { state: "Guest" }, after: { state: "Member" } };
+    // 999998 is nobody: left out of the entry and its count.
+    await writeAuditForUsers(rt.db, bulk, change, [a.id, b.id, c.id, 999_998]);
+    await writeAuditForUsers(rt.db, bulk, change, [999_997, 999_996]);
+    const written = await rt.db.selectFrom("audit_log").selectAll().where("actor", "=", "system:bulk").execute();
+    expect(written.map((e) => [e.user_count, e.target_type, e.target_id])).toEqual([[3, "user", null]]);
+    expect((await rt.db.selectFrom("audit_log_users").select("user_id").where("audit_id", "=", written[0].id).orderBy("user_id").execute()).map((m) => m.user_id)).toEqual([a.id, b.id, c.id]);
+
+    const { browser } = await signedIn(rt, server.origin, auditor);
+    const entry = `data-testid="audit-entry-${written[0].id}"`;
+    const forB = await (await browser.get(`/audit?targetType=user&targetId=${b.id}`)).text();
+    expect(forB).toContain(entry);
+    expect(forB).toMatch(/system:bulk<\/span> changed the state of <span[^>]*>3 users<\/span>/);
+    expect(await (await browser.get(`/audit?targetType=user&targetId=${outsider.id}`)).text()).not.toContain(entry);
+    expect(await (await browser.get(`/audit?targetType=group&targetId=${b.id}`)).text()).not.toContain(entry);
+    await rt.db.updateTable("users").set({ language: "de" }).where("id", "=", auditor.id).execute();
+    expect(await (await browser.get(`/audit?targetId=${c.id}`)).text()).toContain("3 Benutzer");
+    await rt.db.updateTable("users").set({ language: null }).where("id", "=", auditor.id).execute();
+
+    const admin = await signedIn(rt, server.origin, root);
+    const history = await (await admin.browser.get(`/admin/users/${a.id}/history`)).text();
+    expect(history).toContain("user.state_changed");
+    expect(await (await admin.browser.get(`/admin/users/${outsider.id}/history`)).text()).not.toContain("user.state_changed");
   });
 
   it.skipIf(skip)("a refused page view writes one authz.denied row, though its layout and its loader both refuse", async () => {

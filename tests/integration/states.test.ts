@@ -159,6 +159,36 @@ describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
     expect(await listAudit(rt.db, { action: "group.member_removed", targetId: String(a.id) })).toHaveLength(1);
   });
 
+  it.skipIf(skip)("an edit that moves several members writes one audit entry per (from, to) pair, found from each member", async () => {
+    const alphas = [await member(CORP_A), await member(CORP_A), await member(CORP_A)];
+    const beta = await member(CORP_B);
+    const since = (await rt.db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst())?.id ?? 0;
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_B] }), actor);
+    const entries = await rt.db.selectFrom("audit_log").selectAll().where("action", "=", "user.state_changed").where("id", ">", since).orderBy("id").execute();
+    // New accounts have no state yet. The first save: the three gain Member (one entry), beta Guest
+    // (an ordinary entry naming them); the second: the three go to Guest, beta to Member.
+    const shape = (e: (typeof entries)[number]) => [JSON.parse(e.before_data!).state, JSON.parse(e.after_data!).state, e.user_count, e.target_id];
+    expect(entries.map(shape).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
+      ["Guest", "Member", null, String(beta.id)],
+      ["Member", "Guest", 3, null],
+      [null, "Guest", null, String(beta.id)],
+      [null, "Member", 3, null],
+    ]);
+    const gained = entries.find((e) => e.user_count === 3 && JSON.parse(e.after_data!).state === "Member")!;
+    const lost = entries.find((e) => e.user_count === 3 && JSON.parse(e.after_data!).state === "Guest")!;
+    const listed = await rt.db.selectFrom("audit_log_users").select(["user_id", "audit_id"]).where("audit_id", ">", since).orderBy("audit_id").orderBy("user_id").execute();
+    expect(listed).toEqual([...alphas.map((u) => ({ user_id: u.id, audit_id: gained.id })), ...alphas.map((u) => ({ user_id: u.id, audit_id: lost.id }))]);
+    const history = await listAudit(rt.db, { action: "user.state_changed", targetId: String(alphas[1].id) });
+    expect(history.map((e) => [e.id, e.after.state])).toEqual([
+      [lost.id, "Guest"],
+      [gained.id, "Member"],
+    ]);
+    expect((await listAudit(rt.db, { targetType: "user", targetId: String(beta.id) })).map((e) => e.after.state)).toEqual(["Member", "Guest"]);
+    // An entry about many is not about a group or a state that shares a member's id.
+    expect(await listAudit(rt.db, { targetType: "group", targetId: String(alphas[0].id) })).toEqual([]);
+  });
+
   it.skipIf(skip)("a main's affiliation change reaches the state through mainCharacterChanged", async () => {
     const a = await member(CORP_B);
     await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);

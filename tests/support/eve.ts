@@ -50,7 +50,7 @@ export async function completedSso(rt: TestRuntime, fake: FakeEve, characterId: 
 
 /** An empty identity world (users, characters and their entities, tokens, ownerships, caches, SSO pacing) for the next test. */
 export async function clearEveWorld(rt: TestRuntime) {
-  for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "job_outbox", "notifications", "esi_cache", "esi_error_budget", "eve_sso_throttle"] as const) {
+  for (const table of ["esi_tokens", "ownership_records", "character_ownerships", "sessions", "audit_log", "audit_log_users", "job_outbox", "notifications", "esi_cache", "esi_error_budget", "eve_sso_throttle"] as const) {
     await rt.db.deleteFrom(table).execute();
   }
   await rt.db.updateTable("users").set({ main_character_id: null }).execute();

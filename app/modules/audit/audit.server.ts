@@ -1,7 +1,7 @@
 /** The append-only audit trail. Written in the same transaction as the change it records. */
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { DB } from "../../../db/schema";
-import { inIds } from "../../../db/dialect";
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from "kysely";
+import type { AuditLogTable, DB } from "../../../db/schema";
+import { inIds, insertReturningId } from "../../../db/dialect";
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -58,18 +58,54 @@ export async function writeAuditMany(db: Executor, actor: Actor, entries: AuditE
 }
 
 export interface AuditQuery {
-  targetType?: string;
-  targetId?: string;
   action?: string;
+  targetType?: string;
+  /** Entries about this target (with `targetIds`, about any of them). */
+  targetId?: string;
+  targetIds?: readonly string[];
+  actor?: string;
+  /** Entries older than this id (the next page). */
+  before?: number;
   limit?: number;
 }
 
+const numericIds = (ids: readonly string[]) => [...new Set(ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number))];
+
+/**
+ * Entries newest first, filtered. An entry is about a user when it names them as its target, or
+ * when it is about many users and lists them in audit_log_users: the two are read apart, each
+ * through its own index (a union or an IN over both reads the whole trail on MariaDB), and merged.
+ */
+export async function findAudit(db: Executor, query: AuditQuery = {}) {
+  const limit = query.limit ?? 100;
+  const targetIds = query.targetIds ?? (query.targetId === undefined ? undefined : [query.targetId]);
+  const filtered = <Q extends SelectQueryBuilder<DB & { a: AuditLogTable }, "a", object>>(q: Q): Q => {
+    let f = q as SelectQueryBuilder<DB & { a: AuditLogTable }, "a", object>;
+    if (query.action) f = f.where("a.action", "=", query.action);
+    if (query.actor) f = f.where("a.actor", "=", query.actor);
+    if (query.before) f = f.where("a.id", "<", query.before);
+    return f as Q;
+  };
+  let direct = filtered(db.selectFrom("audit_log as a").selectAll("a"));
+  if (query.targetType) direct = direct.where("a.target_type", "=", query.targetType);
+  if (targetIds) direct = targetIds.length ? direct.where("a.target_id", "in", targetIds) : direct.where(sql<boolean>`1 = 0`);
+  const rows = await direct.orderBy("a.id", "desc").limit(limit).execute();
+  const users = targetIds && (query.targetType === undefined || query.targetType === "user") ? numericIds(targetIds) : [];
+  if (users.length === 0) return rows;
+  const listed = await filtered(db.selectFrom("audit_log as a").innerJoin("audit_log_users as m", "m.audit_id", "a.id").selectAll("a"))
+    .where("m.user_id", "in", users)
+    .orderBy("a.id", "desc")
+    .limit(limit)
+    .execute();
+  const seen = new Set<number>();
+  return [...rows, ...listed]
+    .filter((row) => !seen.has(row.id) && seen.add(row.id))
+    .sort((x, y) => y.id - x.id)
+    .slice(0, limit);
+}
+
 export async function listAudit(db: Executor, query: AuditQuery = {}) {
-  let q = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(query.limit ?? 100);
-  if (query.targetType) q = q.where("target_type", "=", query.targetType);
-  if (query.targetId) q = q.where("target_id", "=", query.targetId);
-  if (query.action) q = q.where("action", "=", query.action);
-  const rows = await q.execute();
+  const rows = await findAudit(db, query);
   return rows.map((row) => ({
     ...row,
     before: row.before_data ? JSON.parse(row.before_data) : null,
@@ -78,33 +114,47 @@ export async function listAudit(db: Executor, query: AuditQuery = {}) {
 }
 
 /**
- * The same entry for each of many users (its target): the database makes the rows from the ids
- * (INSERT … SELECT), one statement and one list parameter for any number of users. Users that do not exist get no row.
+ * The same entry about each of many users (its targets). One user: an ordinary entry naming them.
+ * More: one entry whose `user_count` says how many, with its users one narrow row each in
+ * audit_log_users, made by the database from the ids (INSERT … SELECT, one list parameter for any
+ * number): a state edit that moves 100,000 members writes one entry and 100,000 pairs, not 100,000
+ * entries (docs/decisions/0064). Users that do not exist are left out; an entry about none is not written.
  */
 export async function writeAuditForUsers(db: Executor, actor: Actor, entry: Omit<AuditEntry, "targetType" | "targetId">, userIds: readonly number[]) {
-  const base = row(actor, { ...entry, targetType: "user" }, new Date());
   if (userIds.length === 0) return;
-  await db
-    .insertInto("audit_log")
-    .columns(["created_at", "actor_user_id", "actor", "action", "target_type", "target_id", "before_data", "after_data", "reason", "request_id", "ip"])
-    .expression((eb) =>
-      eb
-        .selectFrom("users as u")
-        .select([
-          eb.val(base.created_at).as("created_at"),
-          eb.val(base.actor_user_id).as("actor_user_id"),
-          eb.val(base.actor).as("actor"),
-          eb.val(base.action).as("action"),
-          eb.val(base.target_type).as("target_type"),
-          // concat: a text of the id on both databases (cast names differ).
-          sql<string>`concat(u.id, '')`.as("target_id"),
-          eb.val(base.before_data).as("before_data"),
-          eb.val(base.after_data).as("after_data"),
-          eb.val(base.reason).as("reason"),
-          eb.val(base.request_id).as("request_id"),
-          eb.val(base.ip).as("ip"),
-        ])
-        .where(inIds(db, "u.id", userIds)),
-    )
-    .execute();
+  const base = row(actor, { ...entry, targetType: "user" }, new Date());
+  if (userIds.length === 1) {
+    await db
+      .insertInto("audit_log")
+      .columns(["created_at", "actor_user_id", "actor", "action", "target_type", "target_id", "before_data", "after_data", "reason", "request_id", "ip"])
+      .expression((eb) =>
+        eb
+          .selectFrom("users as u")
+          .select([
+            eb.val(base.created_at).as("created_at"),
+            eb.val(base.actor_user_id).as("actor_user_id"),
+            eb.val(base.actor).as("actor"),
+            eb.val(base.action).as("action"),
+            eb.val(base.target_type).as("target_type"),
+            eb.val(String(userIds[0])).as("target_id"),
+            eb.val(base.before_data).as("before_data"),
+            eb.val(base.after_data).as("after_data"),
+            eb.val(base.reason).as("reason"),
+            eb.val(base.request_id).as("request_id"),
+            eb.val(base.ip).as("ip"),
+          ])
+          .where("u.id", "=", userIds[0]!),
+      )
+      .execute();
+    return;
+  }
+  const auditId = await insertReturningId(db, "audit_log", { ...base, user_count: userIds.length });
+  const written = await db
+    .insertInto("audit_log_users")
+    .columns(["user_id", "audit_id"])
+    .expression((eb) => eb.selectFrom("users as u").select(["u.id as user_id", eb.val(auditId).as("audit_id")]).where(inIds(db, "u.id", userIds)))
+    .executeTakeFirst();
+  const count = Number(written.numInsertedOrUpdatedRows ?? 0);
+  if (count === 0) await db.deleteFrom("audit_log").where("id", "=", auditId).execute();
+  else if (count !== userIds.length) await db.updateTable("audit_log").set({ user_count: count }).where("id", "=", auditId).execute();
 }

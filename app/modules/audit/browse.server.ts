@@ -4,15 +4,9 @@
  */
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
+import { type AuditQuery, findAudit } from "./audit.server";
 
-export interface AuditFilters {
-  action?: string;
-  targetType?: string;
-  targetId?: string;
-  actor?: string;
-  /** Entries older than this id (the next page). */
-  before?: number;
-}
+export type AuditFilters = Pick<AuditQuery, "action" | "targetType" | "targetId" | "actor" | "before">;
 
 export interface AuditTarget {
   type: string;
@@ -35,6 +29,8 @@ export interface AuditRow {
   reason: string | null;
   ip: string | null;
   requestId: string | null;
+  /** An entry about many users: how many (they are found by filtering on one of them). */
+  userCount: number | null;
 }
 
 const PAGE = 50;
@@ -66,13 +62,7 @@ async function targetNames(db: Kysely<DB>, rows: { target_type: string; target_i
 
 /** One page of entries, newest first, with the next page's cursor. */
 export async function browseAudit(db: Kysely<DB>, filters: AuditFilters): Promise<{ rows: AuditRow[]; nextBefore: number | null }> {
-  let q = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(PAGE + 1);
-  if (filters.action) q = q.where("action", "=", filters.action);
-  if (filters.targetType) q = q.where("target_type", "=", filters.targetType);
-  if (filters.targetId) q = q.where("target_id", "=", filters.targetId);
-  if (filters.actor) q = q.where("actor", "=", filters.actor);
-  if (filters.before) q = q.where("id", "<", filters.before);
-  const found = await q.execute();
+  const found = await findAudit(db, { ...filters, limit: PAGE + 1 });
   const page = found.slice(0, PAGE);
   const names = await targetNames(db, page);
   const parse = (text: string | null) => {
@@ -100,6 +90,7 @@ export async function browseAudit(db: Kysely<DB>, filters: AuditFilters): Promis
         reason: row.reason,
         ip: row.ip,
         requestId: row.request_id,
+        userCount: row.user_count,
       };
     }),
     nextBefore: found.length > PAGE ? page[page.length - 1].id : null,
