@@ -20,7 +20,10 @@ export async function up(db: Kysely<any>) {
     .execute();
 }
 
-/** Back to one row per user: each entry about many becomes one ordinary entry per user it names. */
+/**
+ * Back to one row per user: each entry about many becomes one ordinary entry per user it names,
+ * appended to the trail (new ids; each keeps its entry's time).
+ */
 export async function down(db: Kysely<any>) {
   await sql`
     insert into audit_log (created_at, actor_user_id, actor, action, target_type, target_id, before_data, after_data, reason, request_id, ip)
