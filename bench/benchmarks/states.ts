@@ -4,8 +4,9 @@
  * database on that server), removed afterwards — a reaper cleans up should the harness be killed.
  *
  * 10,000 users, each with a main in one of 100 corporations, all Guest at first, in 3 of 50
- * groups that hold permissions. The Member state is saved with half of the corporations as members
- * (5,000 users gain it), then edited to the other half (all 10,000 users change state). Each save
+ * groups that hold permissions, and all in one group limited to Member. The Member state is saved
+ * with half of the corporations as members (5,000 users gain it), then edited to the other half (all
+ * 10,000 users change state; the 5,000 who leave Member leave the limited group). Each save
  * is timed end to end through `saveStateDefinition`: the definition, the set-based re-evaluation
  * and its consequences (state updates, audit rows, notifications, state-limited groups) in one
  * transaction. A Kysely plugin counts the statements issued (BEGIN/COMMIT aside). Then
@@ -19,7 +20,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, sql, type UnknownRow } from "kysely";
 import pg from "pg";
-import { refreshStatistics } from "../../db/dialect";
+import { insertReturningId, refreshStatistics } from "../../db/dialect";
 import { createDb, type Database, dialectOfUrl, ensureDatabaseExists, migrateToLatest, startEmbeddedPostgres } from "../../db/index.server";
 import { parseSettings, setSettings } from "../../app/config.server";
 import { systemActor } from "../../app/modules/audit/audit.server";
@@ -272,6 +273,15 @@ export const states: Benchmark = {
       await refreshStatistics(base);
       const db = base.withPlugin(counter);
       const member = (await db.selectFrom("states").select("id").where("name", "=", "Member").executeTakeFirstOrThrow()).id;
+      // Issue 10 counts the group removals in: everyone is in a group limited to Member.
+      const limited = await insertReturningId(base, "auth_groups", { name: "State Bench Members Only" });
+      await base.insertInto("group_states").values({ group_id: limited, state_id: member }).execute();
+      await base
+        .insertInto("user_groups")
+        .columns(["user_id", "group_id"])
+        .expression((eb) => eb.selectFrom("users").select(["id as user_id", eb.val(limited).as("group_id")]))
+        .execute();
+      await refreshStatistics(base, ["user_groups", "auth_groups", "group_states"]);
       const corporations = Array.from({ length: CORPORATIONS }, (_, c) => CORPORATION_BASE + c);
       const definition = (corporationIds: number[]): StateDefinition => ({
         name: "Member",
@@ -297,6 +307,8 @@ export const states: Benchmark = {
       ctx.progress(`  editing Member to the other ${CORPORATIONS / 2} corporations…`);
       const edit = await timeSave(corporations.slice(CORPORATIONS / 2));
       if (edit.changed !== USERS) throw new Error(`expected all ${USERS} users to change state, ${edit.changed} changed`);
+      const stayed = Number((await base.selectFrom("user_groups").select((eb) => eb.fn.countAll().as("n")).where("group_id", "=", limited).executeTakeFirstOrThrow()).n);
+      if (stayed !== USERS / 2) throw new Error(`expected the ${USERS / 2} who left Member to leave its limited group, ${stayed} of ${USERS} stayed`);
 
       // Effective permissions of 1,000 random users, one lookup at a time.
       const random = prng(42);

@@ -189,6 +189,25 @@ describe.each(dialects)("states on $dialect", ({ dialect, skip }) => {
     expect(await listAudit(rt.db, { targetType: "group", targetId: String(alphas[0].id) })).toEqual([]);
   });
 
+  it.skipIf(skip)("members whose new state a group does not allow leave it: one audit entry per group, found from each", async () => {
+    const alphas = [await member(CORP_A), await member(CORP_A), await member(CORP_A)];
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);
+    await saveStateDefinition(rt.db, states.Blue, def("Blue", 50, { corporationIds: [CORP_A] }), actor);
+    const membersOnly = await makeGroup(rt.db);
+    const membersAndBlues = await makeGroup(rt.db);
+    await rt.db.insertInto("group_states").values([{ group_id: membersOnly.id, state_id: states.Member }, { group_id: membersAndBlues.id, state_id: states.Member }, { group_id: membersAndBlues.id, state_id: states.Blue }]).execute();
+    await rt.db.insertInto("user_groups").values(alphas.flatMap((u) => [{ user_id: u.id, group_id: membersOnly.id }, { user_id: u.id, group_id: membersAndBlues.id }])).execute();
+    const since = (await rt.db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst())?.id ?? 0;
+    await saveStateDefinition(rt.db, states.Member, def("Member", 100, {}), actor);
+    for (const u of alphas) expect(await stateOf(u.id)).toBe(states.Blue);
+    const membersOf = async (groupId: number) => (await rt.db.selectFrom("user_groups").select("user_id").where("group_id", "=", groupId).orderBy("user_id").execute()).map((r) => r.user_id);
+    expect(await membersOf(membersOnly.id)).toEqual([]);
+    expect(await membersOf(membersAndBlues.id)).toEqual(alphas.map((u) => u.id));
+    const removed = await rt.db.selectFrom("audit_log").selectAll().where("action", "=", "group.member_removed").where("id", ">", since).execute();
+    expect(removed.map((e) => [e.user_count, JSON.parse(e.before_data!)])).toEqual([[3, { group: membersOnly.name }]]);
+    for (const u of alphas) expect((await listAudit(rt.db, { action: "group.member_removed", targetId: String(u.id) })).map((e) => e.id)).toEqual([removed[0].id]);
+  });
+
   it.skipIf(skip)("a main's affiliation change reaches the state through mainCharacterChanged", async () => {
     const a = await member(CORP_B);
     await saveStateDefinition(rt.db, states.Member, def("Member", 100, { corporationIds: [CORP_A] }), actor);

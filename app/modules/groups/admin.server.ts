@@ -192,7 +192,7 @@ export async function updateGroup(db: Executor, groupId: number, input: NewGroup
     const after = { ...data, permissionIds: data.permissionIds ?? current.permissionIds };
     await writeAudit(trx, actor, { action: "group.change", targetType: "group", targetId: groupId, before: current, after });
     const statesChanged = [...data.stateIds].sort((a, b) => a - b).join() !== current.stateIds.join();
-    const removed = statesChanged ? await removeFromStateLimitedGroups(trx, undefined, actor, [groupId]) : 0;
+    const removed = statesChanged ? await removeFromStateLimitedGroups(trx, { groupIds: [groupId] }, actor) : 0;
     // The members' services follow a rename (role names) and a change of a service's access permission.
     if (data.name !== current.name || (await touchesServiceAccess(trx, current.permissionIds, after.permissionIds))) {
       await servicesNeedSyncFor(trx, { groupIds: [groupId] }, "group changed");

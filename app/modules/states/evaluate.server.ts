@@ -112,7 +112,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   const batches = [...notifyByTarget].map(([stateId, ids]) => ({ userIds: ids, notification: { title: `State changed to: ${names.get(stateId) ?? stateId}`, level: "info" } }));
   await notifyEach(db, batches, (options.settings ?? getSettings()).NOTIFICATIONS_MAX_PER_USER);
   const userIds = changes.map((c) => c.userId);
-  await removeFromStateLimitedGroups(db, userIds, options.actor);
+  await removeFromStateLimitedGroups(db, { users: changes.map((c) => ({ userId: c.userId, state: c.to })) }, options.actor);
   await removeUsersWithoutRequestGroupsPermission(db, await usersWithoutPermission(db, mayLose, REQUEST_PERMISSION), options.actor);
   await servicesNeedSync(db, userIds, "state changed");
   // Apps whose data follows the state (auto groups), after the core's own group clean-up.
