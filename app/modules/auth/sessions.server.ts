@@ -131,17 +131,9 @@ const requestUserRows = precompiled((db, p: { sessionId: string }) => {
   const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", p.sessionId).$asScalar();
   return sessionRows(db, p.sessionId)
     .leftJoin("states as st", "st.id", "u.state_id")
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom("notifications as n")
-          .select((c) => c.fn.countAll<number>().as("unread"))
-          .where("n.viewed", "=", false)
-          .where("n.user_id", "=", userId)
-          .as("nc"),
-      (join) => join.onTrue(),
-    )
-    .select(["st.name as state_name", "nc.unread"])
+    .select("st.name as state_name")
+    // A scalar subquery, not a joined derived table: MariaDB materialises the latter in a temporary table.
+    .select((eb) => eb.selectFrom("notifications as n").select((c) => c.fn.countAll<number>().as("n")).where("n.viewed", "=", false).where("n.user_id", "=", userId).as("unread"))
     // All the user's permission keys in one value: one row, however many they hold.
     .select(heldKeysColumn(db, userId).as("held_keys"))
     .select(brandingColumns(db))
