@@ -76,7 +76,11 @@ describe.each(dialects)("admin limits on $dialect", ({ dialect, skip }) => {
     const target = await makeUser(rt.db);
     const resource = adminResource("users")!;
     const ctx = { db: rt.db, user: { ...staffUser, sessionId: "x", permissions: new Set(["auth.change_user"]) }, actor: { userId: staffUser.id, label: staffUser.username } } as unknown as AdminCtx;
+    const bystander = await makeUser(rt.db);
     const jobKey = await startBulkAction(ctx, resource, resource.bulkActions!.find((a) => a.name === "deactivate")!, [String(target.id)]);
+    // The request is in the history of each object it names, and of no other.
+    expect(await auditCount(rt.db, { action: "admin.bulk.deactivate.requested", type: "user", id: String(target.id) })).toBe(1);
+    expect(await auditCount(rt.db, { action: "admin.bulk.deactivate.requested", type: "user", id: String(bystander.id) })).toBe(0);
     await rt.db.updateTable("users").set({ is_superuser: true }).where("id", "=", target.id).execute();
     await runBulkAction(rt.db, jobKey);
     expect(await getBulkProgress(rt.db, jobKey)).toMatchObject({ status: "done", failed: 1 });

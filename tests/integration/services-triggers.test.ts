@@ -155,6 +155,8 @@ describe.each(dialects)("services triggers on $dialect", ({ dialect, skip }) => 
     const resource = adminResource("users")!;
     const action = resource.bulkActions!.find((a) => a.name === "sync_groups")!;
     const jobKey = await startBulkAction(ctx, resource, action, users.map((u) => String(u.user.id)));
+    const requested = await w.rt.db.selectFrom("audit_log").select(["target_type", "target_id", "reason"]).where("action", "=", "admin.bulk.sync_groups.requested").where("reason", "=", jobKey).orderBy("target_id").execute();
+    expect(requested).toEqual(users.map((u) => ({ target_type: "user", target_id: String(u.user.id), reason: jobKey })).sort((a, b) => a.target_id.localeCompare(b.target_id)));
     await runBulkAction(w.rt.db, jobKey);
     expect(await getBulkProgress(w.rt.db, jobKey)).toMatchObject({ status: "done", done: 2, failed: 0, total: 2 });
     for (const u of users) expect(roleNames(w, u.discordId)).toEqual([`Bulk ${dialect}`, "Member"].sort());

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../../../db/schema";
-import { type Actor, writeAudit } from "../audit/audit.server";
+import { type Actor, writeAudit, writeAuditMany } from "../audit/audit.server";
 import { enqueue, PRIORITY } from "../jobs/enqueue.server";
 import { setUserActive } from "../states/states.server";
 import { syncUserServices } from "../services/run.server";
@@ -47,7 +47,8 @@ export async function startBulkAction(ctx: AdminCtx, resource: AdminResource, ac
       .values({ job_key: jobKey, resource: resource.key, action: action.name, ids: JSON.stringify(ids), total: ids.length, done: 0, failed: 0, status: "queued", actor_user_id: ctx.actor.userId, actor: ctx.actor.label.slice(0, 150), created_at: now, updated_at: now })
       .execute();
     await writeAudit(trx, ctx.actor, { action: `admin.bulk.${action.name}`, targetType: resource.auditType, targetId: null, after: { ids, jobKey } });
-    for (const id of ids) await writeAudit(trx, ctx.actor, { action: `admin.bulk.${action.name}.requested`, targetType: resource.auditType, targetId: id, reason: jobKey });
+    // A row per object, so each object's history shows the request: one statement for all of them.
+    await writeAuditMany(trx, ctx.actor, ids.map((id) => ({ action: `admin.bulk.${action.name}.requested`, targetType: resource.auditType, targetId: id, reason: jobKey })));
     await enqueue(trx, BULK_TASK, { jobKey }, { jobKey, priority: PRIORITY.bulk });
   });
   return jobKey;
