@@ -25,12 +25,16 @@ export async function up(db: Kysely<any>) {
  * appended to the trail (new ids; each keeps its entry's time).
  */
 export async function down(db: Kysely<any>) {
-  await sql`
+  // The copy and the removal together (MySQL runs migrations outside a transaction; PostgreSQL's migrator already is one).
+  const expand = async (trx: Kysely<any>) => {
+    await sql`
     insert into audit_log (created_at, actor_user_id, actor, action, target_type, target_id, before_data, after_data, reason, request_id, ip)
     select a.created_at, a.actor_user_id, a.actor, a.action, 'user', concat(m.user_id, ''), a.before_data, a.after_data, a.reason, a.request_id, a.ip
     from audit_log_users m join audit_log a on a.id = m.audit_id
-    order by a.id, m.user_id`.execute(db);
-  await db.deleteFrom("audit_log").where("user_count", "is not", null).execute();
+    order by a.id, m.user_id`.execute(trx);
+    await trx.deleteFrom("audit_log").where("user_count", "is not", null).execute();
+  };
+  await (db.isTransaction ? expand(db) : db.transaction().execute(expand));
   await db.schema.dropTable("audit_log_users").execute();
   await db.schema.alterTable("audit_log").dropColumn("user_count").execute();
 }

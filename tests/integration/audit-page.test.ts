@@ -3,7 +3,7 @@
  * filters (actor included) and paging; a refused page view is one row, not one per loader.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemActor, writeAudit, writeAuditForUsers } from "~/modules/audit/audit.server";
+import { listAudit, systemActor, writeAudit, writeAuditForUsers } from "~/modules/audit/audit.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../support/db";
 import { makeGroup, makeUser } from "../support/factories";
 import { startTestServer } from "../support/http";
@@ -73,8 +73,18 @@ describe.each(dialects)("audit log page on $dialect", ({ dialect, skip }) => {
     // 999998 is nobody: left out of the entry and its count.
     await writeAuditForUsers(rt.db, bulk, change, [a.id, b.id, c.id, 999_998]);
     await writeAuditForUsers(rt.db, bulk, change, [999_997, 999_996]);
-    const written = await rt.db.selectFrom("audit_log").selectAll().where("actor", "=", "system:bulk").execute();
-    expect(written.map((e) => [e.user_count, e.target_type, e.target_id])).toEqual([[3, "user", null]]);
+    // Repeats are one id: an ordinary entry naming the user.
+    await writeAuditForUsers(rt.db, bulk, { ...change, action: "user.state_checked" }, [a.id, a.id]);
+    const written = await rt.db.selectFrom("audit_log").selectAll().where("actor", "=", "system:bulk").orderBy("id").execute();
+    expect(written.map((e) => [e.user_count, e.target_type, e.target_id])).toEqual([
+      [3, "user", null],
+      [null, "user", String(a.id)],
+    ]);
+    // Asked about two of their users at once, each entry comes once; the limit counts entries.
+    await writeAuditForUsers(rt.db, systemActor("bulk2"), change, [a.id, b.id]);
+    const later = await rt.db.selectFrom("audit_log").select("id").where("actor", "=", "system:bulk2").executeTakeFirstOrThrow();
+    const both = await listAudit(rt.db, { action: "user.state_changed", targetType: "user", targetIds: [String(a.id), String(b.id)], limit: 2 });
+    expect(both.map((e) => e.id)).toEqual([later.id, written[0].id]);
     expect((await rt.db.selectFrom("audit_log_users").select("user_id").where("audit_id", "=", written[0].id).orderBy("user_id").execute()).map((m) => m.user_id)).toEqual([a.id, b.id, c.id]);
 
     const { browser } = await signedIn(rt, server.origin, auditor);

@@ -69,7 +69,8 @@ export interface AuditQuery {
   limit?: number;
 }
 
-const numericIds = (ids: readonly string[]) => [...new Set(ids.filter((id) => /^\d{1,9}$/.test(id)).map(Number))];
+/** The ids among `ids` that can be user ids (an int column). */
+const userIdsOf = (ids: readonly string[]) => [...new Set(ids.filter((id) => /^\d{1,10}$/.test(id)).map(Number))].filter((id) => id <= 2_147_483_647);
 
 /**
  * Entries newest first, filtered. An entry is about a user when it names them as its target, or
@@ -90,15 +91,15 @@ export async function findAudit(db: Executor, query: AuditQuery = {}) {
   if (query.targetType) direct = direct.where("a.target_type", "=", query.targetType);
   if (targetIds) direct = targetIds.length ? direct.where("a.target_id", "in", targetIds) : direct.where(sql<boolean>`1 = 0`);
   const rows = await direct.orderBy("a.id", "desc").limit(limit).execute();
-  const users = targetIds && (query.targetType === undefined || query.targetType === "user") ? numericIds(targetIds) : [];
+  const users = targetIds && (query.targetType === undefined || query.targetType === "user") ? userIdsOf(targetIds) : [];
   if (users.length === 0) return rows;
-  const listed = await filtered(db.selectFrom("audit_log as a").innerJoin("audit_log_users as m", "m.audit_id", "a.id").selectAll("a"))
-    .where("m.user_id", "in", users)
-    .orderBy("a.id", "desc")
-    .limit(limit)
-    .execute();
+  let listed = filtered(db.selectFrom("audit_log as a").innerJoin("audit_log_users as m", "m.audit_id", "a.id").selectAll("a")).where("m.user_id", "in", users);
+  // One user: the pairs' key (user_id, audit_id) gives the entries in order, newest first. Several:
+  // an entry that lists two of them would come twice and take two places of the limit.
+  if (query.before) listed = listed.where("m.audit_id", "<", query.before);
+  const found = await (users.length === 1 ? listed.orderBy("m.audit_id", "desc") : listed.distinct().orderBy("a.id", "desc")).limit(limit).execute();
   const seen = new Set<number>();
-  return [...rows, ...listed]
+  return [...rows, ...found]
     .filter((row) => !seen.has(row.id) && seen.add(row.id))
     .sort((x, y) => y.id - x.id)
     .slice(0, limit);
@@ -114,13 +115,15 @@ export async function listAudit(db: Executor, query: AuditQuery = {}) {
 }
 
 /**
- * The same entry about each of many users (its targets). One user: an ordinary entry naming them.
+ * The same entry about each of many users (its targets). One id: an ordinary entry naming the user.
  * More: one entry whose `user_count` says how many, with its users one narrow row each in
  * audit_log_users, made by the database from the ids (INSERT … SELECT, one list parameter for any
  * number): a state edit that moves 100,000 members writes one entry and 100,000 pairs, not 100,000
- * entries (docs/decisions/0064). Users that do not exist are left out; an entry about none is not written.
+ * entries (docs/decisions/0064). Ids that are no user are left out (so an entry about many may end
+ * up about one); an entry about none is not written.
  */
-export async function writeAuditForUsers(db: Executor, actor: Actor, entry: Omit<AuditEntry, "targetType" | "targetId">, userIds: readonly number[]) {
+export async function writeAuditForUsers(db: Executor, actor: Actor, entry: Omit<AuditEntry, "targetType" | "targetId">, ids: readonly number[]) {
+  const userIds = [...new Set(ids)];
   if (userIds.length === 0) return;
   const base = row(actor, { ...entry, targetType: "user" }, new Date());
   if (userIds.length === 1) {

@@ -48,16 +48,16 @@ async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
 /**
  * The ids of the permissions the user whose id is `userId` (a value or a column) holds: own ∪
  * groups' ∪ state's, one union that reads each path once. Superusers and inactive users are decided
- * by the caller. UNION ALL: an id held by two paths comes twice, and the callers make a set of them;
- * removing duplicates in SQL made MariaDB build a keyed temporary table on every page.
+ * by the caller. UNION, not UNION ALL: with duplicates (one per group granting a key) the session
+ * statement's JSON_ARRAYAGG would grow with the groups, and MariaDB bounds it (below); decision 0065.
  */
 function heldPermissionIds(db: Executor, userId: number | Expression<number>) {
   return db
     .selectFrom("user_permissions as up")
     .select("up.permission_id")
     .where("up.user_id", "=", userId)
-    .unionAll(db.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", userId))
-    .unionAll(db.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", userId));
+    .union(db.selectFrom("group_permissions as gp").innerJoin("user_groups as ug", "ug.group_id", "gp.group_id").select("gp.permission_id").where("ug.user_id", "=", userId))
+    .union(db.selectFrom("state_permissions as sp").innerJoin("users as su", "su.state_id", "sp.state_id").select("sp.permission_id").where("su.id", "=", userId));
 }
 
 /** The given keys as a set; superusers hold every permission, inactive users none. */

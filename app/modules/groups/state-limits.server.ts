@@ -23,13 +23,16 @@ async function leaving(db: Executor, scope: LimitScope): Promise<Map<number, num
   // The limits first (few rows, often none).
   const allowed = groupBy(await db.selectFrom("group_states").select(["group_id", "state_id"]).execute(), (r) => r.group_id, (r) => r.state_id);
   if ("users" in scope) {
-    for (const [groupId, states] of allowed) {
-      const ok = new Set(states);
-      const candidates = scope.users.filter((u) => u.state === null || !ok.has(u.state)).map((u) => u.userId);
-      if (candidates.length === 0) continue;
-      const members = await db.selectFrom("user_groups").select("user_id").where("group_id", "=", groupId).where(inIds(db, "user_id", candidates)).execute();
-      if (members.length) result.set(groupId, members.map((m) => m.user_id));
-    }
+    if (allowed.size === 0) return result;
+    const ok = new Map([...allowed].map(([groupId, states]) => [groupId, new Set(states)]));
+    const limited = [...ok.keys()];
+    const stateOf = new Map(scope.users.map((u) => [u.userId, u.state]));
+    const fits = (groupId: number, state: number | null | undefined) => state !== null && state !== undefined && ok.get(groupId)!.has(state);
+    // Users whose state some limited group does not allow; then their memberships of those groups, in one statement.
+    const candidates = scope.users.filter((u) => limited.some((groupId) => !fits(groupId, u.state))).map((u) => u.userId);
+    if (candidates.length === 0) return result;
+    const memberships = await db.selectFrom("user_groups").select(["user_id", "group_id"]).where(inIds(db, "group_id", limited)).where(inIds(db, "user_id", candidates)).execute();
+    for (const [groupId, userIds] of groupBy(memberships.filter((m) => !fits(m.group_id, stateOf.get(m.user_id))), (m) => m.group_id, (m) => m.user_id)) result.set(groupId, userIds);
     return result;
   }
   for (const groupId of new Set(scope.groupIds)) {

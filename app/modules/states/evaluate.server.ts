@@ -87,7 +87,7 @@ export interface ReevaluateOptions {
 
 /**
  * Re-evaluates states and applies every change, with its consequences, in the caller's transaction:
- * an audit row per user, a notification, removal from groups limited to states the user no longer
+ * an audit entry per kind of change (about its users), a notification, removal from groups limited to states the user no longer
  * holds, and the services call site.
  */
 export async function reevaluateStates(db: Executor, options: ReevaluateOptions): Promise<StateChange[]> {
@@ -101,7 +101,7 @@ export async function reevaluateStates(db: Executor, options: ReevaluateOptions)
   const byTarget = groupBy(changes, (c) => c.to, (c) => c.userId);
   for (const [stateId, ids] of byTarget) await db.updateTable("users").set({ state_id: stateId }).where(inIds(db, "id", ids)).execute();
   const names = new Map((await db.selectFrom("states").select(["id", "name"]).execute()).map((s) => [s.id, s.name]));
-  // One audit row per user, written per (from, to) pair: the rows of a pair differ only in the user.
+  // One audit entry per (from, to) pair, about the users of the pair (docs/decisions/0064).
   for (const pair of groupBy(changes, (c) => `${c.from}>${c.to}`, (c) => c).values()) {
     const { from, to } = pair[0]!;
     const entry = { action: "user.state_changed", before: { state: from === null ? null : (names.get(from) ?? from) }, after: { state: names.get(to) ?? to }, reason: options.reason };
