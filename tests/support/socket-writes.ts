@@ -31,3 +31,14 @@ export async function untilSharedOpen(open: () => number, read: () => Promise<un
   }
   return open();
 }
+
+/**
+ * The least of up to `tries` measurements, stopping at `enough`: a read that finds a shared
+ * connection stalled (no answer for 10 ms: a loaded machine, a collection) goes elsewhere by design,
+ * so a test of how reads are shared looks for the best of a few tries.
+ */
+export async function fewest(measure: () => Promise<number>, enough: number, tries = 5) {
+  let least = Infinity;
+  for (let i = 0; i < tries && least > enough; i++) least = Math.min(least, await measure());
+  return least;
+}
