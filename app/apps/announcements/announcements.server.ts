@@ -32,8 +32,57 @@ export interface ActiveAnnouncement {
 
 /** What this member sees now: in its window, not dismissed, untargeted or aimed at their state or one of their groups. */
 export async function activeAnnouncementsFor(db: Kysely<DB>, userId: number, now = new Date()): Promise<ActiveAnnouncement[]> {
+  if (await noneCanShow(db, now)) return [];
   const rows = await activeAnnouncements.execute(db, { userId, now });
   return rows.map((r) => ({ id: r.id, title: r.title, message: r.message, level: r.level, startsAt: new Date(r.starts_at).toISOString(), endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null }));
+}
+
+/**
+ * How long a process trusts what it read of the site's announcement windows. Its own writes (the
+ * functions below) forget it at once; an announcement another process posts shows here within this
+ * time (decision 0066).
+ */
+const WINDOWS_TTL_MS = 10_000;
+/** When the first announcement that had not ended at `readAt` starts (null: none had). */
+interface Windows {
+  readAt: number;
+  until: number;
+  firstStart: number | null;
+}
+const windows = new WeakMap<object, Windows>();
+/** Bumped by every write, so that a read begun before it does not keep what it saw. */
+let writes = 0;
+
+/**
+ * True when no announcement can show at `now`, from the windows this process read (one small
+ * statement every ten seconds at most): most sites have none live most of the time, and the
+ * dashboard's per-member statement is then not sent. A time before that read is not judged (an
+ * announcement that has ended since is not in it).
+ */
+async function noneCanShow(db: Kysely<DB>, now: Date) {
+  let known = windows.get(db);
+  if (!known || known.until <= Date.now()) {
+    const seen = writes;
+    const readAt = Date.now();
+    const row = await firstStart.executeTakeFirst(db, { at: new Date(readAt) });
+    known = { readAt, until: readAt + WINDOWS_TTL_MS, firstStart: row?.first ? new Date(row.first).getTime() : null };
+    if (seen === writes) windows.set(db, known);
+  }
+  if (now.getTime() < known.readAt) return false;
+  return known.firstStart === null || now.getTime() < known.firstStart;
+}
+
+const firstStart = precompiled((db, p: { at: Date }) =>
+  db
+    .selectFrom("announcements as a")
+    .select((eb) => eb.fn.min("a.starts_at").as("first"))
+    .where((eb) => eb.or([eb("a.ends_at", "is", null), eb("a.ends_at", ">", p.at)])),
+);
+
+/** After a write: this process reads the windows again. */
+function forgetWindows(db: Kysely<DB>) {
+  writes++;
+  windows.delete(db);
 }
 
 /** The dashboard's statement, compiled once (db/precompiled.ts). */
@@ -99,7 +148,7 @@ export async function createAnnouncement(db: Kysely<DB>, input: AnnouncementInpu
     await writeTargets(trx, id, input);
     await writeAudit(trx, actor, { action: "announcement.created", targetType: "announcement", targetId: String(id), after: auditValues(input) });
     return id;
-  });
+  }).finally(() => forgetWindows(db));
 }
 
 export async function updateAnnouncement(db: Kysely<DB>, id: number, input: AnnouncementInput, before: Record<string, unknown>, actor: Actor) {
@@ -107,7 +156,7 @@ export async function updateAnnouncement(db: Kysely<DB>, id: number, input: Anno
     await trx.updateTable("announcements").set({ title: input.title, message: input.message, level: input.level, starts_at: input.startsAt, ends_at: input.endsAt }).where("id", "=", id).execute();
     await writeTargets(trx, id, input);
     await writeAudit(trx, actor, { action: "announcement.changed", targetType: "announcement", targetId: String(id), before, after: auditValues(input) });
-  });
+  }).finally(() => forgetWindows(db));
 }
 
 export async function deleteAnnouncement(db: Kysely<DB>, id: number, before: Record<string, unknown>, actor: Actor) {
@@ -116,7 +165,7 @@ export async function deleteAnnouncement(db: Kysely<DB>, id: number, before: Rec
     await trx.deleteFrom("announcement_targets").where("announcement_id", "=", id).execute();
     await trx.deleteFrom("announcements").where("id", "=", id).execute();
     await writeAudit(trx, actor, { action: "announcement.deleted", targetType: "announcement", targetId: String(id), before });
-  });
+  }).finally(() => forgetWindows(db));
 }
 
 /** The announcement as the admin form shows it (times as `YYYY-MM-DD HH:MM`, UTC). */

@@ -1,7 +1,8 @@
 /** Announcements: targeting (everyone, states, groups), time windows and dismissal, on both dialects; the dashboard and dismiss form over HTTP. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { getMetrics } from "~/modules/ops/metrics.server";
 import { systemActor } from "../../plugin-api.server";
-import { activeAnnouncementsFor, createAnnouncement, dismissAnnouncement, type AnnouncementInput } from "../announcements.server";
+import { activeAnnouncementsFor, createAnnouncement, deleteAnnouncement, dismissAnnouncement, type AnnouncementInput } from "../announcements.server";
 import { createTestRuntime, dialects, type TestRuntime } from "../../../../tests/support/db";
 import { makeGroup, makeUser } from "../../../../tests/support/factories";
 import { startTestServer } from "../../../../tests/support/http";
@@ -75,5 +76,47 @@ describe.each(dialects)("announcements on $dialect", ({ dialect, skip }) => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe.each(dialects)("announcement windows kept in memory on $dialect", ({ dialect, skip }) => {
+  let rt: TestRuntime;
+  afterAll(async () => {
+    vi.useRealTimers();
+    await rt?.stop();
+  });
+  /** Statements this process has sent to the auth database. */
+  const sent = async () => (await getMetrics().dbStatements.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const titles = async (userId: number, at?: Date) => (await activeAnnouncementsFor(rt.db, userId, at)).map((a) => a.title).sort();
+
+  it.skipIf(skip)("while none can show, the member's statement is not sent; this process's own posts and removals show at once, another's within ten seconds", async () => {
+    rt = await createTestRuntime(dialect);
+    const member = await makeUser(rt.db);
+    const post = (title: string, startsAt: Date, endsAt: Date | null = null) =>
+      createAnnouncement(rt.db, { title, message: "m", level: "info", startsAt, endsAt, stateIds: [], groupIds: [] }, systemActor("test"));
+    expect(await titles(member.id)).toEqual([]);
+    let before = await sent();
+    expect(await titles(member.id)).toEqual([]);
+    expect(await sent()).toBe(before);
+
+    // One that has ended and one still to come: none can show now, but the later one in two hours.
+    const ended = await post("ended", new Date(Date.now() - 3 * HOUR), new Date(Date.now() - HOUR));
+    const future = await post("future", new Date(Date.now() + HOUR));
+    expect(await titles(member.id)).toEqual([]);
+    before = await sent();
+    expect(await titles(member.id)).toEqual([]);
+    expect(await sent()).toBe(before);
+    expect(await titles(member.id, new Date(Date.now() + 2 * HOUR))).toEqual(["future"]);
+
+    const live = await post("live", new Date(Date.now() - HOUR));
+    expect(await titles(member.id)).toEqual(["live"]);
+    for (const id of [live, future, ended]) await deleteAnnouncement(rt.db, id, {}, systemActor("test"));
+    expect(await titles(member.id)).toEqual([]);
+
+    // Posted by another process (a row this one did not write): seen once its reading is ten seconds old.
+    await rt.db.insertInto("announcements").values({ title: "elsewhere", message: "m", level: "info", starts_at: new Date(Date.now() - HOUR), ends_at: null, created_at: new Date(), created_by: null }).execute();
+    expect(await titles(member.id)).toEqual([]);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10_001 });
+    expect(await titles(member.id)).toEqual(["elsewhere"]);
   });
 });
