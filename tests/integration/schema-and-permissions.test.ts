@@ -94,6 +94,19 @@ describe.each(dialects)("schema and permissions on $dialect", ({ dialect, skip }
     const expected = new Set([...all.filter((_, i) => i % 3 === 0), all[1]!, all[2]!, all[4]!].map((p) => `${p.app_label}.${p.codename}`));
     const token = await createSession(rt.db, rt.settings, user, { ip: "127.0.0.1", userAgent: "test" });
     expect((await resolveRequestUser(rt.db, rt.settings, token))!.user.permissions).toEqual(expected);
+
+    // A second group granting keys the first grants too: each key once.
+    const second = await makeGroup(rt.db);
+    await rt.db.insertInto("group_permissions").values([all[0]!, all[3]!].map((p) => ({ group_id: second.id, permission_id: p.id }))).execute();
+    await rt.db.insertInto("user_groups").values({ user_id: user.id, group_id: second.id }).execute();
+    expected.add(`${all[3]!.app_label}.${all[3]!.codename}`);
+    expect((await resolveRequestUser(rt.db, rt.settings, token))!.user.permissions).toEqual(expected);
+
+    // A permission added after this process read the catalogue (an app installed by another process): named all the same.
+    await rt.db.insertInto("permissions").values({ app_label: "later", codename: "added_since", name: "Added since" }).execute();
+    await rt.db.insertInto("user_permissions").values({ user_id: user.id, permission_id: await permissionId(rt.db, "later.added_since") }).execute();
+    expected.add("later.added_since");
+    expect((await resolveRequestUser(rt.db, rt.settings, token))!.user.permissions).toEqual(expected);
   });
 
   it.skipIf(skip)("deleting a user removes their memberships and grants (cascade)", async () => {

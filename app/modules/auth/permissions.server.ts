@@ -33,16 +33,48 @@ export interface PermissionSubject {
 }
 
 const CATALOGUE_TTL_MS = 30_000;
-const catalogueCache = new WeakMap<object, { until: number; keys: PermissionKey[] }>();
+/**
+ * The catalogue as read: every key (what a superuser holds) and each row's key by id. A row's key
+ * never changes and no row is deleted (syncPermissionCatalogue and the importer only insert; the
+ * admin lists them without deleting), so an id once read keeps its key; an id not read yet (a
+ * permission added since) makes the catalogue read again.
+ */
+interface Catalogue {
+  until: number;
+  keys: PermissionKey[];
+  byId: Map<number, PermissionKey>;
+}
+const catalogueCache = new WeakMap<object, Catalogue>();
+
+async function readCatalogue(db: Executor): Promise<Catalogue> {
+  const rows = await db.selectFrom("permissions").select(["id", "app_label", "codename"]).execute();
+  const byId = new Map(rows.map((p) => [Number(p.id), `${p.app_label}.${p.codename}` as PermissionKey]));
+  const catalogue = { until: Date.now() + CATALOGUE_TTL_MS, keys: [...byId.values()], byId };
+  catalogueCache.set(db, catalogue);
+  return catalogue;
+}
 
 /** Every permission key (what a superuser holds); cached briefly, it changes only at migrate time. */
 async function allPermissionKeys(db: Executor): Promise<PermissionKey[]> {
   const cached = catalogueCache.get(db);
   if (cached && cached.until > Date.now()) return cached.keys;
-  const all = await db.selectFrom("permissions").select(["app_label", "codename"]).execute();
-  const keys = all.map((p) => `${p.app_label}.${p.codename}` as PermissionKey);
-  catalogueCache.set(db, { until: Date.now() + CATALOGUE_TTL_MS, keys });
-  return keys;
+  return (await readCatalogue(db)).keys;
+}
+
+/** The keys of permission ids (repeats dropped); an id the catalogue does not have is an error, not a key dropped. */
+export async function keysOfPermissionIds(db: Executor, ids: Iterable<number>): Promise<PermissionKey[]> {
+  let catalogue = catalogueCache.get(db);
+  const keys = new Set<PermissionKey>();
+  for (const id of ids) {
+    let key = catalogue?.byId.get(id);
+    if (key === undefined) {
+      catalogue = await readCatalogue(db);
+      key = catalogue.byId.get(id);
+      if (key === undefined) throw new Error(`permission ${id}: not in the catalogue`);
+    }
+    keys.add(key);
+  }
+  return [...keys];
 }
 
 /**
@@ -68,24 +100,36 @@ export async function permissionSet(db: Executor, user: PermissionSubject, keys:
 }
 
 /**
- * Every `app_label.codename` the user whose id is `userId` holds, as one value of the row (a
- * PostgreSQL text array, a MySQL/MariaDB JSON array; null when none): the session statement reads
- * one row however many permissions its user holds. Read it with `heldKeysOf`. (MariaDB bounds
- * JSON_ARRAYAGG by group_concat_max_len, 1 MB by default: the whole catalogue is about 5 KB; a
- * truncated list would not parse, so it fails rather than drops keys.)
+ * The ids of the permissions a user holds, as three values of the row they are selected on: their
+ * own (`u.id`), their groups' and their state's (`u.state_id`), each aggregated (a PostgreSQL integer
+ * array, a MySQL/MariaDB JSON array; null when none; the groups' may repeat an id). The session
+ * statement reads them so, without a union or a join to the catalogue (MariaDB materialises both
+ * per execution); `keysOfPermissionIds` names them from the catalogue this process keeps. Read them
+ * with `heldIdsOf`. (MariaDB bounds JSON_ARRAYAGG by group_concat_max_len, 1 MB by default; a
+ * truncated list would not parse, so it fails rather than drops ids.)
  */
-export function heldKeysColumn(db: Executor, userId: Expression<number>) {
-  const key = sql<string>`concat(${sql.ref("p.app_label")}, '.', ${sql.ref("p.codename")})`;
-  const aggregate = dialectOf(db) === "mysql" ? sql<unknown>`json_arrayagg(${key})` : sql<unknown>`array_agg(${key})`;
-  return db.selectFrom(heldPermissionIds(db, userId).as("h")).innerJoin("permissions as p", "p.id", "h.permission_id").select(aggregate.as("keys")).$asScalar();
+export function heldIdsColumns(db: Executor) {
+  // Correlated with the statement's `users as u`.
+  const aggregate = (column: string) => (dialectOf(db) === "mysql" ? sql<unknown>`json_arrayagg(${sql.ref(column)})` : sql<unknown>`array_agg(${sql.ref(column)})`);
+  return [
+    db.selectFrom("user_permissions as hp").select(aggregate("hp.permission_id").as("ids")).where("hp.user_id", "=", sql.ref<number>("u.id")).$asScalar().as("own_permission_ids"),
+    db
+      .selectFrom("user_groups as hg")
+      .innerJoin("group_permissions as hgp", "hgp.group_id", "hg.group_id")
+      .select(aggregate("hgp.permission_id").as("ids"))
+      .where("hg.user_id", "=", sql.ref<number>("u.id"))
+      .$asScalar()
+      .as("group_permission_ids"),
+    db.selectFrom("state_permissions as hsp").select(aggregate("hsp.permission_id").as("ids")).where("hsp.state_id", "=", sql.ref<number>("u.state_id")).$asScalar().as("state_permission_ids"),
+  ] as const;
 }
 
-/** The keys `heldKeysColumn` read: a PostgreSQL array, or JSON that mysql2 hands over as text or already parsed (where it sees the JSON type, as in prepared reads). */
-export function heldKeysOf(value: unknown): string[] {
-  const keys = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
-  if (keys === null || keys === undefined) return [];
-  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string")) throw new Error("held permission keys: not a list of strings");
-  return keys;
+/** The ids `heldIdsColumns` read, from one of its values: a PostgreSQL array, or JSON that mysql2 hands over as text or already parsed (where it sees the JSON type, as in prepared reads). */
+export function heldIdsOf(value: unknown): number[] {
+  const ids = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  if (ids === null || ids === undefined) return [];
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isSafeInteger(id))) throw new Error("held permission ids: not a list of integers");
+  return ids as number[];
 }
 
 /** The set of `app_label.codename` a user holds: own ∪ groups' ∪ state's, in one query; superusers hold all. */

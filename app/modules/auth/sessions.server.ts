@@ -8,7 +8,7 @@ import type { DB } from "../../../db/schema";
 import type { Settings } from "~/config.server";
 import { randomToken, sha256 } from "./crypto.server";
 import type { PermissionKey } from "./permission-types";
-import { heldKeysColumn, heldKeysOf, permissionSet } from "./permissions.server";
+import { heldIdsColumns, heldIdsOf, keysOfPermissionIds, permissionSet } from "./permissions.server";
 import { type Branding, brandingColumns, brandingFromColumns } from "../branding/branding.server";
 import { precompiled } from "../../../db/precompiled";
 import { menuRevisionColumn } from "../menu/revision.server";
@@ -109,15 +109,15 @@ export interface RequestUser {
 
 /**
  * The session's user with their effective permissions, unread notifications and state name, in one
- * statement (a row per permission held; superusers' come from the cached catalogue). Same rules as
- * resolveSession.
+ * statement (the ids of their permissions, named from the catalogue this process keeps; superusers'
+ * are the whole catalogue). Same rules as resolveSession.
  */
 export async function resolveRequestUser(db: Executor, settings: Settings, token: string, now = new Date(), options: { activity?: boolean } = {}): Promise<RequestUser | null> {
   const first = await requestUserRows.executeTakeFirst(db, { sessionId: sha256(token) });
   const resolved = first ? await settle(db, settings, first, now, options) : null;
   if (!first || !resolved) return null;
   return {
-    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, heldKeysOf(first.held_keys)) },
+    user: { ...resolved.user, sessionId: resolved.sessionId, permissions: await permissionSet(db, resolved.user, await heldKeys(db, first)) },
     unreadNotifications: Number(first.unread ?? 0),
     stateName: first.state_name ?? null,
     branding: brandingFromColumns(first),
@@ -125,17 +125,22 @@ export async function resolveRequestUser(db: Executor, settings: Settings, token
   };
 }
 
+/** The keys of the permissions the row's user holds by any path (superusers and inactive users are decided by permissionSet). */
+function heldKeys(db: Executor, row: { own_permission_ids: unknown; group_permission_ids: unknown; state_permission_ids: unknown }) {
+  return keysOfPermissionIds(db, [...heldIdsOf(row.own_permission_ids), ...heldIdsOf(row.group_permission_ids), ...heldIdsOf(row.state_permission_ids)]);
+}
+
 /** Every page's first statement, compiled once (db/precompiled.ts). */
 const requestUserRows = precompiled((db, p: { sessionId: string }) => {
-  // The user id again as an uncorrelated subquery: the permission paths and the count read it once.
+  // The user id again as an uncorrelated subquery: the count reads it once.
   const userId = db.selectFrom("sessions as s2").select("s2.user_id").where("s2.id", "=", p.sessionId).$asScalar();
   return sessionRows(db, p.sessionId)
     .leftJoin("states as st", "st.id", "u.state_id")
     .select("st.name as state_name")
     // A scalar subquery, not a joined derived table: MariaDB materialises the latter in a temporary table.
     .select((eb) => eb.selectFrom("notifications as n").select((c) => c.fn.countAll<number>().as("n")).where("n.viewed", "=", false).where("n.user_id", "=", userId).as("unread"))
-    // All the user's permission keys in one value: one row, however many they hold.
-    .select(heldKeysColumn(db, userId).as("held_keys"))
+    // The ids of the user's permissions by each path, in three values: one row, however many they hold.
+    .select(heldIdsColumns(db))
     .select(brandingColumns(db))
     .select(menuRevisionColumn(db));
 });
