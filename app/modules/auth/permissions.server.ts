@@ -1,5 +1,5 @@
 /** Permission catalogue sync and effective-permission lookup (own ∪ groups'; superuser: all). */
-import { type Expression, type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB } from "../../../db/schema";
 import { dialectOf, inIds } from "../../../db/dialect";
 import { permissionCatalogue } from "../permission-registry";
@@ -78,12 +78,11 @@ export async function keysOfPermissionIds(db: Executor, ids: Iterable<number>): 
 }
 
 /**
- * The ids of the permissions the user whose id is `userId` (a value or a column) holds: own ∪
- * groups' ∪ state's, one union that reads each path once. Superusers and inactive users are decided
- * by the caller. UNION, not UNION ALL: with duplicates (one per group granting a key) the session
- * statement's JSON_ARRAYAGG would grow with the groups, and MariaDB bounds it (below); decision 0065.
+ * The ids of the permissions the user whose id is `userId` holds: own ∪ groups' ∪ state's, one
+ * union that reads each path once (getEffectivePermissions; the session statement reads the paths
+ * apart, heldIdsColumns). Superusers and inactive users are decided by the caller.
  */
-function heldPermissionIds(db: Executor, userId: number | Expression<number>) {
+function heldPermissionIds(db: Executor, userId: number) {
   return db
     .selectFrom("user_permissions as up")
     .select("up.permission_id")
