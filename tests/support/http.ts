@@ -5,7 +5,7 @@ import type http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { createApp } from "~/web/http.server";
+import { createApp, createHttpServer } from "~/web/http.server";
 import type { Runtime } from "~/modules/runtime.server";
 
 export async function loadBuild(): Promise<ServerBuild> {
@@ -18,7 +18,7 @@ export async function startTestServer(runtime: Runtime) {
   const build = await loadBuild();
   const app = createApp(runtime, build);
   const server: http.Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    const s = createHttpServer(app).listen(0, "127.0.0.1", () => resolve(s));
   });
   const address = server.address() as { port: number };
   const origin = `http://127.0.0.1:${address.port}`;
