@@ -4,6 +4,7 @@ import { LANGUAGE_NAMES } from "~/i18n/languages";
 import { THEMES } from "~/modules/branding/constants";
 import { PostForm, ReturnToInput } from "./forms";
 import { Icon } from "./icon";
+import { beyondLatin1, latin1Markup } from "./latin1-markup";
 import { NotificationBell } from "./notification-bell";
 import type { RootData } from "./root-data";
 import { useHydrated } from "./use-hydrated";
@@ -23,11 +24,16 @@ function PreferenceSwitcher({ action, name, label, value, options }: { action: s
         {label}
       </label>
       <select id={`${name}-select`} name={name} defaultValue={value} onChange={autoSubmit} className="input w-auto py-1" data-testid={`${name}-select`}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value} lang={o.lang}>
-            {o.label}
-          </option>
-        ))}
+        {options.map((o) =>
+          // 简体中文 on a page in another language: written so the page stays Latin-1 (latin1-markup.ts).
+          beyondLatin1(o.label) ? (
+            <option key={o.value} value={o.value} lang={o.lang} dangerouslySetInnerHTML={{ __html: latin1Markup(o.label) }} />
+          ) : (
+            <option key={o.value} value={o.value} lang={o.lang}>
+              {o.label}
+            </option>
+          ),
+        )}
       </select>
       {hydrated ? null : (
         <button type="submit" className="btn-secondary py-1" data-testid={`${name}-submit`}>
