@@ -12,8 +12,18 @@ export interface HealthReport {
   worker: { ok: boolean; lastSeen: string | null; workers: number };
 }
 
-const timeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+/**
+ * The answer, or an error after `ms`. The timer is cleared as soon as the answer comes: a load
+ * balancer or a benchmark may ask thousands of times a second, and each pending timer (with its
+ * promise) would stay alive for its whole wait, to be collected only by a full collection.
+ */
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref();
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
 
 export async function checkHealth(runtime: Runtime, now = new Date()): Promise<HealthReport> {
   const database: HealthReport["database"] = { ok: false, dialect: runtime.dialect };
